@@ -1,0 +1,384 @@
+//! Keys to commands. One table drives both dispatch and the help overlay.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::state::Zone;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Send,
+    SendFocused,
+    Resend,
+    /// Esc: cancel every stream, or switch between prompt and panes when none runs.
+    CancelAllOrSwitch,
+    CancelFocused,
+    Clear,
+    NextPane,
+    PrevPane,
+    FocusPane(usize),
+    Zoom,
+    AddPane,
+    ClosePane,
+    PageUp,
+    PageDown,
+    LineUp,
+    LineDown,
+    Top,
+    Bottom,
+    Editor,
+    Help,
+    Quit,
+    FocusPrompt,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Everywhere,
+    Prompt,
+    Panes,
+}
+
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub label: &'static str,
+    pub what: &'static str,
+    pub scope: Scope,
+    pub command: Command,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+macro_rules! bind {
+    ($scope:ident, $cmd:expr, $label:literal, $what:literal, [$(($code:expr, $mods:expr)),+ $(,)?]) => {
+        Binding { keys: &[$(($code, $mods)),+], label: $label, what: $what, scope: Scope::$scope, command: $cmd }
+    };
+}
+
+pub const BINDINGS: &[Binding] = &[
+    bind!(
+        Prompt,
+        Command::Send,
+        "Enter",
+        "send the prompt to every pane",
+        [(KeyCode::Enter, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::SendFocused,
+        "Ctrl+S",
+        "send the prompt to the focused pane only",
+        [(KeyCode::Char('s'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Resend,
+        "Ctrl+R  r",
+        "re-send the last prompt (regenerate)",
+        [(KeyCode::Char('r'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::Resend,
+        "r",
+        "",
+        [(KeyCode::Char('r'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::CancelAllOrSwitch,
+        "Esc",
+        "cancel all streams; when idle, switch prompt ↔ panes",
+        [(KeyCode::Esc, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::CancelFocused,
+        "Ctrl+X  x",
+        "cancel the focused pane's stream",
+        [(KeyCode::Char('x'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::CancelFocused,
+        "x",
+        "",
+        [(KeyCode::Char('x'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Clear,
+        "Ctrl+L",
+        "clear every conversation",
+        [(KeyCode::Char('l'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::NextPane,
+        "Tab  l →",
+        "focus the next pane",
+        [(KeyCode::Tab, NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::NextPane,
+        "l",
+        "",
+        [(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::PrevPane,
+        "Shift+Tab  h ←",
+        "focus the previous pane",
+        [(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::PrevPane,
+        "h",
+        "",
+        [(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::FocusPane(0),
+        "Alt+1…8  1…8",
+        "focus pane N",
+        [(KeyCode::Char('1'), ALT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Zoom,
+        "Ctrl+F  z",
+        "zoom the focused pane to full screen and back",
+        [(KeyCode::Char('f'), CTRL)]
+    ),
+    bind!(Panes, Command::Zoom, "z", "", [(KeyCode::Char('z'), NONE)]),
+    bind!(
+        Everywhere,
+        Command::AddPane,
+        "Ctrl+N  a",
+        "add a pane (asks for a model id)",
+        [(KeyCode::Char('n'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::AddPane,
+        "a",
+        "",
+        [(KeyCode::Char('a'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::ClosePane,
+        "Ctrl+W  d",
+        "close the focused pane",
+        [(KeyCode::Char('w'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::ClosePane,
+        "d",
+        "",
+        [(KeyCode::Char('d'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::PageUp,
+        "PgUp / PgDn",
+        "scroll the focused pane a page",
+        [(KeyCode::PageUp, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::PageDown,
+        "",
+        "",
+        [(KeyCode::PageDown, NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::LineUp,
+        "k ↑ / j ↓",
+        "scroll the focused pane a line",
+        [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::LineDown,
+        "",
+        "",
+        [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Top,
+        "Ctrl+Home  Home g",
+        "scroll to the top",
+        [(KeyCode::Home, CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::Top,
+        "",
+        "",
+        [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Bottom,
+        "Ctrl+End  End G",
+        "follow the tail again",
+        [(KeyCode::End, CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::Bottom,
+        "",
+        "",
+        [
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE)
+        ]
+    ),
+    bind!(
+        Prompt,
+        Command::Editor,
+        "Ctrl+E",
+        "edit the prompt in $EDITOR",
+        [(KeyCode::Char('e'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Help,
+        "F1  ?",
+        "this help (? in panes or on an empty prompt)",
+        [(KeyCode::F(1), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::Help,
+        "",
+        "",
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Quit,
+        "Ctrl+C  q",
+        "quit (asks while streams run)",
+        [(KeyCode::Char('c'), CTRL)]
+    ),
+    bind!(Panes, Command::Quit, "q", "", [(KeyCode::Char('q'), NONE)]),
+    bind!(
+        Panes,
+        Command::FocusPrompt,
+        "i  Enter",
+        "back to the prompt",
+        [(KeyCode::Char('i'), NONE), (KeyCode::Enter, NONE)]
+    ),
+];
+
+/// Editing keys handled by the prompt editor itself, listed for the help overlay.
+pub const EDITOR_HELP: &[(&str, &str)] = &[
+    ("Alt+Enter  Shift+Enter", "insert a newline"),
+    ("↑ / ↓ at the first / last line", "walk prompt history"),
+    ("Ctrl+A / End", "line start / end"),
+    ("Alt+Backspace  Ctrl+U", "delete a word / undo"),
+];
+
+/// The command for a key in a zone. `prompt_empty` lets `?` open help from an empty prompt.
+pub fn command(zone: Zone, key: &KeyEvent, prompt_empty: bool) -> Option<Command> {
+    // Digits carry their own pane number, so they are matched before the table.
+    if let KeyCode::Char(c @ '1'..='8') = key.code {
+        let n = (c as usize) - ('1' as usize);
+        if key.modifiers == ALT || (zone == Zone::Panes && key.modifiers == NONE) {
+            return Some(Command::FocusPane(n));
+        }
+    }
+    if zone == Zone::Prompt
+        && prompt_empty
+        && key.code == KeyCode::Char('?')
+        && !key.modifiers.intersects(CTRL | ALT)
+    {
+        return Some(Command::Help);
+    }
+    BINDINGS
+        .iter()
+        .filter(|b| match b.scope {
+            Scope::Everywhere => true,
+            Scope::Prompt => zone == Zone::Prompt,
+            Scope::Panes => zone == Zone::Panes,
+        })
+        .find(|b| {
+            b.keys
+                .iter()
+                .any(|(code, mods)| *code == key.code && *mods == key.modifiers)
+        })
+        .map(|b| b.command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn letters_type_in_the_prompt_but_command_in_panes() {
+        let q = key(KeyCode::Char('q'), NONE);
+        assert_eq!(command(Zone::Prompt, &q, true), None);
+        assert_eq!(command(Zone::Panes, &q, true), Some(Command::Quit));
+    }
+
+    #[test]
+    fn question_mark_opens_help_only_on_an_empty_prompt() {
+        let k = key(KeyCode::Char('?'), NONE);
+        assert_eq!(command(Zone::Prompt, &k, true), Some(Command::Help));
+        assert_eq!(command(Zone::Prompt, &k, false), None);
+    }
+
+    #[test]
+    fn digits_focus_panes() {
+        assert_eq!(
+            command(Zone::Prompt, &key(KeyCode::Char('3'), ALT), false),
+            Some(Command::FocusPane(2))
+        );
+        assert_eq!(
+            command(Zone::Prompt, &key(KeyCode::Char('3'), NONE), false),
+            None
+        );
+        assert_eq!(
+            command(Zone::Panes, &key(KeyCode::Char('8'), NONE), false),
+            Some(Command::FocusPane(7))
+        );
+    }
+
+    #[test]
+    fn every_listed_binding_dispatches() {
+        for b in BINDINGS {
+            let zone = if b.scope == Scope::Panes {
+                Zone::Panes
+            } else {
+                Zone::Prompt
+            };
+            for (code, mods) in b.keys {
+                if matches!(code, KeyCode::Char('1'..='8')) {
+                    continue;
+                }
+                assert_eq!(
+                    command(zone, &key(*code, *mods), false),
+                    Some(b.command),
+                    "{code:?} {mods:?}"
+                );
+            }
+        }
+    }
+}

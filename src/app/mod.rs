@@ -1,0 +1,11 @@
+//! The application: state, the pure `update`, key bindings and the event loop.
+
+pub mod action;
+pub mod keymap;
+pub mod run;
+pub mod state;
+pub mod update;
+
+pub use action::{Action, Effect};
+pub use state::{App, Pane, Providers, Status, Zone, MAX_PANES};
+pub use update::update;

@@ -1,0 +1,259 @@
+//! The event loop: one task owns the [`App`], waits on input, network messages and a frame
+//! deadline, runs `update`, carries out its effects, and redraws when something changed.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::task::AbortHandle;
+
+use super::action::{Action, Effect};
+use super::state::{App, Notice};
+use super::update::update;
+use crate::provider::ApiError;
+use crate::stream::task::{run_request, StreamOptions};
+use crate::stream::StreamEvent;
+use crate::term::Term;
+use crate::theme::Theme;
+
+/// At most 60 frames a second.
+const FRAME: Duration = Duration::from_millis(16);
+/// While something animates (spinners, elapsed time) and nothing else happens.
+const TICK: Duration = Duration::from_millis(100);
+
+pub struct Runtime {
+    pub client: reqwest::Client,
+    pub stream: StreamOptions,
+    /// Where sent prompts are remembered; `None` keeps them in memory only.
+    pub history_file: Option<PathBuf>,
+}
+
+pub async fn run(
+    app: &mut App,
+    theme: &Theme,
+    rt: &Runtime,
+    terminal: &mut Term,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    spawn_signal_listener(tx.clone());
+    let mut events = EventStream::new();
+    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
+    let size = terminal.size()?;
+    app.size = (size.width, size.height);
+    let mut dirty = true;
+    let mut last_draw = Instant::now()
+        .checked_sub(FRAME)
+        .unwrap_or_else(Instant::now);
+
+    while !app.quit {
+        if dirty && last_draw.elapsed() >= FRAME {
+            app.now = Instant::now();
+            terminal.draw(|f| crate::ui::draw(app, theme, f))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        // No deadline at all while idle: an idle playground does no work.
+        let deadline = if dirty {
+            Some(last_draw + FRAME)
+        } else if app.animating() {
+            Some(last_draw + TICK)
+        } else {
+            None
+        };
+        let mut batch = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => batch.extend(input_action(ev)),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(a) = rx.recv() => {
+                batch.push(a);
+                // Drain whatever else is ready so many deltas cost one frame.
+                while let Ok(a) = rx.try_recv() {
+                    batch.push(a);
+                }
+            },
+            () = sleep_until(deadline) => {
+                if !dirty {
+                    batch.push(Action::Tick);
+                }
+            },
+        }
+        for action in batch {
+            if let Action::Stream { request, event } = &action {
+                if event.is_terminal() {
+                    tasks.remove(request);
+                }
+            }
+            app.now = Instant::now();
+            let effects = update(app, action);
+            dirty = true;
+            for effect in effects {
+                match effect {
+                    Effect::Start {
+                        request,
+                        provider,
+                        params,
+                    } => {
+                        let handle = spawn_request(app, rt, &tx, request, &provider, params);
+                        tasks.insert(request, handle);
+                    }
+                    Effect::Cancel { request } => {
+                        if let Some(h) = tasks.remove(&request) {
+                            h.abort();
+                        }
+                    }
+                    Effect::OpenEditor { text } => {
+                        // The input reader must not compete with the editor for keystrokes.
+                        drop(events);
+                        let result = edit_externally(&text, terminal);
+                        events = EventStream::new();
+                        let _ = tx.send(Action::EditorClosed(result));
+                    }
+                    Effect::SaveHistory { prompt } => {
+                        if let Some(path) = &rt.history_file {
+                            if let Err(e) = append_history(path, &prompt) {
+                                app.notice = Some(Notice {
+                                    text: format!("could not save prompt history: {e}"),
+                                    error: true,
+                                });
+                            }
+                        }
+                    }
+                    Effect::Quit => app.quit = true,
+                }
+            }
+        }
+    }
+    for (_, h) in tasks {
+        h.abort();
+    }
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn input_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => Some(Action::Key(k)),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+fn spawn_request(
+    app: &App,
+    rt: &Runtime,
+    tx: &UnboundedSender<Action>,
+    request: u64,
+    provider: &str,
+    params: crate::provider::ChatParams,
+) -> AbortHandle {
+    let tx = tx.clone();
+    let endpoint = app.providers.endpoints.get(provider).cloned();
+    let client = rt.client.clone();
+    let opts = rt.stream.clone();
+    let provider = provider.to_string();
+    tokio::spawn(async move {
+        let emit = |event| {
+            let _ = tx.send(Action::Stream { request, event });
+        };
+        match endpoint {
+            Some(ep) => run_request(&client, &ep, &params, &opts, emit).await,
+            None => emit(StreamEvent::Error(ApiError::Connect(format!(
+                "no provider named `{provider}` is configured"
+            )))),
+        }
+    })
+    .abort_handle()
+}
+
+fn spawn_signal_listener(tx: UnboundedSender<Action>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tokio::spawn(async move {
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = hup.recv() => {},
+            _ = int.recv() => {},
+        }
+        let _ = tx.send(Action::Terminate);
+    });
+}
+
+/// Suspends the screen, runs `$VISUAL`/`$EDITOR` on the text, and comes back.
+fn edit_externally(text: &str, terminal: &mut Term) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let mut file = tempfile::Builder::new()
+        .prefix("switchboard-prompt-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    let path = file.path().to_path_buf();
+    crate::term::restore();
+    // Through the shell so EDITOR may carry arguments, e.g. "code --wait".
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let back = crate::term::enter_screen();
+    let _ = terminal.clear();
+    back.map_err(|e| format!("cannot restore the screen: {e}"))?;
+    match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read the edited prompt: {e}")),
+        Ok(s) => Err(format!("`{editor}` exited with {s}; prompt unchanged")),
+        Err(e) => Err(format!("cannot run `{editor}`: {e}")),
+    }
+}
+
+fn append_history(path: &std::path::Path, prompt: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let line = serde_json::to_string(prompt).map_err(std::io::Error::other)?;
+    writeln!(f, "{line}")
+}
+
+/// Prompts remembered from earlier sessions, oldest first, at most `limit`.
+pub fn load_history(path: &std::path::Path, limit: usize) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let all: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<String>(l).ok())
+        .collect();
+    let skip = all.len().saturating_sub(limit);
+    all.into_iter().skip(skip).collect()
+}

@@ -1,0 +1,269 @@
+//! Configuration: built-in defaults with the user's TOML file layered over them.
+
+pub mod keys;
+pub mod paths;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::provider::ProviderKind;
+
+pub use schema::PaneConfig;
+use schema::{FileConfig, FileProvider};
+
+/// The provider name under which OpenRouter is built in.
+pub const OPENROUTER: &str = "openrouter";
+pub const OPENROUTER_URL: &str = "https://openrouter.ai/api/v1";
+/// The provider name reserved for the built-in simulator.
+pub const SIM: &str = "sim";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub api_key_env: Option<String>,
+    pub api_key_cmd: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub default_provider: String,
+    pub providers: BTreeMap<String, ProviderConfig>,
+    /// Panes from the file; empty when it names none.
+    pub panes: Vec<PaneConfig>,
+    pub stall_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Speed factor of the in-process simulator.
+    pub sim_speed: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut providers = BTreeMap::new();
+        providers.insert(
+            OPENROUTER.to_string(),
+            ProviderConfig {
+                kind: ProviderKind::Openrouter,
+                base_url: OPENROUTER_URL.into(),
+                api_key_env: Some("OPENROUTER_API_KEY".into()),
+                api_key_cmd: None,
+            },
+        );
+        Self {
+            default_provider: OPENROUTER.into(),
+            providers,
+            panes: Vec::new(),
+            stall_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            sim_speed: 1.0,
+        }
+    }
+}
+
+/// A config problem, located in its file where possible.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    At {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {message}", path.display())]
+    File { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Loads `path` over the defaults. A missing file is fine unless `required` (the user
+    /// named it explicitly).
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
+            Err(e) => Err(ConfigError::File {
+                path: path.to_path_buf(),
+                message: format!("cannot read the config file: {e}"),
+            }),
+        }
+    }
+
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let at = |span: Option<std::ops::Range<usize>>, message: String| match span {
+            Some(span) => {
+                let (line, column) = line_col(text, span.start);
+                ConfigError::At {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                }
+            }
+            None => ConfigError::File {
+                path: path.to_path_buf(),
+                message,
+            },
+        };
+        let file: FileConfig =
+            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim().to_string()))?;
+        let mut cfg = Self::default();
+        for (name, p) in file.providers {
+            if name == SIM {
+                return Err(at(
+                    Some(p.span()),
+                    format!("the provider name `{SIM}` is reserved for the built-in simulator"),
+                ));
+            }
+            let merged = merge_provider(cfg.providers.get(&name), p.into_inner())
+                .map_err(|m| at(None, format!("providers.{name}: {m}")))?;
+            cfg.providers.insert(name, merged);
+        }
+        if let Some(d) = file.default_provider {
+            if !cfg.providers.contains_key(d.get_ref()) {
+                return Err(at(
+                    Some(d.span()),
+                    format!(
+                        "unknown provider `{}`; configured providers: {}",
+                        d.get_ref(),
+                        names(&cfg.providers)
+                    ),
+                ));
+            }
+            cfg.default_provider = d.into_inner();
+        }
+        for pane in &file.panes {
+            if let Some(p) = &pane.provider {
+                if p.get_ref() != SIM && !cfg.providers.contains_key(p.get_ref()) {
+                    return Err(at(
+                        Some(p.span()),
+                        format!(
+                            "unknown provider `{}`; configured providers: {}",
+                            p.get_ref(),
+                            names(&cfg.providers)
+                        ),
+                    ));
+                }
+            }
+        }
+        if file.panes.len() > crate::app::MAX_PANES {
+            return Err(at(
+                None,
+                format!(
+                    "{} panes configured; at most {} are supported",
+                    file.panes.len(),
+                    crate::app::MAX_PANES
+                ),
+            ));
+        }
+        cfg.panes = file.panes.into_iter().map(PaneConfig::from).collect();
+        if let Some(s) = file.stall_timeout_secs {
+            cfg.stall_timeout = Duration::from_secs(s.get());
+        }
+        if let Some(s) = file.connect_timeout_secs {
+            cfg.connect_timeout = Duration::from_secs(s.get());
+        }
+        if let Some(sim) = file.sim {
+            if let Some(speed) = sim.speed {
+                cfg.sim_speed = speed.0;
+            }
+        }
+        Ok(cfg)
+    }
+}
+
+fn names(p: &BTreeMap<String, ProviderConfig>) -> String {
+    p.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+fn merge_provider(
+    base: Option<&ProviderConfig>,
+    p: FileProvider,
+) -> Result<ProviderConfig, String> {
+    let base_url = p
+        .base_url
+        .or_else(|| base.map(|b| b.base_url.clone()))
+        .ok_or("`base_url` is required for a new provider")?;
+    let kind = p
+        .kind
+        .or(base.map(|b| b.kind))
+        .unwrap_or(ProviderKind::Openai);
+    Ok(ProviderConfig {
+        kind,
+        base_url,
+        api_key_env: p
+            .api_key_env
+            .or_else(|| base.and_then(|b| b.api_key_env.clone())),
+        api_key_cmd: p
+            .api_key_cmd
+            .or_else(|| base.and_then(|b| b.api_key_cmd.clone())),
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("é\nx", 3), (2, 1));
+    }
+
+    #[test]
+    fn user_file_layers_over_defaults() {
+        let cfg = Config::parse(
+            r#"
+default_provider = "ollama"
+stall_timeout_secs = 5
+[providers.ollama]
+kind = "openai"
+base_url = "http://localhost:11434"
+[providers.openrouter]
+api_key_cmd = "pass show openrouter"
+[[panes]]
+model = "llama3.2"
+provider = "ollama"
+temperature = 0.3
+[[panes]]
+model = "sim/swift"
+system = "Be brief."
+max_tokens = 200
+"#,
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.default_provider, "ollama");
+        assert_eq!(cfg.stall_timeout, Duration::from_secs(5));
+        let or = &cfg.providers[OPENROUTER];
+        assert_eq!(or.base_url, OPENROUTER_URL);
+        assert_eq!(or.api_key_env.as_deref(), Some("OPENROUTER_API_KEY"));
+        assert_eq!(or.api_key_cmd.as_deref(), Some("pass show openrouter"));
+        assert_eq!(cfg.providers["ollama"].kind, ProviderKind::Openai);
+        assert_eq!(cfg.panes.len(), 2);
+        assert_eq!(cfg.panes[0].temperature, Some(0.3));
+        assert_eq!(cfg.panes[1].system.as_deref(), Some("Be brief."));
+        assert_eq!(cfg.panes[1].max_tokens, Some(200));
+    }
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(
+            Config::parse("", Path::new("c.toml")).unwrap(),
+            Config::default()
+        );
+    }
+}

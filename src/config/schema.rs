@@ -1,0 +1,127 @@
+//! The file format. Every table rejects unknown keys so typos are reported, not ignored.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU64;
+
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::provider::ProviderKind;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileConfig {
+    pub default_provider: Option<Spanned<String>>,
+    pub stall_timeout_secs: Option<NonZeroU64>,
+    pub connect_timeout_secs: Option<NonZeroU64>,
+    #[serde(default)]
+    pub providers: BTreeMap<String, Spanned<FileProvider>>,
+    #[serde(default)]
+    pub panes: Vec<FilePane>,
+    pub sim: Option<FileSim>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileProvider {
+    pub kind: Option<ProviderKind>,
+    pub base_url: Option<String>,
+    pub api_key_env: Option<String>,
+    pub api_key_cmd: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileSim {
+    pub speed: Option<Speed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FilePane {
+    pub model: ModelId,
+    pub provider: Option<Spanned<String>>,
+    pub system: Option<String>,
+    pub temperature: Option<Temperature>,
+    pub max_tokens: Option<NonZeroU32Tokens>,
+}
+
+/// One pane as configured.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PaneConfig {
+    pub model: String,
+    pub provider: Option<String>,
+    pub system: Option<String>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<u32>,
+}
+
+impl From<FilePane> for PaneConfig {
+    fn from(p: FilePane) -> Self {
+        Self {
+            model: p.model.0,
+            provider: p.provider.map(Spanned::into_inner),
+            system: p.system,
+            temperature: p.temperature.map(|t| t.0),
+            max_tokens: p.max_tokens.map(|t| t.0),
+        }
+    }
+}
+
+// Validating newtypes: an error raised while deserializing carries the value's position.
+
+#[derive(Debug)]
+pub(super) struct ModelId(String);
+impl<'de> Deserialize<'de> for ModelId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() || s.chars().any(char::is_whitespace) {
+            return Err(serde::de::Error::custom(format!(
+                "`{s}` is not a model id (expected e.g. \"anthropic/claude-3.5-sonnet\")"
+            )));
+        }
+        Ok(Self(s))
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Temperature(f64);
+impl<'de> Deserialize<'de> for Temperature {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let t = f64::deserialize(d)?;
+        if !(0.0..=2.0).contains(&t) {
+            return Err(serde::de::Error::custom(format!(
+                "temperature {t} is out of range (expected 0 to 2)"
+            )));
+        }
+        Ok(Self(t))
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct NonZeroU32Tokens(u32);
+impl<'de> Deserialize<'de> for NonZeroU32Tokens {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let t = i64::deserialize(d)?;
+        match u32::try_from(t) {
+            Ok(v) if v > 0 => Ok(Self(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "max_tokens {t} is out of range (expected a positive whole number)"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Speed(pub f64);
+impl<'de> Deserialize<'de> for Speed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = f64::deserialize(d)?;
+        if !(s.is_finite() && s > 0.0) {
+            return Err(serde::de::Error::custom(format!(
+                "speed {s} must be a positive number"
+            )));
+        }
+        Ok(Self(s))
+    }
+}

@@ -1,0 +1,15 @@
+//! switchboard: one prompt, many models, side by side, in the terminal.
+//!
+//! Everything but the thin binary lives here so tests and benches can drive it headless.
+
+pub mod app;
+pub mod config;
+pub mod provider;
+pub mod render;
+pub mod sanitize;
+pub mod setup;
+pub mod sim;
+pub mod stream;
+pub mod term;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,9 @@
+//! Talking to chat-completion servers: wire types, request building and typed errors.
+
+pub mod error;
+pub mod request;
+pub mod wire;
+
+pub use error::ApiError;
+pub use request::{ChatParams, Endpoint, ProviderKind};
+pub use wire::{Message, Role, Usage};

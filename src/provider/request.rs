@@ -1,0 +1,166 @@
+//! Building one chat-completions request for a given kind of server.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::wire::Message;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenRouter, or anything that speaks its extensions (the simulator does).
+    Openrouter,
+    /// Any OpenAI-compatible server: OpenAI, Ollama, llama.cpp, vLLM, LM Studio.
+    Openai,
+}
+
+/// Where a request goes. The key lives only in memory.
+#[derive(Clone, PartialEq)]
+pub struct Endpoint {
+    pub provider: String,
+    pub kind: ProviderKind,
+    /// Normalised to end in `/v1` (no trailing slash).
+    pub base_url: String,
+    pub api_key: Option<String>,
+    /// Output comes from the built-in simulator; the UI labels it.
+    pub simulated: bool,
+}
+
+impl std::fmt::Debug for Endpoint {
+    // Hand-written so a key can never reach a log or a panic message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<set>"))
+            .field("simulated", &self.simulated)
+            .finish()
+    }
+}
+
+/// Accepts `http://host:port`, `…/v1`, `…/api/v1`, with or without a trailing slash.
+pub fn normalize_base_url(url: &str) -> String {
+    let trimmed = url.trim().trim_end_matches('/');
+    if trimmed.ends_with("/v1") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/v1")
+    }
+}
+
+impl Endpoint {
+    pub fn chat_url(&self) -> String {
+        format!("{}/chat/completions", self.base_url)
+    }
+}
+
+/// What one pane asks of the model for one turn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChatParams {
+    pub model: String,
+    pub messages: Vec<Message>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<u32>,
+}
+
+/// Attribution headers OpenRouter reads; they do not affect routing.
+pub const APP_TITLE: &str = "switchboard";
+pub const APP_URL: &str = "https://switchboard.local/";
+
+/// The JSON body for a streaming request.
+pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
+    let mut body = json!({
+        "model": params.model,
+        "messages": params.messages,
+        "stream": true,
+        // Local servers stream usage only when asked; OpenRouter ignores the flag.
+        "stream_options": {"include_usage": true},
+    });
+    if let Some(t) = params.temperature {
+        body["temperature"] = json!(t);
+    }
+    if let Some(m) = params.max_tokens {
+        body["max_tokens"] = json!(m);
+    }
+    // OpenRouter-only fields go here as they are added, guarded by kind.
+    let _ = kind;
+    body
+}
+
+/// Headers for a request, apart from content type.
+pub fn headers(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
+    let mut h = Vec::new();
+    // Local servers usually ignore the key, but some reject a request without one.
+    let key = endpoint.api_key.as_deref().unwrap_or("none");
+    h.push(("authorization", format!("Bearer {key}")));
+    if endpoint.kind == ProviderKind::Openrouter {
+        h.push(("http-referer", APP_URL.to_string()));
+        h.push(("x-title", APP_TITLE.to_string()));
+        h.push(("x-openrouter-title", APP_TITLE.to_string()));
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::wire::Role;
+
+    #[test]
+    fn base_urls_normalise_to_v1() {
+        assert_eq!(
+            normalize_base_url("http://localhost:11434"),
+            "http://localhost:11434/v1"
+        );
+        assert_eq!(
+            normalize_base_url("http://localhost:11434/v1/"),
+            "http://localhost:11434/v1"
+        );
+        assert_eq!(
+            normalize_base_url("https://openrouter.ai/api/v1"),
+            "https://openrouter.ai/api/v1"
+        );
+        assert_eq!(
+            normalize_base_url("https://openrouter.ai/api"),
+            "https://openrouter.ai/api/v1"
+        );
+    }
+
+    #[test]
+    fn body_carries_only_what_was_set() {
+        let p = ChatParams {
+            model: "m".into(),
+            messages: vec![Message::new(Role::User, "hi")],
+            temperature: None,
+            max_tokens: Some(10),
+        };
+        let b = chat_body(ProviderKind::Openai, &p);
+        assert_eq!(
+            b,
+            json!({"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,
+                   "stream_options":{"include_usage":true},"max_tokens":10})
+        );
+    }
+
+    #[test]
+    fn openrouter_gets_attribution_headers_and_debug_hides_key() {
+        let e = Endpoint {
+            provider: "openrouter".into(),
+            kind: ProviderKind::Openrouter,
+            base_url: "https://openrouter.ai/api/v1".into(),
+            api_key: Some("sk-or-v1-secret".into()),
+            simulated: false,
+        };
+        let h = headers(&e);
+        assert!(h.iter().any(|(k, _)| *k == "x-title"));
+        assert!(h.contains(&("authorization", "Bearer sk-or-v1-secret".into())));
+        assert!(!format!("{e:?}").contains("secret"));
+        let local = Endpoint {
+            kind: ProviderKind::Openai,
+            api_key: None,
+            ..e
+        };
+        assert!(!headers(&local).iter().any(|(k, _)| *k == "x-title"));
+    }
+}

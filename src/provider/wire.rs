@@ -1,0 +1,113 @@
+//! Serde types for the OpenAI/OpenRouter chat-completions wire format.
+//!
+//! Every response field is optional and unknown fields are kept, because servers differ and
+//! the reference allows new fields at any time.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+impl Message {
+    pub fn new(role: Role, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+        }
+    }
+}
+
+/// `error.code` is a number on OpenRouter but a string (or null) on several local servers.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    Number(u16),
+    Text(String),
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    pub code: Option<ErrorCode>,
+    pub message: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// The error envelope: `{"error":{…}}`, or vLLM's older flat `{"object":"error","message":…}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorEnvelope {
+    Wrapped { error: ErrorBody },
+    Flat(ErrorBody),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct PromptTokensDetails {
+    pub cached_tokens: Option<u64>,
+    pub cache_write_tokens: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct CompletionTokensDetails {
+    pub reasoning_tokens: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct Usage {
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub total_tokens: Option<u64>,
+    /// USD charged; OpenRouter always reports it, other servers never do.
+    pub cost: Option<f64>,
+    pub prompt_tokens_details: Option<PromptTokensDetails>,
+    pub completion_tokens_details: Option<CompletionTokensDetails>,
+}
+
+impl Usage {
+    pub fn reasoning_tokens(&self) -> Option<u64> {
+        self.completion_tokens_details
+            .as_ref()
+            .and_then(|d| d.reasoning_tokens)
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Delta {
+    pub content: Option<String>,
+    pub reasoning: Option<String>,
+    /// llama.cpp, older vLLM and LM Studio put reasoning here.
+    pub reasoning_content: Option<String>,
+    pub refusal: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ChunkChoice {
+    #[serde(default)]
+    pub delta: Option<Delta>,
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Chunk {
+    pub id: Option<String>,
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<ChunkChoice>,
+    pub usage: Option<Usage>,
+    pub error: Option<ErrorBody>,
+}

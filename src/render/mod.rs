@@ -1,0 +1,4 @@
+//! Turning conversations into lines for a given width.
+
+pub mod transcript;
+pub mod wrap;

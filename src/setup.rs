@@ -1,0 +1,184 @@
+//! From config and command line to the providers and panes a session starts with.
+
+use std::collections::BTreeMap;
+
+use crate::app::state::{Pane, Providers, MAX_PANES};
+use crate::config::{Config, SIM};
+use crate::provider::request::normalize_base_url;
+use crate::provider::{Endpoint, ProviderKind};
+
+pub const DEFAULT_SIM_PANES: [&str; 3] = ["sim/swift", "sim/steady", "sim/thinker"];
+pub const DEFAULT_LIVE_PANES: [&str; 3] = [
+    "openai/gpt-4o-mini",
+    "anthropic/claude-3.5-haiku",
+    "meta-llama/llama-3.3-70b-instruct",
+];
+
+#[derive(Debug)]
+pub struct Setup {
+    pub providers: Providers,
+    pub panes: Vec<Pane>,
+    /// No key for the default provider (or `--sim`): the simulator stands in.
+    pub sim_mode: bool,
+}
+
+/// `keys` maps provider names to their resolved key. `sim_url` is the in-process simulator.
+pub fn build(
+    cfg: &Config,
+    keys: &BTreeMap<String, Option<String>>,
+    models: &[String],
+    force_sim: bool,
+    sim_url: &str,
+) -> Result<Setup, String> {
+    let mut endpoints = BTreeMap::new();
+    for (name, p) in &cfg.providers {
+        endpoints.insert(
+            name.clone(),
+            Endpoint {
+                provider: name.clone(),
+                kind: p.kind,
+                base_url: normalize_base_url(&p.base_url),
+                api_key: keys.get(name).cloned().flatten(),
+                simulated: false,
+            },
+        );
+    }
+    endpoints.insert(
+        SIM.to_string(),
+        Endpoint {
+            provider: SIM.to_string(),
+            kind: ProviderKind::Openrouter,
+            base_url: normalize_base_url(sim_url),
+            api_key: None,
+            simulated: true,
+        },
+    );
+    let lacks_key = |name: &str| {
+        endpoints.get(name).is_some_and(|e| {
+            !e.simulated && e.kind == ProviderKind::Openrouter && e.api_key.is_none()
+        })
+    };
+    let sim_mode = force_sim || lacks_key(&cfg.default_provider);
+    let providers = Providers {
+        default: if sim_mode {
+            SIM.to_string()
+        } else {
+            cfg.default_provider.clone()
+        },
+        endpoints: endpoints.clone(),
+    };
+
+    let mut panes = Vec::new();
+    if !models.is_empty() {
+        for spec in models {
+            if spec.trim().is_empty() || spec.trim().chars().any(char::is_whitespace) {
+                return Err(format!("`{spec}` is not a model id"));
+            }
+            let (provider, model) = providers.route(spec);
+            panes.push(Pane::new(model, provider));
+        }
+    } else {
+        for pc in &cfg.panes {
+            let provider = pc
+                .provider
+                .clone()
+                .unwrap_or_else(|| providers.route(&pc.model).0);
+            // Without a key these would only fail; the simulator's defaults serve better.
+            if sim_mode && lacks_key(&provider) {
+                continue;
+            }
+            let mut pane = Pane::new(pc.model.clone(), provider);
+            pane.system = pc.system.clone();
+            pane.temperature = pc.temperature;
+            pane.max_tokens = pc.max_tokens;
+            panes.push(pane);
+        }
+        if panes.is_empty() {
+            let defaults = if sim_mode {
+                DEFAULT_SIM_PANES
+            } else {
+                DEFAULT_LIVE_PANES
+            };
+            for m in defaults {
+                let (provider, model) = providers.route(m);
+                panes.push(Pane::new(model, provider));
+            }
+        }
+    }
+    if panes.len() > MAX_PANES {
+        return Err(format!(
+            "{} models given; at most {MAX_PANES} panes fit",
+            panes.len()
+        ));
+    }
+    Ok(Setup {
+        providers,
+        panes,
+        sim_mode,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PaneConfig;
+
+    fn keys(or: Option<&str>) -> BTreeMap<String, Option<String>> {
+        BTreeMap::from([("openrouter".to_string(), or.map(str::to_owned))])
+    }
+
+    #[test]
+    fn no_key_means_simulator_defaults() {
+        let s = build(
+            &Config::default(),
+            &keys(None),
+            &[],
+            false,
+            "http://127.0.0.1:9",
+        )
+        .unwrap();
+        assert!(s.sim_mode);
+        let models: Vec<_> = s.panes.iter().map(|p| p.model.as_str()).collect();
+        assert_eq!(models, DEFAULT_SIM_PANES);
+        assert!(s.panes.iter().all(|p| p.provider == SIM));
+        assert_eq!(s.providers.endpoints[SIM].base_url, "http://127.0.0.1:9/v1");
+    }
+
+    #[test]
+    fn key_means_openrouter_and_sim_models_still_route_to_the_simulator() {
+        let models = vec!["sim/coder".to_string(), "openai/gpt-4o".to_string()];
+        let s = build(
+            &Config::default(),
+            &keys(Some("k")),
+            &models,
+            false,
+            "http://x/api/v1",
+        )
+        .unwrap();
+        assert!(!s.sim_mode);
+        assert_eq!(s.panes[0].provider, SIM);
+        assert_eq!(s.panes[1].provider, "openrouter");
+        assert_eq!(
+            s.providers.endpoints["openrouter"].api_key.as_deref(),
+            Some("k")
+        );
+    }
+
+    #[test]
+    fn config_panes_keep_their_settings_and_too_many_models_fail() {
+        let cfg = Config {
+            panes: vec![PaneConfig {
+                model: "sim/steady".into(),
+                system: Some("terse".into()),
+                temperature: Some(0.2),
+                ..PaneConfig::default()
+            }],
+            ..Config::default()
+        };
+        let s = build(&cfg, &keys(None), &[], false, "http://x").unwrap();
+        assert_eq!(s.panes.len(), 1);
+        assert_eq!(s.panes[0].system.as_deref(), Some("terse"));
+        let nine: Vec<String> = (0..9).map(|i| format!("sim/m{i}")).collect();
+        assert!(build(&cfg, &keys(None), &nine, false, "http://x").is_err());
+    }
+}

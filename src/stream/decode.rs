@@ -1,0 +1,141 @@
+//! Turning SSE `data:` payloads into [`StreamEvent`]s.
+
+use crate::provider::wire::Chunk;
+use crate::provider::ApiError;
+
+use super::event::StreamEvent;
+
+/// Stateful because the served model and provider are reported once, when first seen or changed.
+#[derive(Debug, Default)]
+pub struct ChunkDecoder {
+    served: Option<(String, Option<String>)>,
+    finished: bool,
+}
+
+impl ChunkDecoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True once `[DONE]` or a terminal error has been decoded.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Decodes one event's data. `[DONE]` yields [`StreamEvent::Done`]; a top-level `error`
+    /// yields a terminal [`StreamEvent::Error`] after any text in the same chunk.
+    pub fn decode(&mut self, data: &str) -> Vec<StreamEvent> {
+        let data = data.trim();
+        if self.finished || data.is_empty() {
+            return Vec::new();
+        }
+        if data == "[DONE]" {
+            self.finished = true;
+            return vec![StreamEvent::Done];
+        }
+        let chunk: Chunk = match serde_json::from_str(data) {
+            Ok(c) => c,
+            Err(e) => {
+                self.finished = true;
+                let snippet: String = data.chars().take(120).collect();
+                return vec![StreamEvent::Error(ApiError::Malformed(format!(
+                    "{e} in chunk {snippet}"
+                )))];
+            }
+        };
+        let mut out = Vec::new();
+        if let Some(model) = chunk.model.filter(|m| !m.is_empty()) {
+            let served = (model, chunk.provider.filter(|p| !p.is_empty()));
+            if self.served.as_ref() != Some(&served) {
+                out.push(StreamEvent::Served {
+                    model: served.0.clone(),
+                    provider: served.1.clone(),
+                });
+                self.served = Some(served);
+            }
+        }
+        // `choices` is empty on the usage chunk; never index it.
+        for choice in chunk.choices {
+            if let Some(delta) = choice.delta {
+                if let Some(r) = delta.reasoning.or(delta.reasoning_content) {
+                    if !r.is_empty() {
+                        out.push(StreamEvent::Reasoning(r));
+                    }
+                }
+                if let Some(c) = delta.content.or(delta.refusal) {
+                    if !c.is_empty() {
+                        out.push(StreamEvent::Delta(c));
+                    }
+                }
+            }
+            if let Some(reason) = choice.finish_reason {
+                if reason != "error" {
+                    out.push(StreamEvent::Finish(reason));
+                }
+            }
+        }
+        if let Some(usage) = chunk.usage {
+            out.push(StreamEvent::Usage(usage));
+        }
+        if let Some(err) = chunk.error {
+            self.finished = true;
+            out.push(StreamEvent::Error(ApiError::mid_stream(&err)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_chunk_with_empty_choices() {
+        let mut d = ChunkDecoder::new();
+        let ev = d.decode(
+            r#"{"id":"gen-1","model":"m","provider":"P","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8,"cost":0.001}}"#,
+        );
+        assert_eq!(ev.len(), 2);
+        assert!(
+            matches!(&ev[1], StreamEvent::Usage(u) if u.cost == Some(0.001) && u.completion_tokens == Some(5))
+        );
+    }
+
+    #[test]
+    fn served_reported_once_and_on_change() {
+        let mut d = ChunkDecoder::new();
+        let a = d.decode(r#"{"model":"a","provider":"X","choices":[{"delta":{"content":"1"}}]}"#);
+        let b = d.decode(r#"{"model":"a","provider":"X","choices":[{"delta":{"content":"2"}}]}"#);
+        let c = d.decode(r#"{"model":"b","choices":[{"delta":{"content":"3"}}]}"#);
+        assert!(
+            matches!(&a[0], StreamEvent::Served { model, provider } if model == "a" && provider.as_deref() == Some("X"))
+        );
+        assert_eq!(b, vec![StreamEvent::Delta("2".into())]);
+        assert!(matches!(&c[0], StreamEvent::Served { model, provider: None } if model == "b"));
+    }
+
+    #[test]
+    fn reasoning_content_alias_and_error_is_terminal() {
+        let mut d = ChunkDecoder::new();
+        let r = d.decode(r#"{"choices":[{"delta":{"reasoning_content":"hmm"}}]}"#);
+        assert_eq!(r, vec![StreamEvent::Reasoning("hmm".into())]);
+        let e = d.decode(
+            r#"{"error":{"code":"server_error","message":"boom"},"choices":[{"delta":{"content":""},"finish_reason":"error"}]}"#,
+        );
+        assert!(
+            matches!(&e[..], [StreamEvent::Error(ApiError::MidStream { code, message, .. })] if code == "server_error" && message == "boom")
+        );
+        assert!(d.finished());
+        assert!(d.decode("[DONE]").is_empty());
+    }
+
+    #[test]
+    fn garbage_is_reported_not_panicked_on() {
+        let mut d = ChunkDecoder::new();
+        let e = d.decode("{not json");
+        assert!(matches!(
+            &e[..],
+            [StreamEvent::Error(ApiError::Malformed(_))]
+        ));
+    }
+}

@@ -1,0 +1,9 @@
+//! One request's stream: SSE bytes in, [`StreamEvent`]s out.
+
+pub mod decode;
+pub mod event;
+pub mod task;
+
+pub use decode::ChunkDecoder;
+pub use event::StreamEvent;
+pub use task::run_request;

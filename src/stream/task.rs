@@ -1,0 +1,163 @@
+//! One request, start to finish: POST, check the status, decode the SSE body, report events.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures::{Stream, StreamExt};
+
+use crate::provider::request::{chat_body, headers};
+use crate::provider::{ApiError, ChatParams, Endpoint};
+
+use super::decode::ChunkDecoder;
+use super::event::StreamEvent;
+
+#[derive(Clone, Debug)]
+pub struct StreamOptions {
+    /// No bytes at all (keep-alive comments count) for this long ends the request as stalled.
+    pub stall_timeout: Duration,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        Self {
+            stall_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why the byte stream under the SSE decoder ended early.
+#[derive(Debug)]
+pub enum BodyError {
+    Stalled(Duration),
+    Transport(String),
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::Stalled(d) => write!(f, "no data for {}s", d.as_secs()),
+            BodyError::Transport(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Runs one streaming request and reports every event through `emit`. Always ends with exactly
+/// one terminal event ([`StreamEvent::Done`] or [`StreamEvent::Error`]). Dropping the future
+/// cancels the request and closes the connection.
+pub async fn run_request<F>(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    params: &ChatParams,
+    opts: &StreamOptions,
+    mut emit: F,
+) where
+    F: FnMut(StreamEvent),
+{
+    let mut req = client
+        .post(endpoint.chat_url())
+        .json(&chat_body(endpoint.kind, params));
+    for (k, v) in headers(endpoint) {
+        req = req.header(k, v);
+    }
+    let response = match tokio::time::timeout(opts.stall_timeout, req.send()).await {
+        Err(_) => return emit(StreamEvent::Error(ApiError::Stalled(opts.stall_timeout))),
+        Ok(Err(e)) => return emit(StreamEvent::Error(send_error(&e))),
+        Ok(Ok(r)) => r,
+    };
+    let status = response.status();
+    if !status.is_success() {
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = tokio::time::timeout(opts.stall_timeout, response.text())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        return emit(StreamEvent::Error(ApiError::from_response(
+            status.as_u16(),
+            &body,
+            retry_after.as_deref(),
+        )));
+    }
+    let generation_id = response
+        .headers()
+        .get("x-generation-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    emit(StreamEvent::Started { generation_id });
+    let bytes = stall_guard(
+        response
+            .bytes_stream()
+            .map(|r| r.map_err(|e| BodyError::Transport(e.to_string()))),
+        opts.stall_timeout,
+    );
+    decode_sse(bytes, emit).await;
+}
+
+fn send_error(e: &reqwest::Error) -> ApiError {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    // reqwest's top-level message is vague ("error sending request"); the cause says why.
+    while let Some(s) = source {
+        msg = s.to_string();
+        source = s.source();
+    }
+    if e.is_connect() {
+        ApiError::Connect(msg)
+    } else {
+        ApiError::Transport(msg)
+    }
+}
+
+/// Ends the stream with [`BodyError::Stalled`] when no bytes arrive for `timeout`.
+pub fn stall_guard<S>(inner: S, timeout: Duration) -> impl Stream<Item = Result<Bytes, BodyError>>
+where
+    S: Stream<Item = Result<Bytes, BodyError>> + Unpin,
+{
+    futures::stream::unfold(Some(inner), move |state| async move {
+        let mut inner = state?;
+        match tokio::time::timeout(timeout, inner.next()).await {
+            Ok(Some(item)) => Some((item, Some(inner))),
+            Ok(None) => None,
+            Err(_) => Some((Err(BodyError::Stalled(timeout)), None)),
+        }
+    })
+}
+
+/// Decodes an SSE byte stream into events. Ends with exactly one terminal event: EOF before
+/// `[DONE]` is reported as a cut-off answer.
+pub async fn decode_sse<S, F>(bytes: S, mut emit: F)
+where
+    S: Stream<Item = Result<Bytes, BodyError>>,
+    F: FnMut(StreamEvent),
+{
+    let mut decoder = ChunkDecoder::new();
+    let mut events = std::pin::pin!(bytes.eventsource());
+    while let Some(item) = events.next().await {
+        match item {
+            Ok(ev) => {
+                for e in decoder.decode(&ev.data) {
+                    emit(e);
+                }
+                if decoder.finished() {
+                    return;
+                }
+            }
+            Err(EventStreamError::Transport(BodyError::Stalled(d))) => {
+                return emit(StreamEvent::Error(ApiError::Stalled(d)));
+            }
+            // A connection that breaks mid-body means the answer is incomplete.
+            Err(EventStreamError::Transport(BodyError::Transport(_))) => {
+                return emit(StreamEvent::Error(ApiError::CutOff));
+            }
+            Err(e) => {
+                return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
+            }
+        }
+    }
+    emit(StreamEvent::Error(ApiError::CutOff));
+}

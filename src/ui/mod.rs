@@ -1,0 +1,130 @@
+//! Drawing: a pure function of [`App`]. No I/O, no waiting.
+
+pub mod layout;
+pub mod overlay;
+pub mod pane;
+pub mod prompt;
+pub mod stats;
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Zone};
+use crate::theme::Theme;
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
+    let lay = layout::compute(app);
+    header(app, theme, f, lay.header);
+    if let Some((bar, tabs)) = &lay.tabs {
+        tab_bar(app, theme, f, *bar, tabs);
+    }
+    for (i, rect) in &lay.panes {
+        if let Some(p) = app.panes.get(*i) {
+            pane::draw(app, p, *i, theme, f, *rect);
+        }
+    }
+    prompt::draw(app, theme, f, lay.prompt);
+    status(app, theme, f, lay.status);
+    overlay::draw(app, theme, f);
+}
+
+fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(" switchboard", theme.header)];
+    if !app.session_label.is_empty() {
+        spans.push(Span::styled(
+            format!(" · session {}", app.session_label),
+            theme.dim,
+        ));
+    }
+    spans.push(Span::styled(" · ", theme.dim));
+    if app.simulated_only() {
+        let text = if area.width >= 90 {
+            "simulator — set OPENROUTER_API_KEY for real models"
+        } else {
+            "simulator"
+        };
+        spans.push(Span::styled(text, theme.header_accent));
+    } else {
+        let mut names: Vec<&str> = app.panes.iter().map(|p| p.provider.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        spans.push(Span::styled(names.join(", "), theme.stats));
+    }
+    let spent = format!("spent {} ", stats::money(app.session_cost()));
+    let left_w: usize = spans.iter().map(Span::width).sum();
+    let pad = (area.width as usize).saturating_sub(left_w + spent.len());
+    if pad > 0 {
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(spent, theme.stats));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, Rect)]) {
+    let labels = layout::tab_labels(app);
+    for (i, rect) in tabs {
+        let Some(label) = labels.get(*i) else {
+            continue;
+        };
+        let active = *i == app.focus;
+        let busy = app.panes.get(*i).is_some_and(crate::app::Pane::is_active);
+        let style = if active {
+            theme.tab_active
+        } else {
+            theme.title
+        };
+        let mark = if busy { "•" } else { " " };
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{mark}{label} "), style)),
+            *rect,
+        );
+    }
+    let _ = bar;
+}
+
+fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let line = if let Some(n) = &app.notice {
+        Line::from(Span::styled(
+            format!(" {}", n.text),
+            if n.error { theme.error } else { theme.notice },
+        ))
+    } else {
+        let hints: &[(&str, &str)] = match app.zone {
+            Zone::Prompt => &[
+                ("Enter", "send"),
+                ("Tab", "pane"),
+                ("Esc", "cancel/panes"),
+                ("Ctrl+N", "add"),
+                ("F1", "help"),
+                ("Ctrl+C", "quit"),
+            ],
+            Zone::Panes => &[
+                ("j/k", "scroll"),
+                ("h/l", "pane"),
+                ("z", "zoom"),
+                ("a", "add"),
+                ("d", "close"),
+                ("r", "resend"),
+                ("i", "prompt"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+        };
+        let mut spans = vec![Span::raw(" ")];
+        for (k, what) in hints {
+            spans.push(Span::styled(*k, theme.key));
+            spans.push(Span::styled(format!(" {what}  "), theme.dim));
+        }
+        let active = app.panes.iter().filter(|p| p.is_active()).count();
+        if active > 0 {
+            spans.push(Span::styled(
+                format!("streaming {active}/{}", app.panes.len()),
+                theme.notice,
+            ));
+        }
+        Line::from(spans)
+    };
+    f.render_widget(Paragraph::new(line), area);
+}

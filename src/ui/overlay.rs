@@ -1,0 +1,124 @@
+//! Help, quit confirmation and the add-pane dialog, drawn over everything.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::app::keymap::{BINDINGS, EDITOR_HELP};
+use crate::app::state::Overlay;
+use crate::app::App;
+use crate::theme::Theme;
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
+    let area = f.area();
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(theme, f, area, *scroll),
+        Some(Overlay::ConfirmQuit) => {
+            let n = app.panes.iter().filter(|p| p.is_active()).count();
+            let r = centered(area, 46, 5);
+            f.render_widget(Clear, r);
+            let text = vec![
+                Line::from(format!(
+                    "{n} stream{} still running.",
+                    if n == 1 { " is" } else { "s are" }
+                )),
+                Line::from(vec![
+                    Span::raw("Quit anyway?  "),
+                    Span::styled("y", theme.key),
+                    Span::raw(" quit   "),
+                    Span::styled("n", theme.key),
+                    Span::raw(" stay"),
+                ]),
+            ];
+            f.render_widget(Paragraph::new(text).block(boxed(" quit? ", theme)), r);
+        }
+        Some(Overlay::AddPane { input, error }) => {
+            let r = centered(area, 64, 7);
+            f.render_widget(Clear, r);
+            let block = boxed(" add a pane ", theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let mut field = (**input).clone();
+            field.set_cursor_line_style(ratatui::style::Style::default());
+            field.set_placeholder_style(theme.dim);
+            let input_area = Rect::new(inner.x, inner.y, inner.width, 1);
+            f.render_widget(&field, input_area);
+            let hint = match error {
+                Some(e) => Line::styled(e.clone(), theme.error),
+                None => Line::styled(
+                    "Enter add · Esc cancel · provider:model picks a provider",
+                    theme.dim,
+                ),
+            };
+            f.render_widget(
+                Paragraph::new(vec![Line::default(), hint]),
+                Rect::new(
+                    inner.x,
+                    inner.y + 1,
+                    inner.width,
+                    inner.height.saturating_sub(1),
+                ),
+            );
+        }
+    }
+}
+
+fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
+    let mut lines = vec![Line::styled("Keys", theme.header)];
+    let label_w = 24;
+    for b in BINDINGS.iter().filter(|b| !b.what.is_empty()) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<label_w$}", b.label), theme.key),
+            Span::raw(b.what),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled("Editing the prompt", theme.header));
+    for (k, what) in EDITOR_HELP {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:<label_w$}"), theme.key),
+            Span::raw(*what),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Letters are commands in the panes (Esc to get there), text in the prompt.",
+        theme.dim,
+    ));
+    lines.push(Line::styled(
+        "↑↓ PgUp PgDn scroll · any other key closes",
+        theme.dim,
+    ));
+    let want_h = lines.len() as u16 + 2;
+    let r = centered(area, 82, want_h);
+    let max_scroll = want_h.saturating_sub(r.height);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(boxed(" help ", theme))
+            .scroll((scroll.min(max_scroll), 0)),
+        r,
+    );
+}
+
+fn boxed(title: &'static str, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.title_focused))
+        .style(theme.overlay)
+}
+
+/// A rectangle of at most `w`×`h`, centred, leaving a margin where it can.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2)).max(area.width.min(10));
+    let h = h.min(area.height.saturating_sub(2)).max(area.height.min(3));
+    Rect::new(
+        area.x + (area.width.saturating_sub(w)) / 2,
+        area.y + (area.height.saturating_sub(h)) / 2,
+        w,
+        h,
+    )
+}

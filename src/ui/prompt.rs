@@ -1,0 +1,40 @@
+//! The multi-line prompt editor.
+
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Borders};
+use ratatui::Frame;
+use tui_textarea::TextArea;
+
+use crate::app::{App, Zone};
+use crate::theme::Theme;
+
+pub fn new_editor() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text("Ask every model something…  (F1 or ? for help)");
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let focused = app.zone == Zone::Prompt && app.overlay.is_none();
+    let title = if area.width >= 90 {
+        " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc cancel · F1 help "
+    } else {
+        " prompt · Enter send · F1 help "
+    };
+    let mut editor = app.prompt.clone();
+    editor.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border(focused))
+            .title(title)
+            .title_style(theme.title(focused)),
+    );
+    editor.set_placeholder_style(theme.dim);
+    editor.set_cursor_style(if focused {
+        theme.cursor
+    } else {
+        ratatui::style::Style::default()
+    });
+    f.render_widget(&editor, area);
+}
