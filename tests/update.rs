@@ -1,0 +1,332 @@
+//! The pure `update`: actions in, state and effects out. No terminal, no network.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use switchboard::app::state::Overlay;
+use switchboard::app::{update, Action, App, Effect, Pane, Providers, Status, Zone};
+use switchboard::provider::{ApiError, Endpoint, ProviderKind, Role, Usage};
+use switchboard::stream::StreamEvent;
+
+fn app(models: &[&str]) -> App {
+    let ep = Endpoint {
+        provider: "sim".into(),
+        kind: ProviderKind::Openrouter,
+        base_url: "http://127.0.0.1:1/v1".into(),
+        api_key: None,
+        simulated: true,
+    };
+    let providers = Providers {
+        endpoints: BTreeMap::from([("sim".to_string(), ep)]),
+        default: "sim".into(),
+    };
+    let panes = models.iter().map(|m| Pane::new(*m, "sim")).collect();
+    App::new(panes, providers, Instant::now())
+}
+
+fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(code, mods)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+fn send(app: &mut App, text: &str) -> Vec<Effect> {
+    type_text(app, text);
+    key(app, KeyCode::Enter, KeyModifiers::NONE)
+}
+
+fn started(fx: &[Effect]) -> Vec<u64> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect()
+}
+
+fn stream(app: &mut App, request: u64, event: StreamEvent) {
+    let fx = update(app, Action::Stream { request, event });
+    assert!(fx.is_empty(), "stream events cause no effects");
+}
+
+#[test]
+fn enter_sends_to_every_pane_and_clears_the_prompt() {
+    let mut a = app(&["sim/swift", "sim/coder", "sim/thinker"]);
+    let fx = send(&mut a, "Explain attention");
+    let ids = started(&fx);
+    assert_eq!(ids.len(), 3);
+    assert!(fx.contains(&Effect::SaveHistory {
+        prompt: "Explain attention".into()
+    }));
+    for (pane, e) in a.panes.iter().zip(fx.iter().filter(|e| matches!(e, Effect::Start { .. }))) {
+        let Effect::Start { params, provider, .. } = e else { unreachable!() };
+        assert_eq!(provider, "sim");
+        assert_eq!(params.model, pane.model);
+        assert_eq!(params.messages.len(), 1);
+        assert_eq!(params.messages[0].content, "Explain attention");
+        assert_eq!(pane.current().map(|a| &a.status), Some(&Status::Waiting));
+    }
+    assert!(a.prompt.is_empty());
+    assert_eq!(a.history.entries, vec!["Explain attention".to_string()]);
+}
+
+#[test]
+fn empty_prompt_is_refused_with_a_notice() {
+    let mut a = app(&["sim/swift"]);
+    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(fx.is_empty());
+    assert!(a.notice.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
+fn deltas_build_the_answer_and_stats() {
+    let mut a = app(&["sim/swift"]);
+    let id = started(&send(&mut a, "hi"))[0];
+    let t0 = a.now;
+    a.now = t0 + Duration::from_millis(300);
+    stream(&mut a, id, StreamEvent::Served { model: "sim/swift".into(), provider: Some("SimCloud".into()) });
+    stream(&mut a, id, StreamEvent::Delta("Hello \u{1b}[31mworld".into()));
+    a.now = t0 + Duration::from_millis(1300);
+    stream(&mut a, id, StreamEvent::Delta("!".into()));
+    stream(&mut a, id, StreamEvent::Finish("stop".into()));
+    stream(
+        &mut a,
+        id,
+        StreamEvent::Usage(Usage {
+            completion_tokens: Some(20),
+            cost: Some(0.0025),
+            ..Usage::default()
+        }),
+    );
+    stream(&mut a, id, StreamEvent::Done);
+    let ans = a.panes[0].current().unwrap();
+    assert_eq!(ans.text, "Hello world!", "escape sequences are stripped");
+    assert_eq!(ans.status, Status::Done);
+    assert_eq!(ans.ttft(), Some(Duration::from_millis(300)));
+    assert_eq!(ans.tokens(), (20, true));
+    let rate = ans.rate(a.now).unwrap();
+    assert!((rate - 20.0).abs() < 0.01, "{rate}");
+    assert_eq!(ans.served_provider.as_deref(), Some("SimCloud"));
+    assert_eq!(a.session_cost(), 0.0025);
+}
+
+#[test]
+fn cancel_drops_later_events_of_that_request() {
+    let mut a = app(&["sim/swift", "sim/steady"]);
+    let ids = started(&send(&mut a, "hi"));
+    stream(&mut a, ids[0], StreamEvent::Delta("partial".into()));
+    let fx = key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(
+        fx,
+        vec![Effect::Cancel { request: ids[0] }, Effect::Cancel { request: ids[1] }]
+    );
+    stream(&mut a, ids[0], StreamEvent::Delta(" more".into()));
+    stream(&mut a, ids[0], StreamEvent::Done);
+    let ans = a.panes[0].current().unwrap();
+    assert_eq!(ans.text, "partial");
+    assert_eq!(ans.status, Status::Cancelled);
+    // With nothing running, Esc moves between prompt and panes.
+    assert_eq!(a.zone, Zone::Prompt);
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.zone, Zone::Panes);
+}
+
+#[test]
+fn resend_replaces_the_answer_and_ignores_the_old_stream() {
+    let mut a = app(&["sim/swift"]);
+    let old = started(&send(&mut a, "hi"))[0];
+    stream(&mut a, old, StreamEvent::Delta("old".into()));
+    let fx = key(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(fx[0], Effect::Cancel { request: old });
+    let new = started(&fx)[0];
+    assert_ne!(new, old);
+    stream(&mut a, old, StreamEvent::Delta("stale".into()));
+    stream(&mut a, new, StreamEvent::Delta("fresh".into()));
+    assert_eq!(a.panes[0].turns.len(), 1, "a resend regenerates, not appends");
+    assert_eq!(a.panes[0].current().unwrap().text, "fresh");
+}
+
+#[test]
+fn an_error_stays_in_its_pane() {
+    let mut a = app(&["sim/down", "sim/swift"]);
+    let ids = started(&send(&mut a, "hi"));
+    let err = ApiError::from_response(503, r#"{"error":{"code":503,"message":"No available provider"}}"#, None);
+    stream(&mut a, ids[0], StreamEvent::Error(err.clone()));
+    stream(&mut a, ids[1], StreamEvent::Delta("fine".into()));
+    assert_eq!(a.panes[0].current().unwrap().status, Status::Failed(err));
+    assert_eq!(a.panes[1].current().unwrap().status, Status::Streaming);
+    assert!(a.any_active());
+}
+
+#[test]
+fn follow_ups_carry_each_panes_own_answers() {
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    let ids = started(&send(&mut a, "first"));
+    stream(&mut a, ids[0], StreamEvent::Delta("answer A".into()));
+    stream(&mut a, ids[0], StreamEvent::Done);
+    stream(&mut a, ids[1], StreamEvent::Error(ApiError::CutOff));
+    let fx = send(&mut a, "second");
+    let params: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Start { params, .. } => Some(params),
+            _ => None,
+        })
+        .collect();
+    let roles = |i: usize| params[i].messages.iter().map(|m| m.role).collect::<Vec<_>>();
+    assert_eq!(roles(0), vec![Role::User, Role::Assistant, Role::User]);
+    assert_eq!(params[0].messages[1].content, "answer A");
+    assert_eq!(roles(1), vec![Role::User, Role::User], "a failed turn sends no answer back");
+}
+
+#[test]
+fn system_prompt_and_sampling_reach_the_request() {
+    let mut a = app(&["sim/swift"]);
+    a.panes[0].system = Some("Be terse.".into());
+    a.panes[0].temperature = Some(0.2);
+    a.panes[0].max_tokens = Some(64);
+    let fx = send(&mut a, "hi");
+    let Some(Effect::Start { params, .. }) = fx.first() else { panic!("{fx:?}") };
+    assert_eq!(params.messages[0].role, Role::System);
+    assert_eq!(params.temperature, Some(0.2));
+    assert_eq!(params.max_tokens, Some(64));
+}
+
+#[test]
+fn send_to_focused_pane_only() {
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    key(&mut a, KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(a.focus, 1);
+    type_text(&mut a, "just you");
+    let fx = key(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(started(&fx).len(), 1);
+    assert!(a.panes[0].turns.is_empty());
+    assert_eq!(a.panes[1].turns[0].prompt, "just you");
+}
+
+#[test]
+fn clear_cancels_and_empties_every_conversation() {
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    let ids = started(&send(&mut a, "hi"));
+    let fx = key(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(fx.len(), 2);
+    assert!(a.panes.iter().all(|p| p.turns.is_empty()));
+    stream(&mut a, ids[0], StreamEvent::Delta("late".into()));
+    assert!(a.panes[0].turns.is_empty());
+}
+
+#[test]
+fn add_and_close_panes() {
+    let mut a = app(&["sim/swift"]);
+    key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert!(matches!(a.overlay, Some(Overlay::AddPane { .. })));
+    type_text(&mut a, "sim/coder");
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(a.overlay.is_none());
+    assert_eq!(a.panes.len(), 2);
+    assert_eq!(a.panes[1].model, "sim/coder");
+    assert_eq!(a.panes[1].provider, "sim");
+    assert_eq!(a.focus, 1);
+    // A bad id keeps the dialog open with the reason.
+    key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(matches!(&a.overlay, Some(Overlay::AddPane { error: Some(_), .. })));
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(a.overlay.is_none());
+    key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(a.panes.len(), 1);
+    key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(a.panes.len(), 1, "the last pane stays");
+    for _ in 0..10 {
+        key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+        type_text(&mut a, "sim/swift");
+        key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+        a.overlay = None;
+    }
+    assert_eq!(a.panes.len(), 8, "at most eight panes");
+}
+
+#[test]
+fn history_walks_with_up_and_down_and_keeps_the_draft() {
+    let mut a = app(&["sim/swift"]);
+    send(&mut a, "one");
+    send(&mut a, "two");
+    type_text(&mut a, "draft");
+    key(&mut a, KeyCode::Up, KeyModifiers::NONE);
+    assert_eq!(a.prompt_text(), "two");
+    key(&mut a, KeyCode::Up, KeyModifiers::NONE);
+    assert_eq!(a.prompt_text(), "one");
+    key(&mut a, KeyCode::Up, KeyModifiers::NONE);
+    assert_eq!(a.prompt_text(), "one");
+    key(&mut a, KeyCode::Down, KeyModifiers::NONE);
+    key(&mut a, KeyCode::Down, KeyModifiers::NONE);
+    assert_eq!(a.prompt_text(), "draft");
+}
+
+#[test]
+fn newline_keys_and_paste_keep_lines() {
+    let mut a = app(&["sim/swift"]);
+    type_text(&mut a, "a");
+    key(&mut a, KeyCode::Enter, KeyModifiers::ALT);
+    type_text(&mut a, "b");
+    key(&mut a, KeyCode::Enter, KeyModifiers::SHIFT);
+    update(&mut a, Action::Paste("c\r\nd".into()));
+    assert_eq!(a.prompt_text(), "a\nb\nc\nd");
+}
+
+#[test]
+fn quit_asks_while_streaming_and_not_otherwise() {
+    let mut a = app(&["sim/swift"]);
+    let id = started(&send(&mut a, "hi"))[0];
+    let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty());
+    assert!(matches!(a.overlay, Some(Overlay::ConfirmQuit)));
+    key(&mut a, KeyCode::Char('n'), KeyModifiers::NONE);
+    assert!(a.overlay.is_none() && !a.quit);
+    stream(&mut a, id, StreamEvent::Done);
+    let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(fx, vec![Effect::Quit]);
+    assert!(a.quit);
+}
+
+#[test]
+fn q_types_in_the_prompt_and_quits_from_the_panes() {
+    let mut a = app(&["sim/swift"]);
+    type_text(&mut a, "q");
+    assert_eq!(a.prompt_text(), "q");
+    assert!(!a.quit);
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(key(&mut a, KeyCode::Char('q'), KeyModifiers::NONE), vec![Effect::Quit]);
+}
+
+#[test]
+fn scrolling_pins_the_view_and_end_follows_again() {
+    let mut a = app(&["sim/swift"]);
+    a.size = (120, 30);
+    let id = started(&send(&mut a, "hi"))[0];
+    let long: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    stream(&mut a, id, StreamEvent::Delta(long));
+    assert_eq!(a.panes[0].scroll, None);
+    key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
+    let pinned = a.panes[0].scroll.expect("scrolled up");
+    stream(&mut a, id, StreamEvent::Delta("more\n".into()));
+    assert_eq!(a.panes[0].scroll, Some(pinned), "new output does not move a pinned view");
+    key(&mut a, KeyCode::Home, KeyModifiers::CONTROL);
+    assert_eq!(a.panes[0].scroll, Some(0));
+    key(&mut a, KeyCode::End, KeyModifiers::CONTROL);
+    assert_eq!(a.panes[0].scroll, None);
+}
+
+#[test]
+fn terminate_cancels_everything_and_quits() {
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    send(&mut a, "hi");
+    let fx = update(&mut a, Action::Terminate);
+    assert_eq!(fx.iter().filter(|e| matches!(e, Effect::Cancel { .. })).count(), 2);
+    assert_eq!(fx.last(), Some(&Effect::Quit));
+}
