@@ -13,7 +13,8 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 async fn decode(pieces: Vec<Vec<u8>>) -> Vec<StreamEvent> {
-    let items: Vec<Result<Bytes, BodyError>> = pieces.into_iter().map(|p| Ok(Bytes::from(p))).collect();
+    let items: Vec<Result<Bytes, BodyError>> =
+        pieces.into_iter().map(|p| Ok(Bytes::from(p))).collect();
     let mut out = Vec::new();
     decode_sse(stream::iter(items), |e| out.push(e)).await;
     out
@@ -47,7 +48,10 @@ fn text_of(events: &[StreamEvent]) -> (String, String) {
 async fn complete_stream_with_comments_crlf_utf8_and_usage() {
     let events = assert_split_invariant(&fixture("complete.sse")).await;
     let (content, reasoning) = text_of(&events);
-    assert_eq!(content, "Hello, 世界! Ünïcödé ✓\n```rust\nfn main() {}\n```");
+    assert_eq!(
+        content,
+        "Hello, 世界! Ünïcödé ✓\n```rust\nfn main() {}\n```"
+    );
     assert_eq!(reasoning, "Let me think… 🤔");
     assert_eq!(
         events.first(),
@@ -76,14 +80,21 @@ async fn mid_stream_error_is_terminal_and_keeps_partial_text() {
     let events = assert_split_invariant(&fixture("midstream_error.sse")).await;
     assert_eq!(text_of(&events).0, "Partial answ");
     match events.last() {
-        Some(StreamEvent::Error(ApiError::MidStream { code, message, error_type })) => {
+        Some(StreamEvent::Error(ApiError::MidStream {
+            code,
+            message,
+            error_type,
+        })) => {
             assert_eq!(code, "429");
             assert_eq!(message, "Rate limit exceeded");
             assert_eq!(error_type.as_deref(), Some("rate_limit_exceeded"));
         }
         other => panic!("expected a mid-stream error, got {other:?}"),
     }
-    assert!(!events.contains(&StreamEvent::Done), "[DONE] after the error is not a success");
+    assert!(
+        !events.contains(&StreamEvent::Done),
+        "[DONE] after the error is not a success"
+    );
 }
 
 #[tokio::test]

@@ -63,8 +63,17 @@ fn enter_sends_to_every_pane_and_clears_the_prompt() {
     assert!(fx.contains(&Effect::SaveHistory {
         prompt: "Explain attention".into()
     }));
-    for (pane, e) in a.panes.iter().zip(fx.iter().filter(|e| matches!(e, Effect::Start { .. }))) {
-        let Effect::Start { params, provider, .. } = e else { unreachable!() };
+    for (pane, e) in a
+        .panes
+        .iter()
+        .zip(fx.iter().filter(|e| matches!(e, Effect::Start { .. })))
+    {
+        let Effect::Start {
+            params, provider, ..
+        } = e
+        else {
+            unreachable!()
+        };
         assert_eq!(provider, "sim");
         assert_eq!(params.model, pane.model);
         assert_eq!(params.messages.len(), 1);
@@ -89,8 +98,19 @@ fn deltas_build_the_answer_and_stats() {
     let id = started(&send(&mut a, "hi"))[0];
     let t0 = a.now;
     a.now = t0 + Duration::from_millis(300);
-    stream(&mut a, id, StreamEvent::Served { model: "sim/swift".into(), provider: Some("SimCloud".into()) });
-    stream(&mut a, id, StreamEvent::Delta("Hello \u{1b}[31mworld".into()));
+    stream(
+        &mut a,
+        id,
+        StreamEvent::Served {
+            model: "sim/swift".into(),
+            provider: Some("SimCloud".into()),
+        },
+    );
+    stream(
+        &mut a,
+        id,
+        StreamEvent::Delta("Hello \u{1b}[31mworld".into()),
+    );
     a.now = t0 + Duration::from_millis(1300);
     stream(&mut a, id, StreamEvent::Delta("!".into()));
     stream(&mut a, id, StreamEvent::Finish("stop".into()));
@@ -123,7 +143,10 @@ fn cancel_drops_later_events_of_that_request() {
     let fx = key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(
         fx,
-        vec![Effect::Cancel { request: ids[0] }, Effect::Cancel { request: ids[1] }]
+        vec![
+            Effect::Cancel { request: ids[0] },
+            Effect::Cancel { request: ids[1] }
+        ]
     );
     stream(&mut a, ids[0], StreamEvent::Delta(" more".into()));
     stream(&mut a, ids[0], StreamEvent::Done);
@@ -147,7 +170,11 @@ fn resend_replaces_the_answer_and_ignores_the_old_stream() {
     assert_ne!(new, old);
     stream(&mut a, old, StreamEvent::Delta("stale".into()));
     stream(&mut a, new, StreamEvent::Delta("fresh".into()));
-    assert_eq!(a.panes[0].turns.len(), 1, "a resend regenerates, not appends");
+    assert_eq!(
+        a.panes[0].turns.len(),
+        1,
+        "a resend regenerates, not appends"
+    );
     assert_eq!(a.panes[0].current().unwrap().text, "fresh");
 }
 
@@ -155,7 +182,11 @@ fn resend_replaces_the_answer_and_ignores_the_old_stream() {
 fn an_error_stays_in_its_pane() {
     let mut a = app(&["sim/down", "sim/swift"]);
     let ids = started(&send(&mut a, "hi"));
-    let err = ApiError::from_response(503, r#"{"error":{"code":503,"message":"No available provider"}}"#, None);
+    let err = ApiError::from_response(
+        503,
+        r#"{"error":{"code":503,"message":"No available provider"}}"#,
+        None,
+    );
     stream(&mut a, ids[0], StreamEvent::Error(err.clone()));
     stream(&mut a, ids[1], StreamEvent::Delta("fine".into()));
     assert_eq!(a.panes[0].current().unwrap().status, Status::Failed(err));
@@ -178,10 +209,20 @@ fn follow_ups_carry_each_panes_own_answers() {
             _ => None,
         })
         .collect();
-    let roles = |i: usize| params[i].messages.iter().map(|m| m.role).collect::<Vec<_>>();
+    let roles = |i: usize| {
+        params[i]
+            .messages
+            .iter()
+            .map(|m| m.role)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(roles(0), vec![Role::User, Role::Assistant, Role::User]);
     assert_eq!(params[0].messages[1].content, "answer A");
-    assert_eq!(roles(1), vec![Role::User, Role::User], "a failed turn sends no answer back");
+    assert_eq!(
+        roles(1),
+        vec![Role::User, Role::User],
+        "a failed turn sends no answer back"
+    );
 }
 
 #[test]
@@ -191,7 +232,9 @@ fn system_prompt_and_sampling_reach_the_request() {
     a.panes[0].temperature = Some(0.2);
     a.panes[0].max_tokens = Some(64);
     let fx = send(&mut a, "hi");
-    let Some(Effect::Start { params, .. }) = fx.first() else { panic!("{fx:?}") };
+    let Some(Effect::Start { params, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
     assert_eq!(params.messages[0].role, Role::System);
     assert_eq!(params.temperature, Some(0.2));
     assert_eq!(params.max_tokens, Some(64));
@@ -235,7 +278,10 @@ fn add_and_close_panes() {
     // A bad id keeps the dialog open with the reason.
     key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
     key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
-    assert!(matches!(&a.overlay, Some(Overlay::AddPane { error: Some(_), .. })));
+    assert!(matches!(
+        &a.overlay,
+        Some(Overlay::AddPane { error: Some(_), .. })
+    ));
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert!(a.overlay.is_none());
     key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
@@ -301,7 +347,10 @@ fn q_types_in_the_prompt_and_quits_from_the_panes() {
     assert_eq!(a.prompt_text(), "q");
     assert!(!a.quit);
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
-    assert_eq!(key(&mut a, KeyCode::Char('q'), KeyModifiers::NONE), vec![Effect::Quit]);
+    assert_eq!(
+        key(&mut a, KeyCode::Char('q'), KeyModifiers::NONE),
+        vec![Effect::Quit]
+    );
 }
 
 #[test]
@@ -315,7 +364,11 @@ fn scrolling_pins_the_view_and_end_follows_again() {
     key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
     let pinned = a.panes[0].scroll.expect("scrolled up");
     stream(&mut a, id, StreamEvent::Delta("more\n".into()));
-    assert_eq!(a.panes[0].scroll, Some(pinned), "new output does not move a pinned view");
+    assert_eq!(
+        a.panes[0].scroll,
+        Some(pinned),
+        "new output does not move a pinned view"
+    );
     key(&mut a, KeyCode::Home, KeyModifiers::CONTROL);
     assert_eq!(a.panes[0].scroll, Some(0));
     key(&mut a, KeyCode::End, KeyModifiers::CONTROL);
@@ -327,6 +380,11 @@ fn terminate_cancels_everything_and_quits() {
     let mut a = app(&["sim/swift", "sim/coder"]);
     send(&mut a, "hi");
     let fx = update(&mut a, Action::Terminate);
-    assert_eq!(fx.iter().filter(|e| matches!(e, Effect::Cancel { .. })).count(), 2);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Cancel { .. }))
+            .count(),
+        2
+    );
     assert_eq!(fx.last(), Some(&Effect::Quit));
 }

@@ -108,7 +108,7 @@ impl Config {
             },
         };
         let file: FileConfig =
-            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim().to_string()))?;
+            toml::from_str(text).map_err(|e| at(e.span(), one_line(e.message())))?;
         let mut cfg = Self::default();
         for (name, p) in file.providers {
             if name == SIM {
@@ -117,8 +117,9 @@ impl Config {
                     format!("the provider name `{SIM}` is reserved for the built-in simulator"),
                 ));
             }
+            let span = p.span();
             let merged = merge_provider(cfg.providers.get(&name), p.into_inner())
-                .map_err(|m| at(None, format!("providers.{name}: {m}")))?;
+                .map_err(|m| at(Some(span), format!("providers.{name}: {m}")))?;
             cfg.providers.insert(name, merged);
         }
         if let Some(d) = file.default_provider {
@@ -160,10 +161,10 @@ impl Config {
         }
         cfg.panes = file.panes.into_iter().map(PaneConfig::from).collect();
         if let Some(s) = file.stall_timeout_secs {
-            cfg.stall_timeout = Duration::from_secs(s.get());
+            cfg.stall_timeout = Duration::from_secs(s.0);
         }
         if let Some(s) = file.connect_timeout_secs {
-            cfg.connect_timeout = Duration::from_secs(s.get());
+            cfg.connect_timeout = Duration::from_secs(s.0);
         }
         if let Some(sim) = file.sim {
             if let Some(speed) = sim.speed {
@@ -172,6 +173,16 @@ impl Config {
         }
         Ok(cfg)
     }
+}
+
+/// The parser's messages span lines; a terminal error reads better on one.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn names(p: &BTreeMap<String, ProviderConfig>) -> String {

@@ -1,7 +1,6 @@
 //! The file format. Every table rejects unknown keys so typos are reported, not ignored.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU64;
 
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
@@ -12,8 +11,8 @@ use crate::provider::ProviderKind;
 #[serde(deny_unknown_fields)]
 pub(super) struct FileConfig {
     pub default_provider: Option<Spanned<String>>,
-    pub stall_timeout_secs: Option<NonZeroU64>,
-    pub connect_timeout_secs: Option<NonZeroU64>,
+    pub stall_timeout_secs: Option<Seconds>,
+    pub connect_timeout_secs: Option<Seconds>,
     #[serde(default)]
     pub providers: BTreeMap<String, Spanned<FileProvider>>,
     #[serde(default)]
@@ -70,6 +69,42 @@ impl From<FilePane> for PaneConfig {
 
 // Validating newtypes: an error raised while deserializing carries the value's position.
 
+/// Reads any TOML value so a wrong type gets our message rather than serde's.
+fn number<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<f64, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Integer(i) => Ok(i as f64),
+        toml::Value::Float(f) => Ok(f),
+        other => Err(serde::de::Error::custom(format!(
+            "{what} must be a number, found {} {other}",
+            other.type_str()
+        ))),
+    }
+}
+
+fn whole<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<i64, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Integer(i) => Ok(i),
+        other => Err(serde::de::Error::custom(format!(
+            "{what} must be a positive whole number, found {} {other}",
+            other.type_str()
+        ))),
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Seconds(pub u64);
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = whole(d, "a timeout in seconds")?;
+        match u64::try_from(n) {
+            Ok(v) if v > 0 => Ok(Self(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "a timeout of {n} seconds is out of range (expected at least 1)"
+            ))),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct ModelId(String);
 impl<'de> Deserialize<'de> for ModelId {
@@ -88,7 +123,7 @@ impl<'de> Deserialize<'de> for ModelId {
 pub(super) struct Temperature(f64);
 impl<'de> Deserialize<'de> for Temperature {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let t = f64::deserialize(d)?;
+        let t = number(d, "temperature")?;
         if !(0.0..=2.0).contains(&t) {
             return Err(serde::de::Error::custom(format!(
                 "temperature {t} is out of range (expected 0 to 2)"
@@ -102,7 +137,7 @@ impl<'de> Deserialize<'de> for Temperature {
 pub(super) struct NonZeroU32Tokens(u32);
 impl<'de> Deserialize<'de> for NonZeroU32Tokens {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let t = i64::deserialize(d)?;
+        let t = whole(d, "max_tokens")?;
         match u32::try_from(t) {
             Ok(v) if v > 0 => Ok(Self(v)),
             _ => Err(serde::de::Error::custom(format!(
@@ -116,7 +151,7 @@ impl<'de> Deserialize<'de> for NonZeroU32Tokens {
 pub(super) struct Speed(pub f64);
 impl<'de> Deserialize<'de> for Speed {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = f64::deserialize(d)?;
+        let s = number(d, "speed")?;
         if !(s.is_finite() && s > 0.0) {
             return Err(serde::de::Error::custom(format!(
                 "speed {s} must be a positive number"

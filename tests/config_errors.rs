@@ -1,0 +1,103 @@
+//! Every bad config in `fixtures/config/` stops the binary before it touches the terminal,
+//! with the file, line, column and problem exactly as in the matching `.expected` file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("OPENROUTER_API_KEY")
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home.path())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_bad_config_is_reported_with_its_position() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|e| panic!("{name} has no .expected file: {e}"));
+        let out = run(&dir, &["--config", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}: exit status");
+        assert!(out.stdout.is_empty(), "{name}: nothing may be drawn");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim_end(),
+            format!("error: {}", expected.trim_end()),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} fixtures found");
+}
+
+#[test]
+fn a_named_config_that_does_not_exist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--config", "nowhere.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: nowhere.toml: cannot read the config file:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_failing_key_command_is_reported_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[providers.openrouter]\napi_key_env = \"SWITCHBOARD_TEST_NO_SUCH_VAR\"\napi_key_cmd = \"echo locked >&2; exit 1\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--config", "c.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("provider `openrouter`: api_key_cmd") && stderr.contains("locked"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn too_many_models_and_bad_model_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = Vec::new();
+    for _ in 0..9 {
+        args.extend(["-m", "sim/swift"]);
+    }
+    let out = run(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at most 8 panes"));
+    let out = run(dir.path(), &["-m", "has space"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`has space` is not a model id"));
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--model") && help.contains("sim") && help.contains("OPENROUTER_API_KEY")
+    );
+    let out = run(dir.path(), &["--version"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("switchboard {}", env!("CARGO_PKG_VERSION"))
+    );
+}
