@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Every bad config in `fixtures/config/` stops the binary before it touches the terminal,
 //! with the file, line, column and problem exactly as in the matching `.expected` file.
 

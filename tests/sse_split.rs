@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! SSE decoding must not depend on how the network cuts the bytes: every recorded stream is
 //! fed whole, then split at every byte position (and in single bytes), and must decode the same.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The pure `update`: actions in, state and effects out. No terminal, no network.
 
 use std::collections::BTreeMap;
