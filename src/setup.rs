@@ -91,6 +91,7 @@ pub fn build(
             pane.system = pc.system.clone();
             pane.temperature = pc.temperature;
             pane.max_tokens = pc.max_tokens;
+            pane.fallbacks = pc.fallbacks.clone();
             panes.push(pane);
         }
         if panes.is_empty() {

@@ -287,7 +287,10 @@ pub const BINDINGS: &[Binding] = &[
 /// Editing keys handled by the prompt editor itself, listed for the help overlay.
 pub const EDITOR_HELP: &[(&str, &str)] = &[
     ("Alt+Enter  Shift+Enter", "insert a newline"),
-    ("↑ / ↓ at the first / last line", "walk prompt history"),
+    (
+        "↑ ↓ at the edges",
+        "walk prompt history (first / last line)",
+    ),
     ("Ctrl+A / End", "line start / end"),
     ("Alt+Backspace  Ctrl+U", "delete a word / undo"),
 ];

@@ -132,6 +132,7 @@ pub struct Pane {
     pub system: Option<String>,
     pub temperature: Option<f64>,
     pub max_tokens: Option<u32>,
+    pub fallbacks: Vec<String>,
     pub turns: Vec<Turn>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
@@ -145,6 +146,7 @@ impl Pane {
             system: None,
             temperature: None,
             max_tokens: None,
+            fallbacks: Vec::new(),
             turns: Vec::new(),
             scroll: None,
         }
@@ -177,6 +179,7 @@ impl Pane {
             messages,
             temperature: self.temperature,
             max_tokens: self.max_tokens,
+            fallbacks: self.fallbacks.clone(),
         }
     }
 }

@@ -253,6 +253,7 @@ temperature = 0.3
 model = "sim/swift"
 system = "Be brief."
 max_tokens = 200
+fallbacks = ["sim/steady"]
 "#,
             Path::new("c.toml"),
         )
@@ -268,6 +269,7 @@ max_tokens = 200
         assert_eq!(cfg.panes[0].temperature, Some(0.3));
         assert_eq!(cfg.panes[1].system.as_deref(), Some("Be brief."));
         assert_eq!(cfg.panes[1].max_tokens, Some(200));
+        assert_eq!(cfg.panes[1].fallbacks, vec!["sim/steady".to_string()]);
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub(super) struct FilePane {
     pub system: Option<String>,
     pub temperature: Option<Temperature>,
     pub max_tokens: Option<NonZeroU32Tokens>,
+    #[serde(default)]
+    pub fallbacks: Vec<ModelId>,
 }
 
 /// One pane as configured.
@@ -53,6 +55,8 @@ pub struct PaneConfig {
     pub system: Option<String>,
     pub temperature: Option<f64>,
     pub max_tokens: Option<u32>,
+    /// Tried in order when `model` fails (server-side on OpenRouter).
+    pub fallbacks: Vec<String>,
 }
 
 impl From<FilePane> for PaneConfig {
@@ -63,6 +67,7 @@ impl From<FilePane> for PaneConfig {
             system: p.system,
             temperature: p.temperature.map(|t| t.0),
             max_tokens: p.max_tokens.map(|t| t.0),
+            fallbacks: p.fallbacks.into_iter().map(|m| m.0).collect(),
         }
     }
 }

@@ -62,6 +62,8 @@ pub struct ChatParams {
     pub messages: Vec<Message>,
     pub temperature: Option<f64>,
     pub max_tokens: Option<u32>,
+    /// Models tried in order when `model` fails; OpenRouter does this server-side.
+    pub fallbacks: Vec<String>,
 }
 
 /// Attribution headers OpenRouter reads; they do not affect routing.
@@ -83,8 +85,9 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     if let Some(m) = params.max_tokens {
         body["max_tokens"] = json!(m);
     }
-    // OpenRouter-only fields go here as they are added, guarded by kind.
-    let _ = kind;
+    if kind == ProviderKind::Openrouter && !params.fallbacks.is_empty() {
+        body["models"] = json!(params.fallbacks);
+    }
     body
 }
 
@@ -134,13 +137,17 @@ mod tests {
             messages: vec![Message::new(Role::User, "hi")],
             temperature: None,
             max_tokens: Some(10),
+            fallbacks: vec!["f".into()],
         };
         let b = chat_body(ProviderKind::Openai, &p);
         assert_eq!(
             b,
             json!({"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,
-                   "stream_options":{"include_usage":true},"max_tokens":10})
+                   "stream_options":{"include_usage":true},"max_tokens":10}),
+            "OpenRouter-only fields stay off other servers"
         );
+        let b = chat_body(ProviderKind::Openrouter, &p);
+        assert_eq!(b["models"], json!(["f"]));
     }
 
     #[test]

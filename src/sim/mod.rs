@@ -1,34 +1,132 @@
-//! placeholder until the simulator lands
+//! A local OpenRouter look-alike with simulated models.
+//!
+//! It speaks OpenRouter's wire format (see the API reference in the project docs) over real
+//! HTTP, so the app can be demoed offline and any OpenAI-compatible client can be pointed at
+//! it. Answers are deterministic per (model, prompt); timing, failures and pricing follow a
+//! fixed model table (see [`model_ids`]).
+
+mod account;
+mod catalog;
+mod chat;
+mod models;
+mod state;
+mod stream;
+mod text;
+mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::task::JoinHandle;
+
+use state::{shutdown_requested, SimState};
+use wire::ApiError;
+
 #[derive(Clone, Debug)]
 pub struct SimOptions {
+    /// Multiplies every rate: 2.0 = twice as fast (all delays halved). Must be > 0; values <= 0 are treated as 1.0.
     pub speed: f64,
 }
+
 impl Default for SimOptions {
     fn default() -> Self {
-        Self { speed: 1.0 }
+        SimOptions { speed: 1.0 }
     }
 }
+
+/// A running simulator. Dropping it (or calling [`SimServer::shutdown`]) stops it.
 pub struct SimServer {
-    addr: std::net::SocketAddr,
+    addr: SocketAddr,
+    state: Arc<SimState>,
+    task: Option<JoinHandle<()>>,
 }
+
 impl SimServer {
-    pub fn addr(&self) -> std::net::SocketAddr {
+    pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// e.g. "http://127.0.0.1:41234/api/v1"
     pub fn base_url(&self) -> String {
         format!("http://{}/api/v1", self.addr)
     }
-    pub fn shutdown(self) {}
+
+    /// Stops the server (also on Drop).
+    pub fn shutdown(self) {
+        drop(self);
+    }
 }
-pub async fn start(host: &str, port: u16, _opts: SimOptions) -> std::io::Result<SimServer> {
-    let l = tokio::net::TcpListener::bind((host, port)).await?;
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        // Ends open streams (including stalled ones) and stops accepting connections; the
+        // serve task then finishes on its own once in-flight responses are done.
+        self.state.trigger_shutdown();
+        self.task.take();
+    }
+}
+
+/// Binds host:port (port 0 = random) and serves in a spawned tokio task. Must be called inside a tokio runtime.
+pub async fn start(host: &str, port: u16, opts: SimOptions) -> std::io::Result<SimServer> {
+    let listener = tokio::net::TcpListener::bind((host, port)).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(SimState::new(opts.speed));
+    let app = build_router(state.clone());
+    let stop = shutdown_requested(state.shutdown_signal());
+    let task = tokio::spawn(async move {
+        // Serving only fails on listener errors, and there is no caller left to report them to.
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await;
+    });
     Ok(SimServer {
-        addr: l.local_addr()?,
+        addr,
+        state,
+        task: Some(task),
     })
 }
-pub fn router(_opts: SimOptions) -> axum::Router {
-    axum::Router::new()
+
+/// The axum router, for callers who want to serve it themselves (e.g. the `switchboard sim` command which blocks on it).
+pub fn router(opts: SimOptions) -> Router {
+    build_router(Arc::new(SimState::new(opts.speed)))
 }
+
+/// The simulated model ids, in display order (e.g. for help text).
 pub fn model_ids() -> Vec<&'static str> {
-    vec!["sim/swift"]
+    models::MODELS.iter().map(|m| m.id).collect()
+}
+
+fn api_routes(state: Arc<SimState>) -> Router {
+    Router::new()
+        .route("/models", get(catalog::list))
+        .route("/chat/completions", post(chat::completions))
+        .route("/key", get(account::key))
+        .route("/auth/key", get(account::key))
+        .route("/generation", get(account::generation))
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+fn build_router(state: Arc<SimState>) -> Router {
+    // OpenRouter clients use `/api/v1`; plain OpenAI-compatible clients usually assume `/v1`.
+    Router::new()
+        .nest("/api/v1", api_routes(state.clone()))
+        .nest("/v1", api_routes(state))
+        .fallback(not_found)
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    ApiError::not_found(format!("Not found: {method} {}", uri.path())).into_response()
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("Method {method} not allowed for {}", uri.path()),
+    )
+    .into_response()
 }

@@ -39,9 +39,13 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
     }
     spans.push(Span::styled(" · ", theme.dim));
+    let spent = format!("spent {} ", stats::money(app.session_cost()));
     if app.simulated_only() {
-        let text = if area.width >= 90 {
-            "simulator — set OPENROUTER_API_KEY for real models"
+        const LONG: &str = "simulator — set OPENROUTER_API_KEY for real models";
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = (area.width as usize).saturating_sub(used + spent.len() + 1);
+        let text = if room >= LONG.chars().count() {
+            LONG
         } else {
             "simulator"
         };
@@ -52,7 +56,6 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         names.dedup();
         spans.push(Span::styled(names.join(", "), theme.stats));
     }
-    let spent = format!("spent {} ", stats::money(app.session_cost()));
     let left_w: usize = spans.iter().map(Span::width).sum();
     let pad = (area.width as usize).saturating_sub(left_w + spent.len());
     if pad > 0 {

@@ -66,32 +66,49 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
 }
 
 fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
+    let r = centered(area, 82, area.height);
+    let avail = usize::from(r.width.saturating_sub(2));
+    // Side by side when there is room, else each key above its description.
+    let label_w = if avail >= 70 { 24 } else { 0 };
     let mut lines = vec![Line::styled("Keys", theme.header)];
-    let label_w = 24;
+    let entry = |label: &str, what: &str, lines: &mut Vec<Line<'static>>| {
+        if label_w == 0 {
+            lines.push(Line::styled(label.to_string(), theme.key));
+        }
+        let indent = if label_w == 0 { 2 } else { label_w };
+        for (i, piece) in crate::render::wrap::prose(what, avail.saturating_sub(indent).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 && label_w > 0 {
+                format!("{label:<label_w$}")
+            } else {
+                " ".repeat(indent)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.key),
+                Span::raw(piece),
+            ]));
+        }
+    };
     for b in BINDINGS.iter().filter(|b| !b.what.is_empty()) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<label_w$}", b.label), theme.key),
-            Span::raw(b.what),
-        ]));
+        entry(b.label, b.what, &mut lines);
     }
     lines.push(Line::default());
     lines.push(Line::styled("Editing the prompt", theme.header));
     for (k, what) in EDITOR_HELP {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{k:<label_w$}"), theme.key),
-            Span::raw(*what),
-        ]));
+        entry(k, what, &mut lines);
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
+    for note in [
         "Letters are commands in the panes (Esc to get there), text in the prompt.",
-        theme.dim,
-    ));
-    lines.push(Line::styled(
         "↑↓ PgUp PgDn scroll · any other key closes",
-        theme.dim,
-    ));
-    let want_h = lines.len() as u16 + 2;
+    ] {
+        for piece in crate::render::wrap::prose(note, avail.max(8)) {
+            lines.push(Line::styled(piece, theme.dim));
+        }
+    }
+    let want_h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 82, want_h);
     let max_scroll = want_h.saturating_sub(r.height);
     f.render_widget(Clear, r);

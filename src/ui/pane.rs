@@ -15,6 +15,8 @@ use super::{layout, stats};
 pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let focused = index == app.focus;
     let simulated = app.providers.is_simulated(&pane.provider);
+    // The header already says so when every pane is simulated.
+    let badge = simulated && !app.simulated_only();
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused && app.zone == Zone::Panes {
@@ -23,9 +25,14 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
             BorderType::Plain
         })
         .border_style(theme.border(focused))
-        .title(Line::from(title(pane, index, focused, simulated, theme)));
+        .title(Line::from(title(pane, index, focused, badge, theme)));
     if let Some(a) = pane.current() {
-        block = block.title_bottom(Line::from(stats::footer(a, app.now, theme)));
+        block = block.title_bottom(Line::from(stats::footer(
+            a,
+            app.now,
+            theme,
+            area.width.saturating_sub(2) as usize,
+        )));
     }
     let inner = layout::pane_inner(area);
     let all = transcript::lines(pane, inner.width as usize);

@@ -17,8 +17,9 @@ pub fn new_editor() -> TextArea<'static> {
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let focused = app.zone == Zone::Prompt && app.overlay.is_none();
-    let title = if area.width >= 90 {
-        " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc cancel · F1 help "
+    const LONG: &str = " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc cancel · F1 help ";
+    let title = if usize::from(area.width) >= LONG.chars().count() + 2 {
+        LONG
     } else {
         " prompt · Enter send · F1 help "
     };

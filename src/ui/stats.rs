@@ -32,36 +32,40 @@ pub fn money(usd: f64) -> String {
     }
 }
 
-/// The footer of a pane: live while streaming, the final figures after.
-pub fn footer(a: &Answer, now: Instant, theme: &Theme) -> Vec<Span<'static>> {
-    let mut parts: Vec<Span<'static>> = Vec::new();
+/// The footer of a pane: live while streaming, the final figures after. Parts that do not fit
+/// in `width` columns are dropped, least useful first.
+pub fn footer(a: &Answer, now: Instant, theme: &Theme, width: usize) -> Vec<Span<'static>> {
+    // (priority, text, style): lower priority numbers survive longer.
+    let mut parts: Vec<(u8, String, ratatui::style::Style)> = Vec::new();
     let elapsed = a.elapsed(now);
+    let spinner = SPINNER[(elapsed.as_millis() / 80) as usize % SPINNER.len()];
     match &a.status {
         Status::Waiting => {
-            let frame = SPINNER[(elapsed.as_millis() / 80) as usize % SPINNER.len()];
-            parts.push(Span::styled(format!("{frame} waiting"), theme.notice));
-            parts.push(Span::styled(duration(elapsed), theme.stats));
-            return join(parts, theme);
+            parts.push((0, format!("{spinner} waiting"), theme.notice));
+            parts.push((1, duration(elapsed), theme.stats));
+            return join(parts, theme, width);
         }
-        Status::Streaming => {
-            let frame = SPINNER[(elapsed.as_millis() / 80) as usize % SPINNER.len()];
-            parts.push(Span::styled(frame.to_string(), theme.notice));
-        }
-        Status::Failed(e) => parts.push(Span::styled(e.short(), theme.error)),
-        Status::Cancelled => parts.push(Span::styled("cancelled", theme.notice)),
+        Status::Streaming => {}
+        Status::Failed(e) => parts.push((0, e.short(), theme.error)),
+        Status::Cancelled => parts.push((0, "cancelled".into(), theme.notice)),
         Status::Done => {}
     }
     if let Some(t) = a.ttft() {
-        parts.push(Span::styled(format!("ttft {}", duration(t)), theme.stats));
+        let lead = if a.status == Status::Streaming {
+            format!("{spinner} ")
+        } else {
+            String::new()
+        };
+        parts.push((3, format!("{lead}ttft {}", duration(t)), theme.stats));
     }
     if let Some(r) = a.rate(now) {
-        parts.push(Span::styled(format!("{r:.0} tok/s"), theme.stats));
+        parts.push((2, format!("{r:.0} tok/s"), theme.stats));
     }
-    parts.push(Span::styled(duration(elapsed), theme.stats));
+    parts.push((5, duration(elapsed), theme.stats));
     let (tokens, exact) = a.tokens();
     if tokens > 0 {
         let mark = if exact { "" } else { "≈" };
-        parts.push(Span::styled(format!("{mark}{tokens} tok"), theme.stats));
+        parts.push((4, format!("{mark}{tokens} tok"), theme.stats));
     }
     if let Some(r) = a
         .usage
@@ -69,28 +73,49 @@ pub fn footer(a: &Answer, now: Instant, theme: &Theme) -> Vec<Span<'static>> {
         .and_then(crate::provider::Usage::reasoning_tokens)
     {
         if r > 0 {
-            parts.push(Span::styled(format!("{r} thinking"), theme.stats));
+            parts.push((6, format!("{r} thinking"), theme.stats));
         }
     }
     if let Some(reason) = &a.finish_reason {
         if a.status == Status::Done {
-            parts.push(Span::styled(reason.clone(), theme.stats));
+            parts.push((7, reason.clone(), theme.stats));
         }
     }
     if let Some(c) = a.cost() {
-        parts.push(Span::styled(format!("{} ✓", money(c)), theme.served));
+        parts.push((1, format!("{} ✓", money(c)), theme.served));
     }
-    join(parts, theme)
+    join(parts, theme, width)
 }
 
-fn join(parts: Vec<Span<'static>>, theme: &Theme) -> Vec<Span<'static>> {
+fn join(
+    mut parts: Vec<(u8, String, ratatui::style::Style)>,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Span<'static>> {
+    let total = |p: &[(u8, String, ratatui::style::Style)]| {
+        p.iter()
+            .map(|(_, t, _)| unicode_width::UnicodeWidthStr::width(t.as_str()))
+            .sum::<usize>()
+            + 3 * p.len().saturating_sub(1)
+            + 2
+    };
+    while parts.len() > 1 && total(&parts) > width {
+        if let Some(worst) = parts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (prio, _, _))| *prio)
+            .map(|(i, _)| i)
+        {
+            parts.remove(worst);
+        }
+    }
     let mut out = Vec::with_capacity(parts.len() * 2 + 2);
     out.push(Span::raw(" "));
-    for (i, p) in parts.into_iter().enumerate() {
+    for (i, (_, text, style)) in parts.into_iter().enumerate() {
         if i > 0 {
             out.push(Span::styled(" · ", theme.dim));
         }
-        out.push(p);
+        out.push(Span::styled(text, style));
     }
     out.push(Span::raw(" "));
     out

@@ -1,0 +1,486 @@
+//! `POST /chat/completions`: request parsing, server-side fallback across `models`, the
+//! generation plan shared by both response modes, and the non-streaming response.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderName, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+use super::models::{self, Behaviour, SimModel};
+use super::state::{shutdown_requested, GenRecord, SimState};
+use super::text;
+use super::wire::{ApiError, Choice, Completion, Message, ReasoningDetail, Usage};
+
+pub(crate) const GENERATION_ID_HEADER: HeaderName = HeaderName::from_static("x-generation-id");
+
+/// Model used when the request names none, standing in for OpenRouter's account default.
+const DEFAULT_MODEL: &str = "sim/swift";
+
+/// Per-message overhead added to the prompt token estimate (role markers, separators).
+const TOKENS_PER_MESSAGE: u64 = 4;
+
+/// How a generation ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ending {
+    Finish {
+        reason: &'static str,
+        native: &'static str,
+    },
+    Cutoff,
+    MidFail,
+    Stall,
+}
+
+/// Everything needed to produce one response, decided up front so both response modes agree.
+pub(crate) struct Plan {
+    pub id: String,
+    pub created: i64,
+    pub model: &'static SimModel,
+    pub prompt_tokens: u64,
+    /// Reasoning pieces generated (and billed), whether or not they are shown.
+    pub reasoning: Vec<String>,
+    pub show_reasoning: bool,
+    /// Answer pieces to send.
+    pub content: Vec<String>,
+    pub ending: Ending,
+    /// Seeds the grouping of pieces into chunks, so a replay chunks identically.
+    pub chunk_seed: u64,
+    pub started: Instant,
+}
+
+impl Plan {
+    /// When the `k`-th generated token (0-based, reasoning first) is ready.
+    pub fn token_time(&self, state: &SimState, k: usize) -> Instant {
+        let ms = self.model.ttft_ms + k as f64 * 1000.0 / self.model.tokens_per_sec;
+        self.started + state.scaled(ms)
+    }
+
+    pub fn usage(&self, completion_tokens: u64, reasoning_tokens: u64) -> Usage {
+        Usage::new(
+            self.prompt_tokens,
+            completion_tokens,
+            reasoning_tokens,
+            self.model.prompt_price_usd(),
+            self.model.completion_price_usd(),
+        )
+    }
+
+    pub fn reasoning_id(&self) -> String {
+        format!("rs_{}", self.id.trim_start_matches("gen-"))
+    }
+
+    /// Stores the outcome for `/generation` and `/key`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &self,
+        state: &SimState,
+        completion_tokens: u64,
+        reasoning_tokens: u64,
+        first_token: Option<Instant>,
+        finish: Option<(&str, &str)>,
+        streamed: bool,
+        cancelled: bool,
+    ) -> Usage {
+        let usage = self.usage(completion_tokens, reasoning_tokens);
+        let now = Instant::now();
+        let ms = |t: Instant| t.duration_since(self.started).as_millis() as u64;
+        state.record(GenRecord {
+            id: self.id.clone(),
+            total_cost: usage.cost,
+            model: self.model.id.to_owned(),
+            provider_name: self.model.provider.to_owned(),
+            tokens_prompt: self.prompt_tokens,
+            tokens_completion: completion_tokens,
+            native_tokens_prompt: self.prompt_tokens,
+            native_tokens_completion: completion_tokens,
+            native_tokens_reasoning: reasoning_tokens,
+            latency: first_token.map(ms).unwrap_or_else(|| ms(now)),
+            generation_time: ms(now),
+            finish_reason: finish.map(|f| f.0.to_owned()),
+            native_finish_reason: finish.map(|f| f.1.to_owned()),
+            streamed,
+            cancelled,
+            is_byok: false,
+        });
+        usage
+    }
+}
+
+/// The parts of the request body the simulator looks at.
+struct ChatRequest {
+    candidates: Vec<String>,
+    stream: bool,
+    max_tokens: Option<u64>,
+    last_user_text: String,
+    prompt_tokens: u64,
+    reasoning_enabled: bool,
+    reasoning_shown: bool,
+}
+
+fn content_text(content: &Value) -> String {
+    match content {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p.get("text").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid JSON in request body: {e}")))?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request("Request body must be a JSON object"));
+    }
+    let messages = match value.get("messages") {
+        Some(Value::Array(m)) if !m.is_empty() => m,
+        Some(Value::Array(_)) => {
+            return Err(ApiError::bad_request("messages must not be empty"));
+        }
+        Some(_) => return Err(ApiError::bad_request("messages must be an array")),
+        None => return Err(ApiError::bad_request("messages is required")),
+    };
+
+    let mut candidates = Vec::new();
+    match value.get("model") {
+        Some(Value::String(m)) => candidates.push(m.clone()),
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(ApiError::bad_request("model must be a string")),
+    }
+    match value.get("models") {
+        Some(Value::Array(list)) => {
+            for m in list {
+                match m.as_str() {
+                    Some(id) => candidates.push(id.to_owned()),
+                    None => {
+                        return Err(ApiError::bad_request("models must be an array of strings"))
+                    }
+                }
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(ApiError::bad_request("models must be an array of strings")),
+    }
+    if candidates.is_empty() {
+        candidates.push(DEFAULT_MODEL.to_owned());
+    }
+
+    let texts: Vec<(Option<&str>, String)> = messages
+        .iter()
+        .map(|m| {
+            let role = m.get("role").and_then(Value::as_str);
+            (role, m.get("content").map(content_text).unwrap_or_default())
+        })
+        .collect();
+    let chars: usize = texts.iter().map(|(_, t)| t.chars().count()).sum();
+    let prompt_tokens = (chars as u64 / 4).max(1) + TOKENS_PER_MESSAGE * texts.len() as u64;
+    let last_user_text = texts
+        .iter()
+        .rev()
+        .find(|(role, _)| *role == Some("user"))
+        .or_else(|| texts.last())
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+
+    let max_tokens = ["max_tokens", "max_completion_tokens"]
+        .iter()
+        .find_map(|k| value.get(*k).and_then(Value::as_u64))
+        .filter(|n| *n > 0);
+
+    let reasoning = value.get("reasoning");
+    let flag = |key: &str| reasoning.and_then(|r| r.get(key)).and_then(Value::as_bool);
+    let effort_none = reasoning
+        .and_then(|r| r.get("effort"))
+        .and_then(Value::as_str)
+        == Some("none")
+        || value.get("reasoning_effort").and_then(Value::as_str) == Some("none");
+    let reasoning_enabled = flag("enabled") != Some(false) && !effort_none;
+    let reasoning_shown = flag("exclude") != Some(true)
+        && value.get("include_reasoning").and_then(Value::as_bool) != Some(false);
+
+    Ok(ChatRequest {
+        candidates,
+        stream: value.get("stream").and_then(Value::as_bool) == Some(true),
+        max_tokens,
+        last_user_text,
+        prompt_tokens,
+        reasoning_enabled,
+        reasoning_shown,
+    })
+}
+
+/// Checks whether `id` can serve this request, failing the way OpenRouter fails before
+/// generation starts.
+fn admit(state: &SimState, id: &str) -> Result<&'static SimModel, ApiError> {
+    let model = models::find(id)
+        .ok_or_else(|| ApiError::bad_request(format!("{id} is not a valid model ID")))?;
+    match model.behaviour {
+        Behaviour::Flaky if state.flaky_rejects() => {
+            let mut err = ApiError::with_metadata(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Rate limit exceeded: {id} is temporarily rate-limited upstream. Please retry shortly."
+                ),
+                json!({
+                    "error_type": "rate_limit_exceeded",
+                    "provider_name": model.provider,
+                    "raw": "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Too many requests. Slow down and retry after 1s.\"}}",
+                    "retry_after_seconds": 1,
+                    "is_byok": false,
+                }),
+            );
+            err.retry_after = Some(1);
+            Err(err)
+        }
+        Behaviour::Down => Err(ApiError::with_metadata(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("No available provider for {id}: all providers are currently unavailable"),
+            json!({
+                "error_type": "provider_unavailable",
+                "provider_name": model.provider,
+                "raw": "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                "is_byok": false,
+            }),
+        )),
+        _ => Ok(model),
+    }
+}
+
+pub(crate) fn new_generation_id() -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    let suffix: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect();
+    format!("gen-{}-{suffix}", chrono::Utc::now().timestamp())
+}
+
+fn build_plan(req: &ChatRequest, model: &'static SimModel, started: Instant) -> Plan {
+    use rand::Rng;
+    let prompt = req.last_user_text.as_str();
+    let all_reasoning = if model.reasons() && req.reasoning_enabled {
+        text::tokenize(&text::reasoning(model.id, prompt))
+    } else {
+        Vec::new()
+    };
+    let all_content = text::tokenize(&text::answer(
+        model.id,
+        prompt,
+        model.style,
+        model.answer_tokens,
+    ));
+
+    let budget = req
+        .max_tokens
+        .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let r = all_reasoning.len().min(budget);
+    let c = all_content.len().min(budget - r);
+    let truncated = r < all_reasoning.len() || c < all_content.len();
+    let mut reasoning = all_reasoning;
+    reasoning.truncate(r);
+    let mut content = all_content;
+    let full_len = content.len();
+    content.truncate(c);
+
+    let mut rng = text::rng_for(model.id, prompt, "failure");
+    let break_at = match model.behaviour {
+        Behaviour::Cutoff => Some((Ending::Cutoff, full_len * rng.gen_range(30..=50) / 100)),
+        Behaviour::MidFail => Some((Ending::MidFail, full_len * rng.gen_range(35..=55) / 100)),
+        Behaviour::Stall => Some((Ending::Stall, rng.gen_range(6..=10))),
+        _ => None,
+    };
+    let ending = match break_at {
+        // A failure only happens if generation gets that far before max_tokens ends it.
+        Some((ending, at)) if at < content.len() => {
+            content.truncate(at);
+            ending
+        }
+        _ if truncated => Ending::Finish {
+            reason: "length",
+            native: "max_tokens",
+        },
+        _ => Ending::Finish {
+            reason: "stop",
+            native: model.native_stop,
+        },
+    };
+
+    Plan {
+        id: new_generation_id(),
+        created: chrono::Utc::now().timestamp(),
+        model,
+        prompt_tokens: req.prompt_tokens,
+        reasoning,
+        show_reasoning: req.reasoning_shown,
+        content,
+        ending,
+        chunk_seed: text::seed(model.id, prompt, "chunks"),
+        started,
+    }
+}
+
+pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes) -> Response {
+    let started = Instant::now();
+    let req = match parse_request(&body) {
+        Ok(req) => req,
+        Err(e) => return e.into_response(),
+    };
+
+    let mut last_error = None;
+    let mut chosen = None;
+    for id in &req.candidates {
+        match admit(&state, id) {
+            Ok(model) => {
+                chosen = Some(model);
+                break;
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let Some(model) = chosen else {
+        return last_error
+            .unwrap_or_else(|| ApiError::bad_request("No model to try"))
+            .into_response();
+    };
+
+    let plan = build_plan(&req, model, started);
+    if req.stream {
+        super::stream::respond(state, plan)
+    } else {
+        respond_whole(state, plan).await
+    }
+}
+
+fn provider_error(model: &SimModel, message: &str, raw: &str) -> ApiError {
+    ApiError::with_metadata(
+        StatusCode::BAD_GATEWAY,
+        message,
+        json!({
+            "error_type": "provider_unavailable",
+            "provider_name": model.provider,
+            "raw": raw,
+            "is_byok": false,
+        }),
+    )
+}
+
+/// Non-streaming response, delivered after the same total delay a stream would take.
+///
+/// Failure models cannot fail "mid-stream" here, so: `sim/cutoff` and `sim/midfail` wait as
+/// long as their partial stream would, then answer 502 with an OpenRouter error body (what a
+/// client sees when the upstream dies before a buffered reply is complete); `sim/stall` never
+/// answers, holding the request open until the client gives up or the server shuts down.
+async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
+    let generated = plan.reasoning.len() + plan.content.len();
+    let first_token = plan.token_time(&state, 0);
+    let done = plan.token_time(&state, generated.saturating_sub(1));
+    let id_header = [(GENERATION_ID_HEADER, plan.id.clone())];
+    let shutdown = shutdown_requested(state.shutdown_signal());
+
+    if plan.ending == Ending::Stall {
+        shutdown.await;
+        return (
+            id_header,
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Simulator shutting down"),
+        )
+            .into_response();
+    }
+    tokio::select! {
+        _ = tokio::time::sleep_until(done) => {}
+        _ = shutdown => {
+            return (
+                id_header,
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Simulator shutting down"),
+            )
+                .into_response();
+        }
+    }
+
+    let completion_tokens = generated as u64;
+    let reasoning_tokens = plan.reasoning.len() as u64;
+    let (reason, native) = match plan.ending {
+        Ending::Finish { reason, native } => (reason, native),
+        Ending::Cutoff | Ending::MidFail | Ending::Stall => {
+            plan.record(
+                &state,
+                completion_tokens,
+                reasoning_tokens,
+                Some(first_token),
+                Some(("error", "error")),
+                false,
+                false,
+            );
+            let err = if plan.ending == Ending::Cutoff {
+                provider_error(
+                    plan.model,
+                    "Provider returned error",
+                    "upstream connection closed before the response was complete",
+                )
+            } else {
+                provider_error(
+                    plan.model,
+                    "Provider returned error",
+                    "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
+                )
+            };
+            return (id_header, err).into_response();
+        }
+    };
+
+    let usage = plan.record(
+        &state,
+        completion_tokens,
+        reasoning_tokens,
+        Some(first_token),
+        Some((reason, native)),
+        false,
+        false,
+    );
+    let reasoning_text = plan.reasoning.concat();
+    let (reasoning, reasoning_details) = if plan.model.reasons() && plan.show_reasoning {
+        let details = vec![ReasoningDetail::text(
+            reasoning_text.clone(),
+            &plan.reasoning_id(),
+        )];
+        (Some(reasoning_text), Some(details))
+    } else {
+        (None, None)
+    };
+    let completion = Completion {
+        id: &plan.id,
+        object: "chat.completion",
+        created: plan.created,
+        model: plan.model.id,
+        provider: plan.model.provider,
+        system_fingerprint: None,
+        choices: vec![Choice {
+            index: 0,
+            finish_reason: reason,
+            native_finish_reason: native,
+            logprobs: None,
+            message: Message {
+                role: "assistant",
+                content: plan.content.concat(),
+                refusal: None,
+                reasoning,
+                reasoning_details,
+            },
+        }],
+        usage,
+    };
+    (
+        [(header::CACHE_CONTROL, "no-cache".to_owned())],
+        id_header,
+        axum::Json(completion),
+    )
+        .into_response()
+}

@@ -1,0 +1,231 @@
+//! The simulated model table. Ids are a contract with the rest of the app and with anyone
+//! scripting against the simulator, so they never change.
+
+/// How a model behaves once it has been picked to answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Behaviour {
+    /// Answers normally.
+    Normal,
+    /// Streams reasoning before the answer.
+    Thinker,
+    /// Every other request is rejected with 429 before generation starts.
+    Flaky,
+    /// Always 503 before generation starts.
+    Down,
+    /// Streams part of the answer, then aborts the connection.
+    Cutoff,
+    /// Streams part of the answer, then sends an in-band error chunk.
+    MidFail,
+    /// Streams a few tokens, then goes silent while keeping the connection open.
+    Stall,
+}
+
+/// The flavour of text a model produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    Prose,
+    Code,
+}
+
+#[derive(Debug)]
+pub(crate) struct SimModel {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub provider: &'static str,
+    pub description: &'static str,
+    /// USD per prompt token, as the decimal string `/models` publishes.
+    pub prompt_price: &'static str,
+    /// USD per completion token, as the decimal string `/models` publishes.
+    pub completion_price: &'static str,
+    pub ttft_ms: f64,
+    pub tokens_per_sec: f64,
+    pub context_length: u64,
+    pub max_completion_tokens: u64,
+    pub behaviour: Behaviour,
+    pub style: Style,
+    /// Inclusive range the answer length (in token pieces) is drawn from.
+    pub answer_tokens: (usize, usize),
+    /// What the pretend upstream reports as `native_finish_reason` on a normal stop.
+    pub native_stop: &'static str,
+}
+
+impl SimModel {
+    pub fn prompt_price_usd(&self) -> f64 {
+        self.prompt_price.parse().unwrap_or(0.0)
+    }
+
+    pub fn completion_price_usd(&self) -> f64 {
+        self.completion_price.parse().unwrap_or(0.0)
+    }
+
+    pub fn reasons(&self) -> bool {
+        self.behaviour == Behaviour::Thinker
+    }
+}
+
+pub(crate) static MODELS: &[SimModel] = &[
+    SimModel {
+        id: "sim/swift",
+        name: "Sim: Swift",
+        provider: "SimCloud",
+        description: "Simulated model (switchboard simulator): fast and cheap, short general answers.",
+        prompt_price: "0.0000001",
+        completion_price: "0.0000004",
+        ttft_ms: 150.0,
+        tokens_per_sec: 250.0,
+        context_length: 128_000,
+        max_completion_tokens: 16_384,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (200, 350),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/steady",
+        name: "Sim: Steady",
+        provider: "Steady Labs",
+        description: "Simulated model (switchboard simulator): a dependable mid-speed generalist.",
+        prompt_price: "0.0000005",
+        completion_price: "0.0000015",
+        ttft_ms: 400.0,
+        tokens_per_sec: 60.0,
+        context_length: 64_000,
+        max_completion_tokens: 8_192,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (220, 290),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/thinker",
+        name: "Sim: Thinker",
+        provider: "Deep Thought Inc",
+        description: "Simulated model (switchboard simulator): streams its reasoning before answering.",
+        prompt_price: "0.000001",
+        completion_price: "0.000004",
+        ttft_ms: 600.0,
+        tokens_per_sec: 90.0,
+        context_length: 200_000,
+        max_completion_tokens: 32_000,
+        behaviour: Behaviour::Thinker,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "end_turn",
+    },
+    SimModel {
+        id: "sim/coder",
+        name: "Sim: Coder",
+        provider: "Forge AI",
+        description: "Simulated model (switchboard simulator): answers mostly in code, in several languages.",
+        prompt_price: "0.0000003",
+        completion_price: "0.0000012",
+        ttft_ms: 300.0,
+        tokens_per_sec: 120.0,
+        context_length: 131_072,
+        max_completion_tokens: 16_384,
+        behaviour: Behaviour::Normal,
+        style: Style::Code,
+        answer_tokens: (360, 440),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/pricey",
+        name: "Sim: Pricey",
+        provider: "Gilded Compute",
+        description: "Simulated model (switchboard simulator): slow and very expensive, for cost comparisons.",
+        prompt_price: "0.000015",
+        completion_price: "0.000075",
+        ttft_ms: 900.0,
+        tokens_per_sec: 40.0,
+        context_length: 200_000,
+        max_completion_tokens: 32_000,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (250, 340),
+        native_stop: "end_turn",
+    },
+    SimModel {
+        id: "sim/flaky",
+        name: "Sim: Flaky",
+        provider: "Jittery Networks",
+        description: "Simulated model (switchboard simulator): rate-limited (429) on every other request.",
+        prompt_price: "0.0000002",
+        completion_price: "0.0000008",
+        ttft_ms: 250.0,
+        tokens_per_sec: 100.0,
+        context_length: 32_768,
+        max_completion_tokens: 4_096,
+        behaviour: Behaviour::Flaky,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/down",
+        name: "Sim: Down",
+        provider: "Offline Systems",
+        description: "Simulated model (switchboard simulator): never has an available provider (503).",
+        prompt_price: "0.00000025",
+        completion_price: "0.000001",
+        ttft_ms: 300.0,
+        tokens_per_sec: 80.0,
+        context_length: 32_768,
+        max_completion_tokens: 4_096,
+        behaviour: Behaviour::Down,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/cutoff",
+        name: "Sim: Cutoff",
+        provider: "Brittle Link",
+        description: "Simulated model (switchboard simulator): drops the connection partway through a stream.",
+        prompt_price: "0.0000002",
+        completion_price: "0.0000008",
+        ttft_ms: 250.0,
+        tokens_per_sec: 100.0,
+        context_length: 32_768,
+        max_completion_tokens: 4_096,
+        behaviour: Behaviour::Cutoff,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/midfail",
+        name: "Sim: Midfail",
+        provider: "Halfway Hosting",
+        description: "Simulated model (switchboard simulator): sends a mid-stream error chunk partway through.",
+        prompt_price: "0.0000002",
+        completion_price: "0.0000008",
+        ttft_ms: 250.0,
+        tokens_per_sec: 100.0,
+        context_length: 32_768,
+        max_completion_tokens: 4_096,
+        behaviour: Behaviour::MidFail,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/stall",
+        name: "Sim: Stall",
+        provider: "Frozen Pipes",
+        description: "Simulated model (switchboard simulator): streams a few tokens, then goes silent.",
+        prompt_price: "0.0000002",
+        completion_price: "0.0000008",
+        ttft_ms: 300.0,
+        tokens_per_sec: 80.0,
+        context_length: 32_768,
+        max_completion_tokens: 4_096,
+        behaviour: Behaviour::Stall,
+        style: Style::Prose,
+        answer_tokens: (200, 300),
+        native_stop: "stop",
+    },
+];
+
+pub(crate) fn find(id: &str) -> Option<&'static SimModel> {
+    MODELS.iter().find(|m| m.id == id)
+}
