@@ -1,0 +1,121 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The real binary in a real terminal (tmux) on the simulator: type a prompt, watch three panes
+//! stream and finish, quit, and check the terminal came back.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Generous: CI machines are slow and shared.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(home: &Path, width: u16, height: u16, args: &str) -> Self {
+        let name = format!("sb-e2e-{}-{}", std::process::id(), width);
+        let bin = env!("CARGO_BIN_EXE_switchboard");
+        let cmd = format!(
+            "cd '{}' && env -u OPENROUTER_API_KEY SWITCHBOARD_HOME='{}' TERM=xterm-256color '{bin}' {args}; echo \"EXIT=$?\"; sleep 600",
+            home.display(),
+            home.display()
+        );
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
+            .status()
+            .expect("tmux must be installed (CI installs it)")
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Self { name }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.name];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    /// Polls the screen until `cond` holds; panics with the last screen after the deadline.
+    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
+    }
+}
+
+#[test]
+fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
+    let s = Session::start(home.path(), 200, 50, "-m sim/swift -m sim/coder -m sim/thinker");
+    s.wait_for("the playground", |t| t.contains("simulator — set OPENROUTER_API_KEY") && t.contains("3 sim/thinker"));
+
+    s.type_text("Explain database indexing strategies");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("three finished panes", |t| t.matches('✓').count() >= 3);
+
+    let footers: Vec<&str> = screen.lines().filter(|l| l.contains('✓')).collect();
+    assert_eq!(footers.len(), 1, "the three footers share one row:\n{screen}");
+    assert_eq!(footers[0].matches("ttft").count(), 3, "{screen}");
+    assert_eq!(footers[0].matches("tok/s").count(), 3, "{screen}");
+    assert!(screen.contains("→ via SimCloud"), "served-by shown:\n{screen}");
+    assert!(screen.to_lowercase().contains("strategies"), "answers mention the topic:\n{screen}");
+    assert!(!screen.contains("streaming"), "{screen}");
+
+    // The prompt went into history: Up brings it back.
+    s.keys(&["Up"]);
+    s.wait_for("history recall", |t| {
+        t.lines().rev().take(4).any(|l| l.contains("Explain database indexing strategies"))
+    });
+    s.keys(&["C-u"]);
+
+    s.keys(&["C-c"]);
+    let after = s.wait_for("exit", |t| t.contains("EXIT="));
+    assert!(after.contains("EXIT=0"), "clean exit:\n{after}");
+    assert!(!after.contains("switchboard · session"), "alternate screen left:\n{after}");
+}
+
+#[test]
+fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
+    let s = Session::start(home.path(), 80, 24, "-m sim/down -m sim/swift");
+    s.wait_for("tabs", |t| t.contains("1 down") && t.contains("2 swift"));
+    s.type_text("hello there");
+    s.keys(&["Enter"]);
+    s.wait_for("the error in pane 1", |t| t.contains("503 no provider available"));
+    s.keys(&["Tab"]);
+    s.wait_for("pane 2 finished", |t| t.contains("2 sim/swift") && t.contains('✓'));
+    s.keys(&["C-c"]);
+    s.wait_for("exit", |t| t.contains("EXIT=0"));
+}
