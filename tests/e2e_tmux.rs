@@ -23,7 +23,17 @@ impl Session {
             home.display()
         );
         let ok = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                &cmd,
+            ])
             .status()
             .expect("tmux must be installed (CI installs it)")
             .success();
@@ -61,7 +71,10 @@ impl Session {
             if cond(&s) {
                 return s;
             }
-            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}; screen:\n{s}");
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -69,7 +82,9 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
     }
 }
 
@@ -77,32 +92,55 @@ impl Drop for Session {
 fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
-    let s = Session::start(home.path(), 200, 50, "-m sim/swift -m sim/coder -m sim/thinker");
-    s.wait_for("the playground", |t| t.contains("simulator — set OPENROUTER_API_KEY") && t.contains("3 sim/thinker"));
+    let s = Session::start(
+        home.path(),
+        200,
+        50,
+        "-m sim/swift -m sim/coder -m sim/thinker",
+    );
+    s.wait_for("the playground", |t| {
+        t.contains("simulator — set OPENROUTER_API_KEY") && t.contains("3 sim/thinker")
+    });
 
     s.type_text("Explain database indexing strategies");
     s.keys(&["Enter"]);
     let screen = s.wait_for("three finished panes", |t| t.matches('✓').count() >= 3);
 
     let footers: Vec<&str> = screen.lines().filter(|l| l.contains('✓')).collect();
-    assert_eq!(footers.len(), 1, "the three footers share one row:\n{screen}");
+    assert_eq!(
+        footers.len(),
+        1,
+        "the three footers share one row:\n{screen}"
+    );
     assert_eq!(footers[0].matches("ttft").count(), 3, "{screen}");
     assert_eq!(footers[0].matches("tok/s").count(), 3, "{screen}");
-    assert!(screen.contains("→ via SimCloud"), "served-by shown:\n{screen}");
-    assert!(screen.to_lowercase().contains("strategies"), "answers mention the topic:\n{screen}");
+    assert!(
+        screen.contains("→ via SimCloud"),
+        "served-by shown:\n{screen}"
+    );
+    assert!(
+        screen.to_lowercase().contains("strategies"),
+        "answers mention the topic:\n{screen}"
+    );
     assert!(!screen.contains("streaming"), "{screen}");
 
     // The prompt went into history: Up brings it back.
     s.keys(&["Up"]);
     s.wait_for("history recall", |t| {
-        t.lines().rev().take(4).any(|l| l.contains("Explain database indexing strategies"))
+        t.lines()
+            .rev()
+            .take(4)
+            .any(|l| l.contains("Explain database indexing strategies"))
     });
     s.keys(&["C-u"]);
 
     s.keys(&["C-c"]);
     let after = s.wait_for("exit", |t| t.contains("EXIT="));
     assert!(after.contains("EXIT=0"), "clean exit:\n{after}");
-    assert!(!after.contains("switchboard · session"), "alternate screen left:\n{after}");
+    assert!(
+        !after.contains("switchboard · session"),
+        "alternate screen left:\n{after}"
+    );
 }
 
 #[test]
@@ -113,9 +151,13 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     s.wait_for("tabs", |t| t.contains("1 down") && t.contains("2 swift"));
     s.type_text("hello there");
     s.keys(&["Enter"]);
-    s.wait_for("the error in pane 1", |t| t.contains("503 no provider available"));
+    s.wait_for("the error in pane 1", |t| {
+        t.contains("503 no provider available")
+    });
     s.keys(&["Tab"]);
-    s.wait_for("pane 2 finished", |t| t.contains("2 sim/swift") && t.contains('✓'));
+    s.wait_for("pane 2 finished", |t| {
+        t.contains("2 sim/swift") && t.contains('✓')
+    });
     s.keys(&["C-c"]);
     s.wait_for("exit", |t| t.contains("EXIT=0"));
 }
