@@ -55,6 +55,22 @@ impl Session {
         assert!(Command::new("tmux").args(&args).status().unwrap().success());
     }
 
+    /// The switchboard process: the child of the shell tmux started.
+    fn app_pid(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["list-panes", "-t", &self.name, "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let out = Command::new("pgrep")
+            .args(["-P", &shell, "switchboard"])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "switchboard is not running under {shell}");
+        pid
+    }
+
     fn type_text(&self, text: &str) {
         assert!(Command::new("tmux")
             .args(["send-keys", "-t", &self.name, "-l", text])
@@ -147,8 +163,10 @@ fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
 fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
-    let s = Session::start(home.path(), 80, 24, "-m sim/down -m sim/swift");
-    s.wait_for("tabs", |t| t.contains("1 down") && t.contains("2 swift"));
+    let s = Session::start(home.path(), 80, 24, "-m sim/down -m sim/swift -m sim/stall");
+    s.wait_for("tabs", |t| {
+        t.contains("1 down") && t.contains("2 swift") && t.contains("3 stall")
+    });
     s.type_text("hello there");
     s.keys(&["Enter"]);
     s.wait_for("the error in pane 1", |t| {
@@ -158,6 +176,18 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     s.wait_for("pane 2 finished", |t| {
         t.contains("2 sim/swift") && t.contains('✓')
     });
-    s.keys(&["C-c"]);
-    s.wait_for("exit", |t| t.contains("EXIT=0"));
+    // sim/stall is still streaming: SIGTERM must still restore the terminal and exit cleanly.
+    s.wait_for("a stream still running", |t| t.contains("streaming 1/3"));
+    let pid = s.app_pid();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let after = s.wait_for("exit", |t| t.contains("EXIT="));
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(
+        !after.contains("sim/swift"),
+        "alternate screen left:\n{after}"
+    );
 }

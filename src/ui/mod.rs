@@ -116,16 +116,18 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             ],
         };
         let mut spans = vec![Span::raw(" ")];
-        for (k, what) in hints {
-            spans.push(Span::styled(*k, theme.key));
-            spans.push(Span::styled(format!(" {what}  "), theme.dim));
-        }
+        // First, so a narrow terminal still shows it.
         let active = app.panes.iter().filter(|p| p.is_active()).count();
         if active > 0 {
             spans.push(Span::styled(
                 format!("streaming {active}/{}", app.panes.len()),
                 theme.notice,
             ));
+            spans.push(Span::styled(" · ", theme.dim));
+        }
+        for (k, what) in hints {
+            spans.push(Span::styled(*k, theme.key));
+            spans.push(Span::styled(format!(" {what}  "), theme.dim));
         }
         Line::from(spans)
     };

@@ -19,11 +19,13 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             let n = app.panes.iter().filter(|p| p.is_active()).count();
             let r = centered(area, 46, 5);
             f.render_widget(Clear, r);
+            let first = match n {
+                0 => "Every stream has finished.".to_string(),
+                1 => "1 stream is still running.".to_string(),
+                n => format!("{n} streams are still running."),
+            };
             let text = vec![
-                Line::from(format!(
-                    "{n} stream{} still running.",
-                    if n == 1 { " is" } else { "s are" }
-                )),
+                Line::from(first),
                 Line::from(vec![
                     Span::raw("Quit anyway?  "),
                     Span::styled("y", theme.key),
