@@ -2,36 +2,22 @@
 //! What the screen shows, frame by frame, at the sizes people use: 60×15, 120×40, 200×50.
 //! Time is fixed, so every figure in a footer is reproducible.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use switchboard::app::{update, Action, App, Effect, Pane, Providers};
-use switchboard::provider::{ApiError, Endpoint, ProviderKind, Usage};
+use switchboard::app::{update, Action, App, Effect};
+use switchboard::provider::{ApiError, Usage};
 use switchboard::stream::StreamEvent;
 use switchboard::theme::Theme;
 
 const SIZES: [(u16, u16); 3] = [(60, 15), (120, 40), (200, 50)];
 
 fn app(models: &[&str], size: (u16, u16)) -> App {
-    let ep = Endpoint {
-        provider: "sim".into(),
-        kind: ProviderKind::Openrouter,
-        base_url: "http://127.0.0.1:1/v1".into(),
-        api_key: None,
-        simulated: true,
-    };
-    let providers = Providers {
-        endpoints: BTreeMap::from([("sim".to_string(), ep)]),
-        default: "sim".into(),
-    };
-    let mut a = App::new(
-        models.iter().map(|m| Pane::new(*m, "sim")).collect(),
-        providers,
-        Instant::now(),
-    );
+    let mut a = common::sim_app(models);
     a.size = size;
     a.session_label = "2026-11-23 14:02".into();
     a

@@ -1,29 +1,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The pure `update`: actions in, state and effects out. No terminal, no network.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use switchboard::app::state::Overlay;
-use switchboard::app::{update, Action, App, Effect, Pane, Providers, Status, Zone};
-use switchboard::provider::{ApiError, Endpoint, ProviderKind, Role, Usage};
+use switchboard::app::{update, Action, App, Effect, Status, Zone};
+use switchboard::provider::{ApiError, Role, Usage};
 use switchboard::stream::StreamEvent;
 
 fn app(models: &[&str]) -> App {
-    let ep = Endpoint {
-        provider: "sim".into(),
-        kind: ProviderKind::Openrouter,
-        base_url: "http://127.0.0.1:1/v1".into(),
-        api_key: None,
-        simulated: true,
-    };
-    let providers = Providers {
-        endpoints: BTreeMap::from([("sim".to_string(), ep)]),
-        default: "sim".into(),
-    };
-    let panes = models.iter().map(|m| Pane::new(*m, "sim")).collect();
-    App::new(panes, providers, Instant::now())
+    common::sim_app(models)
 }
 
 fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {

@@ -122,32 +122,30 @@ impl Config {
                 .map_err(|m| at(Some(span), format!("providers.{name}: {m}")))?;
             cfg.providers.insert(name, merged);
         }
-        if let Some(d) = file.default_provider {
+        let unknown = |name: &toml::Spanned<String>| {
+            at(
+                Some(name.span()),
+                format!(
+                    "unknown provider `{}`; configured providers: {}",
+                    name.get_ref(),
+                    names(&cfg.providers)
+                ),
+            )
+        };
+        if let Some(d) = &file.default_provider {
             if !cfg.providers.contains_key(d.get_ref()) {
-                return Err(at(
-                    Some(d.span()),
-                    format!(
-                        "unknown provider `{}`; configured providers: {}",
-                        d.get_ref(),
-                        names(&cfg.providers)
-                    ),
-                ));
+                return Err(unknown(d));
             }
-            cfg.default_provider = d.into_inner();
         }
         for pane in &file.panes {
             if let Some(p) = &pane.provider {
                 if p.get_ref() != SIM && !cfg.providers.contains_key(p.get_ref()) {
-                    return Err(at(
-                        Some(p.span()),
-                        format!(
-                            "unknown provider `{}`; configured providers: {}",
-                            p.get_ref(),
-                            names(&cfg.providers)
-                        ),
-                    ));
+                    return Err(unknown(p));
                 }
             }
+        }
+        if let Some(d) = file.default_provider {
+            cfg.default_provider = d.into_inner();
         }
         if file.panes.len() > crate::app::MAX_PANES {
             return Err(at(
