@@ -275,3 +275,50 @@ async fn nothing_listening_is_a_connection_error() {
         "{ev:?}"
     );
 }
+
+/// A server that ignores `stream: true` and answers with one JSON body.
+async fn one_shot_server(body: &'static str) -> String {
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move || async move { ([("content-type", "application/json")], body) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn a_whole_json_reply_is_read_as_one_answer() {
+    let url = one_shot_server(
+        r#"{"id":"x","model":"llama3.2","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there","reasoning_content":"short"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#,
+    )
+    .await;
+    let ep = Endpoint {
+        provider: "local".into(),
+        kind: ProviderKind::Openai,
+        base_url: url,
+        api_key: None,
+        simulated: false,
+    };
+    let ev = collect(&ep, &params("llama3.2"), Duration::from_secs(30)).await;
+    assert_eq!(text(&ev), "Hi there");
+    assert!(ev.contains(&StreamEvent::Reasoning("short".into())));
+    assert!(ev.contains(&StreamEvent::Finish("stop".into())));
+    assert_eq!(ev.last(), Some(&StreamEvent::Done));
+
+    let url = one_shot_server(
+        r#"{"error":{"code":502,"message":"Provider returned error"},"user_id":"u"}"#,
+    )
+    .await;
+    let ep = Endpoint {
+        base_url: url,
+        ..ep
+    };
+    let ev = collect(&ep, &params("m"), Duration::from_secs(30)).await;
+    assert!(
+        matches!(ev.last(), Some(StreamEvent::Error(ApiError::MidStream { code, .. })) if code == "502"),
+        "a 200 with an error body is an error: {ev:?}"
+    );
+}

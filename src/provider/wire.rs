@@ -98,6 +98,9 @@ pub struct Delta {
 pub struct ChunkChoice {
     #[serde(default)]
     pub delta: Option<Delta>,
+    /// Non-streaming replies carry the whole message here instead of a delta.
+    #[serde(default)]
+    pub message: Option<Delta>,
     pub finish_reason: Option<String>,
 }
 

@@ -56,7 +56,7 @@ impl ChunkDecoder {
         }
         // `choices` is empty on the usage chunk; never index it.
         for choice in chunk.choices {
-            if let Some(delta) = choice.delta {
+            if let Some(delta) = choice.delta.or(choice.message) {
                 if let Some(r) = delta.reasoning.or(delta.reasoning_content) {
                     if !r.is_empty() {
                         out.push(StreamEvent::Reasoning(r));

@@ -89,6 +89,15 @@ pub async fn run_request<F>(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     emit(StreamEvent::Started { generation_id });
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if is_json {
+        // Some servers ignore `stream: true` and answer in one piece.
+        return decode_whole(response, opts, emit).await;
+    }
     let bytes = stall_guard(
         response
             .bytes_stream()
@@ -96,6 +105,24 @@ pub async fn run_request<F>(
         opts.stall_timeout,
     );
     decode_sse(bytes, emit).await;
+}
+
+async fn decode_whole<F>(response: reqwest::Response, opts: &StreamOptions, mut emit: F)
+where
+    F: FnMut(StreamEvent),
+{
+    let body = match tokio::time::timeout(opts.stall_timeout, response.text()).await {
+        Err(_) => return emit(StreamEvent::Error(ApiError::Stalled(opts.stall_timeout))),
+        Ok(Err(_)) => return emit(StreamEvent::Error(ApiError::CutOff)),
+        Ok(Ok(b)) => b,
+    };
+    let mut decoder = ChunkDecoder::new();
+    for e in decoder.decode(&body) {
+        emit(e);
+    }
+    if !decoder.finished() {
+        emit(StreamEvent::Done);
+    }
 }
 
 fn send_error(e: &reqwest::Error) -> ApiError {
