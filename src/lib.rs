@@ -3,7 +3,10 @@
 //! Everything but the thin binary lives here so tests and benches can drive it headless.
 
 pub mod app;
+pub mod catalog;
 pub mod config;
+pub mod cost;
+pub mod models_cmd;
 pub mod provider;
 pub mod render;
 pub mod sanitize;

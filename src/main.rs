@@ -1,18 +1,20 @@
 //! The `switchboard` command: parses the command line and hands over to the library.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use switchboard::app::run::{load_history, run, Runtime};
+use switchboard::app::spend::SpendState;
+use switchboard::app::state::Notice;
 use switchboard::app::App;
-use switchboard::config::{keys, paths, Config};
+use switchboard::config::paths;
+use switchboard::cost::ledger::{Ledger, LedgerHandle};
 use switchboard::sim::{self, SimOptions};
 use switchboard::stream::task::StreamOptions;
 use switchboard::theme::Theme;
-use switchboard::{setup, term};
+use switchboard::{models_cmd, setup, term};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +39,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Print the model catalog (fetched fresh, else from the cache) for scripts.
+    Models {
+        /// Fuzzy filter, e.g. `claude sonnet`.
+        query: Option<String>,
+        #[arg(long, value_parser = ["match", "price", "context", "name"], default_value = "match")]
+        sort: String,
+        /// One JSON object per model, in an array.
+        #[arg(long)]
+        json: bool,
+        /// Which provider's catalog (default: the default provider, or the simulator without a key).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Read from the simulator.
+        #[arg(long)]
+        sim: bool,
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
     /// Run the simulator alone, for curl or any OpenAI-compatible client.
     Sim {
         #[arg(long, default_value = "127.0.0.1")]
@@ -61,6 +81,24 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sim { host, port, speed }) => serve_sim(&host, port, speed).await,
+            Some(Command::Models {
+                query,
+                sort,
+                json,
+                provider,
+                sim,
+                config,
+            }) => {
+                switchboard::models_cmd::run(models_cmd::Args {
+                    query: query.unwrap_or_default(),
+                    sort,
+                    json,
+                    provider,
+                    force_sim: sim,
+                    config,
+                })
+                .await
+            }
             None => playground(cli.models, cli.sim, cli.config).await,
         }
     });
@@ -100,45 +138,69 @@ async fn playground(
     config: Option<PathBuf>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
-    let (config_path, required) = paths::config_file(config);
-    let cfg = Config::load(&config_path, required).map_err(|e| e.to_string())?;
-    let dotenv = keys::read_dotenv(std::path::Path::new(".env"));
-    let mut resolved = BTreeMap::new();
-    for (name, p) in &cfg.providers {
-        let key = keys::resolve(p, |v| std::env::var(v).ok(), &dotenv)
-            .map_err(|e| format!("provider `{name}`: {e}"))?;
-        resolved.insert(name.clone(), key);
-    }
-    let simulator = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: cfg.sim_speed,
-        },
-    )
-    .await
-    .map_err(|e| format!("cannot start the built-in simulator: {e}"))?;
-    let s = setup::build(&cfg, &resolved, &models, force_sim, &simulator.base_url())?;
+    let session = setup::Session::open(config, &models, force_sim).await?;
     let client = reqwest::Client::builder()
-        .connect_timeout(cfg.connect_timeout)
+        .connect_timeout(session.cfg.connect_timeout)
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let history_file = paths::data_dir().join("prompt_history.jsonl");
-    let mut app = App::new(s.panes, s.providers, Instant::now());
+    let data = paths::data_dir();
+    let history_file = data.join("prompt_history.jsonl");
+    let catalog_dir = data.join("catalog");
+    let mut app = App::new(session.setup.panes, session.setup.providers, Instant::now());
     app.history.entries = load_history(&history_file, 1000);
     app.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    app.budget = session.cfg.budget.clone();
+    for (name, p) in &session.cfg.providers {
+        for (model, price) in &p.prices {
+            app.prices.insert((name.clone(), model.clone()), *price);
+        }
+    }
+    let names: Vec<String> = app.providers.endpoints.keys().cloned().collect();
+    for name in names {
+        if let Some(c) = switchboard::catalog::cache::load(&catalog_dir, &name) {
+            app.set_catalog(c);
+        }
+    }
+    let today = chrono::Local::now().date_naive();
+    let ledger = match std::fs::create_dir_all(&data)
+        .map_err(|e| e.to_string())
+        .and_then(|()| Ledger::open(&data.join("history.db")).map_err(|e| e.to_string()))
+    {
+        Ok(l) => {
+            let (day, month) = l.totals(today).unwrap_or((0.0, 0.0));
+            app.spend = SpendState::new(today, day, month);
+            Some(l)
+        }
+        Err(e) => {
+            app.notice = Some(Notice {
+                text: format!("spend is not being recorded: {e}"),
+                error: true,
+            });
+            None
+        }
+    };
+    let (guard, mut terminal) =
+        term::TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let (err_tx, err_rx) = std::sync::mpsc::channel::<String>();
     let rt = Runtime {
         client,
         stream: StreamOptions {
-            stall_timeout: cfg.stall_timeout,
+            stall_timeout: session.cfg.stall_timeout,
         },
         history_file: Some(history_file),
+        catalog_dir: Some(catalog_dir),
+        ledger: ledger.map(|l| {
+            LedgerHandle::spawn(l, move |e| {
+                let _ = err_tx.send(e);
+            })
+        }),
     };
     let theme = Theme::default();
-    let (guard, mut terminal) =
-        term::TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let result = run(&mut app, &theme, &rt, &mut terminal).await;
     drop(guard);
-    simulator.shutdown();
+    session.simulator.shutdown();
+    if let Ok(e) = err_rx.try_recv() {
+        eprintln!("warning: {e}");
+    }
     result.map_err(|e| format!("terminal: {e}"))
 }

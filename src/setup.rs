@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::app::state::{Pane, Providers, MAX_PANES};
-use crate::config::{Config, SIM};
+use crate::config::{keys, paths, Config, SIM};
 use crate::provider::request::normalize_base_url;
 use crate::provider::{Endpoint, ProviderKind};
+use crate::sim::{self, SimOptions, SimServer};
 
 pub const DEFAULT_SIM_PANES: [&str; 3] = ["sim/swift", "sim/steady", "sim/thinker"];
 pub const DEFAULT_LIVE_PANES: [&str; 3] = [
@@ -20,6 +21,48 @@ pub struct Setup {
     pub panes: Vec<Pane>,
     /// No key for the default provider (or `--sim`): the simulator stands in.
     pub sim_mode: bool,
+}
+
+/// A configured session, ready to run: config, providers, panes and the simulator behind them.
+pub struct Session {
+    pub cfg: Config,
+    pub setup: Setup,
+    pub simulator: SimServer,
+}
+
+impl Session {
+    /// Loads the config, resolves keys, starts the in-process simulator and builds the panes.
+    /// Every error is a message for the person at the keyboard.
+    pub async fn open(
+        config: Option<std::path::PathBuf>,
+        models: &[String],
+        force_sim: bool,
+    ) -> Result<Self, String> {
+        let (config_path, required) = paths::config_file(config);
+        let cfg = Config::load(&config_path, required).map_err(|e| e.to_string())?;
+        let dotenv = keys::read_dotenv(std::path::Path::new(".env"));
+        let mut resolved = BTreeMap::new();
+        for (name, p) in &cfg.providers {
+            let key = keys::resolve(p, |v| std::env::var(v).ok(), &dotenv)
+                .map_err(|e| format!("provider `{name}`: {e}"))?;
+            resolved.insert(name.clone(), key);
+        }
+        let simulator = sim::start(
+            "127.0.0.1",
+            0,
+            SimOptions {
+                speed: cfg.sim_speed,
+            },
+        )
+        .await
+        .map_err(|e| format!("cannot start the built-in simulator: {e}"))?;
+        let setup = build(&cfg, &resolved, models, force_sim, &simulator.base_url())?;
+        Ok(Self {
+            cfg,
+            setup,
+            simulator,
+        })
+    }
 }
 
 /// `keys` maps provider names to their resolved key. `sim_url` is the in-process simulator.

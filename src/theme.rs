@@ -24,6 +24,12 @@ pub struct Theme {
     pub cursor: Style,
     pub tab_active: Style,
     pub overlay: Style,
+    pub gauge_ok: Style,
+    pub gauge_warn: Style,
+    pub gauge_high: Style,
+    pub gauge_over: Style,
+    pub selection: Style,
+    pub tag: Style,
 }
 
 impl Default for Theme {
@@ -66,6 +72,16 @@ impl Theme {
                 .bg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
             overlay: Style::default(),
+            gauge_ok: Style::default().fg(Color::Green),
+            gauge_warn: Style::default().fg(Color::Yellow),
+            gauge_high: Style::default().fg(Color::LightRed),
+            gauge_over: Style::default()
+                .fg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            selection: Style::default()
+                .bg(Color::DarkGray)
+                .add_modifier(Modifier::BOLD),
+            tag: Style::default().fg(Color::Magenta),
         }
     }
 
@@ -74,6 +90,16 @@ impl Theme {
             self.border_focused
         } else {
             self.border
+        }
+    }
+
+    pub fn gauge(&self, level: crate::cost::budget::Level) -> Style {
+        use crate::cost::budget::Level;
+        match level {
+            Level::Ok => self.gauge_ok,
+            Level::Warn => self.gauge_warn,
+            Level::High => self.gauge_high,
+            Level::Over => self.gauge_over,
         }
     }
 

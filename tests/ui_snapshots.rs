@@ -234,3 +234,169 @@ fn confirm_quit_and_add_pane_dialogs() {
     );
     insta::assert_snapshot!("add_pane_120x40", render(&b));
 }
+
+fn catalog_app(size: (u16, u16)) -> App {
+    use switchboard::catalog::{Catalog, ModelInfo};
+    use switchboard::cost::{ModelPrice, Price};
+    let mut a = app(&["sim/swift", "sim/coder"], size);
+    let mut models = Vec::new();
+    for (id, name, input, out, ctx, tools, reasoning, vision) in [
+        (
+            "anthropic/claude-3.5-sonnet",
+            "Claude 3.5 Sonnet",
+            3.0,
+            15.0,
+            200_000,
+            true,
+            false,
+            true,
+        ),
+        (
+            "openai/gpt-4o",
+            "GPT-4o",
+            2.5,
+            10.0,
+            128_000,
+            true,
+            false,
+            true,
+        ),
+        (
+            "deepseek/deepseek-r1:free",
+            "DeepSeek R1 (free)",
+            0.0,
+            0.0,
+            163_840,
+            false,
+            true,
+            false,
+        ),
+        (
+            "meta-llama/llama-3.3-70b-instruct",
+            "Llama 3.3 70B",
+            0.12,
+            0.3,
+            131_072,
+            true,
+            false,
+            false,
+        ),
+        (
+            "openrouter/auto",
+            "Auto Router",
+            -1.0,
+            -1.0,
+            2_000_000,
+            false,
+            false,
+            false,
+        ),
+    ] {
+        let mut m = ModelInfo::bare(id);
+        m.name = Some(name.into());
+        m.price = Some(if input < 0.0 {
+            ModelPrice {
+                prompt: Price::Dynamic,
+                completion: Price::Dynamic,
+            }
+        } else {
+            ModelPrice::per_million(input, out)
+        });
+        m.context_length = Some(ctx);
+        m.tools = tools;
+        m.reasoning = reasoning;
+        m.vision = vision;
+        models.push(m);
+    }
+    a.set_catalog(Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models,
+    });
+    a
+}
+
+#[test]
+fn picker_overlay() {
+    for size in [(120, 40), (60, 15)] {
+        let mut a = catalog_app(size);
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        );
+        insta::assert_snapshot!(format!("picker_{}x{}", size.0, size.1), render(&a));
+    }
+    let mut a = catalog_app((120, 40));
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+    );
+    for c in "gpt".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let text = render(&a);
+    assert!(text.contains("openai/gpt-4o"), "{text}");
+    assert!(!text.contains("claude-3.5-sonnet"), "filtered out:\n{text}");
+    insta::assert_snapshot!("picker_typed_120x40", text);
+}
+
+#[test]
+fn spend_gauge_at_each_threshold() {
+    use switchboard::cost::budget::Level;
+    use switchboard::cost::Budget;
+    let theme = Theme::default();
+    for (spent, level) in [
+        (0.1, Level::Ok),
+        (0.55, Level::Warn),
+        (0.85, Level::High),
+        (1.2, Level::Over),
+    ] {
+        let mut a = app(&["sim/swift"], (120, 10));
+        a.budget = Budget {
+            session_usd: Some(1.0),
+            daily_usd: Some(5.0),
+            ..Budget::default()
+        };
+        a.spend.add(spent);
+        a.key = Some((
+            "sim".into(),
+            switchboard::app::spend::KeyStatus::Remaining(8.42),
+        ));
+        let mut t = Terminal::new(TestBackend::new(120, 10)).unwrap();
+        t.draw(|f| switchboard::ui::draw(&a, &theme, f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let header: String = (0..120).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        let bar_x = header
+            .chars()
+            .position(|c| c == '▕')
+            .unwrap_or_else(|| panic!("no gauge: {header}")) as u16
+            + 1;
+        assert_eq!(
+            buf[(bar_x, 0)].fg,
+            theme.gauge(level).fg.unwrap(),
+            "colour at {spent}: {header}"
+        );
+        insta::assert_snapshot!(format!("gauge_{level:?}").to_lowercase(), header);
+    }
+}
+
+#[test]
+fn spend_breakdown_overlay() {
+    use chrono::NaiveDate;
+    use switchboard::app::state::Overlay;
+    use switchboard::cost::ledger::Breakdown;
+    let mut a = app(&["sim/swift"], (120, 40));
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    a.overlay = Some(Overlay::Spend(Some(Ok(Breakdown {
+        by_model: vec![
+            ("anthropic/claude-3.5-sonnet".into(), 0.42, 12),
+            ("openai/gpt-4o".into(), 0.21, 9),
+            ("sim/swift".into(), 0.0001, 30),
+        ],
+        by_day: vec![(day(21), 0.1), (day(22), 0.3), (day(23), 0.2301)],
+    }))));
+    insta::assert_snapshot!("spend_breakdown_120x40", render(&a));
+}

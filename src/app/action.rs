@@ -2,6 +2,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::spend::KeyStatus;
+use crate::catalog::Catalog;
+use crate::cost::ledger::{Breakdown, SpendRecord};
 use crate::provider::ChatParams;
 use crate::stream::StreamEvent;
 
@@ -24,6 +27,20 @@ pub enum Action {
     EditorClosed(Result<String, String>),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
+    /// What `/key` said for a provider.
+    KeyInfo {
+        provider: String,
+        status: KeyStatus,
+    },
+    /// A catalog refresh finished.
+    Catalog {
+        provider: String,
+        result: Result<Catalog, String>,
+    },
+    /// The ledger's spend breakdown, for the overlay.
+    Breakdown(Result<Breakdown, String>),
+    /// Background work failed in a way the user should hear about.
+    BackgroundError(String),
 }
 
 /// Work `update` asks the loop to do. Plain data, so tests can assert on it.
@@ -47,5 +64,17 @@ pub enum Effect {
     SaveHistory {
         prompt: String,
     },
+    /// Write a settled answer's cost to the ledger.
+    RecordSpend(SpendRecord),
+    /// Ask a provider's `/key` for the credit left.
+    FetchKey {
+        provider: String,
+    },
+    /// Refresh a provider's catalog in the background.
+    FetchCatalog {
+        provider: String,
+    },
+    /// Read the spend breakdown from the ledger.
+    LoadBreakdown,
     Quit,
 }

@@ -29,6 +29,12 @@ pub enum Command {
     Help,
     Quit,
     FocusPrompt,
+    /// Open the model picker for the focused pane.
+    PickModel,
+    /// Send even though the budget guard refused the round.
+    SendAnyway,
+    /// Show spend per model and per day.
+    SpendBreakdown,
 }
 
 /// Where a binding applies.
@@ -72,6 +78,13 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl+S",
         "send the prompt to the focused pane only",
         [(KeyCode::Char('s'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::SendAnyway,
+        "Ctrl+G",
+        "send past the budget guard, this round only",
+        [(KeyCode::Char('g'), CTRL)]
     ),
     bind!(
         Everywhere,
@@ -160,9 +173,23 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Panes, Command::Zoom, "z", "", [(KeyCode::Char('z'), NONE)]),
     bind!(
         Everywhere,
+        Command::PickModel,
+        "Ctrl+P  m",
+        "pick the focused pane's model from the catalog",
+        [(KeyCode::Char('p'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::PickModel,
+        "",
+        "",
+        [(KeyCode::Char('m'), NONE)]
+    ),
+    bind!(
+        Everywhere,
         Command::AddPane,
         "Ctrl+N  a",
-        "add a pane (asks for a model id)",
+        "add a pane (pick a model)",
         [(KeyCode::Char('n'), CTRL)]
     ),
     bind!(
@@ -266,6 +293,20 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::SpendBreakdown,
+        "Ctrl+T  $",
+        "spend per model and per day",
+        [(KeyCode::Char('t'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::SpendBreakdown,
+        "",
+        "",
+        [(KeyCode::Char('$'), NONE), (KeyCode::Char('$'), SHIFT)]
     ),
     bind!(
         Everywhere,

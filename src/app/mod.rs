@@ -1,8 +1,11 @@
 //! The application: state, the pure `update`, key bindings and the event loop.
 
 pub mod action;
+pub mod answer;
 pub mod keymap;
+pub mod picker;
 pub mod run;
+pub mod spend;
 pub mod state;
 pub mod update;
 

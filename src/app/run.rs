@@ -14,6 +14,8 @@ use tokio::task::AbortHandle;
 use super::action::{Action, Effect};
 use super::state::{App, Notice};
 use super::update::update;
+use crate::catalog::{self, Catalog};
+use crate::cost::ledger::LedgerHandle;
 use crate::provider::ApiError;
 use crate::stream::task::{run_request, StreamOptions};
 use crate::stream::StreamEvent;
@@ -30,7 +32,13 @@ pub struct Runtime {
     pub stream: StreamOptions,
     /// Where sent prompts are remembered; `None` keeps them in memory only.
     pub history_file: Option<PathBuf>,
+    /// Where catalogs are cached; `None` keeps them in memory only.
+    pub catalog_dir: Option<PathBuf>,
+    pub ledger: Option<LedgerHandle>,
 }
+
+/// How long a catalog or `/key` request may take.
+const SIDE_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub async fn run(
     app: &mut App,
@@ -45,6 +53,9 @@ pub async fn run(
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut dirty = true;
+    for effect in super::update::startup(app) {
+        run_effect(effect, app, rt, &tx, &mut tasks, terminal, &mut events);
+    }
     let mut last_draw = Instant::now()
         .checked_sub(FRAME)
         .unwrap_or_else(Instant::now);
@@ -91,42 +102,13 @@ pub async fn run(
                 }
             }
             app.now = Instant::now();
+            let wall = chrono::Local::now();
+            app.today = wall.date_naive();
+            app.unix = wall.timestamp();
             let effects = update(app, action);
             dirty = true;
             for effect in effects {
-                match effect {
-                    Effect::Start {
-                        request,
-                        provider,
-                        params,
-                    } => {
-                        let handle = spawn_request(app, rt, &tx, request, &provider, params);
-                        tasks.insert(request, handle);
-                    }
-                    Effect::Cancel { request } => {
-                        if let Some(h) = tasks.remove(&request) {
-                            h.abort();
-                        }
-                    }
-                    Effect::OpenEditor { text } => {
-                        // The input reader must not compete with the editor for keystrokes.
-                        drop(events);
-                        let result = edit_externally(&text, terminal);
-                        events = EventStream::new();
-                        let _ = tx.send(Action::EditorClosed(result));
-                    }
-                    Effect::SaveHistory { prompt } => {
-                        if let Some(path) = &rt.history_file {
-                            if let Err(e) = append_history(path, &prompt) {
-                                app.notice = Some(Notice {
-                                    text: format!("could not save prompt history: {e}"),
-                                    error: true,
-                                });
-                            }
-                        }
-                    }
-                    Effect::Quit => app.quit = true,
-                }
+                run_effect(effect, app, rt, &tx, &mut tasks, terminal, &mut events);
             }
         }
     }
@@ -134,6 +116,103 @@ pub async fn run(
         h.abort();
     }
     Ok(())
+}
+
+/// Carries out one effect. Anything slow is spawned; nothing here waits on the network.
+fn run_effect(
+    effect: Effect,
+    app: &mut App,
+    rt: &Runtime,
+    tx: &UnboundedSender<Action>,
+    tasks: &mut HashMap<u64, AbortHandle>,
+    terminal: &mut Term,
+    events: &mut EventStream,
+) {
+    match effect {
+        Effect::Start {
+            request,
+            provider,
+            params,
+        } => {
+            let handle = spawn_request(app, rt, tx, request, &provider, params);
+            tasks.insert(request, handle);
+        }
+        Effect::Cancel { request } => {
+            if let Some(h) = tasks.remove(&request) {
+                h.abort();
+            }
+        }
+        Effect::OpenEditor { text } => {
+            // The input reader must not compete with the editor for keystrokes.
+            *events = EventStream::new();
+            let result = edit_externally(&text, terminal);
+            *events = EventStream::new();
+            let _ = tx.send(Action::EditorClosed(result));
+        }
+        Effect::SaveHistory { prompt } => {
+            if let Some(path) = &rt.history_file {
+                if let Err(e) = append_history(path, &prompt) {
+                    app.notice = Some(Notice {
+                        text: format!("could not save prompt history: {e}"),
+                        error: true,
+                    });
+                }
+            }
+        }
+        Effect::RecordSpend(record) => {
+            if let Some(l) = &rt.ledger {
+                l.record(record);
+            }
+        }
+        Effect::LoadBreakdown => match &rt.ledger {
+            Some(l) => {
+                let tx = tx.clone();
+                l.breakdown(app.today, 30, move |r| {
+                    let _ = tx.send(Action::Breakdown(r));
+                });
+            }
+            None => {
+                let _ = tx.send(Action::Breakdown(Err(
+                    "the spend ledger could not be opened this session".into(),
+                )));
+            }
+        },
+        Effect::FetchKey { provider } => {
+            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+                let (client, tx) = (rt.client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let status =
+                        crate::provider::account::key_status(&client, &ep, SIDE_REQUEST_TIMEOUT)
+                            .await;
+                    let _ = tx.send(Action::KeyInfo { provider, status });
+                });
+            }
+        }
+        Effect::FetchCatalog { provider } => {
+            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+                let (client, tx) = (rt.client.clone(), tx.clone());
+                let dir = rt.catalog_dir.clone();
+                tokio::spawn(async move {
+                    let result = catalog::fetch(&client, &ep, SIDE_REQUEST_TIMEOUT)
+                        .await
+                        .map(|models| Catalog {
+                            provider: provider.clone(),
+                            fetched_at: chrono::Utc::now().timestamp(),
+                            models,
+                        })
+                        .map_err(|e| e.to_string());
+                    if let (Ok(c), Some(dir)) = (&result, dir) {
+                        let c = c.clone();
+                        // A cache that cannot be written only costs the next start its head start.
+                        let _ = tokio::task::spawn_blocking(move || catalog::cache::save(&dir, &c))
+                            .await;
+                    }
+                    let _ = tx.send(Action::Catalog { provider, result });
+                });
+            }
+        }
+        Effect::Quit => app.quit = true,
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -1,11 +1,19 @@
 //! Everything the playground knows. Owned by the loop task; changed only by `update`.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use chrono::NaiveDate;
 use tui_textarea::TextArea;
 
-use crate::provider::{ApiError, ChatParams, Endpoint, Message, Role, Usage};
+use super::picker::Picker;
+use super::spend::{KeyStatus, SpendState};
+use crate::catalog::{Catalog, Entry, ModelInfo};
+use crate::cost::ledger::Breakdown;
+use crate::cost::{Budget, ModelPrice, Spent};
+
+pub use super::answer::{Answer, CostView, Status};
+use crate::provider::{ChatParams, Endpoint, Message, Role};
 
 pub const MAX_PANES: usize = 8;
 
@@ -24,98 +32,9 @@ pub enum Overlay {
         scroll: u16,
     },
     ConfirmQuit,
-    AddPane {
-        input: Box<TextArea<'static>>,
-        error: Option<String>,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Status {
-    /// Sent; no token yet.
-    Waiting,
-    Streaming,
-    Done,
-    Failed(ApiError),
-    Cancelled,
-}
-
-impl Status {
-    pub fn is_active(&self) -> bool {
-        matches!(self, Status::Waiting | Status::Streaming)
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Answer {
-    pub request: u64,
-    pub status: Status,
-    pub text: String,
-    pub reasoning: String,
-    pub served_model: Option<String>,
-    pub served_provider: Option<String>,
-    pub generation_id: Option<String>,
-    pub started: Instant,
-    pub first_token: Option<Instant>,
-    pub finished: Option<Instant>,
-    /// Completion tokens estimated from the text while no usage is reported.
-    pub estimated_tokens: u64,
-    pub usage: Option<Usage>,
-    pub finish_reason: Option<String>,
-}
-
-impl Answer {
-    pub fn new(request: u64, started: Instant) -> Self {
-        Self {
-            request,
-            status: Status::Waiting,
-            text: String::new(),
-            reasoning: String::new(),
-            served_model: None,
-            served_provider: None,
-            generation_id: None,
-            started,
-            first_token: None,
-            finished: None,
-            estimated_tokens: 0,
-            usage: None,
-            finish_reason: None,
-        }
-    }
-
-    /// Completion tokens, and whether the figure is the server's own.
-    pub fn tokens(&self) -> (u64, bool) {
-        match self.usage.as_ref().and_then(|u| u.completion_tokens) {
-            Some(n) => (n, true),
-            None => (self.estimated_tokens, false),
-        }
-    }
-
-    pub fn ttft(&self) -> Option<Duration> {
-        self.first_token
-            .map(|t| t.saturating_duration_since(self.started))
-    }
-
-    pub fn elapsed(&self, now: Instant) -> Duration {
-        self.finished
-            .unwrap_or(now)
-            .saturating_duration_since(self.started)
-    }
-
-    /// Tokens per second since the first token.
-    pub fn rate(&self, now: Instant) -> Option<f64> {
-        let first = self.first_token?;
-        let secs = self
-            .finished
-            .unwrap_or(now)
-            .saturating_duration_since(first);
-        let (tokens, _) = self.tokens();
-        (secs.as_millis() >= 50 && tokens > 0).then(|| tokens as f64 / secs.as_secs_f64())
-    }
-
-    pub fn cost(&self) -> Option<f64> {
-        self.usage.as_ref().and_then(|u| u.cost)
-    }
+    Picker(Box<Picker>),
+    /// Spend per model and per day; `None` while the ledger is being read.
+    Spend(Option<Result<Breakdown, String>>),
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +174,19 @@ pub struct App {
     pub session_label: String,
     pub next_request: u64,
     pub quit: bool,
+    /// Today's local date, set by the loop like `now`.
+    pub today: NaiveDate,
+    /// Wall-clock unix seconds, set by the loop like `now`.
+    pub unix: i64,
+    pub budget: Budget,
+    pub spend: SpendState,
+    /// The key whose credit the header shows: provider name and what `/key` said.
+    pub key: Option<(String, KeyStatus)>,
+    pub catalogs: BTreeMap<String, Catalog>,
+    /// Every catalog's models, merged, for the picker.
+    pub entries: Vec<Entry>,
+    /// Prices from the config, by provider and model; they win over the catalog's.
+    pub prices: BTreeMap<(String, String), ModelPrice>,
 }
 
 impl App {
@@ -274,7 +206,78 @@ impl App {
             session_label: String::new(),
             next_request: 1,
             quit: false,
+            today: chrono::Local::now().date_naive(),
+            unix: 0,
+            budget: Budget::default(),
+            spend: SpendState::new(chrono::Local::now().date_naive(), 0.0, 0.0),
+            key: None,
+            catalogs: BTreeMap::new(),
+            entries: Vec::new(),
+            prices: BTreeMap::new(),
         }
+    }
+
+    /// Adds or replaces a provider's catalog.
+    pub fn set_catalog(&mut self, catalog: Catalog) {
+        self.catalogs.insert(catalog.provider.clone(), catalog);
+        self.entries = self
+            .catalogs
+            .values()
+            .flat_map(|c| {
+                c.models.iter().map(|m| Entry {
+                    provider: c.provider.clone(),
+                    info: m.clone(),
+                })
+            })
+            .collect();
+    }
+
+    pub fn model_info(&self, provider: &str, model: &str) -> Option<&ModelInfo> {
+        self.catalogs
+            .get(provider)?
+            .models
+            .iter()
+            .find(|m| m.id == model)
+    }
+
+    /// The config's price, else the catalog's.
+    pub fn price_of(&self, provider: &str, model: &str) -> Option<ModelPrice> {
+        self.prices
+            .get(&(provider.to_string(), model.to_string()))
+            .copied()
+            .or_else(|| self.model_info(provider, model).and_then(|m| m.price))
+    }
+
+    /// Settled spend plus what the running answers have cost so far.
+    pub fn live_spent(&self) -> Spent {
+        let live: f64 = self
+            .panes
+            .iter()
+            .filter_map(Pane::current)
+            .filter(|a| a.status.is_active())
+            .map(|a| a.cost().usd())
+            .sum();
+        Spent {
+            session: self.spend.session + live,
+            day: self.spend.day + live,
+            month: self.spend.month + live,
+        }
+    }
+
+    /// The provider whose key the header reports on: an OpenRouter-style one in use, a real
+    /// one before the simulator.
+    pub fn key_provider(&self) -> Option<String> {
+        let mut candidates: Vec<&Endpoint> = self
+            .panes
+            .iter()
+            .filter_map(|p| self.providers.endpoints.get(&p.provider))
+            .filter(|e| {
+                e.kind == crate::provider::ProviderKind::Openrouter
+                    && (e.api_key.is_some() || e.simulated)
+            })
+            .collect();
+        candidates.sort_by_key(|e| e.simulated);
+        candidates.first().map(|e| e.provider.clone())
     }
 
     pub fn any_active(&self) -> bool {
@@ -298,12 +301,8 @@ impl App {
                 .all(|p| self.providers.is_simulated(&p.provider))
     }
 
-    /// Sum of reported costs this session.
+    /// This session's spend, running answers included.
     pub fn session_cost(&self) -> f64 {
-        self.panes
-            .iter()
-            .flat_map(|p| &p.turns)
-            .filter_map(|t| t.answer.cost())
-            .sum()
+        self.live_spent().session
     }
 }

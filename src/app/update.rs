@@ -7,26 +7,80 @@ use tui_textarea::{CursorMove, Input, TextArea};
 
 use super::action::{Action, Effect};
 use super::keymap::{self, Command};
+use super::picker::{PickMode, Picker};
+use super::spend::{self, KeyStatus, SpendState};
 use super::state::{Answer, App, Notice, Overlay, Pane, Status, Turn, Zone, MAX_PANES};
+use crate::cost::price::estimate_prompt_tokens;
 use crate::provider::ApiError;
 use crate::stream::StreamEvent;
 use crate::ui::layout;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    app.spend.roll(app.today);
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key, &mut fx),
         Action::Key(_) | Action::Tick => {}
         Action::Paste(text) => on_paste(app, &text),
         Action::Mouse(m) => on_mouse(app, m),
         Action::Resize(w, h) => app.size = (w, h),
-        Action::Stream { request, event } => on_stream(app, request, event),
+        Action::Stream { request, event } => on_stream(app, request, event, &mut fx),
         Action::EditorClosed(Ok(text)) => {
             set_prompt(&mut app.prompt, text.trim_end_matches('\n'));
             app.zone = Zone::Prompt;
         }
         Action::EditorClosed(Err(e)) => notice_error(app, format!("editor: {e}")),
         Action::Terminate => quit_now(app, &mut fx),
+        Action::KeyInfo { provider, status } => {
+            if status == KeyStatus::Refused {
+                notice_error(app, format!("{provider}: key refused — check the API key"));
+            }
+            app.key = Some((provider, status));
+        }
+        Action::Catalog { provider, result } => match result {
+            Ok(catalog) => {
+                app.set_catalog(catalog);
+                if let Some(Overlay::Picker(p)) = &mut app.overlay {
+                    p.refresh(&app.entries);
+                }
+            }
+            Err(e) => {
+                let cached = app
+                    .catalogs
+                    .get(&provider)
+                    .map(|c| crate::catalog::cache::age(c.fetched_at, app.unix));
+                let tail = match cached {
+                    Some(age) => format!("using the copy from {age} ago"),
+                    None => "no copy on disk yet".into(),
+                };
+                notice(
+                    app,
+                    format!("catalog: {provider} not refreshed ({e}); {tail}"),
+                );
+            }
+        },
+        Action::BackgroundError(e) => notice_error(app, e),
+        Action::Breakdown(result) => {
+            if let Some(Overlay::Spend(slot)) = &mut app.overlay {
+                *slot = Some(result);
+            }
+        }
+    }
+    fx
+}
+
+/// What a session asks for as it opens: every catalog and the key's credit.
+pub fn startup(app: &App) -> Vec<Effect> {
+    let mut fx: Vec<Effect> = app
+        .providers
+        .endpoints
+        .keys()
+        .map(|p| Effect::FetchCatalog {
+            provider: p.clone(),
+        })
+        .collect();
+    if let Some(provider) = app.key_provider() {
+        fx.push(Effect::FetchKey { provider });
     }
     fx
 }
@@ -46,11 +100,65 @@ fn notice_error(app: &mut App, text: impl Into<String>) {
 }
 
 fn quit_now(app: &mut App, fx: &mut Vec<Effect>) {
-    for pane in &mut app.panes {
-        cancel_pane(pane, fx, app.now);
-    }
+    stop_all(app, Status::Cancelled, fx);
     app.quit = true;
     fx.push(Effect::Quit);
+}
+
+/// Stops every running answer with `status`; returns how many were running.
+fn stop_all(app: &mut App, status: Status, fx: &mut Vec<Effect>) -> usize {
+    (0..app.panes.len())
+        .filter(|&i| stop_pane(app, i, status.clone(), fx))
+        .count()
+}
+
+/// Stops pane `i`'s running answer, settling its cost. Returns whether one was running.
+fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> bool {
+    let Some(pane) = app.panes.get_mut(i) else {
+        return false;
+    };
+    match pane.turns.last_mut() {
+        Some(turn) if turn.answer.status.is_active() => {
+            turn.answer.status = status;
+            fx.push(Effect::Cancel {
+                request: turn.answer.request,
+            });
+            settle(app, i, fx);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Books a pane's last answer, now finished one way or another: its cost joins the totals and
+/// goes to the ledger. After the last running answer, the key's credit is refreshed.
+fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
+    let (now, unix, today) = (app.now, app.unix, app.today);
+    let App { panes, spend, .. } = app;
+    let Some(pane) = panes.get_mut(i) else {
+        return;
+    };
+    let Some(turn) = pane.turns.last_mut() else {
+        return;
+    };
+    turn.answer.finished.get_or_insert(now);
+    book(spend, &turn.answer);
+    fx.push(Effect::RecordSpend(spend::record(
+        &turn.answer,
+        &pane.provider,
+        &pane.model,
+        unix,
+        today,
+    )));
+    if !app.any_active() {
+        if let Some(provider) = app.key_provider() {
+            fx.push(Effect::FetchKey { provider });
+        }
+    }
+}
+
+fn book(spend: &mut SpendState, answer: &Answer) {
+    spend.add(answer.cost().usd());
 }
 
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -70,16 +178,23 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 
 fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
     match cmd {
-        Command::Send => send(app, None, fx),
-        Command::SendFocused => send(app, Some(app.focus), fx),
+        Command::Send => send(app, None, false, fx),
+        Command::SendFocused => send(app, Some(app.focus), false, fx),
+        Command::SendAnyway => send(app, None, true, fx),
+        Command::PickModel => {
+            app.overlay = Some(Overlay::Picker(Box::new(Picker::new(
+                PickMode::SetModel,
+                &app.entries,
+            ))));
+        }
+        Command::SpendBreakdown => {
+            app.overlay = Some(Overlay::Spend(None));
+            fx.push(Effect::LoadBreakdown);
+        }
         Command::Resend => resend(app, fx),
         Command::CancelAllOrSwitch => {
             if app.any_active() {
-                let now = app.now;
-                let mut n = 0;
-                for pane in &mut app.panes {
-                    n += usize::from(cancel_pane(pane, fx, now));
-                }
+                let n = stop_all(app, Status::Cancelled, fx);
                 notice(app, format!("cancelled {n} stream{}", plural(n)));
             } else {
                 app.zone = match app.zone {
@@ -89,17 +204,13 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::CancelFocused => {
-            let now = app.now;
-            if let Some(pane) = app.panes.get_mut(app.focus) {
-                if cancel_pane(pane, fx, now) {
-                    notice(app, "cancelled");
-                }
+            if stop_pane(app, app.focus, Status::Cancelled, fx) {
+                notice(app, "cancelled");
             }
         }
         Command::Clear => {
-            let now = app.now;
+            stop_all(app, Status::Cancelled, fx);
             for pane in &mut app.panes {
-                cancel_pane(pane, fx, now);
                 pane.turns.clear();
                 pane.scroll = None;
             }
@@ -120,12 +231,10 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             if app.panes.len() >= MAX_PANES {
                 notice_error(app, format!("at most {MAX_PANES} panes"));
             } else {
-                let mut input = TextArea::default();
-                input.set_placeholder_text("model id, e.g. sim/coder or openai/gpt-4o");
-                app.overlay = Some(Overlay::AddPane {
-                    input: Box::new(input),
-                    error: None,
-                });
+                app.overlay = Some(Overlay::Picker(Box::new(Picker::new(
+                    PickMode::AddPane,
+                    &app.entries,
+                ))));
             }
         }
         Command::ClosePane => close_pane(app, fx),
@@ -191,49 +300,100 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             _ if ctrl_c => quit_now(app, fx),
             _ => {}
         },
-        Some(Overlay::AddPane { mut input, error }) => match key.code {
-            KeyCode::Esc => {}
-            _ if ctrl_c => {}
-            KeyCode::Enter => {
-                let spec = input.lines().join("").trim().to_string();
-                match add_pane(app, &spec) {
-                    Ok(()) => {}
-                    Err(e) => {
-                        app.overlay = Some(Overlay::AddPane {
-                            input,
-                            error: Some(e),
-                        })
-                    }
-                }
-            }
-            _ => {
-                input.input(Input::from(key));
-                let _ = error;
-                app.overlay = Some(Overlay::AddPane { input, error: None });
-            }
-        },
+        Some(Overlay::Picker(mut picker)) => {
+            let keep_open = !ctrl_c && picker_key(app, &mut picker, key);
+            app.overlay = keep_open.then_some(Overlay::Picker(picker));
+        }
+        Some(Overlay::Spend(_)) => {}
         None => {}
     }
 }
 
-fn add_pane(app: &mut App, spec: &str) -> Result<(), String> {
-    if spec.is_empty() {
-        return Err("type a model id, e.g. sim/coder".into());
+/// Handles a key in the picker; returns whether it stays open.
+fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => false,
+        KeyCode::Enter => choose(app, picker, picker.mode).is_err(),
+        KeyCode::Char('n') if ctrl => choose(app, picker, PickMode::AddPane).is_err(),
+        KeyCode::Char('s') if ctrl => {
+            picker.next_sort(&app.entries);
+            true
+        }
+        KeyCode::Tab => {
+            picker.next_tag(&app.entries, false);
+            true
+        }
+        KeyCode::BackTab => {
+            picker.next_tag(&app.entries, true);
+            true
+        }
+        KeyCode::Up => {
+            picker.move_by(-1);
+            true
+        }
+        KeyCode::Down => {
+            picker.move_by(1);
+            true
+        }
+        KeyCode::PageUp => {
+            picker.move_by(-10);
+            true
+        }
+        KeyCode::PageDown => {
+            picker.move_by(10);
+            true
+        }
+        _ => {
+            let before = picker.query();
+            picker.input.input(Input::from(key));
+            if picker.query() != before {
+                picker.refresh(&app.entries);
+            }
+            true
+        }
     }
-    if spec.chars().any(char::is_whitespace) {
-        return Err(format!("`{spec}` is not a model id: it has spaces"));
-    }
-    if app.panes.len() >= MAX_PANES {
-        return Err(format!("at most {MAX_PANES} panes"));
-    }
-    let (provider, model) = app.providers.route(spec);
+}
+
+/// Applies the picker's choice: the highlighted model, else the typed id as it is.
+fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> {
+    let typed = picker.query().trim().to_string();
+    let (provider, model) = match picker.current(&app.entries) {
+        Some(e) => (e.provider.clone(), e.info.id.clone()),
+        None if typed.is_empty() => {
+            picker.error = Some("type a model id, e.g. sim/coder".into());
+            return Err(());
+        }
+        None if typed.chars().any(char::is_whitespace) => {
+            picker.error = Some(format!("`{typed}` is not a model id: it has spaces"));
+            return Err(());
+        }
+        None => app.providers.route(&typed),
+    };
     if !app.providers.endpoints.contains_key(&provider) {
-        return Err(format!("no provider `{provider}` is configured"));
+        picker.error = Some(format!("no provider `{provider}` is configured"));
+        return Err(());
     }
-    app.panes.push(Pane::new(model.clone(), provider));
-    app.focus = app.panes.len() - 1;
+    match mode {
+        PickMode::AddPane => {
+            if app.panes.len() >= MAX_PANES {
+                picker.error = Some(format!("at most {MAX_PANES} panes"));
+                return Err(());
+            }
+            app.panes.push(Pane::new(model.clone(), provider));
+            app.focus = app.panes.len() - 1;
+            notice(app, format!("added {model}"));
+        }
+        PickMode::SetModel => {
+            let Some(pane) = app.panes.get_mut(app.focus) else {
+                return Err(());
+            };
+            pane.model.clone_from(&model);
+            pane.provider = provider;
+            notice(app, format!("pane {} now asks {model}", app.focus + 1));
+        }
+    }
     app.zone = Zone::Prompt;
-    notice(app, format!("added {model}"));
     Ok(())
 }
 
@@ -241,9 +401,8 @@ fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
     if app.panes.len() <= 1 {
         return notice_error(app, "the last pane cannot be closed");
     }
-    let now = app.now;
-    let mut pane = app.panes.remove(app.focus);
-    cancel_pane(&mut pane, fx, now);
+    stop_pane(app, app.focus, Status::Cancelled, fx);
+    let pane = app.panes.remove(app.focus);
     app.focus = app.focus.min(app.panes.len() - 1);
     if app.panes.len() == 1 {
         app.zoomed = false;
@@ -251,23 +410,9 @@ fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
     notice(app, format!("closed {}", pane.model));
 }
 
-/// Cancels the pane's running request, if any. Returns whether one was running.
-fn cancel_pane(pane: &mut Pane, fx: &mut Vec<Effect>, now: std::time::Instant) -> bool {
-    match pane.turns.last_mut() {
-        Some(turn) if turn.answer.status.is_active() => {
-            turn.answer.status = Status::Cancelled;
-            turn.answer.finished = Some(now);
-            fx.push(Effect::Cancel {
-                request: turn.answer.request,
-            });
-            true
-        }
-        _ => false,
-    }
-}
-
-/// Sends the prompt to every pane (`only == None`) or to one.
-fn send(app: &mut App, only: Option<usize>, fx: &mut Vec<Effect>) {
+/// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
+/// budget limit and the user has not said to go anyway.
+fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) {
     let text = app.prompt_text();
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");
@@ -277,28 +422,73 @@ fn send(app: &mut App, only: Option<usize>, fx: &mut Vec<Effect>) {
         Some(_) => return,
         None => (0..app.panes.len()).collect(),
     };
+    if !anyway {
+        let worst: f64 = targets
+            .iter()
+            .map(|&i| worst_case(app, i, app.panes[i].turns.len(), &text))
+            .sum();
+        if let Some(breach) = app.budget.check(app.live_spent(), worst) {
+            return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
+        }
+    }
     for i in targets {
-        start_turn(app, i, text.clone(), fx);
+        start_turn(app, i, text.clone(), anyway, fx);
     }
     app.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
     app.prompt = crate::ui::prompt::new_editor();
 }
 
-/// Appends a turn to pane `i` and asks for its request.
-fn start_turn(app: &mut App, i: usize, prompt: String, fx: &mut Vec<Effect>) {
+/// The most a turn could cost: the prompt, plus the longest answer the model may give. With no
+/// known limit on the answer, only the prompt is counted and the live guard watches the rest.
+fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> f64 {
+    let pane = &app.panes[i];
+    let Some(price) = app.price_of(&pane.provider, &pane.model) else {
+        return 0.0;
+    };
+    let prompt_tokens = estimate_prompt_tokens(&pane.params(upto, prompt).messages);
+    let max_out = pane.max_tokens.map(u64::from).or_else(|| {
+        app.model_info(&pane.provider, &pane.model)
+            .and_then(|m| m.max_completion)
+    });
+    price
+        .cost(prompt_tokens, max_out.unwrap_or(0))
+        .unwrap_or(0.0)
+}
+
+/// Starts (or restarts) a turn in pane `i`: `Some(turn)` regenerates that turn's answer,
+/// `None` appends a new turn with `prompt`.
+fn begin(
+    app: &mut App,
+    i: usize,
+    prompt: String,
+    regenerate: bool,
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
+    stop_pane(app, i, Status::Cancelled, fx);
     let request = app.next_request;
     app.next_request += 1;
     let now = app.now;
-    let Some(pane) = app.panes.get_mut(i) else {
-        return;
+    let upto = if regenerate {
+        app.panes[i].turns.len().saturating_sub(1)
+    } else {
+        app.panes[i].turns.len()
     };
-    cancel_pane(pane, fx, now);
-    let params = pane.params(pane.turns.len(), &prompt);
-    pane.turns.push(Turn {
-        prompt,
-        answer: Answer::new(request, now),
-    });
+    let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
+    let pane = &mut app.panes[i];
+    let params = pane.params(upto, &prompt);
+    let mut answer = Answer::new(request, now);
+    answer.price = price;
+    answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
+    answer.budget_exempt = exempt;
+    if regenerate {
+        if let Some(turn) = pane.turns.last_mut() {
+            turn.answer = answer;
+        }
+    } else {
+        pane.turns.push(Turn { prompt, answer });
+    }
     pane.scroll = None;
     fx.push(Effect::Start {
         request,
@@ -307,31 +497,25 @@ fn start_turn(app: &mut App, i: usize, prompt: String, fx: &mut Vec<Effect>) {
     });
 }
 
+fn start_turn(app: &mut App, i: usize, prompt: String, exempt: bool, fx: &mut Vec<Effect>) {
+    if i < app.panes.len() {
+        begin(app, i, prompt, false, exempt, fx);
+    }
+}
+
 /// Regenerates every pane's last answer; a pane with no turns gets the last prompt anew.
 fn resend(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(last) = app.history.entries.last().cloned() else {
         return notice_error(app, "nothing to re-send yet");
     };
     for i in 0..app.panes.len() {
-        let request = app.next_request;
-        let now = app.now;
-        let pane = &mut app.panes[i];
-        if pane.turns.is_empty() {
-            start_turn(app, i, last.clone(), fx);
-            continue;
+        match app.panes[i].turns.last() {
+            None => begin(app, i, last.clone(), false, false, fx),
+            Some(turn) => {
+                let prompt = turn.prompt.clone();
+                begin(app, i, prompt, true, false, fx);
+            }
         }
-        app.next_request += 1;
-        cancel_pane(pane, fx, now);
-        let upto = pane.turns.len() - 1;
-        let prompt = pane.turns[upto].prompt.clone();
-        let params = pane.params(upto, &prompt);
-        pane.turns[upto].answer = Answer::new(request, now);
-        pane.scroll = None;
-        fx.push(Effect::Start {
-            request,
-            provider: pane.provider.clone(),
-            params,
-        });
     }
 }
 
@@ -399,8 +583,11 @@ fn set_prompt(prompt: &mut TextArea<'static>, text: &str) {
 fn on_paste(app: &mut App, text: &str) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     match &mut app.overlay {
-        Some(Overlay::AddPane { input, .. }) => {
-            input.insert_str(text.lines().next().unwrap_or("").trim());
+        Some(Overlay::Picker(picker)) => {
+            picker
+                .input
+                .insert_str(text.lines().next().unwrap_or("").trim());
+            picker.refresh(&app.entries);
         }
         Some(_) => {}
         None => {
@@ -450,18 +637,19 @@ fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> isize) {
     pane.scroll = (new_top < max_top).then_some(new_top);
 }
 
-fn on_stream(app: &mut App, request: u64, event: StreamEvent) {
+fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effect>) {
     let now = app.now;
-    // Events of a cancelled or replaced request find no active answer and are dropped.
-    let Some(answer) = app
-        .panes
-        .iter_mut()
-        .filter_map(|p| p.turns.last_mut())
-        .map(|t| &mut t.answer)
-        .find(|a| a.request == request && a.status.is_active())
-    else {
+    // Events of a cancelled or replaced request find no running answer and are dropped.
+    let Some(i) = app.panes.iter().position(|p| {
+        p.current()
+            .is_some_and(|a| a.request == request && a.status.is_active())
+    }) else {
         return;
     };
+    let Some(answer) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
+        return;
+    };
+    let mut costs_more = false;
     match event {
         StreamEvent::Started { generation_id } => answer.generation_id = generation_id,
         StreamEvent::Served { model, provider } => {
@@ -472,23 +660,62 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent) {
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
             answer.text.push_str(&crate::sanitize::clean(&text));
+            costs_more = true;
         }
         StreamEvent::Reasoning(text) => {
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
             answer.reasoning.push_str(&crate::sanitize::clean(&text));
+            costs_more = true;
         }
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
-        StreamEvent::Usage(usage) => answer.usage = Some(usage),
+        StreamEvent::Usage(usage) => {
+            answer.usage = Some(usage);
+            costs_more = true;
+        }
         StreamEvent::Done => {
             answer.status = Status::Done;
             answer.finished = Some(now);
+            settle(app, i, fx);
         }
         StreamEvent::Error(e) => {
             answer.status = Status::Failed(e);
             answer.finished = Some(now);
+            settle(app, i, fx);
         }
     }
+    if costs_more {
+        guard_budget(app, fx);
+    }
+}
+
+/// Stops the guarded streams once spending has crossed a limit.
+fn guard_budget(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(breach) = app.budget.check(app.live_spent(), 0.0) else {
+        return;
+    };
+    let guarded: Vec<usize> = (0..app.panes.len())
+        .filter(|&i| {
+            app.panes[i]
+                .current()
+                .is_some_and(|a| a.status.is_active() && !a.budget_exempt)
+        })
+        .collect();
+    if guarded.is_empty() {
+        return;
+    }
+    for i in guarded {
+        stop_pane(app, i, Status::OverBudget, fx);
+    }
+    notice_error(
+        app,
+        format!(
+            "stopped: the {} budget of {} is spent ({} so far)",
+            breach.limit.name(),
+            crate::cost::money(breach.cap),
+            crate::cost::money(breach.spent)
+        ),
+    );
 }
 
 fn first_token(answer: &mut Answer, now: std::time::Instant) {
@@ -498,9 +725,9 @@ fn first_token(answer: &mut Answer, now: std::time::Instant) {
     answer.status = Status::Streaming;
 }
 
-/// About four characters a token: good enough for a live figure the usage report replaces.
+/// A delta is at least a token, whatever its length.
 fn estimate_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4).max(1)
+    crate::cost::price::estimate_tokens(text).max(1)
 }
 
 /// For tests and the UI: the error of a failed answer.

@@ -75,6 +75,7 @@ mod tests {
             base_url: "x".into(),
             api_key_env: Some("K".into()),
             api_key_cmd: cmd.map(str::to_owned),
+            prices: std::collections::BTreeMap::new(),
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::cost::{Budget, ModelPrice};
 use crate::provider::ProviderKind;
 
 pub use schema::PaneConfig;
@@ -25,6 +26,8 @@ pub struct ProviderConfig {
     pub base_url: String,
     pub api_key_env: Option<String>,
     pub api_key_cmd: Option<String>,
+    /// Prices for servers that report no cost, by model id.
+    pub prices: BTreeMap<String, ModelPrice>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +40,7 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Speed factor of the in-process simulator.
     pub sim_speed: f64,
+    pub budget: Budget,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
                 base_url: OPENROUTER_URL.into(),
                 api_key_env: Some("OPENROUTER_API_KEY".into()),
                 api_key_cmd: None,
+                prices: BTreeMap::new(),
             },
         );
         Self {
@@ -58,6 +63,7 @@ impl Default for Config {
             stall_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             sim_speed: 1.0,
+            budget: Budget::default(),
         }
     }
 }
@@ -164,6 +170,14 @@ impl Config {
         if let Some(s) = file.connect_timeout_secs {
             cfg.connect_timeout = Duration::from_secs(s.0);
         }
+        if let Some(b) = file.budget {
+            cfg.budget = Budget {
+                session_usd: b.session_usd.map(|u| u.0),
+                daily_usd: b.daily_usd.map(|u| u.0),
+                monthly_usd: b.monthly_usd.map(|u| u.0),
+                warn: b.warn.map_or(cfg.budget.warn, |w| w.0),
+            };
+        }
         if let Some(sim) = file.sim {
             if let Some(speed) = sim.speed {
                 cfg.sim_speed = speed.0;
@@ -199,7 +213,15 @@ fn merge_provider(
         .kind
         .or(base.map(|b| b.kind))
         .unwrap_or(ProviderKind::Openai);
+    let mut prices = base.map(|b| b.prices.clone()).unwrap_or_default();
+    for (model, price) in p.prices {
+        prices.insert(
+            model,
+            ModelPrice::per_million(price.prompt.0, price.completion.0),
+        );
+    }
     Ok(ProviderConfig {
+        prices,
         kind,
         base_url,
         api_key_env: p
@@ -243,6 +265,13 @@ kind = "openai"
 base_url = "http://localhost:11434"
 [providers.openrouter]
 api_key_cmd = "pass show openrouter"
+[providers.ollama.prices."llama3.2"]
+prompt = 0.1
+completion = 0.4
+[budget]
+session_usd = 1
+daily_usd = 2.5
+warn = [0.6, 0.9]
 [[panes]]
 model = "llama3.2"
 provider = "ollama"
@@ -263,6 +292,14 @@ fallbacks = ["sim/steady"]
         assert_eq!(or.api_key_env.as_deref(), Some("OPENROUTER_API_KEY"));
         assert_eq!(or.api_key_cmd.as_deref(), Some("pass show openrouter"));
         assert_eq!(cfg.providers["ollama"].kind, ProviderKind::Openai);
+        assert_eq!(
+            cfg.providers["ollama"].prices["llama3.2"],
+            ModelPrice::per_million(0.1, 0.4)
+        );
+        assert_eq!(cfg.budget.session_usd, Some(1.0));
+        assert_eq!(cfg.budget.daily_usd, Some(2.5));
+        assert_eq!(cfg.budget.monthly_usd, None);
+        assert_eq!(cfg.budget.warn, [0.6, 0.9]);
         assert_eq!(cfg.panes.len(), 2);
         assert_eq!(cfg.panes[0].temperature, Some(0.3));
         assert_eq!(cfg.panes[1].system.as_deref(), Some("Be brief."));

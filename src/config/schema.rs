@@ -18,6 +18,24 @@ pub(super) struct FileConfig {
     #[serde(default)]
     pub panes: Vec<FilePane>,
     pub sim: Option<FileSim>,
+    pub budget: Option<FileBudget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileBudget {
+    pub session_usd: Option<Usd>,
+    pub daily_usd: Option<Usd>,
+    pub monthly_usd: Option<Usd>,
+    pub warn: Option<Warn>,
+}
+
+/// Prices in USD per million tokens, as providers publish them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FilePrice {
+    pub prompt: Usd,
+    pub completion: Usd,
 }
 
 #[derive(Debug, Deserialize)]
@@ -27,6 +45,8 @@ pub(super) struct FileProvider {
     pub base_url: Option<String>,
     pub api_key_env: Option<String>,
     pub api_key_cmd: Option<String>,
+    #[serde(default)]
+    pub prices: BTreeMap<String, FilePrice>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,5 +183,34 @@ impl<'de> Deserialize<'de> for Speed {
             )));
         }
         Ok(Self(s))
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Usd(pub f64);
+impl<'de> Deserialize<'de> for Usd {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = number(d, "an amount in USD")?;
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(serde::de::Error::custom(format!(
+                "{v} is not an amount in USD (expected zero or more)"
+            )));
+        }
+        Ok(Self(v))
+    }
+}
+
+/// Two fractions of the session budget, rising: where the gauge turns amber, then red.
+#[derive(Debug)]
+pub(super) struct Warn(pub [f64; 2]);
+impl<'de> Deserialize<'de> for Warn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Vec::<f64>::deserialize(d)?;
+        match v.as_slice() {
+            [a, b] if 0.0 < *a && a < b && *b <= 1.0 => Ok(Self([*a, *b])),
+            _ => Err(serde::de::Error::custom(format!(
+                "warn {v:?} must be two rising fractions between 0 and 1, e.g. [0.5, 0.8]"
+            ))),
+        }
     }
 }

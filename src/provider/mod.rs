@@ -1,5 +1,6 @@
 //! Talking to chat-completion servers: wire types, request building and typed errors.
 
+pub mod account;
 pub mod error;
 pub mod request;
 pub mod wire;

@@ -63,6 +63,7 @@ pub fn lines(pane: &Pane, width: usize) -> Vec<(Kind, String)> {
                 }
             }
             Status::Cancelled => out.push((Kind::Meta, "— cancelled".into())),
+            Status::OverBudget => out.push((Kind::Error, "— stopped: budget".into())),
             _ => {}
         }
     }

@@ -3,7 +3,9 @@
 pub mod layout;
 pub mod overlay;
 pub mod pane;
+pub mod picker;
 pub mod prompt;
+pub mod spend;
 pub mod stats;
 
 use ratatui::layout::Rect;
@@ -39,28 +41,42 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
     }
     spans.push(Span::styled(" · ", theme.dim));
-    let spent = format!("spent {} ", stats::money(app.session_cost()));
-    if app.simulated_only() {
-        const LONG: &str = "simulator — set OPENROUTER_API_KEY for real models";
-        let used: usize = spans.iter().map(Span::width).sum();
-        let room = (area.width as usize).saturating_sub(used + spent.len() + 1);
-        let text = if room >= LONG.chars().count() {
-            LONG
-        } else {
-            "simulator"
-        };
-        spans.push(Span::styled(text, theme.header_accent));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let label = if app.simulated_only() {
+        None
     } else {
         let mut names: Vec<&str> = app.panes.iter().map(|p| p.provider.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        spans.push(Span::styled(names.join(", "), theme.stats));
+        Some(names.join(", "))
+    };
+    const SIM_SHORT: &str = "simulator";
+    const SIM_LONG: &str = "simulator — set OPENROUTER_API_KEY for real models";
+    let label_min = label
+        .as_ref()
+        .map_or(SIM_SHORT.len(), |l| l.chars().count().min(20));
+    let room = (area.width as usize).saturating_sub(used + label_min + 2);
+    let mut right = spend::gauge(app, theme, room);
+    right.push(Span::raw(" "));
+    let right_w: usize = right.iter().map(Span::width).sum();
+    let left_room = (area.width as usize).saturating_sub(used + right_w + 1);
+    match label {
+        None => {
+            let text = if left_room >= SIM_LONG.chars().count() {
+                SIM_LONG
+            } else {
+                SIM_SHORT
+            };
+            spans.push(Span::styled(text, theme.header_accent));
+        }
+        Some(l) => spans.push(Span::styled(l, theme.stats)),
     }
     let left_w: usize = spans.iter().map(Span::width).sum();
-    let pad = (area.width as usize).saturating_sub(left_w + spent.len());
-    if pad > 0 {
-        spans.push(Span::raw(" ".repeat(pad)));
-        spans.push(Span::styled(spent, theme.stats));
+    if left_w + right_w <= area.width as usize {
+        spans.push(Span::raw(
+            " ".repeat(area.width as usize - left_w - right_w),
+        ));
+        spans.extend(right);
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -99,6 +115,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 ("Enter", "send"),
                 ("Tab", "pane"),
                 ("Esc", "cancel/panes"),
+                ("Ctrl+P", "model"),
                 ("Ctrl+N", "add"),
                 ("F1", "help"),
                 ("Ctrl+C", "quit"),

@@ -36,34 +36,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             ];
             f.render_widget(Paragraph::new(text).block(boxed(" quit? ", theme)), r);
         }
-        Some(Overlay::AddPane { input, error }) => {
-            let r = centered(area, 64, 7);
-            f.render_widget(Clear, r);
-            let block = boxed(" add a pane ", theme);
-            let inner = block.inner(r);
-            f.render_widget(block, r);
-            let mut field = (**input).clone();
-            field.set_cursor_line_style(ratatui::style::Style::default());
-            field.set_placeholder_style(theme.dim);
-            let input_area = Rect::new(inner.x, inner.y, inner.width, 1);
-            f.render_widget(&field, input_area);
-            let hint = match error {
-                Some(e) => Line::styled(e.clone(), theme.error),
-                None => Line::styled(
-                    "Enter add · Esc cancel · provider:model picks a provider",
-                    theme.dim,
-                ),
-            };
-            f.render_widget(
-                Paragraph::new(vec![Line::default(), hint]),
-                Rect::new(
-                    inner.x,
-                    inner.y + 1,
-                    inner.width,
-                    inner.height.saturating_sub(1),
-                ),
-            );
-        }
+        Some(Overlay::Picker(p)) => super::picker::draw(app, p, theme, f, area),
+        Some(Overlay::Spend(data)) => super::spend::breakdown(data.as_ref(), theme, f, area),
     }
 }
 
@@ -122,7 +96,7 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
     );
 }
 
-fn boxed(title: &'static str, theme: &Theme) -> Block<'static> {
+pub fn boxed(title: &'static str, theme: &Theme) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)

@@ -4,7 +4,8 @@ use std::time::{Duration, Instant};
 
 use ratatui::text::Span;
 
-use crate::app::state::{Answer, Status};
+use crate::app::state::{Answer, CostView, Status};
+pub use crate::cost::money;
 use crate::theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -17,18 +18,6 @@ pub fn duration(d: Duration) -> String {
         format!("{:.1}s", d.as_secs_f64())
     } else {
         format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
-    }
-}
-
-pub fn money(usd: f64) -> String {
-    if usd == 0.0 {
-        "$0".into()
-    } else if usd >= 1.0 {
-        format!("${usd:.2}")
-    } else if usd >= 0.01 {
-        format!("${usd:.4}")
-    } else {
-        format!("${usd:.6}")
     }
 }
 
@@ -47,7 +36,9 @@ pub fn footer(a: &Answer, now: Instant, theme: &Theme, width: usize) -> Vec<Span
         }
         Status::Streaming => {}
         Status::Failed(e) => parts.push((0, e.short(), theme.error)),
-        Status::Cancelled => parts.push((0, "cancelled".into(), theme.notice)),
+        Status::Cancelled | Status::OverBudget => {
+            parts.push((0, a.status.label().into(), theme.notice));
+        }
         Status::Done => {}
     }
     if let Some(t) = a.ttft() {
@@ -67,23 +58,31 @@ pub fn footer(a: &Answer, now: Instant, theme: &Theme, width: usize) -> Vec<Span
         let mark = if exact { "" } else { "≈" };
         parts.push((4, format!("{mark}{tokens} tok"), theme.stats));
     }
-    if let Some(r) = a
-        .usage
-        .as_ref()
+    let usage = a.usage.as_ref();
+    let thinking = usage
         .and_then(crate::provider::Usage::reasoning_tokens)
-    {
-        if r > 0 {
-            parts.push((6, format!("{r} thinking"), theme.stats));
-        }
+        .unwrap_or(0);
+    if thinking > 0 {
+        parts.push((6, format!("{thinking} thinking"), theme.stats));
+    }
+    let cached = usage
+        .and_then(|u| u.prompt_tokens_details.as_ref())
+        .and_then(|d| d.cached_tokens)
+        .unwrap_or(0);
+    if cached > 0 {
+        parts.push((8, format!("{cached} cached"), theme.stats));
     }
     if let Some(reason) = &a.finish_reason {
         if a.status == Status::Done {
             parts.push((7, reason.clone(), theme.stats));
         }
     }
-    if let Some(c) = a.cost() {
-        parts.push((1, format!("{} ✓", money(c)), theme.served));
-    }
+    let (cost, style) = match a.cost() {
+        CostView::Reported(c) => (format!("{} ✓", money(c)), theme.served),
+        CostView::Estimated(c) => (format!("≈{}", money(c)), theme.stats),
+        CostView::Unpriced => ("unpriced".to_string(), theme.dim),
+    };
+    parts.push((1, cost, style));
     join(parts, theme, width)
 }
 
@@ -130,9 +129,5 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(412)), "412ms");
         assert_eq!(duration(Duration::from_millis(8420)), "8.4s");
         assert_eq!(duration(Duration::from_secs(65)), "1m05s");
-        assert_eq!(money(0.0), "$0");
-        assert_eq!(money(0.011), "$0.0110");
-        assert_eq!(money(0.000123), "$0.000123");
-        assert_eq!(money(1.5), "$1.50");
     }
 }

@@ -1,0 +1,198 @@
+//! One model's answer to one prompt: its text, its progress, its figures and its cost.
+
+use std::time::{Duration, Instant};
+
+use crate::cost::ModelPrice;
+use crate::provider::{ApiError, Usage};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Sent; no token yet.
+    Waiting,
+    Streaming,
+    Done,
+    Failed(ApiError),
+    Cancelled,
+    /// Cancelled by the budget guard.
+    OverBudget,
+}
+
+impl Status {
+    pub fn is_active(&self) -> bool {
+        matches!(self, Status::Waiting | Status::Streaming)
+    }
+
+    /// A short word for records and footers.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Streaming => "streaming",
+            Status::Done => "done",
+            Status::Failed(_) => "failed",
+            Status::Cancelled => "cancelled",
+            Status::OverBudget => "stopped: budget",
+        }
+    }
+}
+
+/// What an answer cost, and how sure we are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CostView {
+    /// `usage.cost`, the server's own figure.
+    Reported(f64),
+    /// Tokens × known prices.
+    Estimated(f64),
+    /// No price known (or a dynamic one): never shown as $0.
+    Unpriced,
+}
+
+impl CostView {
+    /// The amount to count against budgets; unpriced counts as nothing.
+    pub fn usd(self) -> f64 {
+        match self {
+            CostView::Reported(v) | CostView::Estimated(v) => v,
+            CostView::Unpriced => 0.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub request: u64,
+    pub status: Status,
+    pub text: String,
+    pub reasoning: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub generation_id: Option<String>,
+    pub started: Instant,
+    pub first_token: Option<Instant>,
+    pub finished: Option<Instant>,
+    /// Completion tokens (reasoning included) estimated from the text while no usage is reported.
+    pub estimated_tokens: u64,
+    /// Prompt tokens estimated from the request's messages.
+    pub prompt_tokens_estimate: u64,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+    /// Prices known when the request was sent.
+    pub price: Option<ModelPrice>,
+    /// Sent past the budget guard on purpose; the guard leaves it alone.
+    pub budget_exempt: bool,
+}
+
+impl Answer {
+    pub fn new(request: u64, started: Instant) -> Self {
+        Self {
+            request,
+            status: Status::Waiting,
+            text: String::new(),
+            reasoning: String::new(),
+            served_model: None,
+            served_provider: None,
+            generation_id: None,
+            started,
+            first_token: None,
+            finished: None,
+            estimated_tokens: 0,
+            prompt_tokens_estimate: 0,
+            usage: None,
+            finish_reason: None,
+            price: None,
+            budget_exempt: false,
+        }
+    }
+
+    /// Completion tokens, and whether the figure is the server's own.
+    pub fn tokens(&self) -> (u64, bool) {
+        match self.usage.as_ref().and_then(|u| u.completion_tokens) {
+            Some(n) => (n, true),
+            None => (self.estimated_tokens, false),
+        }
+    }
+
+    pub fn prompt_tokens(&self) -> (u64, bool) {
+        match self.usage.as_ref().and_then(|u| u.prompt_tokens) {
+            Some(n) => (n, true),
+            None => (self.prompt_tokens_estimate, false),
+        }
+    }
+
+    pub fn ttft(&self) -> Option<Duration> {
+        self.first_token
+            .map(|t| t.saturating_duration_since(self.started))
+    }
+
+    pub fn elapsed(&self, now: Instant) -> Duration {
+        self.finished
+            .unwrap_or(now)
+            .saturating_duration_since(self.started)
+    }
+
+    /// Tokens per second since the first token.
+    pub fn rate(&self, now: Instant) -> Option<f64> {
+        let first = self.first_token?;
+        let secs = self
+            .finished
+            .unwrap_or(now)
+            .saturating_duration_since(first);
+        let (tokens, _) = self.tokens();
+        (secs.as_millis() >= 50 && tokens > 0).then(|| tokens as f64 / secs.as_secs_f64())
+    }
+
+    pub fn cost(&self) -> CostView {
+        if let Some(c) = self.usage.as_ref().and_then(|u| u.cost) {
+            return CostView::Reported(c);
+        }
+        let Some(price) = self.price else {
+            return CostView::Unpriced;
+        };
+        let (prompt, _) = self.prompt_tokens();
+        let (completion, _) = self.tokens();
+        match price.cost(prompt, completion) {
+            Some(c) => CostView::Estimated(c),
+            None => CostView::Unpriced,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimate_then_reported_cost() {
+        let mut a = Answer::new(1, Instant::now());
+        assert_eq!(a.cost(), CostView::Unpriced);
+        a.price = Some(ModelPrice::per_million(15.0, 75.0));
+        a.prompt_tokens_estimate = 1000;
+        a.estimated_tokens = 100;
+        match a.cost() {
+            CostView::Estimated(c) => assert!((c - 0.0225).abs() < 1e-12, "{c}"),
+            other => panic!("{other:?}"),
+        }
+        // Exact token counts from a server that reports no cost refine the estimate.
+        a.usage = Some(Usage {
+            prompt_tokens: Some(1000),
+            completion_tokens: Some(200),
+            ..Usage::default()
+        });
+        assert!(matches!(a.cost(), CostView::Estimated(c) if (c - 0.03).abs() < 1e-12));
+        a.usage = Some(Usage {
+            cost: Some(0.031),
+            ..Usage::default()
+        });
+        assert_eq!(a.cost(), CostView::Reported(0.031));
+        assert_eq!(CostView::Unpriced.usd(), 0.0);
+    }
+
+    #[test]
+    fn dynamic_price_is_unpriced() {
+        let mut a = Answer::new(1, Instant::now());
+        a.price = Some(ModelPrice {
+            prompt: crate::cost::Price::Dynamic,
+            completion: crate::cost::Price::Dynamic,
+        });
+        a.estimated_tokens = 10;
+        assert_eq!(a.cost(), CostView::Unpriced);
+    }
+}

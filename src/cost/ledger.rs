@@ -1,0 +1,292 @@
+//! The spend ledger: one row per answer in `history.db`, which survives restarts and kills.
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection};
+
+/// Schema changes, applied in order; `PRAGMA user_version` says how many have run.
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE spend (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,            -- unix seconds
+    day TEXT NOT NULL,              -- local date, YYYY-MM-DD
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    served_model TEXT,
+    served_provider TEXT,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER NOT NULL,
+    cost REAL,                      -- USD; NULL when unpriced
+    reported INTEGER NOT NULL,      -- 1 = the server's figure, 0 = estimated
+    status TEXT NOT NULL
+);
+CREATE INDEX spend_day ON spend(day);
+"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpendRecord {
+    pub at: i64,
+    pub day: NaiveDate,
+    pub provider: String,
+    pub model: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: u64,
+    pub cost: Option<f64>,
+    pub reported: bool,
+    pub status: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("spend ledger: {0}")]
+pub struct LedgerError(#[from] rusqlite::Error);
+
+pub struct Ledger {
+    conn: Connection,
+}
+
+/// Spend per model or per day, for the breakdown overlay.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Breakdown {
+    pub by_model: Vec<(String, f64, u64)>,
+    pub by_day: Vec<(NaiveDate, f64)>,
+}
+
+impl Ledger {
+    pub fn open(path: &Path) -> Result<Self, LedgerError> {
+        let conn = Connection::open(path)?;
+        // WAL: a reader never blocks the writer, and a kill loses at most the open transaction.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Self::migrate(conn)
+    }
+
+    pub fn in_memory() -> Result<Self, LedgerError> {
+        Self::migrate(Connection::open_in_memory()?)
+    }
+
+    fn migrate(mut conn: Connection) -> Result<Self, LedgerError> {
+        let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(Self { conn })
+    }
+
+    pub fn record(&self, r: &SpendRecord) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO spend (at, day, provider, model, served_model, served_provider,
+                prompt_tokens, completion_tokens, cost, reported, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                r.at,
+                r.day.format("%Y-%m-%d").to_string(),
+                r.provider,
+                r.model,
+                r.served_model,
+                r.served_provider,
+                r.prompt_tokens.map(|n| n as i64),
+                r.completion_tokens as i64,
+                r.cost,
+                r.reported,
+                r.status,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Spend on `day` and in its month.
+    pub fn totals(&self, day: NaiveDate) -> Result<(f64, f64), LedgerError> {
+        let d = day.format("%Y-%m-%d").to_string();
+        let month_start = format!("{:04}-{:02}-01", day.year(), day.month());
+        let (day_total, month_total) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN day = ?1 THEN cost END), 0),
+                    COALESCE(SUM(cost), 0)
+             FROM spend WHERE day >= ?2 AND day <= ?3",
+            params![
+                d,
+                month_start,
+                format!("{:04}-{:02}-31", day.year(), day.month())
+            ],
+            |r| Ok((r.get::<_, f64>(0)?, r.get::<_, f64>(1)?)),
+        )?;
+        Ok((day_total, month_total))
+    }
+
+    /// Spend per model over the last `days` days up to `today`, and per day over them.
+    pub fn breakdown(&self, today: NaiveDate, days: u32) -> Result<Breakdown, LedgerError> {
+        let since = today
+            .checked_sub_days(chrono::Days::new(u64::from(days.saturating_sub(1))))
+            .unwrap_or(today)
+            .format("%Y-%m-%d")
+            .to_string();
+        let mut by_model = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT COALESCE(served_model, model), COALESCE(SUM(cost), 0), COUNT(*)
+             FROM spend WHERE day >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
+        )?;
+        for row in stmt.query_map([&since], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })? {
+            let (m, c, n) = row?;
+            by_model.push((m, c, n.max(0) as u64));
+        }
+        let mut by_day = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT day, COALESCE(SUM(cost), 0) FROM spend WHERE day >= ?1 GROUP BY day ORDER BY day",
+        )?;
+        for row in stmt.query_map([&since], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+        })? {
+            let (d, c) = row?;
+            if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+                by_day.push((d, c));
+            }
+        }
+        Ok(Breakdown { by_model, by_day })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(day: NaiveDate, model: &str, cost: Option<f64>) -> SpendRecord {
+        SpendRecord {
+            at: 0,
+            day,
+            provider: "sim".into(),
+            model: model.into(),
+            served_model: None,
+            served_provider: None,
+            prompt_tokens: Some(10),
+            completion_tokens: 20,
+            cost,
+            reported: true,
+            status: "done".into(),
+        }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn totals_by_day_and_month_across_midnight_and_month_end() {
+        let l = Ledger::in_memory().unwrap();
+        l.record(&rec(d(2026, 10, 31), "a", Some(1.0))).unwrap();
+        l.record(&rec(d(2026, 11, 22), "a", Some(0.25))).unwrap();
+        l.record(&rec(d(2026, 11, 23), "b", Some(0.5))).unwrap();
+        l.record(&rec(d(2026, 11, 23), "b", None)).unwrap();
+        assert_eq!(l.totals(d(2026, 11, 23)).unwrap(), (0.5, 0.75));
+        assert_eq!(l.totals(d(2026, 11, 22)).unwrap(), (0.25, 0.75));
+        assert_eq!(l.totals(d(2026, 10, 31)).unwrap(), (1.0, 1.0));
+        assert_eq!(l.totals(d(2026, 12, 1)).unwrap(), (0.0, 0.0));
+    }
+
+    #[test]
+    fn survives_reopening_and_migrates_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        {
+            let l = Ledger::open(&path).unwrap();
+            l.record(&rec(d(2026, 11, 23), "a", Some(0.125))).unwrap();
+        }
+        let l = Ledger::open(&path).unwrap();
+        assert_eq!(l.totals(d(2026, 11, 23)).unwrap(), (0.125, 0.125));
+        let v: i64 = l
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let mode: String = l
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn breakdown_per_model_and_day() {
+        let l = Ledger::in_memory().unwrap();
+        l.record(&rec(d(2026, 11, 1), "old", Some(9.0))).unwrap();
+        l.record(&rec(d(2026, 11, 22), "a", Some(0.25))).unwrap();
+        l.record(&rec(d(2026, 11, 23), "b", Some(0.5))).unwrap();
+        l.record(&rec(d(2026, 11, 23), "a", Some(0.5))).unwrap();
+        let b = l.breakdown(d(2026, 11, 23), 7).unwrap();
+        assert_eq!(
+            b.by_model,
+            vec![("a".to_string(), 0.75, 2), ("b".to_string(), 0.5, 1)]
+        );
+        assert_eq!(
+            b.by_day,
+            vec![(d(2026, 11, 22), 0.25), (d(2026, 11, 23), 1.0)]
+        );
+    }
+}
+
+type Reply = Box<dyn FnOnce(Result<Breakdown, String>) + Send>;
+
+enum Command {
+    Record(SpendRecord),
+    Breakdown {
+        today: NaiveDate,
+        days: u32,
+        reply: Reply,
+    },
+}
+
+/// The ledger on its own thread, so the UI task never waits on the disk.
+#[derive(Clone)]
+pub struct LedgerHandle {
+    tx: std::sync::mpsc::Sender<Command>,
+}
+
+impl LedgerHandle {
+    /// `on_error` hears about writes that failed (a full disk, say).
+    pub fn spawn(ledger: Ledger, on_error: impl Fn(String) + Send + 'static) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<Command>();
+        std::thread::spawn(move || {
+            for cmd in rx {
+                match cmd {
+                    Command::Record(r) => {
+                        if let Err(e) = ledger.record(&r) {
+                            on_error(e.to_string());
+                        }
+                    }
+                    Command::Breakdown { today, days, reply } => {
+                        reply(ledger.breakdown(today, days).map_err(|e| e.to_string()));
+                    }
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    pub fn record(&self, r: SpendRecord) {
+        let _ = self.tx.send(Command::Record(r));
+    }
+
+    pub fn breakdown(
+        &self,
+        today: NaiveDate,
+        days: u32,
+        reply: impl FnOnce(Result<Breakdown, String>) + Send + 'static,
+    ) {
+        let _ = self.tx.send(Command::Breakdown {
+            today,
+            days,
+            reply: Box::new(reply),
+        });
+    }
+}

@@ -1,0 +1,238 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The whole app, headless, against the simulator: the budget guard refuses a round that could
+//! cross a limit, lets it through on request, and stops streams that do cross one.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use switchboard::app::{update, Action, App, Effect, Status};
+use switchboard::catalog::{self, Catalog};
+use switchboard::cost::{Budget, ModelPrice};
+use switchboard::sim::{self, SimOptions};
+use switchboard::stream::task::{run_request, StreamOptions};
+use tokio::sync::mpsc;
+
+/// Runs effects the way the loop does until no request is left running; returns every effect.
+async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
+    let client = reqwest::Client::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
+    let mut seen = Vec::new();
+    let mut queue = first;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        for effect in queue.drain(..) {
+            match &effect {
+                Effect::Start {
+                    request,
+                    provider,
+                    params,
+                } => {
+                    let ep = app.providers.endpoints[provider].clone();
+                    let (client, tx, params, request) =
+                        (client.clone(), tx.clone(), params.clone(), *request);
+                    let h = tokio::spawn(async move {
+                        run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
+                            let _ = tx.send((request, event));
+                        })
+                        .await;
+                    });
+                    tasks.insert(request, h.abort_handle());
+                }
+                Effect::Cancel { request } => {
+                    if let Some(h) = tasks.remove(request) {
+                        h.abort();
+                    }
+                }
+                _ => {}
+            }
+            seen.push(effect);
+        }
+        if !app.any_active() {
+            return seen;
+        }
+        assert!(Instant::now() < deadline, "streams did not finish");
+        let Ok(Some((request, event))) =
+            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
+        else {
+            panic!("no stream event for 30 s");
+        };
+        if event.is_terminal() {
+            tasks.remove(&request);
+        }
+        app.now = Instant::now();
+        queue = update(app, Action::Stream { request, event });
+    }
+}
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(code, mods)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
+    let mut app = common::sim_app(models);
+    app.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    app
+}
+
+#[tokio::test]
+async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
+        .await
+        .unwrap();
+    let mut app = app_on(&server, &["sim/pricey", "sim/swift"]).await;
+    let ep = app.providers.endpoints["sim"].clone();
+    let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
+        .await
+        .unwrap();
+    app.set_catalog(Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models,
+    });
+    app.budget = Budget {
+        session_usd: Some(0.05),
+        ..Budget::default()
+    };
+
+    type_text(&mut app, "Explain vector clocks");
+    let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(fx.is_empty(), "nothing sent: {fx:?}");
+    let notice = app.notice.clone().expect("a refusal").text;
+    assert!(
+        notice.contains("over the session budget") && notice.contains("Ctrl+G"),
+        "{notice}"
+    );
+    assert_eq!(
+        app.prompt_text(),
+        "Explain vector clocks",
+        "the prompt is kept"
+    );
+
+    let fx = press(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Start { .. }))
+            .count(),
+        2
+    );
+    let all = drive(&mut app, fx).await;
+    for pane in &app.panes {
+        assert_eq!(
+            pane.current().unwrap().status,
+            Status::Done,
+            "{}: sent anyway, not stopped",
+            pane.model
+        );
+    }
+    let records: Vec<_> = all
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordSpend(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(records.len(), 2, "one ledger row per answer");
+    assert!(records
+        .iter()
+        .all(|r| r.reported && r.cost.is_some_and(|c| c > 0.0)));
+    let reported: f64 = records.iter().filter_map(|r| r.cost).sum();
+    assert!(
+        (app.spend.session - reported).abs() < 1e-12,
+        "session total is the sum of reported costs"
+    );
+}
+
+#[tokio::test]
+async fn streams_are_stopped_when_spending_crosses_a_limit() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 20.0 })
+        .await
+        .unwrap();
+    let mut app = app_on(&server, &["sim/pricey", "sim/steady"]).await;
+    // Prices known, the longest answer not: the guard can only count the prompt up front.
+    app.prices.insert(
+        ("sim".into(), "sim/pricey".into()),
+        ModelPrice::per_million(15.0, 75.0),
+    );
+    app.prices.insert(
+        ("sim".into(), "sim/steady".into()),
+        ModelPrice::per_million(0.5, 1.5),
+    );
+    let cap = 0.004;
+    app.budget = Budget {
+        session_usd: Some(cap),
+        ..Budget::default()
+    };
+
+    type_text(&mut app, "Explain vector clocks");
+    let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Start { .. }))
+            .count(),
+        2,
+        "{:?}",
+        app.notice
+    );
+    let all = drive(&mut app, fx).await;
+
+    let pricey = app.panes[0].current().unwrap();
+    assert_eq!(pricey.status, Status::OverBudget);
+    assert!(!pricey.text.is_empty(), "the partial answer stays");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("session budget")),
+        "{:?}",
+        app.notice
+    );
+    // Stopped as soon as the estimate crossed: one delta's worth past the cap at most.
+    assert!(app.spend.session >= cap, "{}", app.spend.session);
+    assert!(app.spend.session < cap * 1.5, "{}", app.spend.session);
+    let stopped: Vec<_> = all
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordSpend(r) if r.status == "stopped: budget" => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert!(!stopped.is_empty(), "partial costs go to the ledger");
+    assert!(stopped
+        .iter()
+        .all(|r| !r.reported && r.cost.is_some_and(|c| c > 0.0)));
+}
+
+#[tokio::test]
+async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
+        .await
+        .unwrap();
+    let mut app = app_on(&server, &["sim/cutoff"]).await;
+    app.prices.insert(
+        ("sim".into(), "sim/cutoff".into()),
+        ModelPrice::per_million(0.2, 0.8),
+    );
+    type_text(&mut app, "Explain vector clocks");
+    let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let all = drive(&mut app, fx).await;
+    let a = app.panes[0].current().unwrap();
+    assert!(matches!(a.status, Status::Failed(_)));
+    let est = match a.cost() {
+        switchboard::app::state::CostView::Estimated(c) => c,
+        other => panic!("{other:?}"),
+    };
+    assert!(est > 0.0);
+    assert_eq!(app.spend.session, est);
+    assert!(all
+        .iter()
+        .any(|e| matches!(e, Effect::RecordSpend(r) if !r.reported && r.cost == Some(est))));
+}
