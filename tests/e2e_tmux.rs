@@ -150,6 +150,20 @@ fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
     });
     s.keys(&["C-u"]);
 
+    // The catalog was fetched at start: the picker lists the simulator's models with prices.
+    s.keys(&["C-p"]);
+    let picker = s.wait_for("the picker", |t| {
+        t.contains("pick a model") && t.contains("sim/pricey")
+    });
+    assert!(
+        picker.contains("75.0"),
+        "output price of sim/pricey:\n{picker}"
+    );
+    s.keys(&["Escape"]);
+    s.wait_for("the picker closed", |t| !t.contains("pick a model"));
+    // The header shows what this round cost, and the ledger has it.
+    assert!(s.screen().contains("session $0.0"), "{}", s.screen());
+
     s.keys(&["C-c"]);
     let after = s.wait_for("exit", |t| t.contains("EXIT="));
     assert!(after.contains("EXIT=0"), "clean exit:\n{after}");
@@ -157,6 +171,18 @@ fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
         !after.contains("switchboard · session"),
         "alternate screen left:\n{after}"
     );
+
+    // One ledger row per answer, with the server's reported cost.
+    let db = rusqlite::Connection::open(home.path().join("history.db")).unwrap();
+    let (rows, reported, cost): (i64, i64, f64) = db
+        .query_row(
+            "SELECT COUNT(*), SUM(reported), SUM(cost) FROM spend",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, reported), (3, 3));
+    assert!(cost > 0.0);
 }
 
 #[test]
