@@ -198,6 +198,11 @@ async fn playground(
     let theme = Theme::default();
     let result = run(&mut app, &theme, &rt, &mut terminal).await;
     drop(guard);
+    if let Some(l) = &rt.ledger {
+        if !l.flush(std::time::Duration::from_secs(5)) {
+            eprintln!("warning: the last answers' spend may not have been recorded");
+        }
+    }
     session.simulator.shutdown();
     if let Ok(e) = err_rx.try_recv() {
         eprintln!("warning: {e}");

@@ -216,4 +216,18 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
         !after.contains("sim/swift"),
         "alternate screen left:\n{after}"
     );
+    // The stream the signal cut short is booked too: one row per answer.
+    let db = rusqlite::Connection::open(home.path().join("history.db")).unwrap();
+    let statuses: Vec<String> = db
+        .prepare("SELECT status FROM spend ORDER BY model")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["failed", "cancelled", "done"],
+        "down, stall, swift"
+    );
 }

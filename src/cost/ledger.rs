@@ -217,6 +217,20 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_writes_everything_before_flush_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let handle = LedgerHandle::spawn(Ledger::open(&path).unwrap(), |e| panic!("{e}"));
+        for _ in 0..50 {
+            handle.record(rec(d(2026, 11, 23), "a", Some(0.01)));
+        }
+        assert!(handle.flush(std::time::Duration::from_secs(30)));
+        let other = Ledger::open(&path).unwrap();
+        let (day, _) = other.totals(d(2026, 11, 23)).unwrap();
+        assert!((day - 0.5).abs() < 1e-9, "{day}");
+    }
+
+    #[test]
     fn breakdown_per_model_and_day() {
         let l = Ledger::in_memory().unwrap();
         l.record(&rec(d(2026, 11, 1), "old", Some(9.0))).unwrap();
@@ -239,6 +253,7 @@ type Reply = Box<dyn FnOnce(Result<Breakdown, String>) + Send>;
 
 enum Command {
     Record(SpendRecord),
+    Flush(std::sync::mpsc::Sender<()>),
     Breakdown {
         today: NaiveDate,
         days: u32,
@@ -267,6 +282,9 @@ impl LedgerHandle {
                     Command::Breakdown { today, days, reply } => {
                         reply(ledger.breakdown(today, days).map_err(|e| e.to_string()));
                     }
+                    Command::Flush(done) => {
+                        let _ = done.send(());
+                    }
                 }
             }
         });
@@ -275,6 +293,13 @@ impl LedgerHandle {
 
     pub fn record(&self, r: SpendRecord) {
         let _ = self.tx.send(Command::Record(r));
+    }
+
+    /// Waits (up to `timeout`) until every record sent so far is written: called on the way
+    /// out, so the answers a quit cancelled are still booked.
+    pub fn flush(&self, timeout: std::time::Duration) -> bool {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.tx.send(Command::Flush(tx)).is_ok() && rx.recv_timeout(timeout).is_ok()
     }
 
     pub fn breakdown(
