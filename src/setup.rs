@@ -131,10 +131,7 @@ pub fn build(
                 continue;
             }
             let mut pane = Pane::new(pc.model.clone(), provider);
-            pane.system = pc.system.clone();
-            pane.temperature = pc.temperature;
-            pane.max_tokens = pc.max_tokens;
-            pane.fallbacks = pc.fallbacks.clone();
+            pane.settings = pc.settings.clone();
             panes.push(pane);
         }
         if panes.is_empty() {
@@ -213,15 +210,18 @@ mod tests {
         let cfg = Config {
             panes: vec![PaneConfig {
                 model: "sim/steady".into(),
-                system: Some("terse".into()),
-                temperature: Some(0.2),
+                settings: crate::provider::settings::Settings {
+                    system: Some("terse".into()),
+                    temperature: Some(0.2),
+                    ..Default::default()
+                },
                 ..PaneConfig::default()
             }],
             ..Config::default()
         };
         let s = build(&cfg, &keys(None), &[], false, "http://x").unwrap();
         assert_eq!(s.panes.len(), 1);
-        assert_eq!(s.panes[0].system.as_deref(), Some("terse"));
+        assert_eq!(s.panes[0].settings.system.as_deref(), Some("terse"));
         let nine: Vec<String> = (0..9).map(|i| format!("sim/m{i}")).collect();
         assert!(build(&cfg, &keys(None), &nine, false, "http://x").is_err());
     }

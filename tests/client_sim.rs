@@ -221,7 +221,7 @@ async fn server_side_fallback_reports_the_model_that_answered() {
     let server = sim().await;
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let mut p = params("sim/down");
-    p.fallbacks = vec!["sim/swift".into()];
+    p.settings.fallbacks = vec!["sim/swift".into()];
     let ev = collect(&ep, &p, Duration::from_secs(30)).await;
     assert_complete("sim/swift", &ev);
     assert_eq!(
@@ -235,7 +235,7 @@ async fn max_tokens_and_determinism() {
     let server = sim().await;
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let mut p = params("sim/swift");
-    p.max_tokens = Some(12);
+    p.settings.max_tokens = Some(12);
     let ev = collect(&ep, &p, Duration::from_secs(30)).await;
     assert!(ev.contains(&StreamEvent::Finish("length".into())), "{ev:?}");
     assert!(ev

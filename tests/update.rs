@@ -232,16 +232,16 @@ fn follow_ups_carry_each_panes_own_answers() {
 #[test]
 fn system_prompt_and_sampling_reach_the_request() {
     let mut a = app(&["sim/swift"]);
-    a.panes[0].system = Some("Be terse.".into());
-    a.panes[0].temperature = Some(0.2);
-    a.panes[0].max_tokens = Some(64);
+    a.panes[0].settings.system = Some("Be terse.".into());
+    a.panes[0].settings.temperature = Some(0.2);
+    a.panes[0].settings.max_tokens = Some(64);
     let fx = send(&mut a, "hi");
     let Some(Effect::Start { params, .. }) = fx.first() else {
         panic!("{fx:?}")
     };
     assert_eq!(params.messages[0].role, Role::System);
-    assert_eq!(params.temperature, Some(0.2));
-    assert_eq!(params.max_tokens, Some(64));
+    assert_eq!(params.settings.temperature, Some(0.2));
+    assert_eq!(params.settings.max_tokens, Some(64));
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub enum Effect {
     Start {
         request: u64,
         provider: String,
-        params: ChatParams,
+        params: Box<ChatParams>,
     },
     /// Abort the task running `request`.
     Cancel {

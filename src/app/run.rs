@@ -134,7 +134,7 @@ fn run_effect(
             provider,
             params,
         } => {
-            let handle = spawn_request(app, rt, tx, request, &provider, params);
+            let handle = spawn_request(app, rt, tx, request, &provider, *params);
             tasks.insert(request, handle);
         }
         Effect::Cancel { request } => {

@@ -13,6 +13,7 @@ use crate::cost::ledger::Breakdown;
 use crate::cost::{Budget, ModelPrice, Spent};
 
 pub use super::answer::{Answer, CostView, Status};
+use crate::provider::settings::Settings;
 use crate::provider::{ChatParams, Endpoint, Message, Role};
 
 pub const MAX_PANES: usize = 8;
@@ -48,10 +49,7 @@ pub struct Pane {
     pub model: String,
     /// Name of the provider (a key of [`Providers::endpoints`]).
     pub provider: String,
-    pub system: Option<String>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<u32>,
-    pub fallbacks: Vec<String>,
+    pub settings: Settings,
     pub turns: Vec<Turn>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
@@ -62,10 +60,7 @@ impl Pane {
         Self {
             model: model.into(),
             provider: provider.into(),
-            system: None,
-            temperature: None,
-            max_tokens: None,
-            fallbacks: Vec::new(),
+            settings: Settings::default(),
             turns: Vec::new(),
             scroll: None,
         }
@@ -82,7 +77,12 @@ impl Pane {
     /// The request for the conversation so far plus `prompt`, from the turns before `upto`.
     pub fn params(&self, upto: usize, prompt: &str) -> ChatParams {
         let mut messages = Vec::new();
-        if let Some(s) = self.system.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(s) = self
+            .settings
+            .system
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             messages.push(Message::new(Role::System, s));
         }
         for turn in self.turns.iter().take(upto) {
@@ -96,9 +96,7 @@ impl Pane {
         ChatParams {
             model: self.model.clone(),
             messages,
-            temperature: self.temperature,
-            max_tokens: self.max_tokens,
-            fallbacks: self.fallbacks.clone(),
+            settings: self.settings.clone(),
         }
     }
 }

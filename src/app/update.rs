@@ -447,7 +447,7 @@ fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> f64 {
         return 0.0;
     };
     let prompt_tokens = estimate_prompt_tokens(&pane.params(upto, prompt).messages);
-    let max_out = pane.max_tokens.map(u64::from).or_else(|| {
+    let max_out = pane.settings.max_tokens.map(u64::from).or_else(|| {
         app.model_info(&pane.provider, &pane.model)
             .and_then(|m| m.max_completion)
     });
@@ -493,7 +493,7 @@ fn begin(
     fx.push(Effect::Start {
         request,
         provider: pane.provider.clone(),
-        params,
+        params: Box::new(params),
     });
 }
 

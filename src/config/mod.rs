@@ -281,6 +281,12 @@ model = "sim/swift"
 system = "Be brief."
 max_tokens = 200
 fallbacks = ["sim/steady"]
+reasoning_effort = "low"
+stop = ["~~~"]
+[panes.routing]
+order = ["anthropic"]
+sort = "price"
+max_price_completion = 10
 "#,
             Path::new("c.toml"),
         )
@@ -301,10 +307,19 @@ fallbacks = ["sim/steady"]
         assert_eq!(cfg.budget.monthly_usd, None);
         assert_eq!(cfg.budget.warn, [0.6, 0.9]);
         assert_eq!(cfg.panes.len(), 2);
-        assert_eq!(cfg.panes[0].temperature, Some(0.3));
-        assert_eq!(cfg.panes[1].system.as_deref(), Some("Be brief."));
-        assert_eq!(cfg.panes[1].max_tokens, Some(200));
-        assert_eq!(cfg.panes[1].fallbacks, vec!["sim/steady".to_string()]);
+        assert_eq!(cfg.panes[0].settings.temperature, Some(0.3));
+        let s = &cfg.panes[1].settings;
+        assert_eq!(s.system.as_deref(), Some("Be brief."));
+        assert_eq!(s.max_tokens, Some(200));
+        assert_eq!(s.fallbacks, vec!["sim/steady".to_string()]);
+        assert_eq!(
+            s.reasoning_effort,
+            Some(crate::provider::settings::Effort::Low)
+        );
+        assert_eq!(s.routing.order, vec!["anthropic".to_string()]);
+        assert_eq!(s.routing.sort.as_deref(), Some("price"));
+        assert_eq!(s.routing.max_price_completion, Some(10.0));
+        assert_eq!(s.stop, vec!["~~~".to_string()]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use crate::provider::settings::{self, Effort, Routing, Settings};
 use crate::provider::ProviderKind;
 
 #[derive(Debug, Deserialize)]
@@ -61,10 +62,46 @@ pub(super) struct FilePane {
     pub model: ModelId,
     pub provider: Option<Spanned<String>>,
     pub system: Option<String>,
-    pub temperature: Option<Temperature>,
-    pub max_tokens: Option<NonZeroU32Tokens>,
     #[serde(default)]
     pub fallbacks: Vec<ModelId>,
+    pub temperature: Option<Temperature>,
+    pub top_p: Option<TopP>,
+    pub top_k: Option<Count>,
+    pub min_p: Option<MinP>,
+    pub max_tokens: Option<NonZeroU32Tokens>,
+    pub seed: Option<Seed>,
+    #[serde(default)]
+    pub stop: Vec<String>,
+    pub frequency_penalty: Option<FrequencyPenalty>,
+    pub presence_penalty: Option<PresencePenalty>,
+    pub repetition_penalty: Option<RepetitionPenalty>,
+    pub reasoning_effort: Option<EffortName>,
+    pub reasoning_max_tokens: Option<NonZeroU32Tokens>,
+    #[serde(default)]
+    pub reasoning_exclude: bool,
+    pub compression: Option<bool>,
+    pub routing: Option<FileRouting>,
+}
+
+/// OpenRouter's `provider` object, per pane.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileRouting {
+    #[serde(default)]
+    pub order: Vec<String>,
+    #[serde(default)]
+    pub only: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    pub allow_fallbacks: Option<bool>,
+    pub require_parameters: Option<bool>,
+    pub data_collection: Option<Checked<DataCollectionRule>>,
+    pub zdr: Option<bool>,
+    pub sort: Option<Checked<SortRule>>,
+    #[serde(default)]
+    pub quantizations: Vec<Checked<QuantRule>>,
+    pub max_price_prompt: Option<Usd>,
+    pub max_price_completion: Option<Usd>,
 }
 
 /// One pane as configured.
@@ -72,22 +109,46 @@ pub(super) struct FilePane {
 pub struct PaneConfig {
     pub model: String,
     pub provider: Option<String>,
-    pub system: Option<String>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<u32>,
-    /// Tried in order when `model` fails (server-side on OpenRouter).
-    pub fallbacks: Vec<String>,
+    pub settings: Settings,
 }
 
 impl From<FilePane> for PaneConfig {
     fn from(p: FilePane) -> Self {
+        let routing = p.routing.map_or_else(Routing::default, |r| Routing {
+            order: r.order,
+            only: r.only,
+            ignore: r.ignore,
+            allow_fallbacks: r.allow_fallbacks,
+            require_parameters: r.require_parameters,
+            data_collection: r.data_collection.map(|c| c.0),
+            zdr: r.zdr,
+            sort: r.sort.map(|c| c.0),
+            quantizations: r.quantizations.into_iter().map(|q| q.0).collect(),
+            max_price_prompt: r.max_price_prompt.map(|u| u.0),
+            max_price_completion: r.max_price_completion.map(|u| u.0),
+        });
         Self {
             model: p.model.0,
             provider: p.provider.map(Spanned::into_inner),
-            system: p.system,
-            temperature: p.temperature.map(|t| t.0),
-            max_tokens: p.max_tokens.map(|t| t.0),
-            fallbacks: p.fallbacks.into_iter().map(|m| m.0).collect(),
+            settings: Settings {
+                system: p.system,
+                fallbacks: p.fallbacks.into_iter().map(|m| m.0).collect(),
+                temperature: p.temperature.map(|t| t.0),
+                top_p: p.top_p.map(|t| t.0),
+                top_k: p.top_k.map(|t| t.0),
+                min_p: p.min_p.map(|t| t.0),
+                max_tokens: p.max_tokens.map(|t| t.0),
+                seed: p.seed.map(|t| t.0),
+                stop: p.stop,
+                frequency_penalty: p.frequency_penalty.map(|t| t.0),
+                presence_penalty: p.presence_penalty.map(|t| t.0),
+                repetition_penalty: p.repetition_penalty.map(|t| t.0),
+                reasoning_effort: p.reasoning_effort.map(|e| e.0),
+                reasoning_max_tokens: p.reasoning_max_tokens.map(|t| t.0),
+                reasoning_exclude: p.reasoning_exclude,
+                routing,
+                compression: p.compression,
+            },
         }
     }
 }
@@ -144,17 +205,101 @@ impl<'de> Deserialize<'de> for ModelId {
     }
 }
 
-#[derive(Debug)]
-pub(super) struct Temperature(f64);
-impl<'de> Deserialize<'de> for Temperature {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let t = number(d, "temperature")?;
-        if !(0.0..=2.0).contains(&t) {
-            return Err(serde::de::Error::custom(format!(
-                "temperature {t} is out of range (expected 0 to 2)"
-            )));
+/// A number checked by one of the shared range rules.
+macro_rules! checked_number {
+    ($name:ident, $what:literal, $check:expr) => {
+        #[derive(Debug)]
+        pub(super) struct $name(pub f64);
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = number(d, $what)?;
+                let check: fn(f64) -> Result<f64, String> = $check;
+                check(v).map(Self).map_err(serde::de::Error::custom)
+            }
         }
-        Ok(Self(t))
+    };
+}
+
+checked_number!(Temperature, "temperature", settings::check_temperature);
+checked_number!(TopP, "top_p", settings::check_top_p);
+checked_number!(MinP, "min_p", |v| settings::check_unit("min_p", v));
+checked_number!(FrequencyPenalty, "frequency_penalty", |v| {
+    settings::check_penalty("frequency_penalty", v)
+});
+checked_number!(PresencePenalty, "presence_penalty", |v| {
+    settings::check_penalty("presence_penalty", v)
+});
+checked_number!(
+    RepetitionPenalty,
+    "repetition_penalty",
+    settings::check_repetition_penalty
+);
+
+/// A whole number of zero or more.
+#[derive(Debug)]
+pub(super) struct Count(pub u32);
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = whole(d, "top_k")?;
+        u32::try_from(n).map(Self).map_err(|_| {
+            serde::de::Error::custom(format!("top_k {n} is out of range (expected 0 or more)"))
+        })
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Seed(pub i64);
+impl<'de> Deserialize<'de> for Seed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        whole(d, "seed").map(Self)
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct EffortName(pub Effort);
+impl<'de> Deserialize<'de> for EffortName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Effort::parse(&s)
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A string checked by one of the shared rules.
+pub(super) trait Rule {
+    fn check(s: &str) -> Result<String, String>;
+}
+#[derive(Debug)]
+pub(super) struct DataCollectionRule;
+impl Rule for DataCollectionRule {
+    fn check(s: &str) -> Result<String, String> {
+        settings::check_data_collection(s)
+    }
+}
+#[derive(Debug)]
+pub(super) struct SortRule;
+impl Rule for SortRule {
+    fn check(s: &str) -> Result<String, String> {
+        settings::check_sort(s)
+    }
+}
+#[derive(Debug)]
+pub(super) struct QuantRule;
+impl Rule for QuantRule {
+    fn check(s: &str) -> Result<String, String> {
+        settings::check_quantization(s)
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Checked<R>(pub String, std::marker::PhantomData<R>);
+impl<'de, R: Rule> Deserialize<'de> for Checked<R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        R::check(&s)
+            .map(|v| Self(v, std::marker::PhantomData))
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod error;
 pub mod request;
+pub mod settings;
 pub mod wire;
 
 pub use error::ApiError;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::settings::Settings;
 use super::wire::Message;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,10 +61,7 @@ impl Endpoint {
 pub struct ChatParams {
     pub model: String,
     pub messages: Vec<Message>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<u32>,
-    /// Models tried in order when `model` fails; OpenRouter does this server-side.
-    pub fallbacks: Vec<String>,
+    pub settings: Settings,
 }
 
 /// Attribution headers OpenRouter reads; they do not affect routing.
@@ -79,14 +77,8 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
         // Local servers stream usage only when asked; OpenRouter ignores the flag.
         "stream_options": {"include_usage": true},
     });
-    if let Some(t) = params.temperature {
-        body["temperature"] = json!(t);
-    }
-    if let Some(m) = params.max_tokens {
-        body["max_tokens"] = json!(m);
-    }
-    if kind == ProviderKind::Openrouter && !params.fallbacks.is_empty() {
-        body["models"] = json!(params.fallbacks);
+    if let Value::Object(map) = &mut body {
+        params.settings.apply(kind, map);
     }
     body
 }
@@ -135,9 +127,11 @@ mod tests {
         let p = ChatParams {
             model: "m".into(),
             messages: vec![Message::new(Role::User, "hi")],
-            temperature: None,
-            max_tokens: Some(10),
-            fallbacks: vec!["f".into()],
+            settings: Settings {
+                max_tokens: Some(10),
+                fallbacks: vec!["f".into()],
+                ..Settings::default()
+            },
         };
         let b = chat_body(ProviderKind::Openai, &p);
         assert_eq!(
