@@ -9,6 +9,7 @@ pub mod cost;
 pub mod models_cmd;
 pub mod provider;
 pub mod render;
+pub mod route;
 pub mod sanitize;
 pub mod setup;
 pub mod sim;

@@ -12,7 +12,6 @@ use switchboard::app::App;
 use switchboard::config::paths;
 use switchboard::cost::ledger::{Ledger, LedgerHandle};
 use switchboard::sim::{self, SimOptions};
-use switchboard::stream::task::StreamOptions;
 use switchboard::theme::Theme;
 use switchboard::{models_cmd, setup, term};
 
@@ -184,9 +183,7 @@ async fn playground(
     let (err_tx, err_rx) = std::sync::mpsc::channel::<String>();
     let rt = Runtime {
         client,
-        stream: StreamOptions {
-            stall_timeout: session.cfg.stall_timeout,
-        },
+        policy: session.cfg.policy.clone(),
         history_file: Some(history_file),
         catalog_dir: Some(catalog_dir),
         ledger: ledger.map(|l| {

@@ -4,6 +4,16 @@ use std::time::{Duration, Instant};
 
 use crate::cost::ModelPrice;
 use crate::provider::{ApiError, Usage};
+use crate::route::HopRecord;
+
+/// A retry being waited for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retrying {
+    pub until: Instant,
+    pub reason: String,
+    pub attempt: u32,
+    pub of: u32,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -78,6 +88,11 @@ pub struct Answer {
     pub price: Option<ModelPrice>,
     /// Sent past the budget guard on purpose; the guard leaves it alone.
     pub budget_exempt: bool,
+    /// Every failed attempt before the one that answered (or the last).
+    pub hops: Vec<HopRecord>,
+    pub retrying: Option<Retrying>,
+    /// The model the chain fell back to, client-side.
+    pub fell_back: Option<String>,
 }
 
 impl Answer {
@@ -99,6 +114,9 @@ impl Answer {
             finish_reason: None,
             price: None,
             budget_exempt: false,
+            hops: Vec::new(),
+            retrying: None,
+            fell_back: None,
         }
     }
 
@@ -139,9 +157,24 @@ impl Answer {
         (secs.as_millis() >= 50 && tokens > 0).then(|| tokens as f64 / secs.as_secs_f64())
     }
 
+    pub fn failed_before_answering(&self) -> bool {
+        matches!(self.status, Status::Failed(_))
+            && self.first_token.is_none()
+            && self.usage.is_none()
+    }
+
+    /// Whether another model than the one asked for answered (either side of the wire).
+    pub fn is_fallback(&self, requested: &str) -> bool {
+        self.fell_back.is_some() || self.served_model.as_deref().is_some_and(|m| m != requested)
+    }
+
     pub fn cost(&self) -> CostView {
         if let Some(c) = self.usage.as_ref().and_then(|u| u.cost) {
             return CostView::Reported(c);
+        }
+        // A request refused before generating anything is not billed.
+        if self.failed_before_answering() {
+            return CostView::Estimated(0.0);
         }
         let Some(price) = self.price else {
             return CostView::Unpriced;

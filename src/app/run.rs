@@ -17,7 +17,6 @@ use super::update::update;
 use crate::catalog::{self, Catalog};
 use crate::cost::ledger::LedgerHandle;
 use crate::provider::ApiError;
-use crate::stream::task::{run_request, StreamOptions};
 use crate::stream::StreamEvent;
 use crate::term::Term;
 use crate::theme::Theme;
@@ -29,7 +28,7 @@ const TICK: Duration = Duration::from_millis(100);
 
 pub struct Runtime {
     pub client: reqwest::Client,
-    pub stream: StreamOptions,
+    pub policy: crate::route::Policy,
     /// Where sent prompts are remembered; `None` keeps them in memory only.
     pub history_file: Option<PathBuf>,
     /// Where catalogs are cached; `None` keeps them in memory only.
@@ -241,19 +240,16 @@ fn spawn_request(
     params: crate::provider::ChatParams,
 ) -> AbortHandle {
     let tx = tx.clone();
-    let endpoint = app.providers.endpoints.get(provider).cloned();
+    let hops = crate::route::plan(&app.providers, provider, &params);
     let client = rt.client.clone();
-    let opts = rt.stream.clone();
-    let provider = provider.to_string();
+    let policy = rt.policy.clone();
     tokio::spawn(async move {
         let emit = |event| {
             let _ = tx.send(Action::Stream { request, event });
         };
-        match endpoint {
-            Some(ep) => run_request(&client, &ep, &params, &opts, emit).await,
-            None => emit(StreamEvent::Error(ApiError::Connect(format!(
-                "no provider named `{provider}` is configured"
-            )))),
+        match hops {
+            Ok(hops) => crate::route::run(&client, hops, &policy, emit).await,
+            Err(e) => emit(StreamEvent::Error(ApiError::Connect(e))),
         }
     })
     .abort_handle()

@@ -651,7 +651,30 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
     };
     let mut costs_more = false;
     match event {
-        StreamEvent::Started { generation_id } => answer.generation_id = generation_id,
+        StreamEvent::Started { generation_id } => {
+            answer.generation_id = generation_id;
+            answer.retrying = None;
+        }
+        StreamEvent::Hop(record) => answer.hops.push(record),
+        StreamEvent::Retrying {
+            reason,
+            wait,
+            attempt,
+            of,
+        } => {
+            answer.retrying = Some(super::answer::Retrying {
+                until: now + wait,
+                reason,
+                attempt,
+                of,
+            });
+        }
+        StreamEvent::FellBack { model, .. } => {
+            answer.fell_back = Some(model);
+            answer.retrying = None;
+            answer.served_model = None;
+            answer.served_provider = None;
+        }
         StreamEvent::Served { model, provider } => {
             answer.served_model = Some(model);
             answer.served_provider = provider;
@@ -719,6 +742,7 @@ fn guard_budget(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 fn first_token(answer: &mut Answer, now: std::time::Instant) {
+    answer.retrying = None;
     if answer.first_token.is_none() {
         answer.first_token = Some(now);
     }

@@ -41,6 +41,8 @@ pub struct Config {
     /// Speed factor of the in-process simulator.
     pub sim_speed: f64,
     pub budget: Budget,
+    /// Retries, backoff and fallback; its stream options carry the stall timeout.
+    pub policy: crate::route::Policy,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
             connect_timeout: Duration::from_secs(10),
             sim_speed: 1.0,
             budget: Budget::default(),
+            policy: crate::route::Policy::default(),
         }
     }
 }
@@ -166,6 +169,21 @@ impl Config {
         cfg.panes = file.panes.into_iter().map(PaneConfig::from).collect();
         if let Some(s) = file.stall_timeout_secs {
             cfg.stall_timeout = Duration::from_secs(s.0);
+        }
+        cfg.policy.stream.stall_timeout = cfg.stall_timeout;
+        if let Some(r) = file.retry {
+            if let Some(n) = r.per_hop {
+                cfg.policy.retries = n.0;
+            }
+            if let Some(ms) = r.backoff_ms {
+                cfg.policy.backoff = Duration::from_millis(ms.0);
+            }
+            if let Some(s) = r.max_wait_secs {
+                cfg.policy.max_wait = Duration::from_secs(s.0);
+            }
+            if let Some(b) = r.fallback_on_client_errors {
+                cfg.policy.fallback_on_client_errors = b;
+            }
         }
         if let Some(s) = file.connect_timeout_secs {
             cfg.connect_timeout = Duration::from_secs(s.0);

@@ -20,6 +20,31 @@ pub(super) struct FileConfig {
     pub panes: Vec<FilePane>,
     pub sim: Option<FileSim>,
     pub budget: Option<FileBudget>,
+    pub retry: Option<FileRetry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileRetry {
+    pub per_hop: Option<RetryCount>,
+    pub backoff_ms: Option<Seconds>,
+    pub max_wait_secs: Option<Seconds>,
+    pub fallback_on_client_errors: Option<bool>,
+}
+
+/// Retries per hop: a few at most, so a hop never retries forever.
+#[derive(Debug)]
+pub(super) struct RetryCount(pub u32);
+impl<'de> Deserialize<'de> for RetryCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = whole(d, "per_hop")?;
+        match u32::try_from(n) {
+            Ok(v) if v <= 10 => Ok(Self(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "per_hop {n} is out of range (expected 0 to 10)"
+            ))),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,11 +206,11 @@ fn whole<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<i64, D::Error> {
 pub(super) struct Seconds(pub u64);
 impl<'de> Deserialize<'de> for Seconds {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = whole(d, "a timeout in seconds")?;
+        let n = whole(d, "a duration")?;
         match u64::try_from(n) {
             Ok(v) if v > 0 => Ok(Self(v)),
             _ => Err(serde::de::Error::custom(format!(
-                "a timeout of {n} seconds is out of range (expected at least 1)"
+                "a duration of {n} is out of range (expected at least 1)"
             ))),
         }
     }

@@ -26,36 +26,62 @@ pub enum ApiError {
         message: String,
         error_type: Option<String>,
     },
-    #[error("could not connect: {0}")]
+    #[error("could not connect: {0} — is the server running? (F2 tests the connection)")]
     Connect(String),
     #[error("connection failed: {0}")]
     Transport(String),
-    #[error("the answer was cut off: the connection closed before the end of the stream")]
+    #[error("the connection dropped before the answer ended — Ctrl+R retries")]
     CutOff,
-    #[error("no data for {}s: the stream stalled", .0.as_secs())]
+    #[error("no data for {}s: the stream stalled — Ctrl+R retries", .0.as_secs())]
     Stalled(Duration),
     #[error("the server sent something unreadable: {0}")]
     Malformed(String),
 }
 
+/// What the status means, and what to do about it.
+fn meaning(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("bad request", "check the pane's settings (F2)"),
+        401 => (
+            "key refused",
+            "check OPENROUTER_API_KEY or the provider's api_key_cmd",
+        ),
+        402 => ("out of credit", "add credit, or pick a free model (Ctrl+P)"),
+        403 => (
+            "refused",
+            "the request was flagged or is not allowed for this key",
+        ),
+        404 => ("model not found", "pick another (Ctrl+P)"),
+        408 => ("timed out", "Ctrl+R retries"),
+        413 => (
+            "request too large",
+            "shorten the conversation (Ctrl+L clears it)",
+        ),
+        422 => ("request rejected", "check the pane's settings (F2)"),
+        429 => (
+            "rate limited",
+            "wait a moment, or add a fallback model (F2)",
+        ),
+        500 => ("server error", "Ctrl+R retries"),
+        502 => (
+            "provider error",
+            "Ctrl+R retries, or add a fallback model (F2)",
+        ),
+        503 => (
+            "no provider available",
+            "add a fallback model (F2), or retry later",
+        ),
+        504 | 524 => ("upstream timed out", "Ctrl+R retries"),
+        529 => (
+            "provider overloaded",
+            "retry later, or add a fallback model (F2)",
+        ),
+        _ => ("request failed", "Ctrl+R retries"),
+    }
+}
+
 fn http_summary(status: u16, message: &str, provider: Option<&str>) -> String {
-    let what = match status {
-        400 => "bad request",
-        401 => "key refused — check the API key",
-        402 => "out of credit",
-        403 => "refused (moderation or permissions)",
-        404 => "not found — check the model id",
-        408 => "timed out",
-        413 => "request too large",
-        422 => "request rejected",
-        429 => "rate limited",
-        500 => "server error",
-        502 => "provider error",
-        503 => "no provider available",
-        524 | 504 => "upstream timed out",
-        529 => "provider overloaded",
-        _ => "request failed",
-    };
+    let (what, next) = meaning(status);
     let mut s = format!("{status} {what}");
     if let Some(p) = provider {
         s.push_str(&format!(" ({p})"));
@@ -64,6 +90,8 @@ fn http_summary(status: u16, message: &str, provider: Option<&str>) -> String {
         s.push_str(": ");
         s.push_str(message);
     }
+    s.push_str(" — ");
+    s.push_str(next);
     s
 }
 
@@ -80,8 +108,17 @@ impl ApiError {
             Some(e) => {
                 let meta = e.metadata.as_ref();
                 let text = |k: &str| meta.and_then(|m| m.get(k)).and_then(value_text);
+                let mut message = e.message.clone().unwrap_or_default();
+                let reasons: Vec<&str> = meta
+                    .and_then(|m| m.get("reasons"))
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if !reasons.is_empty() {
+                    message.push_str(&format!(" (flagged: {})", reasons.join(", ")));
+                }
                 (
-                    e.message.clone().unwrap_or_default(),
+                    message,
                     text("error_type").or_else(|| e.kind.clone()),
                     text("provider_name"),
                     text("raw"),
@@ -143,7 +180,7 @@ impl ApiError {
     /// A short label for a pane footer.
     pub fn short(&self) -> String {
         match self {
-            ApiError::Http { status, .. } => format!("error {status}"),
+            ApiError::Http { status, .. } => format!("{status} {}", meaning(*status).0),
             ApiError::MidStream { code, .. } => format!("failed mid-answer ({code})"),
             ApiError::Connect(_) => "no connection".into(),
             ApiError::Transport(_) => "connection failed".into(),
@@ -188,8 +225,9 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "429 rate limited (OpenAI): Rate limit exceeded"
+            "429 rate limited (OpenAI): Rate limit exceeded — wait a moment, or add a fallback model (F2)"
         );
+        assert_eq!(e.short(), "429 rate limited");
     }
 
     #[test]
@@ -215,6 +253,29 @@ mod tests {
         assert!(
             matches!(&e, ApiError::Http { message, .. } if message == "<html>Bad Gateway</html>")
         );
+    }
+
+    #[test]
+    fn moderation_names_the_flagged_reasons_and_every_status_says_what_next() {
+        let e = ApiError::from_response(
+            403,
+            r#"{"error":{"code":403,"message":"Input was flagged","metadata":{"reasons":["harassment","violence"],"flagged_input":"…","provider_name":"OpenAI"}}}"#,
+            None,
+        );
+        assert!(
+            e.to_string().contains("(flagged: harassment, violence)"),
+            "{e}"
+        );
+        for status in [400, 401, 402, 403, 404, 408, 429, 500, 502, 503, 504] {
+            let msg = ApiError::from_response(status, "", None).to_string();
+            assert!(msg.contains(" — "), "{status}: {msg}");
+        }
+        assert!(ApiError::from_response(401, "", None)
+            .to_string()
+            .contains("OPENROUTER_API_KEY"));
+        assert!(ApiError::from_response(404, "", None)
+            .to_string()
+            .contains("pick another"));
     }
 
     #[test]

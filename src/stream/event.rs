@@ -1,6 +1,9 @@
 //! What a running request reports to the loop.
 
+use std::time::Duration;
+
 use crate::provider::{ApiError, Usage};
+use crate::route::HopRecord;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StreamEvent {
@@ -19,6 +22,20 @@ pub enum StreamEvent {
     Reasoning(String),
     Finish(String),
     Usage(Usage),
+    /// An attempt failed before its first token; kept in the answer's hop trail.
+    Hop(HopRecord),
+    /// Waiting `wait` before retry `attempt` of `of` on the same model.
+    Retrying {
+        reason: String,
+        wait: Duration,
+        attempt: u32,
+        of: u32,
+    },
+    /// Moving on to the next model in the chain.
+    FellBack {
+        model: String,
+        provider: String,
+    },
     /// Terminal: the request failed. Nothing follows.
     Error(ApiError),
     /// Terminal: `[DONE]` arrived.

@@ -12,7 +12,7 @@ use crate::provider::{ApiError, ChatParams, Endpoint};
 use super::decode::ChunkDecoder;
 use super::event::StreamEvent;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamOptions {
     /// No bytes at all (keep-alive comments count) for this long ends the request as stalled.
     pub stall_timeout: Duration,

@@ -29,6 +29,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     if let Some(a) = pane.current() {
         block = block.title_bottom(Line::from(stats::footer(
             a,
+            &pane.model,
             app.now,
             theme,
             area.width.saturating_sub(2) as usize,

@@ -23,11 +23,32 @@ pub fn duration(d: Duration) -> String {
 
 /// The footer of a pane: live while streaming, the final figures after. Parts that do not fit
 /// in `width` columns are dropped, least useful first.
-pub fn footer(a: &Answer, now: Instant, theme: &Theme, width: usize) -> Vec<Span<'static>> {
+pub fn footer(
+    a: &Answer,
+    requested: &str,
+    now: Instant,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Span<'static>> {
     // (priority, text, style): lower priority numbers survive longer.
     let mut parts: Vec<(u8, String, ratatui::style::Style)> = Vec::new();
     let elapsed = a.elapsed(now);
     let spinner = SPINNER[(elapsed.as_millis() / 80) as usize % SPINNER.len()];
+    if let (Some(r), true) = (&a.retrying, a.status.is_active()) {
+        let left = r.until.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+        parts.push((
+            0,
+            format!(
+                "{} — retrying in {left}s ({}/{})",
+                r.reason, r.attempt, r.of
+            ),
+            theme.notice,
+        ));
+        return join(parts, theme, width);
+    }
+    if a.is_fallback(requested) {
+        parts.push((2, "↪ fallback".into(), theme.notice));
+    }
     match &a.status {
         Status::Waiting => {
             parts.push((0, format!("{spinner} waiting"), theme.notice));
@@ -76,6 +97,9 @@ pub fn footer(a: &Answer, now: Instant, theme: &Theme, width: usize) -> Vec<Span
         if a.status == Status::Done {
             parts.push((7, reason.clone(), theme.stats));
         }
+    }
+    if a.failed_before_answering() {
+        return join(parts, theme, width);
     }
     let (cost, style) = match a.cost() {
         CostView::Reported(c) => (format!("{} ✓", money(c)), theme.served),
