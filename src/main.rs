@@ -34,6 +34,9 @@ struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/switchboard/config.toml).
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Open a saved workspace (a named pane set) instead of the default panes.
+    #[arg(short = 'w', long, value_name = "NAME", conflicts_with = "models")]
+    workspace: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -98,7 +101,7 @@ fn main() -> ExitCode {
                 })
                 .await
             }
-            None => playground(cli.models, cli.sim, cli.config).await,
+            None => playground(cli.models, cli.sim, cli.config, cli.workspace).await,
         }
     });
     // Network tasks may still be winding down; they must not hold the exit.
@@ -135,9 +138,10 @@ async fn playground(
     models: Vec<String>,
     force_sim: bool,
     config: Option<PathBuf>,
+    workspace: Option<String>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
-    let session = setup::Session::open(config, &models, force_sim).await?;
+    let session = setup::Session::open(config, &models, force_sim, workspace.as_deref()).await?;
     let client = reqwest::Client::builder()
         .connect_timeout(session.cfg.connect_timeout)
         .build()
@@ -149,6 +153,8 @@ async fn playground(
     app.history.entries = load_history(&history_file, 1000);
     app.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
     app.budget = session.cfg.budget.clone();
+    app.workspaces = session.cfg.workspaces.clone();
+    app.workspace = workspace;
     for (name, p) in &session.cfg.providers {
         for (model, price) in &p.prices {
             app.prices.insert((name.clone(), model.clone()), *price);
@@ -186,6 +192,7 @@ async fn playground(
         policy: session.cfg.policy.clone(),
         history_file: Some(history_file),
         catalog_dir: Some(catalog_dir),
+        config_path: Some(session.config_path.clone()),
         ledger: ledger.map(|l| {
             LedgerHandle::spawn(l, move |e| {
                 let _ = err_tx.send(e);

@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<(), String> {
-    let session = Session::open(args.config, &[], args.force_sim).await?;
+    let session = Session::open(args.config, &[], args.force_sim, None).await?;
     let providers = &session.setup.providers;
     let name = args.provider.unwrap_or_else(|| providers.default.clone());
     let endpoint = providers.endpoints.get(&name).ok_or_else(|| {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::app::state::{Pane, Providers, MAX_PANES};
-use crate::config::{keys, paths, Config, SIM};
+use crate::config::{keys, paths, Config, PaneConfig, SIM};
 use crate::provider::request::normalize_base_url;
 use crate::provider::{Endpoint, ProviderKind};
 use crate::sim::{self, SimOptions, SimServer};
@@ -28,6 +28,8 @@ pub struct Session {
     pub cfg: Config,
     pub setup: Setup,
     pub simulator: SimServer,
+    /// The config file: where panes and workspaces are saved.
+    pub config_path: std::path::PathBuf,
 }
 
 impl Session {
@@ -37,6 +39,7 @@ impl Session {
         config: Option<std::path::PathBuf>,
         models: &[String],
         force_sim: bool,
+        workspace: Option<&str>,
     ) -> Result<Self, String> {
         let (config_path, required) = paths::config_file(config);
         let cfg = Config::load(&config_path, required).map_err(|e| e.to_string())?;
@@ -56,22 +59,54 @@ impl Session {
         )
         .await
         .map_err(|e| format!("cannot start the built-in simulator: {e}"))?;
-        let setup = build(&cfg, &resolved, models, force_sim, &simulator.base_url())?;
+        let setup = build(
+            &cfg,
+            &resolved,
+            models,
+            force_sim,
+            &simulator.base_url(),
+            workspace,
+        )?;
         Ok(Self {
             cfg,
             setup,
             simulator,
+            config_path,
         })
     }
 }
 
+/// A pane as the config file describes it.
+pub fn from_config(providers: &Providers, pc: &PaneConfig) -> Pane {
+    let provider = pc
+        .provider
+        .clone()
+        .unwrap_or_else(|| providers.route(&pc.model).0);
+    let mut pane = Pane::new(pc.model.clone(), provider);
+    pane.settings = pc.settings.clone();
+    pane
+}
+
+/// A pane as the config file should describe it; the provider is named only when routing
+/// would not find it from the model alone.
+pub fn to_config(providers: &Providers, pane: &Pane) -> PaneConfig {
+    let routed = providers.route(&pane.model).0;
+    PaneConfig {
+        model: pane.model.clone(),
+        provider: (routed != pane.provider).then(|| pane.provider.clone()),
+        settings: pane.settings.clone(),
+    }
+}
+
 /// `keys` maps provider names to their resolved key. `sim_url` is the in-process simulator.
+/// `workspace` picks a named pane set instead of the file's `[[panes]]`.
 pub fn build(
     cfg: &Config,
     keys: &BTreeMap<String, Option<String>>,
     models: &[String],
     force_sim: bool,
     sim_url: &str,
+    workspace: Option<&str>,
 ) -> Result<Setup, String> {
     let mut endpoints = BTreeMap::new();
     for (name, p) in &cfg.providers {
@@ -121,17 +156,24 @@ pub fn build(
             panes.push(Pane::new(model, provider));
         }
     } else {
-        for pc in &cfg.panes {
-            let provider = pc
-                .provider
-                .clone()
-                .unwrap_or_else(|| providers.route(&pc.model).0);
+        let chosen = match workspace {
+            Some(name) => cfg.workspaces.get(name).ok_or_else(|| {
+                let known: Vec<&str> = cfg.workspaces.keys().map(String::as_str).collect();
+                if known.is_empty() {
+                    format!("no workspace `{name}`: none saved yet (F2, then w, saves one)")
+                } else {
+                    format!("no workspace `{name}`; saved: {}", known.join(", "))
+                }
+            })?,
+            None => &cfg.panes,
+        };
+        for (i, pc) in chosen.iter().enumerate() {
+            let mut pane = from_config(&providers, pc);
             // Without a key these would only fail; the simulator's defaults serve better.
-            if sim_mode && lacks_key(&provider) {
+            if sim_mode && lacks_key(&pane.provider) {
                 continue;
             }
-            let mut pane = Pane::new(pc.model.clone(), provider);
-            pane.settings = pc.settings.clone();
+            pane.origin = workspace.is_none().then_some(i);
             panes.push(pane);
         }
         if panes.is_empty() {
@@ -176,6 +218,7 @@ mod tests {
             &[],
             false,
             "http://127.0.0.1:9",
+            None,
         )
         .unwrap();
         assert!(s.sim_mode);
@@ -194,6 +237,7 @@ mod tests {
             &models,
             false,
             "http://x/api/v1",
+            None,
         )
         .unwrap();
         assert!(!s.sim_mode);
@@ -219,10 +263,53 @@ mod tests {
             }],
             ..Config::default()
         };
-        let s = build(&cfg, &keys(None), &[], false, "http://x").unwrap();
+        let s = build(&cfg, &keys(None), &[], false, "http://x", None).unwrap();
         assert_eq!(s.panes.len(), 1);
         assert_eq!(s.panes[0].settings.system.as_deref(), Some("terse"));
         let nine: Vec<String> = (0..9).map(|i| format!("sim/m{i}")).collect();
-        assert!(build(&cfg, &keys(None), &nine, false, "http://x").is_err());
+        assert!(build(&cfg, &keys(None), &nine, false, "http://x", None).is_err());
+    }
+
+    #[test]
+    fn a_workspace_replaces_the_default_panes() {
+        let mut cfg = Config::default();
+        cfg.workspaces.insert(
+            "review".into(),
+            vec![PaneConfig {
+                model: "sim/coder".into(),
+                ..PaneConfig::default()
+            }],
+        );
+        let s = build(&cfg, &keys(None), &[], false, "http://x", Some("review")).unwrap();
+        assert_eq!(s.panes.len(), 1);
+        assert_eq!(s.panes[0].model, "sim/coder");
+        assert_eq!(
+            s.panes[0].origin, None,
+            "saving goes to the workspace, not [[panes]]"
+        );
+        let e = build(&cfg, &keys(None), &[], false, "http://x", Some("nope")).unwrap_err();
+        assert!(e.contains("saved: review"), "{e}");
+    }
+
+    #[test]
+    fn config_round_trip_names_the_provider_only_when_needed() {
+        let s = build(
+            &Config::default(),
+            &keys(Some("k")),
+            &[],
+            false,
+            "http://x",
+            None,
+        )
+        .unwrap();
+        let mut pane = Pane::new("sim/coder", SIM);
+        assert_eq!(to_config(&s.providers, &pane).provider, None);
+        pane.provider = "openrouter".into();
+        assert_eq!(
+            to_config(&s.providers, &pane).provider.as_deref(),
+            Some("openrouter")
+        );
+        let back = from_config(&s.providers, &to_config(&s.providers, &pane));
+        assert_eq!((back.model, back.provider), (pane.model, pane.provider));
     }
 }

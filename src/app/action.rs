@@ -41,6 +41,29 @@ pub enum Action {
     Breakdown(Result<Breakdown, String>),
     /// Background work failed in a way the user should hear about.
     BackgroundError(String),
+    /// A write to the config file finished: a message, and for a saved pane which pane and
+    /// which `[[panes]]` entry it now is.
+    ConfigSaved(Result<(String, Option<(usize, usize)>), String>),
+    /// A provider's connection test finished.
+    ProviderTested {
+        provider: String,
+        report: Result<String, String>,
+    },
+}
+
+/// A change to the config file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigWrite {
+    /// Pane number `pane` into `[[panes]]` entry `index`, or a new entry.
+    Pane {
+        pane: usize,
+        index: Option<usize>,
+        config: Box<crate::config::PaneConfig>,
+    },
+    Workspace {
+        name: String,
+        panes: Vec<crate::config::PaneConfig>,
+    },
 }
 
 /// Work `update` asks the loop to do. Plain data, so tests can assert on it.
@@ -76,5 +99,11 @@ pub enum Effect {
     },
     /// Read the spend breakdown from the ledger.
     LoadBreakdown,
+    /// Write to the config file, keeping the user's comments and layout.
+    SaveConfig(Box<ConfigWrite>),
+    /// Check a provider: its base URL, its models, its key, its latency.
+    TestProvider {
+        provider: String,
+    },
     Quit,
 }

@@ -35,6 +35,12 @@ pub enum Command {
     SendAnyway,
     /// Show spend per model and per day.
     SpendBreakdown,
+    /// Open the config panel for the focused pane.
+    Settings,
+    /// Switch to the next saved workspace.
+    NextWorkspace,
+    /// Show the focused pane's hop trail.
+    Trail,
 }
 
 /// Where a binding applies.
@@ -171,6 +177,42 @@ pub const BINDINGS: &[Binding] = &[
         [(KeyCode::Char('f'), CTRL)]
     ),
     bind!(Panes, Command::Zoom, "z", "", [(KeyCode::Char('z'), NONE)]),
+    bind!(
+        Everywhere,
+        Command::Settings,
+        "F2  c",
+        "pane settings: model, fallbacks, routing, sampling, system prompt",
+        [(KeyCode::F(2), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::Settings,
+        "",
+        "",
+        [(KeyCode::Char('c'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::NextWorkspace,
+        "F3  w",
+        "switch to the next saved workspace",
+        [(KeyCode::F(3), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::NextWorkspace,
+        "",
+        "",
+        [(KeyCode::Char('w'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Trail,
+        "F4  t",
+        "the focused pane's hop trail (retries, fallbacks)",
+        [(KeyCode::F(4), NONE)]
+    ),
+    bind!(Panes, Command::Trail, "", "", [(KeyCode::Char('t'), NONE)]),
     bind!(
         Everywhere,
         Command::PickModel,

@@ -3,6 +3,8 @@
 pub mod action;
 pub mod answer;
 pub mod keymap;
+pub mod panel;
+pub mod panel_keys;
 pub mod picker;
 pub mod run;
 pub mod spend;

@@ -11,6 +11,8 @@ pub enum PickMode {
     SetModel,
     /// Enter adds a pane with the model.
     AddPane,
+    /// Enter appends the model to the focused pane's fallbacks.
+    AddFallback,
 }
 
 #[derive(Debug)]
@@ -23,6 +25,8 @@ pub struct Picker {
     pub results: Vec<usize>,
     pub selected: usize,
     pub error: Option<String>,
+    /// The config panel to go back to when the picker closes.
+    pub return_to: Option<Box<super::panel::Panel>>,
     search: Search,
 }
 
@@ -38,6 +42,7 @@ impl Picker {
             results: Vec::new(),
             selected: 0,
             error: None,
+            return_to: None,
             search: Search::default(),
         };
         p.refresh(entries);

@@ -33,6 +33,8 @@ pub struct Runtime {
     pub history_file: Option<PathBuf>,
     /// Where catalogs are cached; `None` keeps them in memory only.
     pub catalog_dir: Option<PathBuf>,
+    /// Where panes and workspaces are saved.
+    pub config_path: Option<PathBuf>,
     pub ledger: Option<LedgerHandle>,
 }
 
@@ -210,8 +212,92 @@ fn run_effect(
                 });
             }
         }
+        Effect::SaveConfig(write) => {
+            let Some(path) = rt.config_path.clone() else {
+                let _ = tx.send(Action::ConfigSaved(Err(
+                    "no config file this session".into()
+                )));
+                return;
+            };
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Action::ConfigSaved(save_config(&path, &write)));
+            });
+        }
+        Effect::TestProvider { provider } => {
+            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+                let (client, tx) = (rt.client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let report = test_provider(&client, &ep).await;
+                    let _ = tx.send(Action::ProviderTested { provider, report });
+                });
+            }
+        }
         Effect::Quit => app.quit = true,
     }
+}
+
+/// Applies a change to the config file, keeping the rest of it, and writes it atomically.
+fn save_config(
+    path: &std::path::Path,
+    write: &super::action::ConfigWrite,
+) -> Result<(String, Option<(usize, usize)>), String> {
+    use super::action::ConfigWrite;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let (new, placed, what) = match write {
+        ConfigWrite::Pane {
+            pane,
+            index,
+            config,
+        } => {
+            let (t, i) = crate::config::edit::save_pane(&text, *index, config)?;
+            (t, Some((*pane, i)), format!("pane {}", pane + 1))
+        }
+        ConfigWrite::Workspace { name, panes } => (
+            crate::config::edit::save_workspace(&text, name, panes)?,
+            None,
+            format!("workspace {name}"),
+        ),
+    };
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(new.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    Ok((format!("saved {what} to {}", path.display()), placed))
+}
+
+/// Resolves the base URL, lists the models, checks the key and times it all.
+async fn test_provider(
+    client: &reqwest::Client,
+    ep: &crate::provider::Endpoint,
+) -> Result<String, String> {
+    let start = Instant::now();
+    let models = catalog::fetch(client, ep, SIDE_REQUEST_TIMEOUT)
+        .await
+        .map_err(|e| format!("{} — {e}", ep.base_url))?;
+    let latency = start.elapsed().as_millis();
+    let mut report = format!("{} · {} models in {latency} ms", ep.base_url, models.len());
+    if ep.kind == crate::provider::ProviderKind::Openrouter {
+        use super::spend::KeyStatus;
+        let key = match crate::provider::account::key_status(client, ep, SIDE_REQUEST_TIMEOUT).await
+        {
+            KeyStatus::Remaining(v) => format!("key ok, {} left", crate::cost::money(v)),
+            KeyStatus::Used(v) => format!("key ok, {} used", crate::cost::money(v)),
+            KeyStatus::Refused => return Err(format!("{report} · key refused")),
+            KeyStatus::Unavailable(e) => format!("key not checked ({e})"),
+        };
+        report.push_str(" · ");
+        report.push_str(&key);
+    }
+    Ok(report)
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -34,6 +34,10 @@ pub enum Overlay {
     },
     ConfirmQuit,
     Picker(Box<Picker>),
+    /// The config panel for a pane.
+    Panel(Box<super::panel::Panel>),
+    /// The hop trail of a pane's last answer.
+    Trail(usize),
     /// Spend per model and per day; `None` while the ledger is being read.
     Spend(Option<Result<Breakdown, String>>),
 }
@@ -50,6 +54,8 @@ pub struct Pane {
     /// Name of the provider (a key of [`Providers::endpoints`]).
     pub provider: String,
     pub settings: Settings,
+    /// Which `[[panes]]` entry of the config file this pane was loaded from or saved to.
+    pub origin: Option<usize>,
     pub turns: Vec<Turn>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
@@ -61,6 +67,7 @@ impl Pane {
             model: model.into(),
             provider: provider.into(),
             settings: Settings::default(),
+            origin: None,
             turns: Vec::new(),
             scroll: None,
         }
@@ -185,6 +192,12 @@ pub struct App {
     pub entries: Vec<Entry>,
     /// Prices from the config, by provider and model; they win over the catalog's.
     pub prices: BTreeMap<(String, String), ModelPrice>,
+    /// Named pane sets from the config file.
+    pub workspaces: BTreeMap<String, Vec<crate::config::PaneConfig>>,
+    /// The workspace on screen; `None` is the config file's own panes.
+    pub workspace: Option<String>,
+    /// Panes of workspaces switched away from, with their conversations.
+    pub stashed: BTreeMap<String, Vec<Pane>>,
 }
 
 impl App {
@@ -212,6 +225,9 @@ impl App {
             catalogs: BTreeMap::new(),
             entries: Vec::new(),
             prices: BTreeMap::new(),
+            workspaces: BTreeMap::new(),
+            workspace: None,
+            stashed: BTreeMap::new(),
         }
     }
 

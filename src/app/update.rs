@@ -60,6 +60,35 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::BackgroundError(e) => notice_error(app, e),
+        Action::ConfigSaved(result) => {
+            let (text, error) = match result {
+                Ok((msg, placed)) => {
+                    if let Some((pane, index)) = placed {
+                        if let Some(p) = app.panes.get_mut(pane) {
+                            p.origin = Some(index);
+                        }
+                    }
+                    (msg, false)
+                }
+                Err(e) => (e, true),
+            };
+            match &mut app.overlay {
+                Some(Overlay::Panel(panel)) => panel.status = Some((text, error)),
+                _ if error => notice_error(app, text),
+                _ => notice(app, text),
+            }
+        }
+        Action::ProviderTested { provider, report } => {
+            let (text, error) = match report {
+                Ok(r) => (format!("{provider}: {r}"), false),
+                Err(e) => (format!("{provider}: {e}"), true),
+            };
+            match &mut app.overlay {
+                Some(Overlay::Panel(panel)) => panel.status = Some((text, error)),
+                _ if error => notice_error(app, text),
+                _ => notice(app, text),
+            }
+        }
         Action::Breakdown(result) => {
             if let Some(Overlay::Spend(slot)) = &mut app.overlay {
                 *slot = Some(result);
@@ -187,6 +216,15 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 &app.entries,
             ))));
         }
+        Command::Settings => {
+            if app.focus < app.panes.len() {
+                app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
+                    app.focus,
+                ))));
+            }
+        }
+        Command::Trail => app.overlay = Some(Overlay::Trail(app.focus)),
+        Command::NextWorkspace => next_workspace(app, fx),
         Command::SpendBreakdown => {
             app.overlay = Some(Overlay::Spend(None));
             fx.push(Effect::LoadBreakdown);
@@ -302,9 +340,16 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         },
         Some(Overlay::Picker(mut picker)) => {
             let keep_open = !ctrl_c && picker_key(app, &mut picker, key);
-            app.overlay = keep_open.then_some(Overlay::Picker(picker));
+            app.overlay = if keep_open {
+                Some(Overlay::Picker(picker))
+            } else {
+                picker.return_to.take().map(Overlay::Panel)
+            };
         }
-        Some(Overlay::Spend(_)) => {}
+        Some(Overlay::Panel(panel)) => {
+            app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
+        }
+        Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
         None => {}
     }
 }
@@ -384,6 +429,22 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
             app.focus = app.panes.len() - 1;
             notice(app, format!("added {model}"));
         }
+        PickMode::AddFallback => {
+            let Some(pane) = app.panes.get_mut(app.focus) else {
+                return Err(());
+            };
+            let spec = if provider == pane.provider {
+                model.clone()
+            } else {
+                format!("{provider}:{model}")
+            };
+            if pane.settings.fallbacks.contains(&spec) || pane.model == spec {
+                picker.error = Some(format!("{spec} is already in the chain"));
+                return Err(());
+            }
+            pane.settings.fallbacks.push(spec);
+            return Ok(());
+        }
         PickMode::SetModel => {
             let Some(pane) = app.panes.get_mut(app.focus) else {
                 return Err(());
@@ -395,6 +456,50 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
     }
     app.zone = Zone::Prompt;
     Ok(())
+}
+
+/// Moves to the next saved workspace; the panes left behind keep their conversations for
+/// when the user comes back.
+fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
+    let mut names: Vec<Option<String>> = vec![None];
+    names.extend(app.workspaces.keys().cloned().map(Some));
+    if names.len() == 1 {
+        return notice_error(
+            app,
+            "no saved workspaces yet — F2, then w, saves this pane set as one",
+        );
+    }
+    let i = names.iter().position(|n| *n == app.workspace).unwrap_or(0);
+    let next = names[(i + 1) % names.len()].clone();
+    stop_all(app, Status::Cancelled, fx);
+    let current_key = app.workspace.clone().unwrap_or_default();
+    let leaving = std::mem::take(&mut app.panes);
+    app.stashed.insert(current_key, leaving);
+    let next_key = next.clone().unwrap_or_default();
+    app.panes = match app.stashed.remove(&next_key) {
+        Some(panes) => panes,
+        None => match &next {
+            Some(name) => app.workspaces[name]
+                .iter()
+                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .collect(),
+            None => Vec::new(),
+        },
+    };
+    if app.panes.is_empty() {
+        let (provider, model) = app.providers.route("sim/swift");
+        app.panes.push(Pane::new(model, provider));
+    }
+    app.focus = 0;
+    app.zoomed = false;
+    app.workspace = next;
+    notice(
+        app,
+        format!(
+            "workspace: {}",
+            app.workspace.as_deref().unwrap_or("default")
+        ),
+    );
 }
 
 fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {

@@ -1,5 +1,6 @@
 //! Configuration: built-in defaults with the user's TOML file layered over them.
 
+pub mod edit;
 pub mod keys;
 pub mod paths;
 mod schema;
@@ -43,6 +44,8 @@ pub struct Config {
     pub budget: Budget,
     /// Retries, backoff and fallback; its stream options carry the stall timeout.
     pub policy: crate::route::Policy,
+    /// Named pane sets.
+    pub workspaces: BTreeMap<String, Vec<PaneConfig>>,
 }
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             sim_speed: 1.0,
             budget: Budget::default(),
             policy: crate::route::Policy::default(),
+            workspaces: BTreeMap::new(),
         }
     }
 }
@@ -167,6 +171,20 @@ impl Config {
             ));
         }
         cfg.panes = file.panes.into_iter().map(PaneConfig::from).collect();
+        for (name, w) in file.workspaces {
+            if w.panes.len() > crate::app::MAX_PANES {
+                return Err(at(
+                    None,
+                    format!(
+                        "workspace `{name}` has {} panes; at most {} are supported",
+                        w.panes.len(),
+                        crate::app::MAX_PANES
+                    ),
+                ));
+            }
+            cfg.workspaces
+                .insert(name, w.panes.into_iter().map(PaneConfig::from).collect());
+        }
         if let Some(s) = file.stall_timeout_secs {
             cfg.stall_timeout = Duration::from_secs(s.0);
         }

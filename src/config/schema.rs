@@ -21,6 +21,16 @@ pub(super) struct FileConfig {
     pub sim: Option<FileSim>,
     pub budget: Option<FileBudget>,
     pub retry: Option<FileRetry>,
+    #[serde(default)]
+    pub workspaces: BTreeMap<String, FileWorkspace>,
+}
+
+/// A named pane set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileWorkspace {
+    #[serde(default)]
+    pub panes: Vec<FilePane>,
 }
 
 #[derive(Debug, Deserialize)]

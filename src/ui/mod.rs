@@ -3,6 +3,7 @@
 pub mod layout;
 pub mod overlay;
 pub mod pane;
+pub mod panel;
 pub mod picker;
 pub mod prompt;
 pub mod spend;
@@ -39,6 +40,9 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             format!(" · session {}", app.session_label),
             theme.dim,
         ));
+    }
+    if let Some(w) = &app.workspace {
+        spans.push(Span::styled(format!(" · {w}"), theme.title));
     }
     spans.push(Span::styled(" · ", theme.dim));
     let used: usize = spans.iter().map(Span::width).sum();

@@ -38,6 +38,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         }
         Some(Overlay::Picker(p)) => super::picker::draw(app, p, theme, f, area),
         Some(Overlay::Spend(data)) => super::spend::breakdown(data.as_ref(), theme, f, area),
+        Some(Overlay::Panel(panel)) => super::panel::draw(app, panel, theme, f, area),
+        Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
     }
 }
 
@@ -92,6 +94,53 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
         Paragraph::new(lines)
             .block(boxed(" help ", theme))
             .scroll((scroll.min(max_scroll), 0)),
+        r,
+    );
+}
+
+fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
+    let r = centered(area, 100, 16);
+    f.render_widget(Clear, r);
+    let Some(p) = app.panes.get(pane) else { return };
+    let mut lines = Vec::new();
+    match p.current() {
+        None => lines.push(Line::styled("Nothing sent from this pane yet.", theme.dim)),
+        Some(a) => {
+            lines.push(Line::from(vec![
+                Span::styled("asked ", theme.dim),
+                Span::raw(p.model.clone()),
+                Span::styled(" on ", theme.dim),
+                Span::raw(p.provider.clone()),
+            ]));
+            if a.hops.is_empty() {
+                lines.push(Line::styled("No failed attempts.", theme.dim));
+            }
+            for (i, h) in a.hops.iter().enumerate() {
+                let wait = h
+                    .wait
+                    .map(|w| format!(" · waited {}", super::stats::duration(w)))
+                    .unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:>2}. ", i + 1), theme.dim),
+                    Span::styled(format!("{} via {}", h.model, h.provider), theme.title),
+                    Span::styled(wait, theme.dim),
+                ]));
+                lines.push(Line::styled(format!("    {}", h.outcome), theme.error));
+            }
+            let answered = match (&a.served_model, &a.served_provider) {
+                (Some(m), Some(pr)) => format!("answered by {m} via {pr}"),
+                (Some(m), None) => format!("answered by {m}"),
+                _ => format!("now: {}", a.status.label()),
+            };
+            lines.push(Line::styled(answered, theme.served));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled("any key closes", theme.dim));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(boxed(" hop trail ", theme))
+            .wrap(ratatui::widgets::Wrap { trim: false }),
         r,
     );
 }

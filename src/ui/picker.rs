@@ -22,6 +22,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
     let title = match p.mode {
         PickMode::SetModel => " pick a model for this pane ",
         PickMode::AddPane => " add a pane ",
+        PickMode::AddFallback => " add a fallback model ",
     };
     let block = boxed(title, theme);
     let inner = block.inner(r);

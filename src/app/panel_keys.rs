@@ -1,0 +1,252 @@
+//! Keys in the config panel: moving between fields, editing them with validation as you type,
+//! and the panel's own actions (save, workspace, connection test, JSON view).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::{CursorMove, Input, TextArea};
+
+use super::action::{ConfigWrite, Effect};
+use super::panel::{fields, Field, Kind, Panel};
+use super::picker::{PickMode, Picker};
+use super::state::{App, Overlay};
+
+/// Handles a key in the panel. Returns the panel when it stays open; the caller puts it back.
+pub fn panel_key(
+    app: &mut App,
+    mut panel: Box<Panel>,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> Option<Overlay> {
+    if panel.pane >= app.panes.len() {
+        return None;
+    }
+    if let Some(input) = panel.naming.take() {
+        return naming_key(app, panel, input, key, fx);
+    }
+    if let Some(editor) = panel.editing.take() {
+        return editing_key(app, panel, editor, key);
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let all = fields();
+    let field = panel.field();
+    match key.code {
+        KeyCode::Esc | KeyCode::F(2) | KeyCode::Char('q') => return None,
+        KeyCode::Char('c') if ctrl => return None,
+        KeyCode::Up | KeyCode::Char('k') => {
+            panel.selected = panel.selected.saturating_sub(1);
+            panel.fallback = 0;
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            panel.selected = (panel.selected + 1).min(all.len() - 1);
+            panel.fallback = 0;
+        }
+        KeyCode::PageUp => panel.selected = panel.selected.saturating_sub(8),
+        KeyCode::PageDown => panel.selected = (panel.selected + 8).min(all.len() - 1),
+        KeyCode::Home => panel.selected = 0,
+        KeyCode::End => panel.selected = all.len() - 1,
+        KeyCode::Char('v') => panel.show_json = !panel.show_json,
+        KeyCode::Char('s') => {
+            let pane = &app.panes[panel.pane];
+            fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Pane {
+                pane: panel.pane,
+                index: pane.origin,
+                config: Box::new(crate::setup::to_config(&app.providers, pane)),
+            })));
+            panel.status = Some(("saving…".into(), false));
+        }
+        KeyCode::Char('w') => {
+            let mut input = TextArea::default();
+            input.set_placeholder_text("workspace name");
+            if let Some(name) = &app.workspace {
+                input.insert_str(name);
+            }
+            panel.naming = Some(input);
+        }
+        KeyCode::Char('t') => {
+            let provider = app.panes[panel.pane].provider.clone();
+            panel.status = Some((format!("testing {provider}…"), false));
+            fx.push(Effect::TestProvider { provider });
+        }
+        KeyCode::Backspace | KeyCode::Delete
+            if field.kind() != Kind::Picker && field != Field::Provider =>
+        {
+            if field == Field::Fallbacks {
+                remove_fallback(app, &mut panel);
+            } else {
+                let pane = &mut app.panes[panel.pane];
+                let _ = field.set(&mut pane.settings, "");
+            }
+        }
+        _ => match field.kind() {
+            Kind::Picker => {
+                if key.code == KeyCode::Enter {
+                    return Some(picker(app, panel, PickMode::SetModel));
+                }
+            }
+            Kind::Choice => {
+                let step = match key.code {
+                    KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Right | KeyCode::Char('l') => 1,
+                    KeyCode::Left | KeyCode::Char('h') => -1,
+                    _ => 0,
+                };
+                if step != 0 {
+                    cycle(app, &panel, field, step);
+                }
+            }
+            Kind::Text | Kind::Lines => {
+                if key.code == KeyCode::Enter {
+                    let mut editor = TextArea::default();
+                    editor.insert_str(field.get(&app.panes[panel.pane]));
+                    editor.move_cursor(CursorMove::Bottom);
+                    editor.move_cursor(CursorMove::End);
+                    panel.editing = Some(editor);
+                    panel.error = None;
+                }
+            }
+            Kind::List => match key.code {
+                KeyCode::Char('a') => return Some(picker(app, panel, PickMode::AddFallback)),
+                KeyCode::Char('x') => remove_fallback(app, &mut panel),
+                KeyCode::Left | KeyCode::Char('h') => {
+                    panel.fallback = panel.fallback.saturating_sub(1)
+                }
+                KeyCode::Right | KeyCode::Char('l') => {
+                    let n = app.panes[panel.pane].settings.fallbacks.len();
+                    panel.fallback = (panel.fallback + 1).min(n.saturating_sub(1));
+                }
+                KeyCode::Char('K') => move_fallback(app, &mut panel, -1),
+                KeyCode::Char('J') => move_fallback(app, &mut panel, 1),
+                KeyCode::Enter => {
+                    let mut editor = TextArea::default();
+                    editor.insert_str(field.get(&app.panes[panel.pane]));
+                    panel.editing = Some(editor);
+                    panel.error = None;
+                }
+                _ => {}
+            },
+        },
+    }
+    Some(Overlay::Panel(panel))
+}
+
+fn picker(app: &App, panel: Box<Panel>, mode: PickMode) -> Overlay {
+    let mut p = Picker::new(mode, &app.entries);
+    p.return_to = Some(panel);
+    Overlay::Picker(Box::new(p))
+}
+
+fn cycle(app: &mut App, panel: &Panel, field: Field, step: isize) {
+    let providers: Vec<String> = app.providers.endpoints.keys().cloned().collect();
+    let choices = field.choices(&providers);
+    let pane = &mut app.panes[panel.pane];
+    let current = field.get(pane);
+    let i = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
+    let n = choices.len() as isize;
+    let Some(next) = choices
+        .get(((i + step).rem_euclid(n.max(1))) as usize)
+        .cloned()
+    else {
+        return;
+    };
+    if field == Field::Provider {
+        pane.provider = next;
+    } else {
+        let _ = field.set(&mut pane.settings, &next);
+    }
+}
+
+fn remove_fallback(app: &mut App, panel: &mut Panel) {
+    let list = &mut app.panes[panel.pane].settings.fallbacks;
+    if panel.fallback < list.len() {
+        list.remove(panel.fallback);
+        panel.fallback = panel.fallback.min(list.len().saturating_sub(1));
+    }
+}
+
+fn move_fallback(app: &mut App, panel: &mut Panel, delta: isize) {
+    let list = &mut app.panes[panel.pane].settings.fallbacks;
+    let to = panel.fallback as isize + delta;
+    if panel.fallback < list.len() && to >= 0 && (to as usize) < list.len() {
+        list.swap(panel.fallback, to as usize);
+        panel.fallback = to as usize;
+    }
+}
+
+/// Typing into a field: checked on every key, applied on Enter (Ctrl+S for several lines).
+fn editing_key(
+    app: &mut App,
+    mut panel: Box<Panel>,
+    mut editor: TextArea<'static>,
+    key: KeyEvent,
+) -> Option<Overlay> {
+    let field = panel.field();
+    let multi = field.kind() == Kind::Lines;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let apply = if multi {
+        key.code == KeyCode::Char('s') && ctrl
+    } else {
+        key.code == KeyCode::Enter
+    };
+    if key.code == KeyCode::Esc {
+        panel.error = None;
+        return Some(Overlay::Panel(panel));
+    }
+    let text = editor.lines().join("\n");
+    if apply {
+        let pane = &mut app.panes[panel.pane];
+        match field.set(&mut pane.settings, &text) {
+            Ok(()) => panel.error = None,
+            Err(e) => {
+                panel.error = Some(e);
+                panel.editing = Some(editor);
+            }
+        }
+        return Some(Overlay::Panel(panel));
+    }
+    if multi && key.code == KeyCode::Enter {
+        editor.insert_newline();
+    } else {
+        editor.input(Input::from(key));
+    }
+    // Validate as you type, on a copy: nothing changes until the edit is applied.
+    let mut scratch = app.panes[panel.pane].settings.clone();
+    panel.error = field.set(&mut scratch, &editor.lines().join("\n")).err();
+    panel.editing = Some(editor);
+    Some(Overlay::Panel(panel))
+}
+
+fn naming_key(
+    app: &mut App,
+    mut panel: Box<Panel>,
+    mut input: TextArea<'static>,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> Option<Overlay> {
+    match key.code {
+        KeyCode::Esc => {}
+        KeyCode::Enter => {
+            let name = input.lines().join("").trim().to_string();
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                panel.status = Some(("a workspace name is letters, digits, - and _".into(), true));
+                panel.naming = Some(input);
+                return Some(Overlay::Panel(panel));
+            }
+            let panes = app
+                .panes
+                .iter()
+                .map(|p| crate::setup::to_config(&app.providers, p))
+                .collect::<Vec<_>>();
+            app.workspaces.insert(name.clone(), panes.clone());
+            app.workspace = Some(name.clone());
+            panel.status = Some((format!("saving workspace {name}…"), false));
+            fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Workspace { name, panes })));
+        }
+        _ => {
+            input.input(Input::from(key));
+            panel.naming = Some(input);
+        }
+    }
+    Some(Overlay::Panel(panel))
+}

@@ -1,0 +1,289 @@
+//! The config panel: every setting of the focused pane, and the JSON it will send.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::panel::{Field, Kind, Panel, SECTIONS};
+use crate::app::state::Pane;
+use crate::app::App;
+use crate::provider::ProviderKind;
+use crate::theme::Theme;
+
+use super::overlay::{boxed, centered};
+
+pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
+    let Some(pane) = app.panes.get(panel.pane) else {
+        return;
+    };
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).min(140),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let title = if app.providers.is_simulated(&pane.provider) {
+        " pane settings · simulated "
+    } else {
+        " pane settings "
+    };
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 4 || inner.width < 20 {
+        return;
+    }
+    let [body, footer] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+    let (list_area, side) = if body.width >= 100 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(body);
+        (a, Some(b))
+    } else {
+        (body, None)
+    };
+    fields_list(app, panel, pane, theme, f, list_area);
+    match side {
+        Some(side) if panel.show_json => json(app, pane, theme, f, side),
+        Some(side) => help(panel, pane, app, theme, f, side),
+        None if panel.show_json => json(app, pane, theme, f, body),
+        None => {}
+    }
+    let status = match (&panel.naming, &panel.status) {
+        (Some(_), _) => Line::styled("name the workspace, Enter saves, Esc cancels", theme.notice),
+        (None, Some((text, true))) => Line::styled(text.clone(), theme.error),
+        (None, Some((text, false))) => Line::styled(text.clone(), theme.served),
+        (None, None) => Line::default(),
+    };
+    let keys = Line::styled(
+        "↑↓ field · Enter edit · Space cycle · Del unset · v JSON · s save pane · w save workspace · t test connection · Esc close",
+        theme.dim,
+    );
+    f.render_widget(Paragraph::new(vec![status, keys]), footer);
+    if let Some(input) = &panel.naming {
+        let mut field = input.clone();
+        field.set_cursor_line_style(ratatui::style::Style::default());
+        field.set_block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focused),
+        );
+        let w = 40.min(inner.width);
+        f.render_widget(
+            &field,
+            Rect::new(
+                inner.x + (inner.width - w) / 2,
+                inner.y + inner.height / 2,
+                w,
+                3,
+            ),
+        );
+    }
+}
+
+fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
+    let openai = app
+        .providers
+        .endpoints
+        .get(&pane.provider)
+        .is_some_and(|e| e.kind == ProviderKind::Openai);
+    let selected = panel.field();
+    let label_w = 22;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for (section, fields) in SECTIONS {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(section.to_string(), theme.header));
+        for field in fields.iter().copied() {
+            let is_sel = field == selected;
+            if is_sel {
+                selected_line = lines.len();
+            }
+            let muted = openai && field.openrouter_only();
+            let label_style = if is_sel {
+                theme.selection
+            } else if muted {
+                theme.dim
+            } else {
+                theme.title
+            };
+            let mut spans = vec![
+                Span::styled(format!(" {:<label_w$}", field.label()), label_style),
+                Span::raw(" "),
+            ];
+            match (&panel.editing, is_sel) {
+                (Some(editor), true) => {
+                    let text = editor.lines().join("⏎");
+                    spans.push(Span::styled(format!("{text}▏"), theme.cursor));
+                }
+                _ => spans.extend(value_spans(panel, pane, field, is_sel, muted, theme)),
+            }
+            lines.push(Line::from(spans));
+            if is_sel {
+                if let Some(e) = &panel.error {
+                    lines.push(Line::styled(format!("   ✗ {e}"), theme.error));
+                } else if panel.editing.is_some() {
+                    let how = if field.kind() == Kind::Lines {
+                        "Ctrl+S applies"
+                    } else {
+                        "Enter applies"
+                    };
+                    lines.push(Line::styled(
+                        format!("   ✓ valid · {how} · Esc cancels"),
+                        theme.served,
+                    ));
+                }
+            }
+        }
+    }
+    let h = usize::from(area.height);
+    let top = selected_line.saturating_sub(h.saturating_sub(3));
+    let visible: Vec<Line> = lines.into_iter().skip(top).take(h).collect();
+    f.render_widget(Paragraph::new(visible), area);
+}
+
+fn value_spans(
+    panel: &Panel,
+    pane: &Pane,
+    field: Field,
+    selected: bool,
+    muted: bool,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let style = if muted { theme.dim } else { theme.answer };
+    if field == Field::Fallbacks {
+        let list = &pane.settings.fallbacks;
+        if list.is_empty() {
+            return vec![Span::styled("none", theme.dim)];
+        }
+        let mut spans = Vec::new();
+        for (i, m) in list.iter().enumerate() {
+            let s = if selected && i == panel.fallback {
+                theme.selection
+            } else {
+                style
+            };
+            spans.push(Span::styled(format!("{}. {m}", i + 1), s));
+            spans.push(Span::raw("  "));
+        }
+        return spans;
+    }
+    let value = field.get(pane);
+    if value.is_empty() {
+        return vec![Span::styled("default", theme.dim)];
+    }
+    let shown = if field == Field::System {
+        let n = value.lines().count();
+        let first: String = value
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        if n > 1 {
+            format!("{first}… ({n} lines)")
+        } else {
+            first
+        }
+    } else {
+        value
+    };
+    let mut spans = vec![Span::styled(shown, style)];
+    if muted {
+        spans.push(Span::styled("  (OpenRouter only)", theme.dim));
+    }
+    spans
+}
+
+fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let field = panel.field();
+    let mut lines = vec![
+        Line::styled(field.label().to_string(), theme.header),
+        Line::styled(field.hint().to_string(), theme.stats),
+        Line::default(),
+    ];
+    if field == Field::System && panel.editing.is_some() {
+        if let Some(editor) = &panel.editing {
+            for l in editor.lines() {
+                lines.push(Line::raw(l.clone()));
+            }
+        }
+    }
+    let chain: Vec<String> = std::iter::once(pane.model.clone())
+        .chain(pane.settings.fallbacks.iter().cloned())
+        .collect();
+    lines.push(Line::styled("fallback chain", theme.header));
+    lines.push(Line::raw(chain.join(" → ")));
+    let where_ = match app.providers.endpoints.get(&pane.provider).map(|e| e.kind) {
+        Some(ProviderKind::Openrouter) => "walked by OpenRouter (sent as `models`)",
+        _ => "walked here, one request per model",
+    };
+    lines.push(Line::styled(where_, theme.dim));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::LEFT)
+                    .border_style(theme.border),
+            )
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// The exact body the pane's next request will carry.
+fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
+    let prompt = app.prompt_text();
+    let prompt = if prompt.trim().is_empty() {
+        "…your next prompt…".to_string()
+    } else {
+        prompt
+    };
+    let params = pane.params(pane.turns.len(), &prompt);
+    let mut lines = vec![Line::styled(
+        format!(
+            "POST {}/chat/completions",
+            app.providers
+                .endpoints
+                .get(&pane.provider)
+                .map_or("?", |e| e.base_url.as_str())
+        ),
+        theme.header,
+    )];
+    match crate::route::plan(&app.providers, &pane.provider, &params) {
+        Ok(hops) => {
+            if let Some(first) = hops.first() {
+                let body = crate::provider::request::chat_body(first.endpoint.kind, &first.params);
+                let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+                lines.extend(
+                    text.lines()
+                        .map(|l| Line::styled(l.to_string(), theme.code)),
+                );
+            }
+            for h in hops.iter().skip(1) {
+                lines.push(Line::styled(
+                    format!(
+                        "then, if that fails: {} on {}",
+                        h.params.model, h.endpoint.provider
+                    ),
+                    theme.dim,
+                ));
+            }
+        }
+        Err(e) => lines.push(Line::styled(e, theme.error)),
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::LEFT)
+                    .border_style(theme.border),
+            )
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
