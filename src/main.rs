@@ -154,6 +154,14 @@ async fn playground(
     app.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
     app.budget = session.cfg.budget.clone();
     app.workspaces = session.cfg.workspaces.clone();
+    app.default_panes = if workspace.is_some() {
+        session.cfg.panes.clone()
+    } else {
+        app.panes
+            .iter()
+            .map(|p| setup::to_config(&app.providers, p))
+            .collect()
+    };
     app.workspace = workspace;
     for (name, p) in &session.cfg.providers {
         for (model, price) in &p.prices {

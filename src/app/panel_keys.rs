@@ -241,7 +241,10 @@ fn naming_key(
             app.workspaces.insert(name.clone(), panes.clone());
             app.workspace = Some(name.clone());
             panel.status = Some((format!("saving workspace {name}…"), false));
-            fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Workspace { name, panes })));
+            fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Workspace {
+                name,
+                panes,
+            })));
         }
         _ => {
             input.input(Input::from(key));

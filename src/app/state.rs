@@ -196,6 +196,8 @@ pub struct App {
     pub workspaces: BTreeMap<String, Vec<crate::config::PaneConfig>>,
     /// The workspace on screen; `None` is the config file's own panes.
     pub workspace: Option<String>,
+    /// The pane set that is not a named workspace (the config file's, or the command line's).
+    pub default_panes: Vec<crate::config::PaneConfig>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
 }
@@ -227,6 +229,7 @@ impl App {
             prices: BTreeMap::new(),
             workspaces: BTreeMap::new(),
             workspace: None,
+            default_panes: Vec::new(),
             stashed: BTreeMap::new(),
         }
     }

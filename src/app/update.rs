@@ -483,7 +483,11 @@ fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
                 .iter()
                 .map(|pc| crate::setup::from_config(&app.providers, pc))
                 .collect(),
-            None => Vec::new(),
+            None => app
+                .default_panes
+                .iter()
+                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .collect(),
         },
     };
     if app.panes.is_empty() {

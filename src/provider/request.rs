@@ -1,7 +1,7 @@
 //! Building one chat-completions request for a given kind of server.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::settings::Settings;
 use super::wire::Message;
@@ -70,17 +70,15 @@ pub const APP_URL: &str = "https://switchboard.local/";
 
 /// The JSON body for a streaming request.
 pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
-    let mut body = json!({
-        "model": params.model,
-        "messages": params.messages,
-        "stream": true,
-        // Local servers stream usage only when asked; OpenRouter ignores the flag.
-        "stream_options": {"include_usage": true},
-    });
-    if let Value::Object(map) = &mut body {
-        params.settings.apply(kind, map);
-    }
-    body
+    // Settings first and the conversation last, so the body reads well when shown.
+    let mut body = Map::new();
+    body.insert("model".into(), json!(params.model));
+    params.settings.apply(kind, &mut body);
+    body.insert("stream".into(), json!(true));
+    // Local servers stream usage only when asked; OpenRouter ignores the flag.
+    body.insert("stream_options".into(), json!({"include_usage": true}));
+    body.insert("messages".into(), json!(params.messages));
+    Value::Object(body)
 }
 
 /// Headers for a request, apart from content type.

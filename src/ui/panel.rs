@@ -43,12 +43,18 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
     } else {
         (body, None)
     };
-    fields_list(app, panel, pane, theme, f, list_area);
     match side {
-        Some(side) if panel.show_json => json(app, pane, theme, f, side),
-        Some(side) => help(panel, pane, app, theme, f, side),
+        Some(side) => {
+            fields_list(app, panel, pane, theme, f, list_area);
+            if panel.show_json {
+                json(app, pane, theme, f, side);
+            } else {
+                help(panel, pane, app, theme, f, side);
+            }
+        }
+        // Too narrow for both: the JSON view takes the whole panel while it is on.
         None if panel.show_json => json(app, pane, theme, f, body),
-        None => {}
+        None => fields_list(app, panel, pane, theme, f, list_area),
     }
     let status = match (&panel.naming, &panel.status) {
         (Some(_), _) => Line::styled("name the workspace, Enter saves, Esc cancels", theme.notice),

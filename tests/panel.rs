@@ -1,0 +1,376 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The config panel as pure `update` steps, plus snapshots of what it shows.
+
+mod common;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use switchboard::app::action::ConfigWrite;
+use switchboard::app::panel::{fields, Field, Panel};
+use switchboard::app::state::Overlay;
+use switchboard::app::{update, Action, App, Effect};
+use switchboard::config::PaneConfig;
+use switchboard::provider::settings::Effort;
+use switchboard::route::HopRecord;
+use switchboard::stream::StreamEvent;
+use switchboard::theme::Theme;
+
+fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(a, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(a: &mut App, c: char) -> Vec<Effect> {
+    update(
+        a,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn type_text(a: &mut App, text: &str) {
+    for c in text.chars() {
+        key(a, KeyCode::Char(c));
+    }
+}
+
+fn panel(a: &App) -> &Panel {
+    match &a.overlay {
+        Some(Overlay::Panel(p)) => p,
+        other => panic!("no panel: {other:?}"),
+    }
+}
+
+fn select(a: &mut App, field: Field) {
+    let target = fields().iter().position(|f| *f == field).unwrap();
+    while panel(a).selected < target {
+        key(a, KeyCode::Down);
+    }
+    while panel(a).selected > target {
+        key(a, KeyCode::Up);
+    }
+}
+
+fn render(a: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &Theme::default(), f))
+        .unwrap();
+    format!("{}", t.backend())
+}
+
+fn app() -> App {
+    let mut a = common::sim_app(&["sim/swift", "sim/down"]);
+    a.size = (140, 44);
+    a.session_label = "2026-11-23 14:02".into();
+    a
+}
+
+#[test]
+fn text_fields_validate_as_you_type_and_apply_on_enter() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(2));
+    select(&mut a, Field::Temperature);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "2.5");
+    assert!(panel(&a)
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("out of range")));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.panes[0].settings.temperature, None,
+        "an invalid value is not applied"
+    );
+    assert!(
+        panel(&a).editing.is_some(),
+        "the editor stays open with the reason"
+    );
+    for _ in 0..3 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    type_text(&mut a, "0.5");
+    assert_eq!(panel(&a).error, None);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.panes[0].settings.temperature, Some(0.5));
+    // Delete unsets; Esc abandons an edit.
+    key(&mut a, KeyCode::Delete);
+    assert_eq!(a.panes[0].settings.temperature, None);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "1");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.panes[0].settings.temperature, None);
+    assert!(matches!(a.overlay, Some(Overlay::Panel(_))));
+}
+
+#[test]
+fn choices_cycle_and_the_system_prompt_takes_lines() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(2));
+    select(&mut a, Field::ReasoningEffort);
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::None));
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::Low));
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::Minimal));
+    select(&mut a, Field::Sort);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.panes[0].settings.routing.sort.as_deref(), Some("price"));
+    select(&mut a, Field::System);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "Be terse.");
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "Use metric units.");
+    ctrl(&mut a, 's');
+    assert_eq!(
+        a.panes[0].settings.system.as_deref(),
+        Some("Be terse.\nUse metric units.")
+    );
+    // The next request carries it all.
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('i'));
+    type_text(&mut a, "hi");
+    let fx = key(&mut a, KeyCode::Enter);
+    let Some(Effect::Start { params, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(params.messages[0].content, "Be terse.\nUse metric units.");
+    assert_eq!(params.settings.reasoning_effort, Some(Effort::Minimal));
+}
+
+#[test]
+fn fallbacks_are_added_from_the_picker_moved_and_removed() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(2));
+    select(&mut a, Field::Fallbacks);
+    for m in ["sim/steady", "sim/coder", "sim/thinker"] {
+        key(&mut a, KeyCode::Char('a'));
+        assert!(matches!(a.overlay, Some(Overlay::Picker(_))));
+        type_text(&mut a, m);
+        key(&mut a, KeyCode::Enter);
+        assert!(
+            matches!(a.overlay, Some(Overlay::Panel(_))),
+            "back to the panel"
+        );
+    }
+    assert_eq!(
+        a.panes[0].settings.fallbacks,
+        vec!["sim/steady", "sim/coder", "sim/thinker"]
+    );
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Char('K'));
+    assert_eq!(
+        a.panes[0].settings.fallbacks,
+        vec!["sim/coder", "sim/steady", "sim/thinker"]
+    );
+    key(&mut a, KeyCode::Char('J'));
+    key(&mut a, KeyCode::Char('J'));
+    assert_eq!(
+        a.panes[0].settings.fallbacks,
+        vec!["sim/steady", "sim/thinker", "sim/coder"]
+    );
+    key(&mut a, KeyCode::Char('x'));
+    assert_eq!(
+        a.panes[0].settings.fallbacks,
+        vec!["sim/steady", "sim/thinker"]
+    );
+    // The same model twice is refused in the picker.
+    key(&mut a, KeyCode::Char('a'));
+    type_text(&mut a, "sim/steady");
+    key(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.overlay, Some(Overlay::Picker(p)) if p.error.is_some()));
+}
+
+#[test]
+fn save_workspace_and_test_connection_are_effects() {
+    let mut a = app();
+    a.panes[1].origin = Some(1);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::F(2));
+    select(&mut a, Field::MaxTokens);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "256");
+    key(&mut a, KeyCode::Enter);
+    let fx = key(&mut a, KeyCode::Char('s'));
+    match fx.as_slice() {
+        [Effect::SaveConfig(w)] => match w.as_ref() {
+            ConfigWrite::Pane {
+                pane,
+                index,
+                config,
+            } => {
+                assert_eq!((*pane, *index), (1, Some(1)));
+                assert_eq!(config.model, "sim/down");
+                assert_eq!(config.settings.max_tokens, Some(256));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    update(
+        &mut a,
+        Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((1, 3))))),
+    );
+    assert_eq!(a.panes[1].origin, Some(3));
+    assert_eq!(
+        panel(&a).status,
+        Some(("saved pane 2 to c.toml".into(), false))
+    );
+
+    assert_eq!(
+        key(&mut a, KeyCode::Char('t')),
+        vec![Effect::TestProvider {
+            provider: "sim".into()
+        }]
+    );
+    key(&mut a, KeyCode::Char('w'));
+    type_text(&mut a, "bad name");
+    assert!(key(&mut a, KeyCode::Enter).is_empty(), "names are checked");
+    for _ in 0..8 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    type_text(&mut a, "review");
+    let fx = key(&mut a, KeyCode::Enter);
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Workspace { name, panes } = w.as_ref() else {
+        panic!()
+    };
+    assert_eq!(name, "review");
+    assert_eq!(
+        panes.iter().map(|p| p.model.as_str()).collect::<Vec<_>>(),
+        vec!["sim/swift", "sim/down"]
+    );
+    assert_eq!(a.workspace.as_deref(), Some("review"));
+}
+
+#[test]
+fn workspaces_switch_and_keep_their_conversations() {
+    let mut a = app();
+    a.default_panes = vec![
+        PaneConfig {
+            model: "sim/swift".into(),
+            ..PaneConfig::default()
+        },
+        PaneConfig {
+            model: "sim/down".into(),
+            ..PaneConfig::default()
+        },
+    ];
+    a.workspaces.insert(
+        "solo".into(),
+        vec![PaneConfig {
+            model: "sim/coder".into(),
+            ..PaneConfig::default()
+        }],
+    );
+    type_text(&mut a, "hello");
+    let fx = key(&mut a, KeyCode::Enter);
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut a,
+        Action::Stream {
+            request: id,
+            event: StreamEvent::Delta("kept".into()),
+        },
+    );
+    update(
+        &mut a,
+        Action::Stream {
+            request: id,
+            event: StreamEvent::Done,
+        },
+    );
+    key(&mut a, KeyCode::F(3));
+    assert_eq!(a.workspace.as_deref(), Some("solo"));
+    assert_eq!(a.panes.len(), 1);
+    assert_eq!(a.panes[0].model, "sim/coder");
+    key(&mut a, KeyCode::F(3));
+    assert_eq!(a.workspace, None);
+    assert_eq!(
+        a.panes[0].current().unwrap().text,
+        "kept",
+        "the conversation came back"
+    );
+}
+
+#[test]
+fn the_hop_trail_and_a_retry_countdown_are_shown() {
+    let mut a = app();
+    type_text(&mut a, "hello");
+    let fx = key(&mut a, KeyCode::Enter);
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let t0 = a.now;
+    update(
+        &mut a,
+        Action::Stream {
+            request: id,
+            event: StreamEvent::Hop(HopRecord {
+                model: "sim/swift".into(),
+                provider: "sim".into(),
+                outcome: "429 rate limited: slow down — wait a moment".into(),
+                wait: Some(Duration::from_secs(3)),
+            }),
+        },
+    );
+    update(
+        &mut a,
+        Action::Stream {
+            request: id,
+            event: StreamEvent::Retrying {
+                reason: "429 rate limited".into(),
+                wait: Duration::from_secs(3),
+                attempt: 1,
+                of: 2,
+            },
+        },
+    );
+    a.now = t0 + Duration::from_millis(800);
+    let screen = render(&a);
+    assert!(
+        screen.contains("429 rate limited — retrying in 3s (1/2)"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("retrying_140x44", screen);
+    key(&mut a, KeyCode::F(4));
+    let screen = render(&a);
+    assert!(
+        screen.contains("hop trail") && screen.contains("waited 3.0s"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("trail_140x44", screen);
+}
+
+#[test]
+fn panel_snapshots() {
+    let mut a = app();
+    a.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
+    key(&mut a, KeyCode::F(2));
+    select(&mut a, Field::TopP);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "0");
+    insta::assert_snapshot!("panel_editing_140x44", render(&a));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('v'));
+    let screen = render(&a);
+    assert!(screen.contains("\"models\": ["), "{screen}");
+    insta::assert_snapshot!("panel_json_140x44", screen);
+    a.size = (60, 15);
+    insta::assert_snapshot!("panel_60x15", render(&a));
+}
