@@ -374,3 +374,22 @@ fn panel_snapshots() {
     a.size = (60, 15);
     insta::assert_snapshot!("panel_60x15", render(&a));
 }
+
+#[test]
+fn routing_fields_suggest_the_providers_serving_the_model() {
+    let mut a = app();
+    let fx = key(&mut a, KeyCode::F(2));
+    assert_eq!(
+        fx,
+        vec![Effect::FetchEndpoints { provider: "sim".into(), model: "sim/swift".into() }]
+    );
+    update(
+        &mut a,
+        Action::Endpoints { model: "sim/swift".into(), slugs: vec!["simcloud".into(), "sim-backup/fp8".into()] },
+    );
+    select(&mut a, Field::Order);
+    let screen = render(&a);
+    assert!(screen.contains("simcloud, sim-backup/fp8"), "{screen}");
+    key(&mut a, KeyCode::Esc);
+    assert!(key(&mut a, KeyCode::F(2)).is_empty(), "asked once per model");
+}

@@ -44,6 +44,11 @@ pub enum Action {
     /// A write to the config file finished: a message, and for a saved pane which pane and
     /// which `[[panes]]` entry it now is.
     ConfigSaved(Result<(String, Option<(usize, usize)>), String>),
+    /// The provider slugs serving a model, for routing suggestions.
+    Endpoints {
+        model: String,
+        slugs: Vec<String>,
+    },
     /// A provider's connection test finished.
     ProviderTested {
         provider: String,
@@ -101,6 +106,11 @@ pub enum Effect {
     LoadBreakdown,
     /// Write to the config file, keeping the user's comments and layout.
     SaveConfig(Box<ConfigWrite>),
+    /// Ask which providers serve a model (OpenRouter's `/models/…/endpoints`).
+    FetchEndpoints {
+        provider: String,
+        model: String,
+    },
     /// Check a provider: its base URL, its models, its key, its latency.
     TestProvider {
         provider: String,

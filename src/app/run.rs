@@ -224,6 +224,19 @@ fn run_effect(
                 let _ = tx.send(Action::ConfigSaved(save_config(&path, &write)));
             });
         }
+        Effect::FetchEndpoints { provider, model } => {
+            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+                let (client, tx) = (rt.client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    // Suggestions only: a failure just means none are shown.
+                    if let Ok(slugs) =
+                        catalog::endpoint_slugs(&client, &ep, &model, SIDE_REQUEST_TIMEOUT).await
+                    {
+                        let _ = tx.send(Action::Endpoints { model, slugs });
+                    }
+                });
+            }
+        }
         Effect::TestProvider { provider } => {
             if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());

@@ -198,6 +198,8 @@ pub struct App {
     pub workspace: Option<String>,
     /// The pane set that is not a named workspace (the config file's, or the command line's).
     pub default_panes: Vec<crate::config::PaneConfig>,
+    /// Provider slugs serving each model, for the routing fields' suggestions.
+    pub slugs: BTreeMap<String, Vec<String>>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
 }
@@ -230,6 +232,7 @@ impl App {
             workspaces: BTreeMap::new(),
             workspace: None,
             default_panes: Vec::new(),
+            slugs: BTreeMap::new(),
             stashed: BTreeMap::new(),
         }
     }

@@ -78,6 +78,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => notice(app, text),
             }
         }
+        Action::Endpoints { model, slugs } => {
+            app.slugs.insert(model, slugs);
+        }
         Action::ProviderTested { provider, report } => {
             let (text, error) = match report {
                 Ok(r) => (format!("{provider}: {r}"), false),
@@ -217,7 +220,18 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             ))));
         }
         Command::Settings => {
-            if app.focus < app.panes.len() {
+            if let Some(pane) = app.panes.get(app.focus) {
+                let openrouter = app
+                    .providers
+                    .endpoints
+                    .get(&pane.provider)
+                    .is_some_and(|e| e.kind == crate::provider::ProviderKind::Openrouter);
+                if openrouter && !app.slugs.contains_key(&pane.model) {
+                    fx.push(Effect::FetchEndpoints {
+                        provider: pane.provider.clone(),
+                        model: pane.model.clone(),
+                    });
+                }
                 app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
                     app.focus,
                 ))));

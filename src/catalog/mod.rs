@@ -154,6 +154,42 @@ pub async fn fetch(
     parse(&body).map_err(ApiError::Malformed)
 }
 
+/// The provider slugs serving `model` (for `provider.order`, `only`, `ignore`), from
+/// `GET /models/{author}/{slug}/endpoints`.
+pub async fn endpoint_slugs(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    model: &str,
+    timeout: std::time::Duration,
+) -> Result<Vec<String>, ApiError> {
+    let model = model.split(':').next().unwrap_or(model);
+    let mut req = client.get(format!("{}/models/{model}/endpoints", endpoint.base_url));
+    if let Some(k) = &endpoint.api_key {
+        req = req.bearer_auth(k);
+    }
+    let resp = tokio::time::timeout(timeout, req.send())
+        .await
+        .map_err(|_| ApiError::Stalled(timeout))?
+        .map_err(|e| ApiError::Connect(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .text()
+        .await
+        .map_err(|e| ApiError::Transport(e.to_string()))?;
+    if !(200..300).contains(&status) {
+        return Err(ApiError::from_response(status, &body, None));
+    }
+    let v: Value = serde_json::from_str(&body).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    Ok(v.pointer("/data/endpoints")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get("tag").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,3 +66,53 @@ pub(crate) async fn list() -> Json<Value> {
         "links": { "next": null },
     }))
 }
+
+/// A provider slug as OpenRouter writes it: "Steady Labs" → "steady-labs".
+fn slug(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `GET /models/{author}/{slug}/endpoints`: who serves a model. Each simulated model has its
+/// own provider and a slower, cheaper backup, so routing settings have something to choose.
+pub(crate) async fn endpoints(
+    axum::extract::Path((author, name)): axum::extract::Path<(String, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let id = format!("{author}/{name}");
+    let Some(m) = super::models::find(&id) else {
+        return super::wire::ApiError::not_found(format!("No endpoints found for {id}"))
+            .into_response();
+    };
+    let endpoint = |provider: &str, tag: String, quantization: &str, uptime: f64| {
+        json!({
+            "name": format!("{provider} | {id}"),
+            "provider_name": provider,
+            "tag": tag,
+            "context_length": m.context_length,
+            "pricing": {"prompt": m.prompt_price, "completion": m.completion_price},
+            "quantization": quantization,
+            "max_completion_tokens": m.max_completion_tokens,
+            "supported_parameters": ["max_tokens", "temperature", "top_p", "stop", "seed"],
+            "uptime_last_30m": uptime,
+            "latency_last_30m": null,
+            "throughput_last_30m": null,
+        })
+    };
+    Json(json!({
+        "data": {
+            "id": m.id,
+            "name": m.name,
+            "created": CREATED,
+            "description": m.description,
+            "endpoints": [
+                endpoint(m.provider, slug(m.provider), "bf16", 99.5),
+                endpoint("Sim Backup", "sim-backup/fp8".to_string(), "fp8", 97.0),
+            ],
+        }
+    }))
+    .into_response()
+}

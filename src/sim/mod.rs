@@ -103,6 +103,7 @@ pub fn model_ids() -> Vec<&'static str> {
 fn api_routes(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/models", get(catalog::list))
+        .route("/models/{author}/{slug}/endpoints", get(catalog::endpoints))
         .route("/chat/completions", post(chat::completions))
         .route("/key", get(account::key))
         .route("/auth/key", get(account::key))

@@ -219,6 +219,18 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
             }
         }
     }
+    if matches!(field, Field::Order | Field::Only | Field::Ignore) {
+        lines.push(Line::styled("providers serving this model", theme.header));
+        match app.slugs.get(&pane.model) {
+            Some(slugs) if !slugs.is_empty() => lines.push(Line::raw(slugs.join(", "))),
+            Some(_) => lines.push(Line::styled("none listed", theme.dim)),
+            None => lines.push(Line::styled(
+                "not known (OpenRouter providers only)",
+                theme.dim,
+            )),
+        }
+        lines.push(Line::default());
+    }
     let chain: Vec<String> = std::iter::once(pane.model.clone())
         .chain(pane.settings.fallbacks.iter().cloned())
         .collect();
