@@ -328,10 +328,19 @@ async fn provider_slugs_for_a_model_come_from_its_endpoints() {
     let server = sim().await;
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let client = reqwest::Client::new();
-    let slugs = switchboard::catalog::endpoint_slugs(&client, &ep, "sim/steady", Duration::from_secs(10))
-        .await
-        .unwrap();
-    assert_eq!(slugs, vec!["steady-labs".to_string(), "sim-backup/fp8".to_string()]);
-    let missing = switchboard::catalog::endpoint_slugs(&client, &ep, "sim/nope", Duration::from_secs(10)).await;
-    assert!(matches!(missing, Err(ApiError::Http { status: 404, .. })), "{missing:?}");
+    let slugs =
+        switchboard::catalog::endpoint_slugs(&client, &ep, "sim/steady", Duration::from_secs(10))
+            .await
+            .unwrap();
+    assert_eq!(
+        slugs,
+        vec!["steady-labs".to_string(), "sim-backup/fp8".to_string()]
+    );
+    let missing =
+        switchboard::catalog::endpoint_slugs(&client, &ep, "sim/nope", Duration::from_secs(10))
+            .await;
+    assert!(
+        matches!(missing, Err(ApiError::Http { status: 404, .. })),
+        "{missing:?}"
+    );
 }

@@ -381,15 +381,24 @@ fn routing_fields_suggest_the_providers_serving_the_model() {
     let fx = key(&mut a, KeyCode::F(2));
     assert_eq!(
         fx,
-        vec![Effect::FetchEndpoints { provider: "sim".into(), model: "sim/swift".into() }]
+        vec![Effect::FetchEndpoints {
+            provider: "sim".into(),
+            model: "sim/swift".into()
+        }]
     );
     update(
         &mut a,
-        Action::Endpoints { model: "sim/swift".into(), slugs: vec!["simcloud".into(), "sim-backup/fp8".into()] },
+        Action::Endpoints {
+            model: "sim/swift".into(),
+            slugs: vec!["simcloud".into(), "sim-backup/fp8".into()],
+        },
     );
     select(&mut a, Field::Order);
     let screen = render(&a);
     assert!(screen.contains("simcloud, sim-backup/fp8"), "{screen}");
     key(&mut a, KeyCode::Esc);
-    assert!(key(&mut a, KeyCode::F(2)).is_empty(), "asked once per model");
+    assert!(
+        key(&mut a, KeyCode::F(2)).is_empty(),
+        "asked once per model"
+    );
 }
