@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod clipboard;
 pub mod config;
 pub mod cost;
 pub mod models_cmd;

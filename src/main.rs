@@ -12,7 +12,6 @@ use switchboard::app::App;
 use switchboard::config::paths;
 use switchboard::cost::ledger::{Ledger, LedgerHandle};
 use switchboard::sim::{self, SimOptions};
-use switchboard::theme::Theme;
 use switchboard::{models_cmd, setup, term};
 
 #[derive(Parser)]
@@ -37,6 +36,9 @@ struct Cli {
     /// Open a saved workspace (a named pane set) instead of the default panes.
     #[arg(short = 'w', long, value_name = "NAME", conflicts_with = "models")]
     workspace: Option<String>,
+    /// Colour theme: dark, light, high-contrast, solarized, or one in the config folder's themes/.
+    #[arg(long, value_name = "NAME")]
+    theme: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
                 })
                 .await
             }
-            None => playground(cli.models, cli.sim, cli.config, cli.workspace).await,
+            None => playground(cli.models, cli.sim, cli.config, cli.workspace, cli.theme).await,
         }
     });
     // Network tasks may still be winding down; they must not hold the exit.
@@ -139,9 +141,33 @@ async fn playground(
     force_sim: bool,
     config: Option<PathBuf>,
     workspace: Option<String>,
+    theme: Option<String>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
+    switchboard::render::highlight::preload();
     let session = setup::Session::open(config, &models, force_sim, workspace.as_deref()).await?;
+    let themes_dir = session.config_path.parent().map(|d| d.join("themes"));
+    let themes = switchboard::theme::load_all(themes_dir.as_deref()).map_err(|e| e.to_string())?;
+    let wanted = match (&theme, &session.cfg.theme) {
+        (Some(t), _) => Some((t.clone(), "--theme".to_string())),
+        (None, Some((t, line, col))) => Some((
+            t.clone(),
+            format!("{}:{line}:{col}", session.config_path.display()),
+        )),
+        (None, None) => None,
+    };
+    let chosen = match wanted {
+        Some((name, from)) => themes.get(&name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = themes.keys().map(String::as_str).collect();
+            format!(
+                "{from}: unknown theme `{name}`; themes: {}",
+                known.join(", ")
+            )
+        })?,
+        None => themes.get("dark").cloned().unwrap_or_default(),
+    };
+    let no_color = switchboard::theme::Theme::no_color_requested();
+    let paint = |t: switchboard::theme::Theme| if no_color { t.without_colour() } else { t };
     let client = reqwest::Client::builder()
         .connect_timeout(session.cfg.connect_timeout)
         .build()
@@ -153,6 +179,9 @@ async fn playground(
     app.history.entries = load_history(&history_file, 1000);
     app.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
     app.budget = session.cfg.budget.clone();
+    app.theme = paint(chosen);
+    app.themes = themes.into_values().map(paint).collect();
+    app.expand_thinking = session.cfg.expand_thinking;
     app.workspaces = session.cfg.workspaces.clone();
     app.default_panes = if workspace.is_some() {
         session.cfg.panes.clone()
@@ -201,14 +230,14 @@ async fn playground(
         history_file: Some(history_file),
         catalog_dir: Some(catalog_dir),
         config_path: Some(session.config_path.clone()),
+        clipboard: std::cell::RefCell::default(),
         ledger: ledger.map(|l| {
             LedgerHandle::spawn(l, move |e| {
                 let _ = err_tx.send(e);
             })
         }),
     };
-    let theme = Theme::default();
-    let result = run(&mut app, &theme, &rt, &mut terminal).await;
+    let result = run(&mut app, &rt, &mut terminal).await;
     drop(guard);
     if let Some(l) = &rt.ledger {
         if !l.flush(std::time::Duration::from_secs(5)) {

@@ -1,14 +1,34 @@
 //! Model output is untrusted: nothing it sends may drive the terminal.
 
+/// Bidirectional overrides can make text read differently from what it is ("Trojan Source"):
+/// they are shown by name instead of obeyed.
+fn bidi_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "‹LRE›",
+        '\u{202B}' => "‹RLE›",
+        '\u{202C}' => "‹PDF›",
+        '\u{202D}' => "‹LRO›",
+        '\u{202E}' => "‹RLO›",
+        '\u{2066}' => "‹LRI›",
+        '\u{2067}' => "‹RLI›",
+        '\u{2068}' => "‹FSI›",
+        '\u{2069}' => "‹PDI›",
+        _ => return None,
+    })
+}
+
 /// Removes ANSI escape sequences and every control character except newline; tabs become
-/// spaces so cell widths stay predictable.
+/// spaces so cell widths stay predictable; bidi overrides become visible placeholders.
 pub fn clean(text: &str) -> String {
     let stripped = if text.contains('\u{1b}') {
         strip_ansi_escapes::strip_str(text)
     } else {
         text.to_string()
     };
-    if !stripped.chars().any(|c| c.is_control() && c != '\n') {
+    if !stripped
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || bidi_name(c).is_some())
+    {
         return stripped;
     }
     let mut out = String::with_capacity(stripped.len());
@@ -16,6 +36,7 @@ pub fn clean(text: &str) -> String {
         match c {
             '\n' => out.push('\n'),
             '\t' => out.push_str("    "),
+            c if bidi_name(c).is_some() => out.push_str(bidi_name(c).unwrap_or_default()),
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -34,5 +55,15 @@ mod tests {
         assert_eq!(clean("bell\u{7} cr\r\n\u{9b}2J"), "bell cr\n2J");
         assert_eq!(clean("tab\there"), "tab    here");
         assert_eq!(clean("plain ünïcödé 日本"), "plain ünïcödé 日本");
+        // OSC 8 hyperlinks, C1 controls and bidi overrides.
+        assert_eq!(
+            clean("\u{1b}]8;;https://evil\u{1b}\\click\u{1b}]8;;\u{1b}\\ here"),
+            "click here"
+        );
+        assert_eq!(clean("a\u{85}b\u{9d}c"), "abc");
+        assert_eq!(
+            clean("if admin \u{202E}// not\u{2066}"),
+            "if admin ‹RLO›// not‹LRI›"
+        );
     }
 }

@@ -111,6 +111,11 @@ pub enum Effect {
         provider: String,
         model: String,
     },
+    /// Put text on the clipboard (OSC 52 where there is no clipboard, e.g. over SSH).
+    Copy {
+        text: String,
+        what: String,
+    },
     /// Check a provider: its base URL, its models, its key, its latency.
     TestProvider {
         provider: String,

@@ -41,6 +41,16 @@ pub enum Command {
     NextWorkspace,
     /// Show the focused pane's hop trail.
     Trail,
+    /// Show or hide the focused pane's thinking.
+    ToggleThinking,
+    /// Switch to the next theme.
+    NextTheme,
+    /// Panes only, for demos; again to come back.
+    Presentation,
+    /// Copy the focused pane's last answer.
+    CopyAnswer,
+    /// Copy: `y` again for the answer, a digit for that code block.
+    CopyPrefix,
 }
 
 /// Where a binding applies.
@@ -335,6 +345,55 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::ToggleThinking,
+        "F5  e",
+        "show or hide the focused pane's thinking",
+        [(KeyCode::F(5), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::ToggleThinking,
+        "",
+        "",
+        [(KeyCode::Char('e'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::CopyAnswer,
+        "Ctrl+Y  y y",
+        "copy the focused pane's answer (y 1…9: its Nth code block)",
+        [(KeyCode::Char('y'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::CopyPrefix,
+        "",
+        "",
+        [(KeyCode::Char('y'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::NextTheme,
+        "F7",
+        "next theme",
+        [(KeyCode::F(7), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Presentation,
+        "F9  P",
+        "presentation mode: panes only, for demos",
+        [(KeyCode::F(9), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::Presentation,
+        "",
+        "",
+        [(KeyCode::Char('P'), SHIFT), (KeyCode::Char('P'), NONE)]
     ),
     bind!(
         Everywhere,

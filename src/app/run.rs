@@ -19,7 +19,6 @@ use crate::cost::ledger::LedgerHandle;
 use crate::provider::ApiError;
 use crate::stream::StreamEvent;
 use crate::term::Term;
-use crate::theme::Theme;
 
 /// At most 60 frames a second.
 const FRAME: Duration = Duration::from_millis(16);
@@ -36,17 +35,13 @@ pub struct Runtime {
     /// Where panes and workspaces are saved.
     pub config_path: Option<PathBuf>,
     pub ledger: Option<LedgerHandle>,
+    pub clipboard: std::cell::RefCell<crate::clipboard::Clipboard>,
 }
 
 /// How long a catalog or `/key` request may take.
 const SIDE_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-pub async fn run(
-    app: &mut App,
-    theme: &Theme,
-    rt: &Runtime,
-    terminal: &mut Term,
-) -> std::io::Result<()> {
+pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Action>();
     spawn_signal_listener(tx.clone());
     let mut events = EventStream::new();
@@ -64,7 +59,7 @@ pub async fn run(
     while !app.quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = Instant::now();
-            terminal.draw(|f| crate::ui::draw(app, theme, f))?;
+            terminal.draw(|f| crate::ui::draw(app, &app.theme, f))?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -245,6 +240,22 @@ fn run_effect(
                     let _ = tx.send(Action::ProviderTested { provider, report });
                 });
             }
+        }
+        Effect::Copy { text, what } => {
+            let result = rt.clipboard.borrow_mut().copy(&text);
+            app.notice = Some(match result {
+                Ok(how) => Notice {
+                    text: format!(
+                        "copied {what} ({} characters) to the {how}",
+                        text.chars().count()
+                    ),
+                    error: false,
+                },
+                Err(e) => Notice {
+                    text: e,
+                    error: true,
+                },
+            });
         }
         Effect::Quit => app.quit = true,
     }

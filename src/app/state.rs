@@ -57,6 +57,10 @@ pub struct Pane {
     /// Which `[[panes]]` entry of the config file this pane was loaded from or saved to.
     pub origin: Option<usize>,
     pub turns: Vec<Turn>,
+    /// The user's choice to show or hide thinking; `None` follows the default.
+    pub show_thinking: Option<bool>,
+    /// Rendered lines, kept between frames; rebuilt from `turns` whenever it falls behind.
+    pub cache: std::cell::RefCell<crate::render::transcript::TranscriptCache>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
 }
@@ -69,6 +73,8 @@ impl Pane {
             settings: Settings::default(),
             origin: None,
             turns: Vec::new(),
+            show_thinking: None,
+            cache: std::cell::RefCell::default(),
             scroll: None,
         }
     }
@@ -198,6 +204,15 @@ pub struct App {
     pub workspace: Option<String>,
     /// The pane set that is not a named workspace (the config file's, or the command line's).
     pub default_panes: Vec<crate::config::PaneConfig>,
+    pub theme: crate::theme::Theme,
+    /// Every known theme, for cycling.
+    pub themes: Vec<crate::theme::Theme>,
+    /// Keep thinking open after the answer starts.
+    pub expand_thinking: bool,
+    /// Panes only, for demos.
+    pub presentation: bool,
+    /// `y` was pressed: the next digit picks a code block to copy.
+    pub copy_pending: bool,
     /// Provider slugs serving each model, for the routing fields' suggestions.
     pub slugs: BTreeMap<String, Vec<String>>,
     /// Panes of workspaces switched away from, with their conversations.
@@ -232,6 +247,11 @@ impl App {
             workspaces: BTreeMap::new(),
             workspace: None,
             default_panes: Vec::new(),
+            theme: crate::theme::Theme::default(),
+            themes: Vec::new(),
+            expand_thinking: false,
+            presentation: false,
+            copy_pending: false,
             slugs: BTreeMap::new(),
             stashed: BTreeMap::new(),
         }

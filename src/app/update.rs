@@ -199,6 +199,15 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // Any key acknowledges the last notice.
     app.notice = None;
+    if std::mem::take(&mut app.copy_pending) {
+        match key.code {
+            KeyCode::Char('y') => return copy(app, None, fx),
+            KeyCode::Char(c @ '1'..='9') => {
+                return copy(app, Some(c as usize - '1' as usize), fx);
+            }
+            _ => {}
+        }
+    }
     let prompt_empty = app.prompt.is_empty();
     if let Some(cmd) = keymap::command(app.zone, &key, prompt_empty) {
         return run_command(app, cmd, fx);
@@ -238,6 +247,33 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::Trail => app.overlay = Some(Overlay::Trail(app.focus)),
+        Command::ToggleThinking => {
+            let expand = app.expand_thinking;
+            if let Some(pane) = app.panes.get_mut(app.focus) {
+                let started = pane.current().is_some_and(|a| !a.text.is_empty());
+                let shown = crate::render::transcript::thinking_shown(pane, started, expand);
+                pane.show_thinking = Some(!shown);
+                let word = if shown { "hidden" } else { "shown" };
+                notice(app, format!("thinking {word}"));
+            }
+        }
+        Command::NextTheme => {
+            if !app.themes.is_empty() {
+                let i = app
+                    .themes
+                    .iter()
+                    .position(|t| t.name == app.theme.name)
+                    .map_or(0, |i| (i + 1) % app.themes.len());
+                app.theme = app.themes[i].clone();
+                notice(app, format!("theme: {}", app.theme.name));
+            }
+        }
+        Command::Presentation => app.presentation = !app.presentation,
+        Command::CopyAnswer => copy(app, None, fx),
+        Command::CopyPrefix => {
+            app.copy_pending = true;
+            notice(app, "copy: y for the answer, 1–9 for that code block");
+        }
         Command::NextWorkspace => next_workspace(app, fx),
         Command::SpendBreakdown => {
             app.overlay = Some(Overlay::Spend(None));
@@ -470,6 +506,32 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
     }
     app.zone = Zone::Prompt;
     Ok(())
+}
+
+/// Copies the focused pane's last answer, or its `block`th code block.
+fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
+    let Some(answer) = app.panes.get(app.focus).and_then(Pane::current) else {
+        return notice_error(app, "nothing to copy yet");
+    };
+    let (text, what) = match block {
+        None => (answer.text.clone(), "the answer".to_string()),
+        Some(n) => {
+            let blocks = crate::render::stream::code_blocks(&answer.text);
+            match blocks.get(n) {
+                Some(b) => (b.clone(), format!("code block {}", n + 1)),
+                None => {
+                    return notice_error(
+                        app,
+                        format!("no code block {}: this answer has {}", n + 1, blocks.len()),
+                    )
+                }
+            }
+        }
+    };
+    if text.is_empty() {
+        return notice_error(app, "nothing to copy yet");
+    }
+    fx.push(Effect::Copy { text, what });
 }
 
 /// Moves to the next saved workspace; the panes left behind keep their conversations for
@@ -748,10 +810,17 @@ fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> isize) {
         return;
     };
     let inner = layout::pane_inner(rect);
+    let Some(pane) = app.panes.get(i) else {
+        return;
+    };
+    let total = pane
+        .cache
+        .borrow_mut()
+        .view(pane, inner.width as usize, &app.theme, app.expand_thinking)
+        .total();
     let Some(pane) = app.panes.get_mut(i) else {
         return;
     };
-    let total = crate::render::transcript::line_count(pane, inner.width as usize);
     let page = (inner.height as usize).max(1);
     let max_top = total.saturating_sub(page);
     let top = pane.scroll.unwrap_or(max_top) as isize;

@@ -46,6 +46,10 @@ pub struct Config {
     pub policy: crate::route::Policy,
     /// Named pane sets.
     pub workspaces: BTreeMap<String, Vec<PaneConfig>>,
+    /// The theme by name, and where the config file named it (for errors).
+    pub theme: Option<(String, usize, usize)>,
+    /// Keep a pane's thinking open after its answer starts.
+    pub expand_thinking: bool,
 }
 
 impl Default for Config {
@@ -71,6 +75,8 @@ impl Default for Config {
             budget: Budget::default(),
             policy: crate::route::Policy::default(),
             workspaces: BTreeMap::new(),
+            theme: None,
+            expand_thinking: false,
         }
     }
 }
@@ -206,6 +212,11 @@ impl Config {
         if let Some(s) = file.connect_timeout_secs {
             cfg.connect_timeout = Duration::from_secs(s.0);
         }
+        if let Some(t) = file.theme {
+            let (line, column) = line_col(text, t.span().start);
+            cfg.theme = Some((t.into_inner(), line, column));
+        }
+        cfg.expand_thinking = file.expand_thinking.unwrap_or(false);
         if let Some(b) = file.budget {
             cfg.budget = Budget {
                 session_usd: b.session_usd.map(|u| u.0),

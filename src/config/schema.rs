@@ -23,6 +23,8 @@ pub(super) struct FileConfig {
     pub retry: Option<FileRetry>,
     #[serde(default)]
     pub workspaces: BTreeMap<String, FileWorkspace>,
+    pub theme: Option<Spanned<String>>,
+    pub expand_thinking: Option<bool>,
 }
 
 /// A named pane set.

@@ -1,4 +1,9 @@
-//! Turning conversations into lines for a given width.
+//! Turning conversations into styled, wrapped lines: markdown, highlighted code, and a cache
+//! so a frame's cost does not grow with the transcript.
 
+pub mod highlight;
+pub mod line;
+pub mod markdown;
+pub mod stream;
 pub mod transcript;
 pub mod wrap;

@@ -1,100 +1,260 @@
-//! A pane's conversation as wrapped, classified lines.
+//! A pane's conversation as wrapped lines, cached so a frame costs the same at line 100 as at
+//! line 100,000: finished content is rendered and wrapped once; only the open block of a live
+//! answer is redone, and a frame copies only the lines it shows.
 
+use ratatui::text::{Line, Span};
+
+use super::line::{wrap, RLine};
+use super::stream::{MdStream, PlainStream};
 use crate::app::state::{Pane, Status};
+use crate::theme::Theme;
 
-use super::wrap;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    User,
-    ReasoningLabel,
-    Reasoning,
-    Answer,
-    Code,
-    Error,
-    ErrorDetail,
-    Meta,
-    Blank,
+#[derive(Clone, Debug, Default)]
+struct Wrapped {
+    /// How many logical lines have been wrapped into `lines`.
+    done: usize,
+    lines: Vec<Line<'static>>,
 }
 
-/// Every line of the pane's transcript at `width` columns.
-pub fn lines(pane: &Pane, width: usize) -> Vec<(Kind, String)> {
-    let width = width.max(4);
-    let mut out = Vec::new();
-    for (n, turn) in pane.turns.iter().enumerate() {
-        if n > 0 {
-            out.push((Kind::Blank, String::new()));
+impl Wrapped {
+    fn sync(&mut self, logical: &[RLine], width: usize, marker: ratatui::style::Style) {
+        for l in logical.iter().skip(self.done) {
+            self.lines.extend(wrap(l, width, marker));
         }
-        for (i, line) in turn.prompt.lines().enumerate() {
-            let lead = if i == 0 { "› " } else { "  " };
-            for (j, piece) in wrap::prose(line, width - 2).into_iter().enumerate() {
-                let lead = if j == 0 { lead } else { "  " };
-                out.push((Kind::User, format!("{lead}{piece}")));
+        self.done = logical.len();
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct TurnCache {
+    request: u64,
+    prompt: Vec<Line<'static>>,
+    reasoning: PlainStream,
+    reasoning_w: Wrapped,
+    answer: MdStream,
+    answer_w: Wrapped,
+}
+
+/// Lines of one pane at one width and theme.
+#[derive(Clone, Debug, Default)]
+pub struct TranscriptCache {
+    width: usize,
+    theme: String,
+    /// Code rendered before the syntax set finished loading is plain; redo it once it has.
+    highlighting: bool,
+    turns: Vec<TurnCache>,
+}
+
+/// A run of lines: borrowed from the cache, or made for this frame.
+pub enum Seg<'a> {
+    Cached(&'a [Line<'static>]),
+    Fresh(Vec<Line<'static>>),
+}
+
+impl Seg<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Seg::Cached(l) => l.len(),
+            Seg::Fresh(l) => l.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&Line<'static>> {
+        match self {
+            Seg::Cached(l) => l.get(i),
+            Seg::Fresh(l) => l.get(i),
+        }
+    }
+}
+
+/// A pane's lines for one frame.
+pub struct View<'a> {
+    segs: Vec<Seg<'a>>,
+}
+
+impl View<'_> {
+    pub fn total(&self) -> usize {
+        self.segs.iter().map(Seg::len).sum()
+    }
+
+    /// `count` lines from `top`, cloned: the only lines a frame pays for.
+    pub fn slice(&self, top: usize, count: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::with_capacity(count);
+        let mut skip = top;
+        for seg in &self.segs {
+            let n = seg.len();
+            if skip >= n {
+                skip -= n;
+                continue;
             }
-        }
-        out.push((Kind::Blank, String::new()));
-        let a = &turn.answer;
-        if !a.reasoning.is_empty() {
-            out.push((Kind::ReasoningLabel, "thinking".into()));
-            for line in a.reasoning.trim_end().lines() {
-                for piece in wrap::prose(line, width - 2) {
-                    out.push((Kind::Reasoning, format!("│ {piece}")));
+            for i in skip..n {
+                if out.len() == count {
+                    return out;
+                }
+                if let Some(l) = seg.get(i) {
+                    out.push(l.clone());
                 }
             }
-            if !a.text.is_empty() {
-                out.push((Kind::Blank, String::new()));
-            }
+            skip = 0;
         }
-        answer_lines(&a.text, width, &mut out);
-        match &a.status {
-            Status::Failed(e) => {
-                if !a.text.is_empty() {
-                    out.push((Kind::Blank, String::new()));
-                }
-                for piece in wrap::prose(&format!("✗ {e}"), width) {
-                    out.push((Kind::Error, piece));
-                }
-                if let Some(detail) = e.detail() {
-                    for line in detail.lines() {
-                        for piece in wrap::hard(line, width - 2) {
-                            out.push((Kind::ErrorDetail, format!("  {piece}")));
-                        }
+        out
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        self.slice(0, self.total())
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+}
+
+/// Whether a turn's thinking is shown: the pane's choice, else open until the answer starts.
+pub fn thinking_shown(pane: &Pane, answer_started: bool, expand_default: bool) -> bool {
+    pane.show_thinking
+        .unwrap_or(expand_default || !answer_started)
+}
+
+impl TranscriptCache {
+    /// Brings the cache up to date with the pane and returns the frame's lines.
+    pub fn view<'a>(
+        &'a mut self,
+        pane: &Pane,
+        width: usize,
+        theme: &Theme,
+        expand_thinking: bool,
+    ) -> View<'a> {
+        let width = width.max(4);
+        let highlighting = super::highlight::ready();
+        if self.width != width || self.theme != theme.name || self.highlighting != highlighting {
+            self.turns.clear();
+            self.width = width;
+            self.theme.clone_from(&theme.name);
+            self.highlighting = highlighting;
+        }
+        self.turns.truncate(pane.turns.len());
+        for (i, turn) in pane.turns.iter().enumerate() {
+            if self
+                .turns
+                .get(i)
+                .is_some_and(|c| c.request != turn.answer.request)
+            {
+                self.turns.truncate(i);
+            }
+            if self.turns.len() == i {
+                self.turns.push(TurnCache {
+                    request: turn.answer.request,
+                    prompt: prompt_lines(&turn.prompt, width, theme),
+                    ..TurnCache::default()
+                });
+            }
+            let c = &mut self.turns[i];
+            c.reasoning.advance(&turn.answer.reasoning, theme.reasoning);
+            c.reasoning_w
+                .sync(c.reasoning.sealed(), width, theme.marker);
+            c.answer.advance(&turn.answer.text, theme);
+            c.answer_w.sync(c.answer.sealed(), width, theme.marker);
+        }
+        let mut segs = Vec::new();
+        for (i, (turn, c)) in pane.turns.iter().zip(self.turns.iter()).enumerate() {
+            if i > 0 {
+                segs.push(Seg::Fresh(vec![Line::default()]));
+            }
+            segs.push(Seg::Cached(&c.prompt));
+            segs.push(Seg::Fresh(vec![Line::default()]));
+            let a = &turn.answer;
+            if !a.reasoning.is_empty() {
+                let shown = thinking_shown(pane, !a.text.is_empty(), expand_thinking);
+                let tokens = a
+                    .usage
+                    .as_ref()
+                    .and_then(crate::provider::Usage::reasoning_tokens)
+                    .unwrap_or_else(|| crate::cost::price::estimate_tokens(&a.reasoning));
+                let label = if shown {
+                    format!("▾ thinking · {tokens} tokens")
+                } else {
+                    format!("▸ thinking · {tokens} tokens (F5 shows)")
+                };
+                segs.push(Seg::Fresh(vec![Line::styled(label, theme.reasoning)]));
+                if shown {
+                    segs.push(Seg::Cached(&c.reasoning_w.lines));
+                    if let Some(open) = c.reasoning.open(&a.reasoning, theme.reasoning) {
+                        segs.push(Seg::Fresh(wrap(&open, width, theme.marker)));
                     }
                 }
+                if !a.text.is_empty() {
+                    segs.push(Seg::Fresh(vec![Line::default()]));
+                }
             }
-            Status::Cancelled => out.push((Kind::Meta, "— cancelled".into())),
-            Status::OverBudget => out.push((Kind::Error, "— stopped: budget".into())),
-            _ => {}
+            segs.push(Seg::Cached(&c.answer_w.lines));
+            let open: Vec<Line<'static>> = c
+                .answer
+                .open(&a.text, theme)
+                .iter()
+                .flat_map(|l| wrap(l, width, theme.marker))
+                .collect();
+            if !open.is_empty() {
+                segs.push(Seg::Fresh(open));
+            }
+            let trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
+            if !trailer.is_empty() {
+                segs.push(Seg::Fresh(trailer));
+            }
         }
+        View { segs }
+    }
+}
+
+fn prompt_lines(prompt: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (i, line) in prompt.lines().enumerate() {
+        let lead = if i == 0 { "› " } else { "  " };
+        let mut l = RLine::styled(format!("{lead}{line}"), theme.user);
+        l.indent = 2;
+        out.extend(wrap(&l, width, theme.marker));
+    }
+    if out.is_empty() {
+        out.push(Line::styled("› ", theme.user));
     }
     out
 }
 
-fn answer_lines(text: &str, width: usize, out: &mut Vec<(Kind, String)>) {
-    let mut in_code = false;
-    for line in text.lines() {
-        let fence = line.trim_start().starts_with("```");
-        if fence || in_code {
-            for piece in wrap::hard(line, width) {
-                out.push((Kind::Code, piece));
-            }
-            if fence {
-                in_code = !in_code;
-            }
-        } else {
-            for piece in wrap::prose(line, width) {
-                out.push((Kind::Answer, piece));
+fn trailer_lines(
+    status: &Status,
+    has_text: bool,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let gap = |out: &mut Vec<Line<'static>>| {
+        if has_text {
+            out.push(Line::default());
+        }
+    };
+    match status {
+        Status::Failed(e) => {
+            gap(&mut out);
+            let mut l = RLine::styled(format!("✗ {e}"), theme.error);
+            l.indent = 2;
+            out.extend(wrap(&l, width, theme.marker));
+            if let Some(detail) = e.detail() {
+                for d in detail.lines() {
+                    let mut l = RLine::styled(format!("  {d}"), theme.dim);
+                    l.flow = super::line::Flow::Code;
+                    out.extend(wrap(&l, width, theme.marker));
+                }
             }
         }
+        Status::Cancelled => {
+            gap(&mut out);
+            out.push(Line::from(Span::styled("— cancelled", theme.dim)));
+        }
+        Status::OverBudget => {
+            gap(&mut out);
+            out.push(Line::from(Span::styled("— stopped: budget", theme.error)));
+        }
+        _ => {}
     }
-    // `lines()` hides a trailing newline; show the fresh empty line while streaming.
-    if text.ends_with('\n') {
-        out.push((Kind::Answer, String::new()));
-    }
-}
-
-pub fn line_count(pane: &Pane, width: usize) -> usize {
-    lines(pane, width).len()
+    out
 }
 
 /// The first visible line for a view of `height` rows over `total` lines.

@@ -57,20 +57,26 @@ pub fn pane_inner(r: Rect) -> Rect {
 
 pub fn compute(app: &App) -> Layout {
     let (w, h) = app.size;
-    let area = Rect::new(0, 0, w, h);
-    let prompt_lines = app.prompt.lines().len() as u16;
-    let prompt_h = (prompt_lines + 2).clamp(3, (h / 3).max(3));
-    let header = Rect::new(0, 0, w, 1.min(h));
-    let status = Rect::new(0, h.saturating_sub(1), w, 1.min(h));
-    let prompt = Rect::new(
-        0,
-        h.saturating_sub(1 + prompt_h),
-        w,
-        prompt_h.min(h.saturating_sub(2)),
-    );
-    let body_top = 1.min(h);
-    let body = Rect::new(0, body_top, w, prompt.y.saturating_sub(body_top));
-    let _ = area;
+    let (header, status, prompt, body) = if app.presentation {
+        // Panes and one slim prompt line, with a margin all round.
+        let prompt = Rect::new(2.min(w), h.saturating_sub(2), w.saturating_sub(4), 1.min(h));
+        let body = Rect::new(2.min(w), 1.min(h), w.saturating_sub(4), h.saturating_sub(4));
+        (Rect::new(0, 0, w, 0), Rect::new(0, h, w, 0), prompt, body)
+    } else {
+        let prompt_lines = app.prompt.lines().len() as u16;
+        let prompt_h = (prompt_lines + 2).clamp(3, (h / 3).max(3));
+        let header = Rect::new(0, 0, w, 1.min(h));
+        let status = Rect::new(0, h.saturating_sub(1), w, 1.min(h));
+        let prompt = Rect::new(
+            0,
+            h.saturating_sub(1 + prompt_h),
+            w,
+            prompt_h.min(h.saturating_sub(2)),
+        );
+        let body_top = 1.min(h);
+        let body = Rect::new(0, body_top, w, prompt.y.saturating_sub(body_top));
+        (header, status, prompt, body)
+    };
     let n = app.panes.len();
     let mut lay = Layout {
         header,

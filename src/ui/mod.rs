@@ -34,6 +34,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
 }
 
 fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
     let mut spans = vec![Span::styled(" switchboard", theme.header)];
     if !app.session_label.is_empty() {
         spans.push(Span::styled(
@@ -108,6 +111,9 @@ fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, R
 }
 
 fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
     let line = if let Some(n) = &app.notice {
         Line::from(Span::styled(
             format!(" {}", n.text),

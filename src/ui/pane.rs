@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use crate::app::state::Pane;
 use crate::app::{App, Zone};
-use crate::render::transcript::{self, Kind};
+use crate::render::transcript;
 use crate::theme::Theme;
 
 use super::{layout, stats};
@@ -25,7 +25,14 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
             BorderType::Plain
         })
         .border_style(theme.border(focused))
-        .title(Line::from(title(pane, index, focused, badge, theme)));
+        .title(Line::from(title(
+            pane,
+            index,
+            focused,
+            badge,
+            app.presentation,
+            theme,
+        )));
     if let Some(a) = pane.current() {
         block = block.title_bottom(Line::from(stats::footer(
             a,
@@ -36,24 +43,22 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
         )));
     }
     let inner = layout::pane_inner(area);
-    let all = transcript::lines(pane, inner.width as usize);
     let height = inner.height as usize;
-    let top = transcript::top_line(pane.scroll, all.len(), height);
-    let below = all.len().saturating_sub(top + height);
+    let mut cache = pane.cache.borrow_mut();
+    let view = cache.view(pane, inner.width as usize, theme, app.expand_thinking);
+    let total = view.total();
+    let top = transcript::top_line(pane.scroll, total, height);
+    let below = total.saturating_sub(top + height);
     if below > 0 {
         block = block.title_bottom(
             Line::from(Span::styled(format!(" ↓ {below} more "), theme.notice))
                 .alignment(Alignment::Right),
         );
     }
-    let visible: Vec<Line> = if all.is_empty() {
+    let visible: Vec<Line> = if total == 0 {
         empty_hint(pane, simulated, theme)
     } else {
-        all.into_iter()
-            .skip(top)
-            .take(height)
-            .map(|(kind, text)| Line::styled(text, style_of(kind, theme)))
-            .collect()
+        view.slice(top, height)
     };
     f.render_widget(Paragraph::new(visible).block(block), area);
 }
@@ -63,8 +68,18 @@ fn title(
     index: usize,
     focused: bool,
     simulated: bool,
+    presenting: bool,
     theme: &Theme,
 ) -> Vec<Span<'static>> {
+    if presenting {
+        // Demos: the model name, bold, and nothing else competing with it.
+        return vec![Span::styled(
+            format!(" ◆ {} ", pane.model),
+            theme
+                .title(focused)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        )];
+    }
     let mut spans = vec![Span::styled(
         format!(" {} {} ", index + 1, pane.model),
         theme.title(focused),
@@ -105,15 +120,4 @@ fn empty_hint(pane: &Pane, simulated: bool, theme: &Theme) -> Vec<Line<'static>>
         theme.dim,
     ));
     v
-}
-
-fn style_of(kind: Kind, theme: &Theme) -> ratatui::style::Style {
-    match kind {
-        Kind::User => theme.user,
-        Kind::ReasoningLabel | Kind::Reasoning => theme.reasoning,
-        Kind::Answer | Kind::Blank => theme.answer,
-        Kind::Code => theme.code,
-        Kind::Error => theme.error,
-        Kind::ErrorDetail | Kind::Meta => theme.dim,
-    }
 }

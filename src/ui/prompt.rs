@@ -24,6 +24,17 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         " prompt · Enter send · F1 help "
     };
     let mut editor = app.prompt.clone();
+    if app.presentation {
+        editor.set_cursor_style(theme.cursor);
+        let [mark, rest] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Length(2),
+            ratatui::layout::Constraint::Fill(1),
+        ])
+        .areas(area);
+        f.render_widget(ratatui::text::Span::styled("› ", theme.user), mark);
+        f.render_widget(&editor, rest);
+        return;
+    }
     editor.set_block(
         Block::default()
             .borders(Borders::ALL)

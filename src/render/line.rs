@@ -1,0 +1,293 @@
+//! A rendered line before wrapping, and wrapping it to a width with its styles intact.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+/// How a line behaves when it is wider than the pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Word-wrapped; continuation lines indented by `indent`.
+    Prose,
+    /// Cut at the width; continuation lines start with a ↪ marker. Padded to the width so a
+    /// background fills the row.
+    Code,
+    /// Cut at the width with an ellipsis (tables, rules).
+    Clip,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RLine {
+    pub spans: Vec<Span<'static>>,
+    pub flow: Flow,
+    /// Columns continuation lines are indented by (list items, quotes).
+    pub indent: u16,
+    /// Prefix repeated on continuation lines (quote bars), included in `indent`.
+    pub lead: Vec<Span<'static>>,
+    /// Fill style for code rows.
+    pub fill: Style,
+}
+
+impl RLine {
+    pub fn prose(spans: Vec<Span<'static>>) -> Self {
+        Self {
+            spans,
+            flow: Flow::Prose,
+            indent: 0,
+            lead: Vec::new(),
+            fill: Style::default(),
+        }
+    }
+
+    pub fn blank() -> Self {
+        Self::prose(Vec::new())
+    }
+
+    pub fn styled(text: impl Into<String>, style: Style) -> Self {
+        Self::prose(vec![Span::styled(text.into(), style)])
+    }
+
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+}
+
+/// Characters with their styles and widths: the unit wrapping works on.
+fn cells(spans: &[Span<'static>]) -> Vec<(char, Style, usize)> {
+    let mut out = Vec::new();
+    for s in spans {
+        for c in s.content.chars() {
+            out.push((c, s.style, c.width().unwrap_or(0)));
+        }
+    }
+    out
+}
+
+fn to_spans(cells: &[(char, Style, usize)]) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut cur = String::new();
+    let mut style = None;
+    for (c, s, _) in cells {
+        if style != Some(*s) && !cur.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut cur),
+                style.unwrap_or_default(),
+            ));
+        }
+        style = Some(*s);
+        cur.push(*c);
+    }
+    if !cur.is_empty() {
+        spans.push(Span::styled(cur, style.unwrap_or_default()));
+    }
+    spans
+}
+
+fn width_of(cells: &[(char, Style, usize)]) -> usize {
+    cells.iter().map(|c| c.2).sum()
+}
+
+/// Wraps one line to `width` columns.
+pub fn wrap(line: &RLine, width: usize, marker: Style) -> Vec<Line<'static>> {
+    let width = width.max(2);
+    let all = cells(&line.spans);
+    match line.flow {
+        Flow::Clip => {
+            if width_of(&all) <= width {
+                return vec![Line::from(line.spans.clone())];
+            }
+            let mut kept = Vec::new();
+            let mut w = 0;
+            for c in all {
+                if w + c.2 > width - 1 {
+                    break;
+                }
+                w += c.2;
+                kept.push(c);
+            }
+            let mut spans = to_spans(&kept);
+            spans.push(Span::styled("…", marker));
+            vec![Line::from(spans)]
+        }
+        Flow::Code => {
+            let mut out = Vec::new();
+            let mut cur: Vec<(char, Style, usize)> = Vec::new();
+            let mut w = 0;
+            let mut first = true;
+            for c in all {
+                let room = if first { width } else { width - 2 };
+                if w + c.2 > room && !cur.is_empty() {
+                    out.push(code_row(&cur, first, width, line.fill, marker));
+                    cur.clear();
+                    w = 0;
+                    first = false;
+                }
+                w += c.2;
+                cur.push(c);
+            }
+            out.push(code_row(&cur, first, width, line.fill, marker));
+            out
+        }
+        Flow::Prose => prose(line, &all, width),
+    }
+}
+
+fn code_row(
+    cells: &[(char, Style, usize)],
+    first: bool,
+    width: usize,
+    fill: Style,
+    marker: Style,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    if !first {
+        spans.push(Span::styled("↪ ", marker.patch(fill)));
+    }
+    spans.extend(to_spans(cells));
+    let used = width_of(cells) + if first { 0 } else { 2 };
+    if used < width {
+        spans.push(Span::styled(" ".repeat(width - used), fill));
+    }
+    Line::from(spans)
+}
+
+fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'static>> {
+    let indent = usize::from(line.indent).min(width / 2);
+    let lead_w: usize = line.lead.iter().map(Span::width).sum();
+    let mut out: Vec<Vec<(char, Style, usize)>> = Vec::new();
+    let mut cur: Vec<(char, Style, usize)> = Vec::new();
+    let mut w = 0;
+    let room = |first: bool| if first { width } else { width - indent };
+    let mut i = 0;
+    while i < all.len() {
+        // A word and the spaces after it.
+        let start = i;
+        while i < all.len() && all[i].0 != ' ' {
+            i += 1;
+        }
+        let word_end = i;
+        while i < all.len() && all[i].0 == ' ' {
+            i += 1;
+        }
+        let word = &all[start..word_end];
+        let spaces = &all[word_end..i];
+        let ww = width_of(word);
+        let first = out.is_empty();
+        if w + ww > room(first) && !cur.is_empty() {
+            while cur.last().is_some_and(|c| c.0 == ' ') {
+                cur.pop();
+            }
+            out.push(std::mem::take(&mut cur));
+            w = 0;
+        }
+        // A word longer than a whole line is cut where it must be.
+        for c in word {
+            let first = out.is_empty();
+            if w + c.2 > room(first) && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                w = 0;
+            }
+            cur.push(*c);
+            w += c.2;
+        }
+        for c in spaces {
+            if w + c.2 <= room(out.is_empty()) {
+                cur.push(*c);
+                w += c.2;
+            }
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .enumerate()
+        .map(|(n, cells)| {
+            if n == 0 {
+                Line::from(to_spans(&cells))
+            } else {
+                let mut spans = line.lead.clone();
+                if indent > lead_w {
+                    spans.push(Span::raw(" ".repeat(indent - lead_w)));
+                }
+                spans.extend(to_spans(&cells));
+                Line::from(spans)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::style::Color;
+
+    use super::*;
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn prose_wraps_at_words_and_keeps_styles() {
+        let bold = Style::default().fg(Color::Red);
+        let l = RLine::prose(vec![
+            Span::raw("one "),
+            Span::styled("two three", bold),
+            Span::raw(" four"),
+        ]);
+        let w = wrap(&l, 9, Style::default());
+        assert_eq!(texts(&w), vec!["one two", "three", "four"]);
+        assert_eq!(w[0].spans[1].style, bold);
+        assert_eq!(w[1].spans[0].style, bold);
+    }
+
+    #[test]
+    fn list_continuations_are_indented_and_long_words_cut() {
+        let mut l = RLine::prose(vec![Span::raw("• alpha beta gamma")]);
+        l.indent = 2;
+        assert_eq!(
+            texts(&wrap(&l, 10, Style::default())),
+            vec!["• alpha", "  beta", "  gamma"]
+        );
+        let long = RLine::prose(vec![Span::raw("abcdefghijkl")]);
+        assert_eq!(
+            texts(&wrap(&long, 5, Style::default())),
+            vec!["abcde", "fghij", "kl"]
+        );
+    }
+
+    #[test]
+    fn wide_characters_count_double() {
+        let l = RLine::prose(vec![Span::raw("日本語のテキストです")]);
+        assert_eq!(
+            texts(&wrap(&l, 6, Style::default())),
+            vec!["日本語", "のテキ", "ストで", "す"]
+        );
+        let e = RLine::prose(vec![Span::raw("ok 👍👍👍")]);
+        assert_eq!(
+            texts(&wrap(&e, 5, Style::default())),
+            vec!["ok", "👍👍", "👍"]
+        );
+    }
+
+    #[test]
+    fn code_is_cut_with_a_marker_and_padded() {
+        let mut l = RLine::prose(vec![Span::raw("let value = compute();")]);
+        l.flow = Flow::Code;
+        let w = wrap(&l, 12, Style::default());
+        assert_eq!(texts(&w), vec!["let value = ", "↪ compute();"]);
+        let w = wrap(&l, 8, Style::default());
+        assert_eq!(
+            texts(&w),
+            vec!["let valu", "↪ e = co", "↪ mpute(", "↪ );    "]
+        );
+    }
+
+    #[test]
+    fn clipped_lines_end_in_an_ellipsis() {
+        let mut l = RLine::prose(vec![Span::raw("│ a │ very wide table │")]);
+        l.flow = Flow::Clip;
+        assert_eq!(texts(&wrap(&l, 10, Style::default())), vec!["│ a │ ver…"]);
+    }
+}
