@@ -361,7 +361,7 @@ fn scrolling_pins_the_view_and_end_follows_again() {
     let mut a = app(&["sim/swift"]);
     a.size = (120, 30);
     let id = started(&send(&mut a, "hi"))[0];
-    let long: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
     stream(&mut a, id, StreamEvent::Delta(long));
     assert_eq!(a.panes[0].scroll, None);
     key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
