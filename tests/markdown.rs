@@ -1,0 +1,155 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! What answers look like: every markdown construct, with colours, and an answer cut at many
+//! points while it streams. Hostile output never reaches the terminal as control sequences.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use switchboard::app::{update, Action, App, Effect};
+use switchboard::stream::StreamEvent;
+
+const SAMPLE: &str = "# Heading one\n\n## Heading two\n\nPlain, *emphasis*, **strong**, ~~struck~~, `inline code` and a [link](https://example.com).\n\n- bullet\n  - nested bullet\n- [x] done task\n- [ ] open task\n\n1. first\n2. second\n\n> A quote that is long enough to wrap onto a second line inside the pane.\n\n| name | score | note |\n|:-----|------:|:----:|\n| ada  | 10 | ok |\n| a much longer name | 7 | wide |\n\n```rust\nfn main() {\n    let x = \"hi\"; // comment\n}\n```\n\n```klingon\nplain text for an unknown language\n```\n\n---\n\n日本語のテキストも正しく折り返されるべきです。 Emoji 👍 too.\n";
+
+fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
+    let mut a = common::sim_app(&["sim/coder"]);
+    a.size = size;
+    a.session_label = "2026-11-23 14:02".into();
+    for c in "show me".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    if !text.is_empty() {
+        update(
+            &mut a,
+            Action::Stream {
+                request: id,
+                event: StreamEvent::Delta(text.into()),
+            },
+        );
+    }
+    (a, id)
+}
+
+fn terminal(a: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    t
+}
+
+#[test]
+fn every_construct_with_colours() {
+    switchboard::render::highlight::load_now();
+    let (mut a, id) = app_with(SAMPLE, (64, 60));
+    update(
+        &mut a,
+        Action::Stream {
+            request: id,
+            event: StreamEvent::Done,
+        },
+    );
+    let t = terminal(&a);
+    let text = format!("{}", t.backend());
+    for expected in [
+        "Heading one",
+        "• bullet",
+        "  • nested bullet",
+        "☑ done task",
+        "1. first",
+        "│ A quote",
+        "│ ada ",
+        "fn main()",
+        "───",
+        "日本語",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?}:\n{text}");
+    }
+    // The colours (and every other style) are in the Debug form of the buffer.
+    insta::assert_snapshot!(
+        "markdown_colours_64x60",
+        format!("{:?}", t.backend().buffer())
+    );
+}
+
+#[test]
+fn a_streamed_answer_holds_its_layout_at_every_cut() {
+    let mut frames = String::new();
+    let cuts = [40, 120, 200, 260, 330, 420, 470, 520, 560, SAMPLE.len()];
+    for cut in cuts {
+        let mut end = cut.min(SAMPLE.len());
+        while !SAMPLE.is_char_boundary(end) {
+            end += 1;
+        }
+        let (a, _) = app_with(&SAMPLE[..end], (64, 40));
+        let t = terminal(&a);
+        frames.push_str(&format!("--- cut at byte {end} ---\n{}\n", t.backend()));
+    }
+    insta::assert_snapshot!("markdown_streamed_cuts", frames);
+}
+
+#[test]
+fn deltas_one_at_a_time_render_like_the_whole() {
+    // Streaming in tiny pieces must end exactly where the whole answer does.
+    let (whole, _) = app_with(SAMPLE, (64, 80));
+    let (mut piecewise, id) = app_with("", (64, 80));
+    let chars: Vec<char> = SAMPLE.chars().collect();
+    for chunk in chars.chunks(3) {
+        let s: String = chunk.iter().collect();
+        update(
+            &mut piecewise,
+            Action::Stream {
+                request: id,
+                event: StreamEvent::Delta(s),
+            },
+        );
+        let _ = terminal(&piecewise);
+    }
+    // The footer's token estimate counts deltas, so it differs; every other line must not.
+    let body = |a: &App| -> Vec<String> {
+        format!("{}", terminal(a).backend())
+            .lines()
+            .filter(|l| !l.contains(" tok "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(body(&piecewise), body(&whole));
+}
+
+#[test]
+fn hostile_output_never_reaches_the_terminal() {
+    let nasty = "ok \u{1b}[2J\u{1b}[31mred\u{1b}[0m \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{1b}]52;c;cHduZWQ=\u{7}bell\u{7} c1\u{9b}31m \u{202E}reversed\u{2069} end\n";
+    let (a, _) = app_with(nasty, (100, 12));
+    let t = terminal(&a);
+    let buf = t.backend().buffer();
+    for cell in &buf.content {
+        for c in cell.symbol().chars() {
+            assert!(
+                !c.is_control(),
+                "control character {:?} reached the screen",
+                c
+            );
+            assert!(
+                !('\u{202A}'..='\u{202E}').contains(&c) && !('\u{2066}'..='\u{2069}').contains(&c)
+            );
+        }
+    }
+    let text = format!("{}", t.backend());
+    assert!(
+        text.contains("ok red link bell c131m ‹RLO›reversed‹PDI› end"),
+        "{text}"
+    );
+}
