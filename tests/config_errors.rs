@@ -102,3 +102,39 @@ fn help_and_version() {
         format!("switchboard {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn an_unknown_theme_or_a_broken_user_theme_stops_before_the_screen_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--theme", "neon"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "--theme: unknown theme `neon`; themes: dark, high-contrast, light, solarized"
+        ),
+        "{stderr}"
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("themes")).unwrap();
+    std::fs::write(
+        home.path().join("themes/mine.toml"),
+        "[roles]\ntitle = { mods = [\"blinking\"] }\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .current_dir(dir.path())
+        .env_remove("OPENROUTER_API_KEY")
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("themes/mine.toml: roles.title.mods: `blinking` is not one of"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -307,6 +307,8 @@ mod tests {
             r#"
 default_provider = "ollama"
 stall_timeout_secs = 5
+theme = "light"
+expand_thinking = true
 [providers.ollama]
 kind = "openai"
 base_url = "http://localhost:11434"
@@ -339,6 +341,8 @@ max_price_completion = 10
         )
         .unwrap();
         assert_eq!(cfg.default_provider, "ollama");
+        assert_eq!(cfg.theme.as_ref().map(|t| t.0.as_str()), Some("light"));
+        assert!(cfg.expand_thinking);
         assert_eq!(cfg.stall_timeout, Duration::from_secs(5));
         let or = &cfg.providers[OPENROUTER];
         assert_eq!(or.base_url, OPENROUTER_URL);
