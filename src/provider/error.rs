@@ -20,7 +20,7 @@ pub enum ApiError {
         retry_after: Option<Duration>,
     },
     /// An `error` object inside a 200 stream: generation started, then failed.
-    #[error("failed mid-answer ({code}): {message}")]
+    #[error("failed mid-answer ({code}): {message} — Ctrl+R retries")]
     MidStream {
         code: String,
         message: String,
