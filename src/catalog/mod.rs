@@ -129,13 +129,14 @@ fn model_info(m: &Value) -> Option<ModelInfo> {
     })
 }
 
-/// Fetches a provider's catalog.
-pub async fn fetch(
+/// GETs `path` under the provider's base URL: the body of a 2xx reply, else a typed error.
+async fn get(
     client: &reqwest::Client,
     endpoint: &Endpoint,
+    path: &str,
     timeout: std::time::Duration,
-) -> Result<Vec<ModelInfo>, ApiError> {
-    let mut req = client.get(format!("{}/models", endpoint.base_url));
+) -> Result<String, ApiError> {
+    let mut req = client.get(format!("{}{path}", endpoint.base_url));
     if let Some(k) = &endpoint.api_key {
         req = req.bearer_auth(k);
     }
@@ -151,6 +152,16 @@ pub async fn fetch(
     if !(200..300).contains(&status) {
         return Err(ApiError::from_response(status, &body, None));
     }
+    Ok(body)
+}
+
+/// Fetches a provider's catalog.
+pub async fn fetch(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    timeout: std::time::Duration,
+) -> Result<Vec<ModelInfo>, ApiError> {
+    let body = get(client, endpoint, "/models", timeout).await?;
     parse(&body).map_err(ApiError::Malformed)
 }
 
@@ -163,22 +174,13 @@ pub async fn endpoint_slugs(
     timeout: std::time::Duration,
 ) -> Result<Vec<String>, ApiError> {
     let model = model.split(':').next().unwrap_or(model);
-    let mut req = client.get(format!("{}/models/{model}/endpoints", endpoint.base_url));
-    if let Some(k) = &endpoint.api_key {
-        req = req.bearer_auth(k);
-    }
-    let resp = tokio::time::timeout(timeout, req.send())
-        .await
-        .map_err(|_| ApiError::Stalled(timeout))?
-        .map_err(|e| ApiError::Connect(e.to_string()))?;
-    let status = resp.status().as_u16();
-    let body = resp
-        .text()
-        .await
-        .map_err(|e| ApiError::Transport(e.to_string()))?;
-    if !(200..300).contains(&status) {
-        return Err(ApiError::from_response(status, &body, None));
-    }
+    let body = get(
+        client,
+        endpoint,
+        &format!("/models/{model}/endpoints"),
+        timeout,
+    )
+    .await?;
     let v: Value = serde_json::from_str(&body).map_err(|e| ApiError::Malformed(e.to_string()))?;
     Ok(v.pointer("/data/endpoints")
         .and_then(Value::as_array)

@@ -241,16 +241,7 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
         _ => "walked here, one request per model",
     };
     lines.push(Line::styled(where_, theme.dim));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::LEFT)
-                    .border_style(theme.border),
-            )
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    f.render_widget(side(lines, theme), area);
 }
 
 /// The exact body the pane's next request will carry.
@@ -294,14 +285,16 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
         }
         Err(e) => lines.push(Line::styled(e, theme.error)),
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::LEFT)
-                    .border_style(theme.border),
-            )
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    f.render_widget(side(lines, theme), area);
+}
+
+/// The right-hand column: help or the JSON body, set off by a rule.
+fn side<'a>(lines: Vec<Line<'a>>, theme: &Theme) -> Paragraph<'a> {
+    Paragraph::new(lines)
+        .block(
+            Block::default()
+                .borders(Borders::LEFT)
+                .border_style(theme.border),
+        )
+        .wrap(Wrap { trim: false })
 }
