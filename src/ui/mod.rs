@@ -59,17 +59,27 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     const SIM_SHORT: &str = "simulator";
     const SIM_LONG: &str = "simulator — set OPENROUTER_API_KEY for real models";
-    let label_min = label
-        .as_ref()
-        .map_or(SIM_SHORT.len(), |l| l.chars().count().min(20));
-    let room = (area.width as usize).saturating_sub(used + label_min + 2);
+    // Without a key, saying how to get real models matters more than the month's total: the
+    // long label wins as long as the session's spend still fits beside it.
+    let long_w = SIM_LONG.chars().count();
+    // The narrowest the spend section gets: its most important part alone.
+    let spend_min: usize = spend::gauge(app, theme, 0)
+        .iter()
+        .map(Span::width)
+        .sum::<usize>()
+        + 1;
+    let label_w = match &label {
+        None if (area.width as usize).saturating_sub(used + long_w + 2) >= spend_min => long_w,
+        None => SIM_SHORT.len(),
+        Some(l) => l.chars().count().min(20),
+    };
+    let room = (area.width as usize).saturating_sub(used + label_w + 2);
     let mut right = spend::gauge(app, theme, room);
     right.push(Span::raw(" "));
     let right_w: usize = right.iter().map(Span::width).sum();
-    let left_room = (area.width as usize).saturating_sub(used + right_w + 1);
     match label {
         None => {
-            let text = if left_room >= SIM_LONG.chars().count() {
+            let text = if label_w == long_w {
                 SIM_LONG
             } else {
                 SIM_SHORT
