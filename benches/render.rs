@@ -60,6 +60,7 @@ fn app(lines: usize, streaming: bool) -> App {
         Status::Done
     };
     pane.turns.push(Turn {
+        round: 1,
         prompt: "Explain".into(),
         answer: a,
     });

@@ -12,6 +12,7 @@ pub mod provider;
 pub mod render;
 pub mod route;
 pub mod sanitize;
+pub mod session;
 pub mod setup;
 pub mod sim;
 pub mod stream;

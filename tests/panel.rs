@@ -134,7 +134,8 @@ fn choices_cycle_and_the_system_prompt_takes_lines() {
     key(&mut a, KeyCode::Char('i'));
     type_text(&mut a, "hi");
     let fx = key(&mut a, KeyCode::Enter);
-    let Some(Effect::Start { params, .. }) = fx.first() else {
+    let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(params.messages[0].content, "Be terse.\nUse metric units.");

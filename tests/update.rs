@@ -51,8 +51,10 @@ fn started(fx: &[Effect]) -> Vec<u64> {
 fn stream(app: &mut App, request: u64, event: StreamEvent) {
     let fx = update(app, Action::Stream { request, event });
     assert!(
-        fx.iter()
-            .all(|e| matches!(e, Effect::RecordSpend(_) | Effect::FetchKey { .. })),
+        fx.iter().all(|e| matches!(
+            e,
+            Effect::RecordSpend(_) | Effect::FetchKey { .. } | Effect::History(_)
+        )),
         "a stream event only books spend: {fx:?}"
     );
 }
@@ -236,7 +238,8 @@ fn system_prompt_and_sampling_reach_the_request() {
     a.panes[0].settings.temperature = Some(0.2);
     a.panes[0].settings.max_tokens = Some(64);
     let fx = send(&mut a, "hi");
-    let Some(Effect::Start { params, .. }) = fx.first() else {
+    let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
+    else {
         panic!("{fx:?}")
     };
     assert_eq!(params.messages[0].role, Role::System);

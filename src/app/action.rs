@@ -111,6 +111,8 @@ pub enum Effect {
         provider: String,
         model: String,
     },
+    /// Record something in the history database.
+    History(Box<crate::session::store::Op>),
     /// Put text on the clipboard (OSC 52 where there is no clipboard, e.g. over SSH).
     Copy {
         text: String,

@@ -93,6 +93,10 @@ pub struct Answer {
     pub retrying: Option<Retrying>,
     /// The model the chain fell back to, client-side.
     pub fell_back: Option<String>,
+    /// How much of `text` and `reasoning` the history database has, and when it got it.
+    pub saved_text: usize,
+    pub saved_reasoning: usize,
+    pub checkpoint_at: Option<Instant>,
 }
 
 impl Answer {
@@ -117,6 +121,9 @@ impl Answer {
             hops: Vec::new(),
             retrying: None,
             fell_back: None,
+            saved_text: 0,
+            saved_reasoning: 0,
+            checkpoint_at: None,
         }
     }
 

@@ -49,6 +49,9 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut dirty = true;
+    let wall = chrono::Local::now();
+    app.today = wall.date_naive();
+    app.unix = wall.timestamp();
     for effect in super::update::startup(app) {
         run_effect(effect, app, rt, &tx, &mut tasks, terminal, &mut events);
     }
@@ -239,6 +242,11 @@ fn run_effect(
                     let report = test_provider(&client, &ep).await;
                     let _ = tx.send(Action::ProviderTested { provider, report });
                 });
+            }
+        }
+        Effect::History(op) => {
+            if let Some(l) = &rt.ledger {
+                l.history(*op);
             }
         }
         Effect::Copy { text, what } => {

@@ -44,6 +44,8 @@ pub enum Overlay {
 
 #[derive(Clone, Debug)]
 pub struct Turn {
+    /// The round this turn belongs to, as numbered in the history database.
+    pub round: u64,
     pub prompt: String,
     pub answer: Answer,
 }
@@ -184,6 +186,8 @@ pub struct App {
     /// Shown in the header: when this session began.
     pub session_label: String,
     pub next_request: u64,
+    /// Rounds sent this session, for the history database.
+    pub rounds: u64,
     pub quit: bool,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
@@ -235,6 +239,7 @@ impl App {
             now,
             session_label: String::new(),
             next_request: 1,
+            rounds: 0,
             quit: false,
             today: chrono::Local::now().date_naive(),
             unix: 0,

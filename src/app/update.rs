@@ -12,6 +12,7 @@ use super::spend::{self, KeyStatus, SpendState};
 use super::state::{Answer, App, Notice, Overlay, Pane, Status, Turn, Zone, MAX_PANES};
 use crate::cost::price::estimate_prompt_tokens;
 use crate::provider::ApiError;
+use crate::session::store::{Finished, Op};
 use crate::stream::StreamEvent;
 use crate::ui::layout;
 
@@ -114,6 +115,10 @@ pub fn startup(app: &App) -> Vec<Effect> {
     if let Some(provider) = app.key_provider() {
         fx.push(Effect::FetchKey { provider });
     }
+    fx.push(history(Op::Session {
+        started_at: app.unix,
+        workspace: app.workspace.clone(),
+    }));
     fx
 }
 
@@ -175,6 +180,7 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     };
     turn.answer.finished.get_or_insert(now);
     book(spend, &turn.answer);
+    fx.push(history(finish_op(&turn.answer, unix)));
     fx.push(Effect::RecordSpend(spend::record(
         &turn.answer,
         &pane.provider,
@@ -186,6 +192,52 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
         if let Some(provider) = app.key_provider() {
             fx.push(Effect::FetchKey { provider });
         }
+    }
+}
+
+/// The history record of an answer that has ended, with the text not yet checkpointed.
+fn finish_op(a: &Answer, unix: i64) -> Op {
+    let cost = a.cost();
+    let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    let hops: Vec<serde_json::Value> = a
+        .hops
+        .iter()
+        .map(|h| {
+            serde_json::json!({"model": h.model, "provider": h.provider, "outcome": h.outcome,
+                               "wait_ms": h.wait.map(ms)})
+        })
+        .collect();
+    Op::Finish {
+        request: a.request,
+        record: Box::new(Finished {
+            text_tail: a.text.get(a.saved_text..).unwrap_or("").to_string(),
+            reasoning_tail: a
+                .reasoning
+                .get(a.saved_reasoning..)
+                .unwrap_or("")
+                .to_string(),
+            served_model: a.served_model.clone(),
+            served_provider: a.served_provider.clone(),
+            status: a.status.label().to_string(),
+            error: match &a.status {
+                Status::Failed(e) => Some(e.to_string()),
+                _ => None,
+            },
+            finish_reason: a.finish_reason.clone(),
+            ttft_ms: a.ttft().map(ms),
+            elapsed_ms: a
+                .finished
+                .map(|f| ms(f.saturating_duration_since(a.started))),
+            prompt_tokens: Some(a.prompt_tokens().0),
+            completion_tokens: Some(a.tokens().0),
+            cost: match cost {
+                super::answer::CostView::Unpriced => None,
+                c => Some(c.usd()),
+            },
+            reported: matches!(cost, super::answer::CostView::Reported(_)),
+            hops: serde_json::Value::Array(hops).to_string(),
+            at: unix,
+        }),
     }
 }
 
@@ -616,8 +668,9 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
             return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
         }
     }
+    let round = new_round(app, &text, fx);
     for i in targets {
-        start_turn(app, i, text.clone(), anyway, fx);
+        start_turn(app, i, round, text.clone(), anyway, fx);
     }
     app.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
@@ -646,6 +699,7 @@ fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> f64 {
 fn begin(
     app: &mut App,
     i: usize,
+    round: u64,
     prompt: String,
     regenerate: bool,
     exempt: bool,
@@ -667,12 +721,31 @@ fn begin(
     answer.price = price;
     answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
     answer.budget_exempt = exempt;
+    let mut settings = serde_json::Map::new();
+    pane.settings
+        .apply(crate::provider::ProviderKind::Openrouter, &mut settings);
+    if let Some(system) = &pane.settings.system {
+        settings.insert("system".into(), serde_json::Value::String(system.clone()));
+    }
+    fx.push(history(Op::Answer {
+        round,
+        request,
+        pane: i,
+        model: pane.model.clone(),
+        provider: pane.provider.clone(),
+        settings: serde_json::Value::Object(settings).to_string(),
+        at: app.unix,
+    }));
     if regenerate {
         if let Some(turn) = pane.turns.last_mut() {
             turn.answer = answer;
         }
     } else {
-        pane.turns.push(Turn { prompt, answer });
+        pane.turns.push(Turn {
+            round,
+            prompt,
+            answer,
+        });
     }
     pane.scroll = None;
     fx.push(Effect::Start {
@@ -682,9 +755,31 @@ fn begin(
     });
 }
 
-fn start_turn(app: &mut App, i: usize, prompt: String, exempt: bool, fx: &mut Vec<Effect>) {
+fn history(op: Op) -> Effect {
+    Effect::History(Box::new(op))
+}
+
+/// Numbers a new round and records its prompt.
+fn new_round(app: &mut App, prompt: &str, fx: &mut Vec<Effect>) -> u64 {
+    app.rounds += 1;
+    fx.push(history(Op::Round {
+        round: app.rounds,
+        prompt: prompt.to_string(),
+        at: app.unix,
+    }));
+    app.rounds
+}
+
+fn start_turn(
+    app: &mut App,
+    i: usize,
+    round: u64,
+    prompt: String,
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
     if i < app.panes.len() {
-        begin(app, i, prompt, false, exempt, fx);
+        begin(app, i, round, prompt, false, exempt, fx);
     }
 }
 
@@ -693,12 +788,19 @@ fn resend(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(last) = app.history.entries.last().cloned() else {
         return notice_error(app, "nothing to re-send yet");
     };
+    let mut fresh_round = None;
     for i in 0..app.panes.len() {
         match app.panes[i].turns.last() {
-            None => begin(app, i, last.clone(), false, false, fx),
+            None => {
+                let round = match fresh_round {
+                    Some(r) => r,
+                    None => *fresh_round.insert(new_round(app, &last, fx)),
+                };
+                begin(app, i, round, last.clone(), false, false, fx);
+            }
             Some(turn) => {
-                let prompt = turn.prompt.clone();
-                begin(app, i, prompt, true, false, fx);
+                let (round, prompt) = (turn.round, turn.prompt.clone());
+                begin(app, i, round, prompt, true, false, fx);
             }
         }
     }
@@ -900,7 +1002,46 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         }
     }
     if costs_more {
+        checkpoint(app, i, fx);
         guard_budget(app, fx);
+    }
+}
+
+/// How often streaming text is written to the history database: a kill loses at most this.
+const CHECKPOINT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Appends what pane `i`'s answer received since its last checkpoint, at most every 250 ms.
+fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
+    let (now, unix) = (app.now, app.unix);
+    let Some(a) = app
+        .panes
+        .get_mut(i)
+        .and_then(|p| p.turns.last_mut())
+        .map(|t| &mut t.answer)
+    else {
+        return;
+    };
+    if a.checkpoint_at
+        .is_some_and(|t| now.saturating_duration_since(t) < CHECKPOINT)
+    {
+        return;
+    }
+    a.checkpoint_at = Some(now);
+    let text = a.text.get(a.saved_text..).unwrap_or("").to_string();
+    let reasoning = a
+        .reasoning
+        .get(a.saved_reasoning..)
+        .unwrap_or("")
+        .to_string();
+    a.saved_text = a.text.len();
+    a.saved_reasoning = a.reasoning.len();
+    if !text.is_empty() || !reasoning.is_empty() {
+        fx.push(history(Op::Append {
+            request: a.request,
+            text,
+            reasoning,
+            at: unix,
+        }));
     }
 }
 

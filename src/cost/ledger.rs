@@ -6,7 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
 /// Schema changes, applied in order; `PRAGMA user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE spend (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,            -- unix seconds
@@ -22,7 +23,54 @@ CREATE TABLE spend (
     status TEXT NOT NULL
 );
 CREATE INDEX spend_day ON spend(day);
-"];
+",
+    r"
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    workspace TEXT
+);
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    pane INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    settings TEXT,                  -- the request settings, JSON
+    served_model TEXT,
+    served_provider TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    reasoning TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    error TEXT,
+    finish_reason TEXT,
+    ttft_ms INTEGER,
+    elapsed_ms INTEGER,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    cost REAL,
+    reported INTEGER NOT NULL DEFAULT 0,
+    hops TEXT,                      -- the hop trail, JSON
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX answers_round ON answers(round_id);
+CREATE TABLE votes (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    verdict TEXT NOT NULL,          -- winner, tie, all_bad
+    winner_pane INTEGER,
+    at INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE search USING fts5(kind UNINDEXED, session_id UNINDEXED, round_id UNINDEXED, body);
+",
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpendRecord {
@@ -45,6 +93,13 @@ pub struct LedgerError(#[from] rusqlite::Error);
 
 pub struct Ledger {
     conn: Connection,
+}
+
+impl Ledger {
+    /// The same database holds the conversation history.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 /// Spend per model or per day, for the breakdown overlay.
@@ -253,6 +308,7 @@ type Reply = Box<dyn FnOnce(Result<Breakdown, String>) + Send>;
 
 enum Command {
     Record(SpendRecord),
+    History(crate::session::store::Op),
     Flush(std::sync::mpsc::Sender<()>),
     Breakdown {
         today: NaiveDate,
@@ -272,8 +328,14 @@ impl LedgerHandle {
     pub fn spawn(ledger: Ledger, on_error: impl Fn(String) + Send + 'static) -> Self {
         let (tx, rx) = std::sync::mpsc::channel::<Command>();
         std::thread::spawn(move || {
+            let mut history = crate::session::store::Writer::default();
             for cmd in rx {
                 match cmd {
+                    Command::History(op) => {
+                        if let Err(e) = history.apply(ledger.conn(), op) {
+                            on_error(format!("history: {e}"));
+                        }
+                    }
                     Command::Record(r) => {
                         if let Err(e) = ledger.record(&r) {
                             on_error(e.to_string());
@@ -289,6 +351,10 @@ impl LedgerHandle {
             }
         });
         Self { tx }
+    }
+
+    pub fn history(&self, op: crate::session::store::Op) {
+        let _ = self.tx.send(Command::History(op));
     }
 
     pub fn record(&self, r: SpendRecord) {

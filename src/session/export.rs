@@ -1,0 +1,334 @@
+//! Reading history back: sessions, their rounds and answers, search, and export to Markdown,
+//! JSON and CSV.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: i64,
+    pub started_at: i64,
+    pub workspace: Option<String>,
+    pub models: Vec<String>,
+    pub rounds: u64,
+    pub cost: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AnswerRec {
+    pub pane: i64,
+    pub model: String,
+    pub provider: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub text: String,
+    pub reasoning: String,
+    pub status: String,
+    pub error: Option<String>,
+    pub finish_reason: Option<String>,
+    pub ttft_ms: Option<i64>,
+    pub elapsed_ms: Option<i64>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub cost: Option<f64>,
+    pub cost_reported: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoundRec {
+    pub seq: i64,
+    pub prompt: String,
+    pub created_at: i64,
+    pub answers: Vec<AnswerRec>,
+    pub votes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    pub session_id: i64,
+    pub round_id: i64,
+    pub kind: String,
+    pub snippet: String,
+}
+
+fn summary(
+    conn: &Connection,
+    id: i64,
+    started_at: i64,
+    workspace: Option<String>,
+) -> rusqlite::Result<SessionSummary> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT a.model FROM answers a JOIN rounds r ON r.id = a.round_id
+         WHERE r.session_id = ?1 ORDER BY a.pane, a.model",
+    )?;
+    let models = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let (rounds, cost): (i64, f64) = conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM rounds WHERE session_id = ?1),
+                COALESCE((SELECT SUM(a.cost) FROM answers a JOIN rounds r ON r.id = a.round_id
+                          WHERE r.session_id = ?1), 0)",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(SessionSummary {
+        id,
+        started_at,
+        workspace,
+        models,
+        rounds: rounds.max(0) as u64,
+        cost,
+    })
+}
+
+/// Sessions that have at least one round, newest first.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SessionSummary>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.id, s.started_at, s.workspace FROM sessions s
+         WHERE EXISTS (SELECT 1 FROM rounds r WHERE r.session_id = s.id)
+         ORDER BY s.id DESC",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<Vec<(i64, i64, Option<String>)>, _>>()?;
+    rows.into_iter()
+        .map(|(id, at, ws)| summary(conn, id, at, ws))
+        .collect()
+}
+
+/// `last` or a number.
+pub fn resolve(conn: &Connection, id: &str) -> Result<i64, String> {
+    if id == "last" {
+        return list(conn)
+            .map_err(|e| e.to_string())?
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| "no sessions recorded yet".to_string());
+    }
+    id.parse::<i64>()
+        .map_err(|_| format!("`{id}` is not a session id (a number, or `last`)"))
+}
+
+pub fn load(
+    conn: &Connection,
+    id: i64,
+) -> rusqlite::Result<Option<(SessionSummary, Vec<RoundRec>)>> {
+    let Some((at, ws)) = conn
+        .query_row(
+            "SELECT started_at, workspace FROM sessions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let s = summary(conn, id, at, ws)?;
+    let mut rounds_stmt = conn.prepare(
+        "SELECT id, seq, prompt, created_at FROM rounds WHERE session_id = ?1 ORDER BY seq, id",
+    )?;
+    let rounds = rounds_stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<Vec<(i64, i64, String, i64)>, _>>()?;
+    let mut out = Vec::new();
+    let mut answers_stmt = conn.prepare(
+        "SELECT pane, model, provider, served_model, served_provider, text, reasoning, status, error,
+                finish_reason, ttft_ms, elapsed_ms, prompt_tokens, completion_tokens, cost, reported
+         FROM answers WHERE round_id = ?1 ORDER BY pane, id",
+    )?;
+    let mut votes_stmt =
+        conn.prepare("SELECT verdict, winner_pane FROM votes WHERE round_id = ?1 ORDER BY id")?;
+    for (rid, seq, prompt, created_at) in rounds {
+        let answers = answers_stmt
+            .query_map(params![rid], |r| {
+                Ok(AnswerRec {
+                    pane: r.get(0)?,
+                    model: r.get(1)?,
+                    provider: r.get(2)?,
+                    served_model: r.get(3)?,
+                    served_provider: r.get(4)?,
+                    text: r.get(5)?,
+                    reasoning: r.get(6)?,
+                    status: r.get(7)?,
+                    error: r.get(8)?,
+                    finish_reason: r.get(9)?,
+                    ttft_ms: r.get(10)?,
+                    elapsed_ms: r.get(11)?,
+                    prompt_tokens: r.get(12)?,
+                    completion_tokens: r.get(13)?,
+                    cost: r.get(14)?,
+                    cost_reported: r.get(15)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let votes = votes_stmt
+            .query_map(params![rid], |r| {
+                let verdict: String = r.get(0)?;
+                let pane: Option<i64> = r.get(1)?;
+                Ok(match pane {
+                    Some(p) => format!("{verdict}: pane {}", p + 1),
+                    None => verdict,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(RoundRec {
+            seq,
+            prompt,
+            created_at,
+            answers,
+            votes,
+        });
+    }
+    Ok(Some((s, out)))
+}
+
+/// Full-text search over prompts and answers.
+pub fn search(conn: &Connection, query: &str) -> Result<Vec<Hit>, String> {
+    // Each word is quoted, so punctuation in a query is searched for, not parsed.
+    let fts: Vec<String> = query
+        .split_whitespace()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if fts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT session_id, round_id, kind, snippet(search, 3, '[', ']', '…', 12)
+             FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT 50",
+        )
+        .map_err(|e| e.to_string())?;
+    let hits = stmt
+        .query_map([fts.join(" ")], |r| {
+            Ok(Hit {
+                session_id: r.get(0)?,
+                round_id: r.get(1)?,
+                kind: r.get(2)?,
+                snippet: r.get::<_, String>(3)?.replace('\n', " "),
+            })
+        })
+        .map_err(|e| e.to_string())?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(hits)
+}
+
+fn when(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn money(c: Option<f64>, reported: bool) -> String {
+    match c {
+        Some(v) => format!(
+            "{}{}",
+            crate::cost::money(v),
+            if reported { "" } else { " (estimated)" }
+        ),
+        None => "unpriced".into(),
+    }
+}
+
+pub fn markdown(s: &SessionSummary, rounds: &[RoundRec]) -> String {
+    let mut out = format!("# Session {} — {}\n\n", s.id, when(s.started_at));
+    out.push_str(&format!("Models: {}  \n", s.models.join(", ")));
+    out.push_str(&format!(
+        "Rounds: {} · cost {}\n",
+        s.rounds,
+        crate::cost::money(s.cost)
+    ));
+    for r in rounds {
+        out.push_str(&format!("\n## Round {}\n\n", r.seq));
+        for line in r.prompt.lines() {
+            out.push_str(&format!("> {line}\n"));
+        }
+        for a in &r.answers {
+            let other = a.served_model.as_ref().filter(|m| **m != a.model);
+            let served = match (other, &a.served_provider) {
+                (Some(m), Some(p)) => format!(" → {m} via {p}"),
+                (Some(m), None) => format!(" → {m}"),
+                (None, Some(p)) => format!(" via {p}"),
+                (None, None) => String::new(),
+            };
+            out.push_str(&format!("\n### {} · {}{served}\n\n", a.pane + 1, a.model));
+            let mut stats = vec![a.status.clone()];
+            if let Some(t) = a.ttft_ms {
+                stats.push(format!("ttft {t} ms"));
+            }
+            if let Some(t) = a.completion_tokens {
+                stats.push(format!("{t} tokens"));
+            }
+            stats.push(money(a.cost, a.cost_reported));
+            out.push_str(&format!("*{}*\n\n", stats.join(" · ")));
+            if !a.text.is_empty() {
+                out.push_str(a.text.trim_end());
+                out.push('\n');
+            }
+            if let Some(e) = &a.error {
+                let gap = if a.text.is_empty() { "" } else { "\n" };
+                out.push_str(&format!("{gap}**Error:** {e}\n"));
+            }
+        }
+        if !r.votes.is_empty() {
+            out.push_str(&format!("\nVerdict: {}\n", r.votes.join(", ")));
+        }
+    }
+    out
+}
+
+pub fn json(s: &SessionSummary, rounds: &[RoundRec]) -> Result<String, String> {
+    serde_json::to_string_pretty(&serde_json::json!({"session": s, "rounds": rounds}))
+        .map_err(|e| e.to_string())
+}
+
+/// One row per answer.
+pub fn csv(s: &SessionSummary, rounds: &[RoundRec]) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let err = |e: ::csv::Error| e.to_string();
+    w.write_record([
+        "session",
+        "round",
+        "prompt",
+        "pane",
+        "model",
+        "provider",
+        "served_model",
+        "status",
+        "ttft_ms",
+        "elapsed_ms",
+        "prompt_tokens",
+        "completion_tokens",
+        "cost_usd",
+        "cost_reported",
+        "text",
+    ])
+    .map_err(err)?;
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    for r in rounds {
+        for a in &r.answers {
+            w.write_record([
+                s.id.to_string(),
+                r.seq.to_string(),
+                r.prompt.clone(),
+                (a.pane + 1).to_string(),
+                a.model.clone(),
+                a.provider.clone(),
+                a.served_model.clone().unwrap_or_default(),
+                a.status.clone(),
+                opt(a.ttft_ms),
+                opt(a.elapsed_ms),
+                opt(a.prompt_tokens),
+                opt(a.completion_tokens),
+                a.cost.map(|c| format!("{c}")).unwrap_or_default(),
+                a.cost_reported.to_string(),
+                a.text.clone(),
+            ])
+            .map_err(err)?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}

@@ -1,0 +1,5 @@
+//! Conversation history: every session, round, answer and vote in `history.db`, and what is
+//! read back from it (listing, search, export).
+
+pub mod export;
+pub mod store;

@@ -1,0 +1,198 @@
+//! Writing history. The app sends [`Op`]s as things happen; a [`Writer`] on the ledger's thread
+//! turns them into rows. Streaming text is appended in checkpoints, so a kill loses at most the
+//! last quarter of a second.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+
+/// One thing that happened, in the order it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Session {
+        started_at: i64,
+        workspace: Option<String>,
+    },
+    Round {
+        round: u64,
+        prompt: String,
+        at: i64,
+    },
+    Answer {
+        round: u64,
+        request: u64,
+        pane: usize,
+        model: String,
+        provider: String,
+        settings: String,
+        at: i64,
+    },
+    /// Text that arrived since the last checkpoint.
+    Append {
+        request: u64,
+        text: String,
+        reasoning: String,
+        at: i64,
+    },
+    Finish {
+        request: u64,
+        record: Box<Finished>,
+    },
+    Vote {
+        round: u64,
+        verdict: String,
+        winner_pane: Option<usize>,
+        at: i64,
+    },
+}
+
+/// Everything known about an answer when it ends.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Finished {
+    /// Text and reasoning not yet checkpointed.
+    pub text_tail: String,
+    pub reasoning_tail: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub status: String,
+    pub error: Option<String>,
+    pub finish_reason: Option<String>,
+    pub ttft_ms: Option<u64>,
+    pub elapsed_ms: Option<u64>,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub cost: Option<f64>,
+    pub reported: bool,
+    pub hops: String,
+    pub at: i64,
+}
+
+/// Maps the app's ids (round numbers, request ids) to rows.
+#[derive(Default)]
+pub struct Writer {
+    session: Option<i64>,
+    rounds: HashMap<u64, i64>,
+    answers: HashMap<u64, i64>,
+}
+
+fn int(v: Option<u64>) -> Option<i64> {
+    v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Writer {
+    pub fn apply(&mut self, conn: &Connection, op: Op) -> rusqlite::Result<()> {
+        match op {
+            Op::Session {
+                started_at,
+                workspace,
+            } => {
+                conn.execute(
+                    "INSERT INTO sessions (started_at, workspace) VALUES (?1, ?2)",
+                    params![started_at, workspace],
+                )?;
+                self.session = Some(conn.last_insert_rowid());
+                self.rounds.clear();
+                self.answers.clear();
+            }
+            Op::Round { round, prompt, at } => {
+                let Some(session) = self.session else {
+                    return Ok(());
+                };
+                conn.execute(
+                    "INSERT INTO rounds (session_id, seq, prompt, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![session, int(Some(round)), prompt, at],
+                )?;
+                let id = conn.last_insert_rowid();
+                conn.execute(
+                    "INSERT INTO search (kind, session_id, round_id, body) VALUES ('prompt', ?1, ?2, ?3)",
+                    params![session, id, prompt],
+                )?;
+                self.rounds.insert(round, id);
+            }
+            Op::Answer {
+                round,
+                request,
+                pane,
+                model,
+                provider,
+                settings,
+                at,
+            } => {
+                let Some(&round_id) = self.rounds.get(&round) else {
+                    return Ok(());
+                };
+                conn.execute(
+                    "INSERT INTO answers (round_id, pane, model, provider, settings, status, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'waiting', ?6)",
+                    params![round_id, pane as i64, model, provider, settings, at],
+                )?;
+                self.answers.insert(request, conn.last_insert_rowid());
+            }
+            Op::Append {
+                request,
+                text,
+                reasoning,
+                at,
+            } => {
+                if let Some(&id) = self.answers.get(&request) {
+                    conn.execute(
+                        "UPDATE answers SET text = text || ?1, reasoning = reasoning || ?2,
+                         status = 'streaming', updated_at = ?3 WHERE id = ?4",
+                        params![text, reasoning, at, id],
+                    )?;
+                }
+            }
+            Op::Finish { request, record: r } => {
+                let Some(&id) = self.answers.get(&request) else {
+                    return Ok(());
+                };
+                conn.execute(
+                    "UPDATE answers SET text = text || ?1, reasoning = reasoning || ?2,
+                       served_model = ?3, served_provider = ?4, status = ?5, error = ?6,
+                       finish_reason = ?7, ttft_ms = ?8, elapsed_ms = ?9, prompt_tokens = ?10,
+                       completion_tokens = ?11, cost = ?12, reported = ?13, hops = ?14,
+                       updated_at = ?15
+                     WHERE id = ?16",
+                    params![
+                        r.text_tail,
+                        r.reasoning_tail,
+                        r.served_model,
+                        r.served_provider,
+                        r.status,
+                        r.error,
+                        r.finish_reason,
+                        int(r.ttft_ms),
+                        int(r.elapsed_ms),
+                        int(r.prompt_tokens),
+                        int(r.completion_tokens),
+                        r.cost,
+                        r.reported,
+                        r.hops,
+                        r.at,
+                        id
+                    ],
+                )?;
+                conn.execute(
+                    "INSERT INTO search (kind, session_id, round_id, body)
+                     SELECT 'answer', r.session_id, r.id, a.text
+                     FROM answers a JOIN rounds r ON r.id = a.round_id WHERE a.id = ?1",
+                    params![id],
+                )?;
+            }
+            Op::Vote {
+                round,
+                verdict,
+                winner_pane,
+                at,
+            } => {
+                if let Some(&round_id) = self.rounds.get(&round) {
+                    conn.execute(
+                        "INSERT INTO votes (round_id, verdict, winner_pane, at) VALUES (?1, ?2, ?3, ?4)",
+                        params![round_id, verdict, winner_pane.map(|p| p as i64), at],
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

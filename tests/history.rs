@@ -1,0 +1,157 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The history database: what the app records, read back, searched and exported.
+
+use switchboard::cost::ledger::Ledger;
+use switchboard::session::export;
+use switchboard::session::store::{Finished, Op, Writer};
+
+/// A session of two rounds and three answers, one of them failed, one streamed in pieces.
+fn recorded() -> Ledger {
+    let ledger = Ledger::in_memory().unwrap();
+    let mut w = Writer::default();
+    let mut apply = |op| w.apply(ledger.conn(), op).unwrap();
+    apply(Op::Session {
+        started_at: 1_795_000_000,
+        workspace: Some("review".into()),
+    });
+    apply(Op::Round {
+        round: 1,
+        prompt: "Explain consistent hashing".into(),
+        at: 1_795_000_010,
+    });
+    for (request, pane, model) in [(1, 0, "sim/swift"), (2, 1, "sim/down")] {
+        apply(Op::Answer {
+            round: 1,
+            request,
+            pane,
+            model: model.into(),
+            provider: "sim".into(),
+            settings: "{}".into(),
+            at: 1_795_000_010,
+        });
+    }
+    apply(Op::Append {
+        request: 1,
+        text: "Consistent hashing maps keys ".into(),
+        reasoning: String::new(),
+        at: 1_795_000_011,
+    });
+    apply(Op::Finish {
+        request: 1,
+        record: Box::new(Finished {
+            text_tail: "onto a ring, so adding a node moves few keys.".into(),
+            served_model: Some("sim/swift".into()),
+            served_provider: Some("SimCloud".into()),
+            status: "done".into(),
+            finish_reason: Some("stop".into()),
+            ttft_ms: Some(152),
+            elapsed_ms: Some(1200),
+            prompt_tokens: Some(12),
+            completion_tokens: Some(18),
+            cost: Some(0.000031),
+            reported: true,
+            hops: "[]".into(),
+            at: 1_795_000_012,
+            ..Finished::default()
+        }),
+    });
+    apply(Op::Finish {
+        request: 2,
+        record: Box::new(Finished {
+            status: "failed".into(),
+            error: Some("503 no provider available".into()),
+            elapsed_ms: Some(300),
+            prompt_tokens: Some(12),
+            completion_tokens: Some(0),
+            cost: Some(0.0),
+            hops: "[]".into(),
+            at: 1_795_000_012,
+            ..Finished::default()
+        }),
+    });
+    apply(Op::Vote {
+        round: 1,
+        verdict: "winner".into(),
+        winner_pane: Some(0),
+        at: 1_795_000_020,
+    });
+    apply(Op::Round {
+        round: 2,
+        prompt: "And with virtual nodes?".into(),
+        at: 1_795_000_030,
+    });
+    apply(Op::Answer {
+        round: 2,
+        request: 3,
+        pane: 0,
+        model: "sim/swift".into(),
+        provider: "sim".into(),
+        settings: "{}".into(),
+        at: 1_795_000_030,
+    });
+    apply(Op::Append {
+        request: 3,
+        text: "Virtual nodes spread ".into(),
+        reasoning: String::new(),
+        at: 1_795_000_031,
+    });
+    ledger
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = format!(
+        "{}/tests/fixtures/export/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(actual, expected, "{name} differs from its golden file");
+}
+
+#[test]
+fn sessions_are_listed_with_models_rounds_and_cost() {
+    let l = recorded();
+    let list = export::list(l.conn()).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].models, vec!["sim/swift", "sim/down"]);
+    assert_eq!(list[0].rounds, 2);
+    assert!((list[0].cost - 0.000031).abs() < 1e-12);
+    assert_eq!(export::resolve(l.conn(), "last").unwrap(), list[0].id);
+    assert!(export::resolve(l.conn(), "x").is_err());
+}
+
+#[test]
+fn an_unfinished_answer_keeps_what_was_checkpointed() {
+    let l = recorded();
+    let (_, rounds) = export::load(l.conn(), 1).unwrap().unwrap();
+    let partial = &rounds[1].answers[0];
+    assert_eq!(partial.text, "Virtual nodes spread ");
+    assert_eq!(partial.status, "streaming");
+}
+
+#[test]
+fn exports_match_their_golden_files() {
+    let l = recorded();
+    let (s, rounds) = export::load(l.conn(), 1).unwrap().unwrap();
+    golden("session.md", &export::markdown(&s, &rounds));
+    golden("session.json", &export::json(&s, &rounds).unwrap());
+    golden("session.csv", &export::csv(&s, &rounds).unwrap());
+}
+
+#[test]
+fn search_finds_prompts_and_answers() {
+    let l = recorded();
+    let hits = export::search(l.conn(), "ring").unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].kind, "answer");
+    assert!(hits[0].snippet.contains("[ring]"), "{}", hits[0].snippet);
+    let hits = export::search(l.conn(), "virtual nodes?").unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.kind.as_str()).collect::<Vec<_>>(),
+        vec!["prompt"]
+    );
+    assert!(export::search(l.conn(), "zebra").unwrap().is_empty());
+    assert!(export::search(l.conn(), "  ").unwrap().is_empty());
+}
