@@ -13,6 +13,7 @@ pub mod render;
 pub mod route;
 pub mod sanitize;
 pub mod session;
+pub mod sessions_cmd;
 pub mod setup;
 pub mod sim;
 pub mod stream;

@@ -42,7 +42,35 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum SessionsCommand {
+    /// Every recorded session, newest first.
+    List,
+    /// A session as Markdown.
+    Show {
+        /// A session id, or `last`.
+        id: String,
+    },
+    /// Full-text search over prompts and answers.
+    Search { query: String },
+    /// A session as Markdown, JSON or CSV.
+    Export {
+        /// A session id, or `last`.
+        id: String,
+        #[arg(long, value_parser = ["md", "json", "csv"], default_value = "md")]
+        format: String,
+        /// Write here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// Browse the history of past sessions.
+    Sessions {
+        #[command(subcommand)]
+        command: SessionsCommand,
+    },
     /// Print the model catalog (fetched fresh, else from the cache) for scripts.
     Models {
         /// Fuzzy filter, e.g. `claude sonnet`.
@@ -85,6 +113,15 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sim { host, port, speed }) => serve_sim(&host, port, speed).await,
+            Some(Command::Sessions { command }) => {
+                use switchboard::sessions_cmd::{run, Command as C};
+                run(match command {
+                    SessionsCommand::List => C::List,
+                    SessionsCommand::Show { id } => C::Show { id },
+                    SessionsCommand::Search { query } => C::Search { query },
+                    SessionsCommand::Export { id, format, out } => C::Export { id, format, out },
+                })
+            }
             Some(Command::Models {
                 query,
                 sort,
