@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod clipboard;
 pub mod config;
 pub mod cost;
+pub mod judge;
 pub mod models_cmd;
 pub mod provider;
 pub mod render;

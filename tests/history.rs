@@ -155,3 +155,20 @@ fn search_finds_prompts_and_answers() {
     assert!(export::search(l.conn(), "zebra").unwrap().is_empty());
     assert!(export::search(l.conn(), "  ").unwrap().is_empty());
 }
+
+#[test]
+fn the_scoreboard_over_all_history_reads_votes_and_answers() {
+    let l = recorded();
+    let rows = export::scoreboard(l.conn()).unwrap();
+    let swift = rows.iter().find(|r| r.model == "sim/swift").unwrap();
+    let down = rows.iter().find(|r| r.model == "sim/down").unwrap();
+    assert_eq!((swift.wins, swift.losses), (1, 0));
+    assert_eq!((down.wins, down.losses), (0, 1));
+    assert!(swift.rating > down.rating);
+    assert_eq!(
+        swift.answers, 1,
+        "only finished answers count for speed and cost"
+    );
+    assert_eq!(swift.avg_ttft_ms, Some(152.0));
+    assert_eq!(rows[0].model, "sim/swift");
+}

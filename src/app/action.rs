@@ -39,6 +39,8 @@ pub enum Action {
     },
     /// The ledger's spend breakdown, for the overlay.
     Breakdown(Result<Breakdown, String>),
+    /// The scoreboard over all history, read from the database.
+    Scoreboard(Result<Vec<crate::judge::Row>, String>),
     /// Background work failed in a way the user should hear about.
     BackgroundError(String),
     /// A write to the config file finished: a message, and for a saved pane which pane and
@@ -111,6 +113,8 @@ pub enum Effect {
         provider: String,
         model: String,
     },
+    /// Read the scoreboard over all history.
+    LoadScoreboard,
     /// Record something in the history database.
     History(Box<crate::session::store::Op>),
     /// Put text on the clipboard (OSC 52 where there is no clipboard, e.g. over SSH).

@@ -51,6 +51,12 @@ pub enum Command {
     CopyAnswer,
     /// Copy: `y` again for the answer, a digit for that code block.
     CopyPrefix,
+    /// Judge the latest round: the next key is the verdict.
+    Vote,
+    /// Blind judging on or off.
+    Blind,
+    /// Wins, losses and ratings per model.
+    Scoreboard,
 }
 
 /// Where a binding applies.
@@ -394,6 +400,36 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('P'), SHIFT), (KeyCode::Char('P'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Vote,
+        "F6  v",
+        "judge the round: then 1…8 best pane, = tie, 0 all bad",
+        [(KeyCode::F(6), NONE)]
+    ),
+    bind!(Panes, Command::Vote, "", "", [(KeyCode::Char('v'), NONE)]),
+    bind!(
+        Everywhere,
+        Command::Blind,
+        "F8  b",
+        "blind judging: names hidden and panes shuffled until the vote",
+        [(KeyCode::F(8), NONE)]
+    ),
+    bind!(Panes, Command::Blind, "", "", [(KeyCode::Char('b'), NONE)]),
+    bind!(
+        Everywhere,
+        Command::Scoreboard,
+        "F10  S",
+        "scoreboard: wins, ratings, speed and cost per model",
+        [(KeyCode::F(10), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::Scoreboard,
+        "",
+        "",
+        [(KeyCode::Char('S'), SHIFT), (KeyCode::Char('S'), NONE)]
     ),
     bind!(
         Everywhere,

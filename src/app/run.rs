@@ -244,6 +244,20 @@ fn run_effect(
                 });
             }
         }
+        Effect::LoadScoreboard => match &rt.ledger {
+            Some(l) => {
+                let tx = tx.clone();
+                l.query(move |conn| {
+                    let rows = crate::session::export::scoreboard(conn).map_err(|e| e.to_string());
+                    let _ = tx.send(Action::Scoreboard(rows));
+                });
+            }
+            None => {
+                let _ = tx.send(Action::Scoreboard(Err(
+                    "no history database this session".into()
+                )));
+            }
+        },
         Effect::History(op) => {
             if let Some(l) = &rt.ledger {
                 l.history(*op);

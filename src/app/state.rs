@@ -38,6 +38,11 @@ pub enum Overlay {
     Panel(Box<super::panel::Panel>),
     /// The hop trail of a pane's last answer.
     Trail(usize),
+    /// Wins, losses, ratings and figures per model: this session's, or all history's.
+    Scoreboard {
+        all: bool,
+        rows: Option<Result<Vec<crate::judge::Row>, String>>,
+    },
     /// Spend per model and per day; `None` while the ledger is being read.
     Spend(Option<Result<Breakdown, String>>),
 }
@@ -217,6 +222,14 @@ pub struct App {
     pub presentation: bool,
     /// `y` was pressed: the next digit picks a code block to copy.
     pub copy_pending: bool,
+    /// The vote key was pressed: the next key is the verdict.
+    pub vote_pending: bool,
+    /// This session's judged rounds.
+    pub votes: Vec<(u64, crate::judge::Vote)>,
+    /// Blind judging: names and figures hidden, panes shuffled, until the round is judged.
+    pub blind: bool,
+    /// Which pane shows in each slot (a shuffle while blind; otherwise in order).
+    pub order: Vec<usize>,
     /// Provider slugs serving each model, for the routing fields' suggestions.
     pub slugs: BTreeMap<String, Vec<String>>,
     /// Panes of workspaces switched away from, with their conversations.
@@ -257,6 +270,10 @@ impl App {
             expand_thinking: false,
             presentation: false,
             copy_pending: false,
+            vote_pending: false,
+            votes: Vec::new(),
+            blind: false,
+            order: Vec::new(),
             slugs: BTreeMap::new(),
             stashed: BTreeMap::new(),
         }
@@ -323,6 +340,49 @@ impl App {
             .collect();
         candidates.sort_by_key(|e| e.simulated);
         candidates.first().map(|e| e.provider.clone())
+    }
+
+    /// The pane shown in display slot `slot`.
+    pub fn pane_in_slot(&self, slot: usize) -> usize {
+        // An order made before panes were added or closed no longer applies.
+        match self.order.get(slot) {
+            Some(&p) if self.order.len() == self.panes.len() => p,
+            _ => slot,
+        }
+    }
+
+    /// The slot pane `pane` is shown in.
+    pub fn slot_of(&self, pane: usize) -> usize {
+        if self.order.len() != self.panes.len() {
+            return pane;
+        }
+        self.order.iter().position(|p| *p == pane).unwrap_or(pane)
+    }
+
+    /// Blind and the latest round not judged yet: names and figures stay hidden.
+    pub fn hidden(&self) -> bool {
+        self.blind && !self.votes.iter().any(|(r, _)| *r == self.rounds)
+    }
+
+    /// This session's scoreboard, from its votes and answers.
+    pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
+        let votes: Vec<crate::judge::Vote> = self.votes.iter().map(|(_, v)| v.clone()).collect();
+        let answers: Vec<crate::judge::AnswerStat> = self
+            .panes
+            .iter()
+            .flat_map(|p| p.turns.iter().map(move |t| (p, t)))
+            .filter(|(_, t)| t.answer.status == Status::Done)
+            .map(|(p, t)| crate::judge::AnswerStat {
+                model: p.model.clone(),
+                ttft_ms: t.answer.ttft().map(|d| d.as_secs_f64() * 1000.0),
+                tokens_per_s: t.answer.rate(self.now),
+                cost: match t.answer.cost() {
+                    CostView::Unpriced => None,
+                    c => Some(c.usd()),
+                },
+            })
+            .collect();
+        crate::judge::scoreboard(&votes, &answers)
     }
 
     pub fn any_active(&self) -> bool {

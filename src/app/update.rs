@@ -61,6 +61,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::BackgroundError(e) => notice_error(app, e),
+        Action::Scoreboard(result) => {
+            if let Some(Overlay::Scoreboard { all: true, rows }) = &mut app.overlay {
+                *rows = Some(result);
+            }
+        }
         Action::ConfigSaved(result) => {
             let (text, error) = match result {
                 Ok((msg, placed)) => {
@@ -251,6 +256,22 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // Any key acknowledges the last notice.
     app.notice = None;
+    if std::mem::take(&mut app.vote_pending) {
+        let verdict = match key.code {
+            KeyCode::Char(c @ '1'..='8') => {
+                let slot = c as usize - '1' as usize;
+                (slot < app.panes.len())
+                    .then(|| crate::judge::Verdict::Winner(app.pane_in_slot(slot)))
+            }
+            KeyCode::Char('=') => Some(crate::judge::Verdict::Tie),
+            KeyCode::Char('0') => Some(crate::judge::Verdict::AllBad),
+            _ => None,
+        };
+        return match verdict {
+            Some(v) => vote(app, v, fx),
+            None => notice(app, "no vote"),
+        };
+    }
     if std::mem::take(&mut app.copy_pending) {
         match key.code {
             KeyCode::Char('y') => return copy(app, None, fx),
@@ -321,6 +342,32 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::Presentation => app.presentation = !app.presentation,
+        Command::Vote => {
+            if app.rounds == 0 {
+                return notice_error(app, "nothing to judge yet");
+            }
+            app.vote_pending = true;
+            notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
+        }
+        Command::Blind => {
+            app.blind = !app.blind;
+            shuffle(app);
+            notice(
+                app,
+                if app.blind {
+                    "blind judging: names hidden until you vote (F6)"
+                } else {
+                    "blind judging off"
+                },
+            );
+        }
+        Command::Scoreboard => {
+            let rows = app.scoreboard();
+            app.overlay = Some(Overlay::Scoreboard {
+                all: false,
+                rows: Some(Ok(rows)),
+            });
+        }
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.copy_pending = true;
@@ -452,6 +499,21 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
         Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
+            if all {
+                app.overlay = Some(Overlay::Scoreboard {
+                    all: false,
+                    rows: Some(Ok(app.scoreboard())),
+                });
+            } else {
+                app.overlay = Some(Overlay::Scoreboard {
+                    all: true,
+                    rows: None,
+                });
+                fx.push(Effect::LoadScoreboard);
+            }
+        }
+        Some(Overlay::Scoreboard { .. }) => {}
         None => {}
     }
 }
@@ -558,6 +620,52 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
     }
     app.zone = Zone::Prompt;
     Ok(())
+}
+
+/// Records a verdict on the latest round; in blind mode it reveals who was who.
+fn vote(app: &mut App, verdict: crate::judge::Verdict, fx: &mut Vec<Effect>) {
+    let round = app.rounds;
+    // The panes that answered this round, in pane order.
+    let judged: Vec<usize> = (0..app.panes.len())
+        .filter(|&i| app.panes[i].turns.last().is_some_and(|t| t.round == round))
+        .collect();
+    let models: Vec<String> = judged.iter().map(|&i| app.panes[i].model.clone()).collect();
+    let (verdict, winner_pane, text) = match verdict {
+        crate::judge::Verdict::Winner(pane) => match judged.iter().position(|&i| i == pane) {
+            Some(k) => (
+                crate::judge::Verdict::Winner(k),
+                Some(pane),
+                format!("{} wins round {round}", app.panes[pane].model),
+            ),
+            None => return notice_error(app, "that pane did not answer this round"),
+        },
+        v @ crate::judge::Verdict::Tie => (v, None, format!("round {round}: a tie")),
+        v @ crate::judge::Verdict::AllBad => (v, None, format!("round {round}: all bad")),
+    };
+    fx.push(history(Op::Vote {
+        round,
+        verdict: verdict.name().to_string(),
+        winner_pane,
+        at: app.unix,
+    }));
+    app.votes.retain(|(r, _)| *r != round);
+    app.votes
+        .push((round, crate::judge::Vote { models, verdict }));
+    notice(app, text);
+}
+
+/// A new display order: shuffled while blind (seeded by the round), in order otherwise.
+fn shuffle(app: &mut App) {
+    let n = app.panes.len();
+    app.order = (0..n).collect();
+    if app.blind && n > 1 {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
+            app.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
+        );
+        app.order.shuffle(&mut rng);
+    }
 }
 
 /// Copies the focused pane's last answer, or its `block`th code block.
@@ -669,6 +777,9 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
         }
     }
     let round = new_round(app, &text, fx);
+    if app.blind {
+        shuffle(app);
+    }
     for i in targets {
         start_turn(app, i, round, text.clone(), anyway, fx);
     }

@@ -308,6 +308,7 @@ type Reply = Box<dyn FnOnce(Result<Breakdown, String>) + Send>;
 
 enum Command {
     Record(SpendRecord),
+    Query(Box<dyn FnOnce(&Connection) + Send>),
     History(crate::session::store::Op),
     Flush(std::sync::mpsc::Sender<()>),
     Breakdown {
@@ -344,6 +345,7 @@ impl LedgerHandle {
                     Command::Breakdown { today, days, reply } => {
                         reply(ledger.breakdown(today, days).map_err(|e| e.to_string()));
                     }
+                    Command::Query(f) => f(ledger.conn()),
                     Command::Flush(done) => {
                         let _ = done.send(());
                     }
@@ -351,6 +353,11 @@ impl LedgerHandle {
             }
         });
         Self { tx }
+    }
+
+    /// Runs `f` on the ledger's thread, with its connection.
+    pub fn query(&self, f: impl FnOnce(&Connection) + Send + 'static) {
+        let _ = self.tx.send(Command::Query(Box::new(f)));
     }
 
     pub fn history(&self, op: crate::session::store::Op) {

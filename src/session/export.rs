@@ -332,3 +332,74 @@ pub fn csv(s: &SessionSummary, rounds: &[RoundRec]) -> Result<String, String> {
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
+
+/// The scoreboard over every judged round in the database.
+pub fn scoreboard(conn: &Connection) -> rusqlite::Result<Vec<crate::judge::Row>> {
+    use crate::judge::{AnswerStat, Verdict, Vote};
+    // The last answer of each pane in each round (a regenerated answer replaces the earlier).
+    let mut stmt = conn.prepare(
+        "SELECT a.round_id, a.pane, a.model, a.status, a.ttft_ms, a.elapsed_ms, a.completion_tokens, a.cost
+         FROM answers a
+         WHERE a.id = (SELECT MAX(b.id) FROM answers b WHERE b.round_id = a.round_id AND b.pane = a.pane)
+         ORDER BY a.round_id, a.pane",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<f64>>(7)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut answers = Vec::new();
+    let mut by_round: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
+    for (round, pane, model, status, ttft, elapsed, tokens, cost) in rows {
+        by_round
+            .entry(round)
+            .or_default()
+            .push((pane, model.clone()));
+        if status == "done" {
+            let gen_ms = match (elapsed, ttft) {
+                (Some(e), Some(t)) if e > t => Some((e - t) as f64),
+                _ => None,
+            };
+            answers.push(AnswerStat {
+                model,
+                ttft_ms: ttft.map(|t| t as f64),
+                tokens_per_s: match (tokens, gen_ms) {
+                    (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
+                    _ => None,
+                },
+                cost,
+            });
+        }
+    }
+    let mut stmt = conn.prepare("SELECT round_id, verdict, winner_pane FROM votes ORDER BY id")?;
+    let votes_raw = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut votes = Vec::new();
+    for (round, verdict, winner) in votes_raw {
+        let Some(panes) = by_round.get(&round) else {
+            continue;
+        };
+        let models: Vec<String> = panes.iter().map(|(_, m)| m.clone()).collect();
+        let winner = winner.and_then(|w| panes.iter().position(|(p, _)| *p == w));
+        if let Some(v) = Verdict::parse(&verdict, winner) {
+            votes.push(Vote { models, verdict: v });
+        }
+    }
+    Ok(crate::judge::scoreboard(&votes, &answers))
+}

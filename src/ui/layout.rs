@@ -93,7 +93,13 @@ pub fn compute(app: &App) -> Layout {
         return lay;
     }
     match grid(body, n) {
-        Some(rects) => lay.panes = rects.into_iter().enumerate().collect(),
+        Some(rects) => {
+            lay.panes = rects
+                .into_iter()
+                .enumerate()
+                .map(|(slot, r)| (app.pane_in_slot(slot), r))
+                .collect();
+        }
         None => {
             let bar = Rect::new(body.x, body.y, body.width, 1);
             let pane = Rect::new(
@@ -139,6 +145,12 @@ fn grid(body: Rect, n: usize) -> Option<Vec<Rect>> {
     None
 }
 
+/// What a pane is called while judging is blind.
+pub fn blind_name(slot: usize) -> String {
+    let letter = char::from(b'A' + u8::try_from(slot % 26).unwrap_or(0));
+    format!("Model {letter}")
+}
+
 fn tab_rects(app: &App, bar: Rect) -> Vec<(usize, Rect)> {
     let mut x = bar.x;
     let mut out = Vec::new();
@@ -148,7 +160,7 @@ fn tab_rects(app: &App, bar: Rect) -> Vec<(usize, Rect)> {
         if w == 0 {
             break;
         }
-        out.push((i, Rect::new(x, bar.y, w, 1)));
+        out.push((app.pane_in_slot(i), Rect::new(x, bar.y, w, 1)));
         x += w + 1;
     }
     out
@@ -158,12 +170,15 @@ fn tab_rects(app: &App, bar: Rect) -> Vec<(usize, Rect)> {
 pub fn tab_labels(app: &App) -> Vec<String> {
     let n = app.panes.len().max(1);
     let budget = (app.size.0 as usize / n).saturating_sub(3).max(6);
-    app.panes
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let name = p.model.rsplit('/').next().unwrap_or(&p.model);
-            let label = format!("{} {}", i + 1, name);
+    (0..app.panes.len())
+        .map(|slot| {
+            let p = &app.panes[app.pane_in_slot(slot)];
+            let name = if app.hidden() {
+                blind_name(slot)
+            } else {
+                p.model.rsplit('/').next().unwrap_or(&p.model).to_string()
+            };
+            let label = format!("{} {}", slot + 1, name);
             if label.chars().count() > budget {
                 let mut s: String = label.chars().take(budget.saturating_sub(1)).collect();
                 s.push('…');

@@ -101,7 +101,7 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
 fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, Rect)]) {
     let labels = layout::tab_labels(app);
     for (i, rect) in tabs {
-        let Some(label) = labels.get(*i) else {
+        let Some(label) = labels.get(app.slot_of(*i)) else {
             continue;
         };
         let active = *i == app.focus;

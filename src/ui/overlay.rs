@@ -40,6 +40,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Spend(data)) => super::spend::breakdown(data.as_ref(), theme, f, area),
         Some(Overlay::Panel(panel)) => super::panel::draw(app, panel, theme, f, area),
         Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
+        Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
     }
 }
 
@@ -96,6 +97,101 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
             .scroll((scroll.min(max_scroll), 0)),
         r,
     );
+}
+
+fn scoreboard(
+    all: bool,
+    rows: Option<&Result<Vec<crate::judge::Row>, String>>,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    use ratatui::layout::Constraint;
+    use ratatui::widgets::{Cell, Row, Table};
+    let r = centered(area, 110, 20);
+    f.render_widget(Clear, r);
+    let title = if all {
+        " scoreboard · all history "
+    } else {
+        " scoreboard · this session "
+    };
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let hint = Line::styled(
+        "a: this session ↔ all history · any other key closes",
+        theme.dim,
+    );
+    let body = Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    f.render_widget(
+        Paragraph::new(hint),
+        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
+    );
+    let rows = match rows {
+        None => {
+            return f.render_widget(
+                Paragraph::new(Line::styled("reading history…", theme.dim)),
+                body,
+            )
+        }
+        Some(Err(e)) => {
+            return f.render_widget(Paragraph::new(Line::styled(e.clone(), theme.error)), body)
+        }
+        Some(Ok(rows)) if rows.is_empty() => {
+            return f.render_widget(
+                Paragraph::new(Line::styled(
+                    "No answers yet. Judge a round with F6.",
+                    theme.dim,
+                )),
+                body,
+            )
+        }
+        Some(Ok(rows)) => rows,
+    };
+    let opt = |v: Option<f64>, fmt: &dyn Fn(f64) -> String| v.map_or("—".to_string(), fmt);
+    let table_rows: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            Row::new(vec![
+                Cell::from(r.model.clone()),
+                Cell::from(r.wins.to_string()),
+                Cell::from(r.losses.to_string()),
+                Cell::from(r.ties.to_string()),
+                Cell::from(opt(r.win_rate(), &|v| format!("{:.0}%", v * 100.0))),
+                Cell::from(format!("{:.0}", r.rating)),
+                Cell::from(r.answers.to_string()),
+                Cell::from(opt(r.avg_ttft_ms, &|v| format!("{v:.0} ms"))),
+                Cell::from(opt(r.avg_tokens_per_s, &|v| format!("{v:.0}"))),
+                Cell::from(opt(r.avg_cost, &crate::cost::money)),
+            ])
+        })
+        .collect();
+    let header = Row::new(
+        [
+            "model", "won", "lost", "tied", "win %", "rating", "answers", "ttft", "tok/s",
+            "$/answer",
+        ]
+        .into_iter()
+        .map(|h| Cell::from(h).style(theme.title)),
+    );
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(4),
+        Constraint::Length(5),
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(6),
+        Constraint::Length(10),
+    ];
+    f.render_widget(Table::new(table_rows, widths).header(header), body);
 }
 
 fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {

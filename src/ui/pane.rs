@@ -25,15 +25,31 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
             BorderType::Plain
         })
         .border_style(theme.border(focused))
-        .title(Line::from(title(
-            pane,
-            index,
-            focused,
-            badge,
-            app.presentation,
-            theme,
-        )));
-    if let Some(a) = pane.current() {
+        .title(Line::from(if app.hidden() {
+            let slot = app.slot_of(index);
+            vec![Span::styled(
+                format!(" {} {} ", slot + 1, super::layout::blind_name(slot)),
+                theme.title(focused),
+            )]
+        } else {
+            title(
+                pane,
+                app.slot_of(index),
+                focused,
+                badge,
+                app.presentation,
+                theme,
+            )
+        }));
+    if let (Some(a), true) = (pane.current(), app.hidden()) {
+        // Blind: only whether it is still going, nothing that gives the model away.
+        let word = if a.status.is_active() {
+            "streaming…"
+        } else {
+            a.status.label()
+        };
+        block = block.title_bottom(Line::from(Span::styled(format!(" {word} "), theme.stats)));
+    } else if let Some(a) = pane.current() {
         block = block.title_bottom(Line::from(stats::footer(
             a,
             &pane.model,

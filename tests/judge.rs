@@ -1,0 +1,138 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Judging at the keyboard: votes, blind mode and its reveal, the scoreboard.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use switchboard::app::state::Overlay;
+use switchboard::app::{update, Action, App, Effect, Zone};
+use switchboard::judge::Verdict;
+use switchboard::session::store::Op;
+use switchboard::stream::StreamEvent;
+
+fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(a, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn round(a: &mut App, prompt: &str) -> Vec<u64> {
+    if a.zone == Zone::Panes {
+        key(a, KeyCode::Char('i'));
+    }
+    for c in prompt.chars() {
+        key(a, KeyCode::Char(c));
+    }
+    let ids: Vec<u64> = key(a, KeyCode::Enter)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Start { request, .. } => Some(request),
+            _ => None,
+        })
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        a.now += std::time::Duration::from_millis(100);
+        update(
+            a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Delta(format!("answer {n}")),
+            },
+        );
+        a.now += std::time::Duration::from_millis(400);
+        update(
+            a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Done,
+            },
+        );
+    }
+    key(a, KeyCode::Esc); // to the panes, where `v` votes
+    ids
+}
+
+fn render(a: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    format!("{}", t.backend())
+}
+
+fn app() -> App {
+    let mut a = common::sim_app(&["sim/swift", "sim/steady", "sim/coder"]);
+    a.size = (120, 30);
+    a.session_label = "2026-11-23 14:02".into();
+    a
+}
+
+#[test]
+fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
+    let mut a = app();
+    assert!(key(&mut a, KeyCode::F(6)).is_empty());
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error),
+        "nothing to judge yet"
+    );
+    round(&mut a, "first");
+    key(&mut a, KeyCode::Char('v'));
+    let fx = key(&mut a, KeyCode::Char('2'));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::History(op) if matches!(op.as_ref(),
+        Op::Vote { round: 1, verdict, winner_pane: Some(1), .. } if verdict == "winner"))));
+    assert_eq!(a.votes[0].1.verdict, Verdict::Winner(1));
+    round(&mut a, "second");
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('='));
+    round(&mut a, "third");
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('0'));
+    key(&mut a, KeyCode::Char('S'));
+    let Some(Overlay::Scoreboard {
+        all: false,
+        rows: Some(Ok(rows)),
+    }) = &a.overlay
+    else {
+        panic!("{:?}", a.overlay)
+    };
+    let steady = rows.iter().find(|r| r.model == "sim/steady").unwrap();
+    assert_eq!((steady.wins, steady.losses, steady.ties), (1, 1, 1));
+    assert_eq!(rows[0].model, "sim/steady", "the winner leads");
+    let screen = render(&a);
+    assert!(screen.contains("scoreboard · this session"), "{screen}");
+    insta::assert_snapshot!("scoreboard_120x30", screen);
+    // `a` asks the database for all history.
+    assert_eq!(
+        key(&mut a, KeyCode::Char('a')),
+        vec![Effect::LoadScoreboard]
+    );
+}
+
+#[test]
+fn blind_mode_hides_and_shuffles_until_the_vote() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(8));
+    assert!(a.blind);
+    round(&mut a, "which is best?");
+    let screen = render(&a);
+    for m in ["sim/swift", "sim/steady", "sim/coder", "tok/s", "ttft"] {
+        assert!(!screen.contains(m), "{m} visible while blind:\n{screen}");
+    }
+    assert!(screen.contains("Model A") && screen.contains("Model C"));
+    let mut sorted = a.order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![0, 1, 2], "a permutation of the panes");
+    // Voting for slot 1 votes for whichever pane is shown there.
+    let shown_first = a.pane_in_slot(0);
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('1'));
+    assert_eq!(a.votes[0].1.verdict, Verdict::Winner(shown_first));
+    let screen = render(&a);
+    assert!(
+        screen.contains("sim/swift") && screen.contains("ttft"),
+        "revealed:\n{screen}"
+    );
+    // A pane closed while blind never leaves the order pointing nowhere.
+    key(&mut a, KeyCode::Char('d'));
+    let _ = render(&a);
+}
