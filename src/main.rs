@@ -66,6 +66,37 @@ enum SessionsCommand {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Evaluate without the TUI: every prompt to every model; exit 1 if any failed.
+    Run {
+        /// A model (repeatable); without any, the config's panes or the defaults.
+        #[arg(short = 'm', long = "model", value_name = "MODEL")]
+        models: Vec<String>,
+        /// One prompt.
+        #[arg(short = 'p', long)]
+        prompt: Option<String>,
+        /// A file of prompts: one a line, or JSON lines {"prompt": …, "vars": {…}}.
+        #[arg(long, value_name = "FILE")]
+        prompts: Option<PathBuf>,
+        /// A system prompt for every request.
+        #[arg(long)]
+        system: Option<String>,
+        /// Fills {{name}} in prompts (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"], default_value = "table")]
+        format: String,
+        /// Write results here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Use the simulator even when a key is set.
+        #[arg(long)]
+        sim: bool,
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
     /// Browse the history of past sessions.
     Sessions {
         #[command(subcommand)]
@@ -110,9 +141,46 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Command::Run {
+        models,
+        prompt,
+        prompts,
+        system,
+        vars,
+        concurrency,
+        format,
+        out,
+        sim,
+        config,
+    }) = cli.command
+    {
+        let args = switchboard::headless::Args {
+            models,
+            prompt,
+            prompts,
+            system,
+            vars,
+            concurrency,
+            format,
+            out,
+            force_sim: sim,
+            config,
+        };
+        let outcome = runtime.block_on(switchboard::headless::run(args));
+        runtime.shutdown_background();
+        return match outcome {
+            Ok(switchboard::headless::Outcome::AllAnswered) => ExitCode::SUCCESS,
+            Ok(switchboard::headless::Outcome::SomeFailed) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sim { host, port, speed }) => serve_sim(&host, port, speed).await,
+            Some(Command::Run { .. }) => Ok(()),
             Some(Command::Sessions { command }) => {
                 use switchboard::sessions_cmd::{run, Command as C};
                 run(match command {

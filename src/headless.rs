@@ -1,0 +1,527 @@
+//! `switchboard run`: the evaluation harness. Every prompt to every model, concurrently and
+//! bounded, with the same providers, fallbacks, retries and budget as the playground; results
+//! as a table, JSON, JSON lines, CSV or Markdown, and a summary per model. Every run is also
+//! recorded in the history database.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use crate::app::state::{Pane, Providers};
+use crate::cost::ledger::Ledger;
+use crate::provider::{Message, Role};
+use crate::session::store::{Finished, Op, Writer};
+use crate::stream::StreamEvent;
+
+pub struct Args {
+    pub models: Vec<String>,
+    pub prompt: Option<String>,
+    pub prompts: Option<PathBuf>,
+    pub system: Option<String>,
+    pub vars: Vec<String>,
+    pub concurrency: usize,
+    pub format: String,
+    pub out: Option<PathBuf>,
+    pub force_sim: bool,
+    pub config: Option<PathBuf>,
+}
+
+/// How a run ended: every answer, some failed, or the arguments were wrong.
+pub enum Outcome {
+    AllAnswered,
+    SomeFailed,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Result_ {
+    pub prompt_index: usize,
+    pub prompt: String,
+    pub model: String,
+    pub provider: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub text: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub finish_reason: Option<String>,
+    pub ttft_ms: Option<u64>,
+    pub elapsed_ms: u64,
+    pub completion_tokens: Option<u64>,
+    pub tokens_per_s: Option<f64>,
+    pub cost: Option<f64>,
+    pub attempts: usize,
+}
+
+struct Job {
+    prompt: String,
+}
+
+/// Reads `--prompts`: one prompt a line, or JSON lines `{"prompt": …, "vars": {…}}`.
+fn read_prompts(path: &PathBuf, vars: &BTreeMap<String, String>) -> Result<Vec<Job>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut jobs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (prompt, mut own) = if line.starts_with('{') {
+            let v: Value = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: not JSON: {e}", path.display(), n + 1))?;
+            let p = v["prompt"]
+                .as_str()
+                .ok_or_else(|| format!("{}:{}: no \"prompt\" string", path.display(), n + 1))?
+                .to_string();
+            let mut own = vars.clone();
+            if let Some(m) = v["vars"].as_object() {
+                for (k, val) in m {
+                    let s = val.as_str().map_or_else(|| val.to_string(), str::to_owned);
+                    own.insert(k.clone(), s);
+                }
+            }
+            (p, own)
+        } else {
+            (line.to_string(), vars.clone())
+        };
+        let prompt = crate::vars::fill(&prompt, &own)
+            .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        own.clear();
+        jobs.push(Job { prompt });
+    }
+    if jobs.is_empty() {
+        return Err(format!("{} has no prompts", path.display()));
+    }
+    Ok(jobs)
+}
+
+pub async fn run(args: Args) -> Result<Outcome, String> {
+    let mut vars = BTreeMap::new();
+    for v in &args.vars {
+        let (k, val) = crate::vars::parse_var(v)?;
+        vars.insert(k, val);
+    }
+    let jobs = match (&args.prompt, &args.prompts) {
+        (Some(p), None) => vec![Job {
+            prompt: crate::vars::fill(p, &vars)?,
+        }],
+        (None, Some(path)) => read_prompts(path, &vars)?,
+        (Some(_), Some(_)) => return Err("give -p or --prompts, not both".into()),
+        (None, None) => return Err("nothing to run: give -p PROMPT or --prompts FILE".into()),
+    };
+    if !["table", "json", "jsonl", "csv", "md"].contains(&args.format.as_str()) {
+        return Err(format!(
+            "unknown format `{}` (table, json, jsonl, csv, md)",
+            args.format
+        ));
+    }
+    if args.concurrency == 0 {
+        return Err("--concurrency must be at least 1".into());
+    }
+    let session =
+        crate::setup::Session::open(args.config.clone(), &args.models, args.force_sim, None)
+            .await?;
+    let panes: Vec<Pane> = session.setup.panes.clone();
+    let providers = Arc::new(session.setup.providers.clone());
+    let policy = session.cfg.policy.clone();
+    let client = reqwest::Client::builder()
+        .connect_timeout(session.cfg.connect_timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    // History: the run is a session, each prompt a round.
+    let data = crate::config::paths::data_dir();
+    let db = std::fs::create_dir_all(&data)
+        .ok()
+        .and_then(|()| Ledger::open(&data.join("history.db")).ok());
+    let writer = Arc::new(Mutex::new((db, Writer::default())));
+    let record = |op: Op| {
+        if let Ok(mut g) = writer.lock() {
+            let (db, w) = &mut *g;
+            if let Some(db) = db {
+                let _ = w.apply(db.conn(), op);
+            }
+        }
+    };
+    let now = || chrono::Utc::now().timestamp();
+    record(Op::Session {
+        started_at: now(),
+        workspace: Some("run".into()),
+    });
+    for (i, j) in jobs.iter().enumerate() {
+        record(Op::Round {
+            round: i as u64 + 1,
+            prompt: j.prompt.clone(),
+            at: now(),
+        });
+    }
+
+    let total = jobs.len() * panes.len();
+    let bar = progress(total);
+    let sem = Arc::new(Semaphore::new(args.concurrency));
+    let budget = session.cfg.budget.clone();
+    let spent = Arc::new(Mutex::new(0.0f64));
+    let mut set = tokio::task::JoinSet::new();
+    let mut request = 0u64;
+    for (pi, job) in jobs.iter().enumerate() {
+        for (mi, pane) in panes.iter().enumerate() {
+            request += 1;
+            let mut params = pane.params(0, &job.prompt);
+            if let Some(s) = &args.system {
+                params
+                    .messages
+                    .insert(0, Message::new(Role::System, s.clone()));
+            }
+            record(Op::Answer {
+                round: pi as u64 + 1,
+                request,
+                pane: mi,
+                model: pane.model.clone(),
+                provider: pane.provider.clone(),
+                settings: "{}".into(),
+                at: now(),
+            });
+            let (client, policy, providers, sem, spent, budget) = (
+                client.clone(),
+                policy.clone(),
+                providers.clone(),
+                sem.clone(),
+                spent.clone(),
+                budget.clone(),
+            );
+            let (model, provider, prompt) = (
+                pane.model.clone(),
+                pane.provider.clone(),
+                job.prompt.clone(),
+            );
+            set.spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                let over = {
+                    let s = spent.lock().map(|g| *g).unwrap_or(0.0);
+                    budget.check(
+                        crate::cost::Spent {
+                            session: s,
+                            day: s,
+                            month: s,
+                        },
+                        0.0,
+                    )
+                };
+                let result = match over {
+                    Some(b) => refused(pi, &prompt, &model, &provider, b.refusal()),
+                    None => {
+                        one(
+                            &client,
+                            &providers,
+                            &policy,
+                            pi,
+                            prompt,
+                            (model, provider),
+                            params,
+                        )
+                        .await
+                    }
+                };
+                if let (Some(c), Ok(mut s)) = (result.cost, spent.lock()) {
+                    *s += c;
+                }
+                (request, result)
+            });
+        }
+    }
+    let mut results = Vec::new();
+    while let Some(done) = set.join_next().await {
+        let Ok((request, r)) = done else { continue };
+        record(Op::Finish {
+            request,
+            record: Box::new(Finished {
+                text_tail: r.text.clone(),
+                served_model: r.served_model.clone(),
+                served_provider: r.served_provider.clone(),
+                status: if r.ok { "done".into() } else { "failed".into() },
+                error: r.error.clone(),
+                finish_reason: r.finish_reason.clone(),
+                ttft_ms: r.ttft_ms,
+                elapsed_ms: Some(r.elapsed_ms),
+                completion_tokens: r.completion_tokens,
+                cost: r.cost,
+                reported: r.cost.is_some(),
+                hops: "[]".into(),
+                at: now(),
+                ..Finished::default()
+            }),
+        });
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        results.push(r);
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    session.simulator.shutdown();
+    results.sort_by(|a, b| (a.prompt_index, &a.model).cmp(&(b.prompt_index, &b.model)));
+    let summary = summary_table(&results);
+    let body = match args.format.as_str() {
+        "table" => summary.clone(),
+        "json" => serde_json::to_string_pretty(&results).map_err(|e| e.to_string())? + "\n",
+        "jsonl" => results
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap_or_default() + "\n")
+            .collect(),
+        "csv" => csv(&results)?,
+        _ => markdown(&results),
+    };
+    match &args.out {
+        Some(p) => {
+            std::fs::write(p, &body).map_err(|e| format!("cannot write {}: {e}", p.display()))?
+        }
+        None => print!("{body}"),
+    }
+    if args.format != "table" {
+        eprint!("{summary}");
+    }
+    let _ = std::io::stdout().flush();
+    Ok(if results.iter().all(|r| r.ok) {
+        Outcome::AllAnswered
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+fn progress(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} answers · {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn refused(pi: usize, prompt: &str, model: &str, provider: &str, why: String) -> Result_ {
+    Result_ {
+        prompt_index: pi,
+        prompt: prompt.to_string(),
+        model: model.to_string(),
+        provider: provider.to_string(),
+        served_model: None,
+        served_provider: None,
+        text: String::new(),
+        ok: false,
+        error: Some(why),
+        finish_reason: None,
+        ttft_ms: None,
+        elapsed_ms: 0,
+        completion_tokens: None,
+        tokens_per_s: None,
+        cost: None,
+        attempts: 0,
+    }
+}
+
+async fn one(
+    client: &reqwest::Client,
+    providers: &Providers,
+    policy: &crate::route::Policy,
+    pi: usize,
+    prompt: String,
+    (model, provider): (String, String),
+    params: crate::provider::ChatParams,
+) -> Result_ {
+    let start = Instant::now();
+    let mut r = refused(pi, &prompt, &model, &provider, String::new());
+    r.error = None;
+    r.attempts = 1;
+    let hops = match crate::route::plan(providers, &provider, &params) {
+        Ok(h) => h,
+        Err(e) => {
+            r.error = Some(e);
+            return r;
+        }
+    };
+    let mut first: Option<Duration> = None;
+    let mut ok = false;
+    let mut usage = None;
+    crate::route::run(client, hops, policy, |e| match e {
+        StreamEvent::Delta(t) => {
+            first.get_or_insert_with(|| start.elapsed());
+            r.text.push_str(&t);
+        }
+        StreamEvent::Reasoning(_) => {
+            first.get_or_insert_with(|| start.elapsed());
+        }
+        StreamEvent::Served { model, provider } => {
+            r.served_model = Some(model);
+            r.served_provider = provider;
+        }
+        StreamEvent::Finish(f) => r.finish_reason = Some(f),
+        StreamEvent::Usage(u) => usage = Some(u),
+        StreamEvent::Hop(_) => r.attempts += 1,
+        StreamEvent::Done => ok = true,
+        StreamEvent::Error(e) => r.error = Some(e.to_string()),
+        _ => {}
+    })
+    .await;
+    let elapsed = start.elapsed();
+    r.ok = ok;
+    r.elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+    r.ttft_ms = first.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    r.completion_tokens = usage.as_ref().and_then(|u| u.completion_tokens);
+    r.cost = usage.as_ref().and_then(|u| u.cost);
+    if let (Some(n), Some(f)) = (r.completion_tokens, first) {
+        let gen = elapsed.saturating_sub(f).as_secs_f64();
+        if gen > 0.0 {
+            r.tokens_per_s = Some(n as f64 / gen);
+        }
+    }
+    r
+}
+
+fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied()
+}
+
+/// Per model: answers, failures, mean/p50/p95 time to first token, tokens/s, tokens, cost.
+pub fn summary_table(results: &[Result_]) -> String {
+    let mut models: Vec<&str> = results.iter().map(|r| r.model.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    let mut rows = vec![vec![
+        "MODEL".to_string(),
+        "ANSWERS".into(),
+        "FAILED".into(),
+        "TTFT MEAN".into(),
+        "P50".into(),
+        "P95".into(),
+        "TOK/S".into(),
+        "TOKENS".into(),
+        "COST".into(),
+    ]];
+    for m in models {
+        let mine: Vec<&Result_> = results.iter().filter(|r| r.model == m).collect();
+        let ok = mine.iter().filter(|r| r.ok).count();
+        let mut ttfts: Vec<u64> = mine.iter().filter_map(|r| r.ttft_ms).collect();
+        ttfts.sort_unstable();
+        let mean = (!ttfts.is_empty()).then(|| ttfts.iter().sum::<u64>() / ttfts.len() as u64);
+        let tps: Vec<f64> = mine.iter().filter_map(|r| r.tokens_per_s).collect();
+        let tps = (!tps.is_empty()).then(|| tps.iter().sum::<f64>() / tps.len() as f64);
+        let tokens: u64 = mine.iter().filter_map(|r| r.completion_tokens).sum();
+        let cost: f64 = mine.iter().filter_map(|r| r.cost).sum();
+        let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format!("{v} ms"));
+        rows.push(vec![
+            m.to_string(),
+            ok.to_string(),
+            (mine.len() - ok).to_string(),
+            ms(mean),
+            ms(percentile(&ttfts, 0.5)),
+            ms(percentile(&ttfts, 0.95)),
+            tps.map_or("-".into(), |v| format!("{v:.0}")),
+            tokens.to_string(),
+            crate::cost::money(cost),
+        ]);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn csv(results: &[Result_]) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "prompt_index",
+        "prompt",
+        "model",
+        "provider",
+        "served_model",
+        "ok",
+        "error",
+        "ttft_ms",
+        "elapsed_ms",
+        "completion_tokens",
+        "tokens_per_s",
+        "cost_usd",
+        "attempts",
+        "text",
+    ])
+    .map_err(|e| e.to_string())?;
+    for r in results {
+        w.write_record([
+            r.prompt_index.to_string(),
+            r.prompt.clone(),
+            r.model.clone(),
+            r.provider.clone(),
+            r.served_model.clone().unwrap_or_default(),
+            r.ok.to_string(),
+            r.error.clone().unwrap_or_default(),
+            r.ttft_ms.map(|v| v.to_string()).unwrap_or_default(),
+            r.elapsed_ms.to_string(),
+            r.completion_tokens
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            r.tokens_per_s
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+            r.cost.map(|v| v.to_string()).unwrap_or_default(),
+            r.attempts.to_string(),
+            r.text.clone(),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+fn markdown(results: &[Result_]) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for r in results {
+        if last != Some(r.prompt_index) {
+            out.push_str(&format!(
+                "## Prompt {}\n\n> {}\n\n",
+                r.prompt_index + 1,
+                r.prompt.replace('\n', "\n> ")
+            ));
+            last = Some(r.prompt_index);
+        }
+        out.push_str(&format!("### {}\n\n", r.model));
+        match &r.error {
+            Some(e) => out.push_str(&format!("**Error:** {e}\n\n")),
+            None => out.push_str(&format!("{}\n\n", r.text.trim_end())),
+        }
+    }
+    out.push_str("## Summary\n\n```\n");
+    out.push_str(&summary_table(results));
+    out.push_str("```\n");
+    out
+}

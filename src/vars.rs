@@ -1,0 +1,71 @@
+//! Prompt variables: `{{name}}` in a prompt, filled from `--var name=value` or a prompt's own.
+
+use std::collections::BTreeMap;
+
+/// Parses `name=value`.
+pub fn parse_var(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not name=value"))?;
+    let k = k.trim();
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(format!(
+            "`{k}` is not a variable name (letters, digits, _ and -)"
+        ));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// Fills every `{{name}}`; a variable with no value is an error naming it.
+pub fn fill(prompt: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(prompt.len());
+    let mut rest = prompt;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let name = after[..end].trim();
+        match vars.get(name) {
+            Some(v) => out.push_str(v),
+            None => {
+                return Err(format!(
+                    "the prompt uses {{{{{name}}}}} but no value was given (--var {name}=…)"
+                ))
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_and_names_what_is_missing() {
+        let vars = BTreeMap::from([
+            ("lang".to_string(), "Rust".to_string()),
+            ("n".to_string(), "3".to_string()),
+        ]);
+        assert_eq!(
+            fill("Give {{n}} tips for {{ lang }}.", &vars).unwrap(),
+            "Give 3 tips for Rust."
+        );
+        assert_eq!(fill("no vars", &vars).unwrap(), "no vars");
+        assert_eq!(fill("open {{ brace", &vars).unwrap(), "open {{ brace");
+        let e = fill("{{topic}}", &vars).unwrap_err();
+        assert!(e.contains("{{topic}}") && e.contains("--var topic="), "{e}");
+        assert_eq!(parse_var("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert!(parse_var("novalue").is_err());
+        assert!(parse_var("bad name=1").is_err());
+    }
+}

@@ -1,0 +1,213 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `switchboard run` against the simulator and a scripted server: formats, exit codes, the
+//! concurrency bound (counted at the server), fallbacks, variables, and the history record.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::Json;
+use serde_json::Value;
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("run")
+        .args(args)
+        .current_dir(home)
+        .env_remove("OPENROUTER_API_KEY")
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home)
+        .output()
+        .unwrap()
+}
+
+fn home(config: &str) -> tempfile::TempDir {
+    let h = tempfile::tempdir().unwrap();
+    std::fs::write(
+        h.path().join("config.toml"),
+        format!("[sim]\nspeed = 50\n{config}"),
+    )
+    .unwrap();
+    h
+}
+
+#[test]
+fn json_jsonl_csv_md_and_table() {
+    let h = home("");
+    let args = [
+        "-m",
+        "sim/swift",
+        "-m",
+        "sim/steady",
+        "-p",
+        "Explain {{topic}}",
+        "--var",
+        "topic=backpressure",
+    ];
+    let out = run(h.path(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results
+        .iter()
+        .all(|r| r["ok"] == true && r["prompt"] == "Explain backpressure"));
+    assert!(results.iter().all(|r| r["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("backpressure")));
+    assert!(results.iter().all(|r| r["cost"].as_f64().unwrap() > 0.0));
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("MODEL") && summary.contains("sim/steady"),
+        "summary on stderr: {summary}"
+    );
+
+    let out = run(h.path(), &[&args[..], &["--format", "jsonl"]].concat());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let out = run(h.path(), &[&args[..], &["--format", "csv"]].concat());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("prompt_index,prompt,model"));
+    let out = run(h.path(), &[&args[..], &["--format", "md"]].concat());
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("## Prompt 1") && md.contains("### sim/swift") && md.contains("## Summary")
+    );
+    let out = run(h.path(), &args);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.starts_with("MODEL") && table.contains("TTFT MEAN") && table.contains("P95"),
+        "{table}"
+    );
+
+    // Every run is recorded.
+    let list = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["sessions", "list"])
+        .env("SWITCHBOARD_HOME", h.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 5);
+}
+
+#[test]
+fn exit_codes_and_prompt_files() {
+    let h = home("");
+    let out = run(h.path(), &["-m", "sim/swift", "-m", "sim/down", "-p", "hi"]);
+    assert_eq!(out.status.code(), Some(1), "a failed answer");
+    let out = run(h.path(), &["-m", "sim/swift"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to run"));
+    let out = run(h.path(), &["-m", "sim/swift", "-p", "about {{x}}"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--var x="));
+
+    let file = h.path().join("prompts.jsonl");
+    std::fs::write(&file, "{\"prompt\": \"Explain {{t}}\", \"vars\": {\"t\": \"gossip\"}}\n\nplain prompt about {{t}}\n").unwrap();
+    let out = run(
+        h.path(),
+        &[
+            "-m",
+            "sim/swift",
+            "--prompts",
+            "prompts.jsonl",
+            "--var",
+            "t=raft",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let prompts: Vec<&str> = results
+        .iter()
+        .map(|r| r["prompt"].as_str().unwrap())
+        .collect();
+    assert_eq!(prompts, vec!["Explain gossip", "plain prompt about raft"]);
+}
+
+/// A server that answers after a pause and remembers how many requests it had in flight.
+async fn counting_server(max: Arc<AtomicUsize>) -> String {
+    let now = Arc::new(AtomicUsize::new(0));
+    let handler = move |Json(body): Json<Value>| {
+        let (now, max) = (now.clone(), max.clone());
+        async move {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            max.fetch_max(n, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            if body["model"] == "fail503" {
+                return (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "{\"error\":{\"message\":\"busy\"}}",
+                )
+                    .into_response();
+            }
+            let sse = "data: {\"model\":\"ok\",\"choices\":[{\"delta\":{\"content\":\"fine\"}}]}\n\ndata: [DONE]\n\n";
+            ([("content-type", "text/event-stream")], sse).into_response()
+        }
+    };
+    let app = axum::Router::new().route("/v1/chat/completions", post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrency_is_bounded_and_fallbacks_are_walked() {
+    let max = Arc::new(AtomicUsize::new(0));
+    let url = counting_server(max.clone()).await;
+    let h = home(&format!(
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"{url}\"\n[retry]\nper_hop = 0\n\
+         [[panes]]\nmodel = \"fail503\"\nprovider = \"local\"\nfallbacks = [\"ok\"]\n\
+         [[panes]]\nmodel = \"a\"\nprovider = \"local\"\n[[panes]]\nmodel = \"b\"\nprovider = \"local\"\n"
+    ));
+    std::fs::write(h.path().join("p.txt"), "one\ntwo\nthree\nfour\n").unwrap();
+    let dir = h.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        run(
+            &dir,
+            &[
+                "--prompts",
+                "p.txt",
+                "--concurrency",
+                "2",
+                "--format",
+                "json",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        max.load(Ordering::SeqCst),
+        2,
+        "never more than --concurrency in flight, and it used them"
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), 12);
+    let fell_back: Vec<&Value> = results.iter().filter(|r| r["model"] == "fail503").collect();
+    assert_eq!(fell_back.len(), 4);
+    assert!(fell_back
+        .iter()
+        .all(|r| r["ok"] == true && r["attempts"] == 2 && r["text"] == "fine"));
+}
