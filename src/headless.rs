@@ -238,6 +238,23 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     let mut results = Vec::new();
     while let Some(done) = set.join_next().await {
         let Ok((request, r)) = done else { continue };
+        if let Ok(g) = writer.lock() {
+            if let Some(db) = &g.0 {
+                let _ = db.record(&crate::cost::ledger::SpendRecord {
+                    at: now(),
+                    day: chrono::Local::now().date_naive(),
+                    provider: r.provider.clone(),
+                    model: r.model.clone(),
+                    served_model: r.served_model.clone(),
+                    served_provider: r.served_provider.clone(),
+                    prompt_tokens: None,
+                    completion_tokens: r.completion_tokens.unwrap_or(0),
+                    cost: r.cost,
+                    reported: r.cost.is_some(),
+                    status: if r.ok { "done".into() } else { "failed".into() },
+                });
+            }
+        }
         record(Op::Finish {
             request,
             record: Box::new(Finished {

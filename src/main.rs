@@ -39,6 +39,10 @@ struct Cli {
     /// Colour theme: dark, light, high-contrast, solarized, or one in the config folder's themes/.
     #[arg(long, value_name = "NAME")]
     theme: Option<String>,
+    /// Carry on a recorded session: its panes and conversations (`last`, or an id from
+    /// `switchboard sessions list`).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["models", "workspace"])]
+    resume: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -208,7 +212,17 @@ fn main() -> ExitCode {
                 })
                 .await
             }
-            None => playground(cli.models, cli.sim, cli.config, cli.workspace, cli.theme).await,
+            None => {
+                playground(
+                    cli.models,
+                    cli.sim,
+                    cli.config,
+                    cli.workspace,
+                    cli.theme,
+                    cli.resume,
+                )
+                .await
+            }
         }
     });
     // Network tasks may still be winding down; they must not hold the exit.
@@ -247,6 +261,7 @@ async fn playground(
     config: Option<PathBuf>,
     workspace: Option<String>,
     theme: Option<String>,
+    resume: Option<String>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
     switchboard::render::highlight::preload();
@@ -316,8 +331,35 @@ async fn playground(
         Ok(l) => {
             let (day, month) = l.totals(today).unwrap_or((0.0, 0.0));
             app.spend = SpendState::new(today, day, month);
+            if let Some(id) = &resume {
+                let id = switchboard::session::export::resolve(l.conn(), id)?;
+                let (summary, rounds) = switchboard::session::export::load(l.conn(), id)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no session {id} (see `switchboard sessions list`)"))?;
+                let (panes, last) =
+                    switchboard::session::resume::panes(&app.providers, &rounds, Instant::now());
+                if panes.is_empty() {
+                    return Err(format!("session {id} has no answers to carry on from"));
+                }
+                app.next_request = panes
+                    .iter()
+                    .flat_map(|p| &p.turns)
+                    .map(|t| t.answer.request)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                app.default_panes = panes
+                    .iter()
+                    .map(|p| setup::to_config(&app.providers, p))
+                    .collect();
+                app.panes = panes;
+                app.rounds = last;
+                app.resumed = Some(id);
+                app.session_label = switchboard::session::resume::label(&summary);
+            }
             Some(l)
         }
+        Err(e) if resume.is_some() => return Err(format!("cannot open the history: {e}")),
         Err(e) => {
             app.notice = Some(Notice {
                 text: format!("spend is not being recorded: {e}"),

@@ -159,3 +159,80 @@ impl Drop for Kill {
 fn scopeguard(name: String) -> Kill {
     Kill(name)
 }
+
+#[test]
+fn resume_carries_on_a_recorded_session() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 20\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_switchboard");
+    let out = Command::new(bin)
+        .args([
+            "run",
+            "-m",
+            "sim/swift",
+            "-m",
+            "sim/coder",
+            "-p",
+            "Explain quorum reads",
+        ])
+        .env_remove("OPENROUTER_API_KEY")
+        .env("SWITCHBOARD_HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let name = format!("sb-resume-{}", std::process::id());
+    let cmd = format!(
+        "cd '{h}' && env -u OPENROUTER_API_KEY SWITCHBOARD_HOME='{h}' '{bin}' --resume last; sleep 600",
+        h = home.path().display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "160",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    let _cleanup = scopeguard(name.clone());
+    wait_for("the resumed session", || {
+        tmux(&["capture-pane", "-p", "-t", &name])
+            .contains("resumed #1")
+            .then_some(())
+    });
+    // The view follows the tail; the top of the conversation shows the old prompt.
+    tmux(&["send-keys", "-t", &name, "C-Home"]);
+    let screen = wait_for("the old prompt", || {
+        let s = tmux(&["capture-pane", "-p", "-t", &name]);
+        s.contains("› Explain quorum reads").then_some(s)
+    });
+    assert!(
+        screen.contains("1 sim/swift") && screen.contains("2 sim/coder"),
+        "{screen}"
+    );
+    tmux(&["send-keys", "-t", &name, "-l", "And sloppy quorums?"]);
+    tmux(&["send-keys", "-t", &name, "Enter"]);
+    let db = home.path().join("history.db");
+    wait_for("the follow-up recorded in the same session", || {
+        let conn = rusqlite::Connection::open(&db).ok()?;
+        let (sessions, rounds): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM sessions s WHERE EXISTS (SELECT 1 FROM rounds r WHERE r.session_id = s.id)),
+                        (SELECT COUNT(*) FROM rounds WHERE session_id = 1)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok()?;
+        let done: i64 = conn
+            .query_row("SELECT COUNT(*) FROM answers a JOIN rounds r ON r.id = a.round_id WHERE r.seq = 2 AND a.status = 'done'", [], |r| r.get(0))
+            .ok()?;
+        (sessions == 1 && rounds == 2 && done == 2).then_some(())
+    });
+}

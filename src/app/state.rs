@@ -193,6 +193,8 @@ pub struct App {
     pub next_request: u64,
     /// Rounds sent this session, for the history database.
     pub rounds: u64,
+    /// The stored session this one carries on, when resumed.
+    pub resumed: Option<i64>,
     pub quit: bool,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
@@ -253,6 +255,7 @@ impl App {
             session_label: String::new(),
             next_request: 1,
             rounds: 0,
+            resumed: None,
             quit: false,
             today: chrono::Local::now().date_naive(),
             unix: 0,

@@ -120,9 +120,12 @@ pub fn startup(app: &App) -> Vec<Effect> {
     if let Some(provider) = app.key_provider() {
         fx.push(Effect::FetchKey { provider });
     }
-    fx.push(history(Op::Session {
-        started_at: app.unix,
-        workspace: app.workspace.clone(),
+    fx.push(history(match app.resumed {
+        Some(session) => Op::Resume { session },
+        None => Op::Session {
+            started_at: app.unix,
+            workspace: app.workspace.clone(),
+        },
     }));
     fx
 }

@@ -2,4 +2,5 @@
 //! read back from it (listing, search, export).
 
 pub mod export;
+pub mod resume;
 pub mod store;

@@ -13,6 +13,10 @@ pub enum Op {
         started_at: i64,
         workspace: Option<String>,
     },
+    /// Carry on an existing session: new rounds join it.
+    Resume {
+        session: i64,
+    },
     Round {
         round: u64,
         prompt: String,
@@ -93,6 +97,18 @@ impl Writer {
                 self.session = Some(conn.last_insert_rowid());
                 self.rounds.clear();
                 self.answers.clear();
+            }
+            Op::Resume { session } => {
+                self.session = Some(session);
+                self.answers.clear();
+                let mut stmt = conn.prepare("SELECT seq, id FROM rounds WHERE session_id = ?1")?;
+                self.rounds = stmt
+                    .query_map([session], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                    })?
+                    .filter_map(Result::ok)
+                    .map(|(seq, id)| (u64::try_from(seq).unwrap_or(0), id))
+                    .collect();
             }
             Op::Round { round, prompt, at } => {
                 let Some(session) = self.session else {

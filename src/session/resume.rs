@@ -1,0 +1,82 @@
+//! Picking a past session back up: its panes and their conversations, rebuilt from history.
+
+use std::time::Instant;
+
+use super::export::{RoundRec, SessionSummary};
+use crate::app::state::{Answer, Pane, Providers, Status, Turn};
+use crate::provider::{ApiError, Usage};
+
+/// The panes of a stored session with their conversations, and the last round number.
+pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<Pane>, u64) {
+    let mut panes: Vec<Pane> = Vec::new();
+    let mut request = 0u64;
+    for r in rounds {
+        for a in &r.answers {
+            let i = usize::try_from(a.pane).unwrap_or(0);
+            while panes.len() <= i {
+                panes.push(Pane::new(a.model.clone(), a.provider.clone()));
+            }
+            let pane = &mut panes[i];
+            // The pane asks what it asked last; a provider no longer configured is routed anew.
+            pane.model.clone_from(&a.model);
+            pane.provider = if providers.endpoints.contains_key(&a.provider) {
+                a.provider.clone()
+            } else {
+                providers.route(&a.model).0
+            };
+            request += 1;
+            let mut answer = Answer::new(request, now);
+            answer.text.clone_from(&a.text);
+            answer.reasoning.clone_from(&a.reasoning);
+            answer.saved_text = answer.text.len();
+            answer.saved_reasoning = answer.reasoning.len();
+            answer.served_model.clone_from(&a.served_model);
+            answer.served_provider.clone_from(&a.served_provider);
+            answer.finish_reason.clone_from(&a.finish_reason);
+            answer.finished = Some(now);
+            answer.usage = Some(Usage {
+                prompt_tokens: a.prompt_tokens.and_then(|n| u64::try_from(n).ok()),
+                completion_tokens: a.completion_tokens.and_then(|n| u64::try_from(n).ok()),
+                cost: a.cost.filter(|_| a.cost_reported),
+                ..Usage::default()
+            });
+            answer.status = match a.status.as_str() {
+                "done" => Status::Done,
+                "failed" => Status::Failed(ApiError::Transport(
+                    a.error.clone().unwrap_or_else(|| "failed".into()),
+                )),
+                "stopped: budget" => Status::OverBudget,
+                // Cancelled, or cut short when the program was stopped.
+                _ => Status::Cancelled,
+            };
+            let turn = Turn {
+                round: u64::try_from(r.seq).unwrap_or(0),
+                prompt: r.prompt.clone(),
+                answer,
+            };
+            // A regenerated answer replaces the one before it in the same round.
+            match pane.turns.last_mut() {
+                Some(last) if last.round == turn.round => *last = turn,
+                _ => pane.turns.push(turn),
+            }
+        }
+    }
+    let last_round = rounds
+        .iter()
+        .map(|r| u64::try_from(r.seq).unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    (panes, last_round)
+}
+
+/// A line for the header: which session this is.
+pub fn label(s: &SessionSummary) -> String {
+    let when = chrono::DateTime::from_timestamp(s.started_at, 0)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!("{when} (resumed #{})", s.id)
+}
