@@ -136,3 +136,96 @@ fn blind_mode_hides_and_shuffles_until_the_vote() {
     key(&mut a, KeyCode::Char('d'));
     let _ = render(&a);
 }
+
+#[test]
+fn diff_two_answers_word_by_word() {
+    let mut a = app();
+    let ids: Vec<u64> = {
+        key(&mut a, KeyCode::Char('h'));
+        key(&mut a, KeyCode::Char('i'));
+        key(&mut a, KeyCode::Enter)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Start { request, .. } => Some(request),
+                _ => None,
+            })
+            .collect()
+    };
+    for (id, text) in ids.iter().zip([
+        "the quick brown fox",
+        "the slow brown dog",
+        "something else",
+    ]) {
+        update(
+            &mut a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Delta(text.into()),
+            },
+        );
+        update(
+            &mut a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Done,
+            },
+        );
+    }
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::ALT)),
+    );
+    assert!(matches!(
+        a.overlay,
+        Some(Overlay::Diff { left: 0, right: 1 })
+    ));
+    let screen = render(&a);
+    assert!(screen.contains("−2 words  +2 words"), "{screen}");
+    insta::assert_snapshot!("diff_120x30", screen);
+    key(&mut a, KeyCode::Right);
+    assert!(matches!(
+        a.overlay,
+        Some(Overlay::Diff { left: 0, right: 2 })
+    ));
+    key(&mut a, KeyCode::Right);
+    assert!(
+        matches!(a.overlay, Some(Overlay::Diff { left: 0, right: 1 })),
+        "skips the left pane"
+    );
+}
+
+#[test]
+fn rerun_sends_the_last_prompt_again_in_new_panes() {
+    let mut a = common::sim_app(&["sim/swift", "sim/coder"]);
+    a.panes[0].settings.temperature = Some(1.2);
+    round(&mut a, "vary this");
+    let before = a.rounds;
+    key(&mut a, KeyCode::Char('R'));
+    let fx = key(&mut a, KeyCode::Char('3'));
+    let starts: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Start { params, .. } => Some(params),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts.len(), 3);
+    assert!(starts
+        .iter()
+        .all(|p| p.model == "sim/swift" && p.settings.temperature == Some(1.2)));
+    assert!(starts
+        .iter()
+        .all(|p| p.messages.last().unwrap().content == "vary this"));
+    assert_eq!(a.panes.len(), 5);
+    assert_eq!(a.rounds, before + 1, "the reruns are one new round");
+    // There is room for three more at most.
+    key(&mut a, KeyCode::Char('R'));
+    let fx = key(&mut a, KeyCode::Char('7'));
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Start { .. }))
+            .count(),
+        3
+    );
+    assert_eq!(a.panes.len(), 8);
+}

@@ -57,6 +57,10 @@ pub enum Command {
     Blind,
     /// Wins, losses and ratings per model.
     Scoreboard,
+    /// Word-level diff of the focused pane's answer against another's.
+    Diff,
+    /// Send the focused pane's last prompt N more times, in new panes: then a digit.
+    Rerun,
 }
 
 /// Where a binding applies.
@@ -430,6 +434,34 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('S'), SHIFT), (KeyCode::Char('S'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Diff,
+        "Alt+D  D",
+        "diff the focused answer against the next pane's (←/→ picks)",
+        [(KeyCode::Char('d'), ALT)]
+    ),
+    bind!(
+        Panes,
+        Command::Diff,
+        "",
+        "",
+        [(KeyCode::Char('D'), SHIFT), (KeyCode::Char('D'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Rerun,
+        "Alt+R  R",
+        "rerun ×N: the focused pane's last prompt in N new panes (then 2…7)",
+        [(KeyCode::Char('r'), ALT)]
+    ),
+    bind!(
+        Panes,
+        Command::Rerun,
+        "",
+        "",
+        [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
     ),
     bind!(
         Everywhere,

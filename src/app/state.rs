@@ -38,6 +38,11 @@ pub enum Overlay {
     Panel(Box<super::panel::Panel>),
     /// The hop trail of a pane's last answer.
     Trail(usize),
+    /// Word-level diff of two panes' last answers.
+    Diff {
+        left: usize,
+        right: usize,
+    },
     /// Wins, losses, ratings and figures per model: this session's, or all history's.
     Scoreboard {
         all: bool,
@@ -226,6 +231,8 @@ pub struct App {
     pub copy_pending: bool,
     /// The vote key was pressed: the next key is the verdict.
     pub vote_pending: bool,
+    /// The rerun key was pressed: the next digit is how many times.
+    pub rerun_pending: bool,
     /// This session's judged rounds.
     pub votes: Vec<(u64, crate::judge::Vote)>,
     /// Blind judging: names and figures hidden, panes shuffled, until the round is judged.
@@ -274,6 +281,7 @@ impl App {
             presentation: false,
             copy_pending: false,
             vote_pending: false,
+            rerun_pending: false,
             votes: Vec::new(),
             blind: false,
             order: Vec::new(),

@@ -259,6 +259,12 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // Any key acknowledges the last notice.
     app.notice = None;
+    if std::mem::take(&mut app.rerun_pending) {
+        return match key.code {
+            KeyCode::Char(c @ '1'..='7') => rerun(app, c as usize - '0' as usize, fx),
+            _ => notice(app, "no rerun"),
+        };
+    }
     if std::mem::take(&mut app.vote_pending) {
         let verdict = match key.code {
             KeyCode::Char(c @ '1'..='8') => {
@@ -351,6 +357,28 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
             app.vote_pending = true;
             notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
+        }
+        Command::Diff => {
+            if app.panes.len() < 2 {
+                return notice_error(app, "a diff needs two panes");
+            }
+            let left = app.focus;
+            app.overlay = Some(Overlay::Diff {
+                left,
+                right: (left + 1) % app.panes.len(),
+            });
+        }
+        Command::Rerun => {
+            if app
+                .panes
+                .get(app.focus)
+                .and_then(|p| p.turns.last())
+                .is_none()
+            {
+                return notice_error(app, "nothing to rerun yet");
+            }
+            app.rerun_pending = true;
+            notice(app, "rerun: how many more times? 2–7");
         }
         Command::Blind => {
             app.blind = !app.blind;
@@ -502,6 +530,31 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
         Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Diff { left, right }) => {
+            let n = app.panes.len().max(1);
+            let step = |r: usize, d: isize| {
+                let mut next = r;
+                // Skips the left pane: a diff against itself says nothing.
+                for _ in 0..n {
+                    next = (next as isize + d).rem_euclid(n as isize) as usize;
+                    if next != left {
+                        break;
+                    }
+                }
+                next
+            };
+            app.overlay = match key.code {
+                KeyCode::Right | KeyCode::Char('l') => Some(Overlay::Diff {
+                    left,
+                    right: step(right, 1),
+                }),
+                KeyCode::Left | KeyCode::Char('h') => Some(Overlay::Diff {
+                    left,
+                    right: step(right, -1),
+                }),
+                _ => None,
+            };
+        }
         Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
             if all {
                 app.overlay = Some(Overlay::Scoreboard {
@@ -655,6 +708,36 @@ fn vote(app: &mut App, verdict: crate::judge::Verdict, fx: &mut Vec<Effect>) {
     app.votes
         .push((round, crate::judge::Vote { models, verdict }));
     notice(app, text);
+}
+
+/// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
+/// model and settings, to see how much its answers vary.
+fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
+    let Some(source) = app.panes.get(app.focus) else {
+        return;
+    };
+    let Some(prompt) = source.turns.last().map(|t| t.prompt.clone()) else {
+        return;
+    };
+    let room = MAX_PANES.saturating_sub(app.panes.len());
+    let n = n.min(room);
+    if n == 0 {
+        return notice_error(app, format!("no room: at most {MAX_PANES} panes"));
+    }
+    let (model, provider, settings) = (
+        source.model.clone(),
+        source.provider.clone(),
+        source.settings.clone(),
+    );
+    let round = new_round(app, &prompt, fx);
+    for _ in 0..n {
+        let mut pane = Pane::new(model.clone(), provider.clone());
+        pane.settings = settings.clone();
+        app.panes.push(pane);
+        let i = app.panes.len() - 1;
+        start_turn(app, i, round, prompt.clone(), false, fx);
+    }
+    notice(app, format!("rerun ×{n} of {model}"));
 }
 
 /// A new display order: shuffled while blind (seeded by the round), in order otherwise.

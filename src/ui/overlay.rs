@@ -41,6 +41,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Panel(panel)) => super::panel::draw(app, panel, theme, f, area),
         Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
+        Some(Overlay::Diff { left, right }) => diff(app, *left, *right, theme, f, area),
     }
 }
 
@@ -97,6 +98,96 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
             .scroll((scroll.min(max_scroll), 0)),
         r,
     );
+}
+
+/// Word-level differences between two answers: removed words struck out, added ones marked.
+pub fn diff_lines(
+    a: &str,
+    b: &str,
+    theme: &Theme,
+) -> (Vec<crate::render::line::RLine>, usize, usize) {
+    use crate::render::line::RLine;
+    use similar::{ChangeTag, TextDiff};
+    let d = TextDiff::from_words(a, b);
+    let removed_style = theme.strike.patch(theme.error);
+    let mut lines = vec![RLine::blank()];
+    let (mut removed, mut added) = (0, 0);
+    for change in d.iter_all_changes() {
+        let style = match change.tag() {
+            ChangeTag::Equal => theme.answer,
+            ChangeTag::Delete => {
+                removed += 1;
+                removed_style
+            }
+            ChangeTag::Insert => {
+                added += 1;
+                theme.served
+            }
+        };
+        // Marked as git's word diff does, so the change reads without colour too.
+        let text = match change.tag() {
+            ChangeTag::Equal => change.value().to_string(),
+            ChangeTag::Delete => format!("[-{}-]", change.value()),
+            ChangeTag::Insert => format!("{{+{}+}}", change.value()),
+        };
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(RLine::blank());
+            }
+            if !part.is_empty() {
+                if let Some(l) = lines.last_mut() {
+                    l.spans.push(Span::styled(part.to_string(), style));
+                }
+            }
+        }
+    }
+    (lines, removed, added)
+}
+
+fn diff(app: &App, left: usize, right: usize, theme: &Theme, f: &mut Frame, area: Rect) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let text_of = |i: usize| {
+        app.panes
+            .get(i)
+            .and_then(|p| p.current())
+            .map(|a| a.text.clone())
+            .unwrap_or_default()
+    };
+    let name = |i: usize| {
+        let model = app.panes.get(i).map_or("?", |p| p.model.as_str());
+        if app.hidden() {
+            super::layout::blind_name(app.slot_of(i))
+        } else {
+            format!("{} {model}", app.slot_of(i) + 1)
+        }
+    };
+    let (lines, removed, added) = diff_lines(&text_of(left), &text_of(right), theme);
+    let block = boxed(" diff ", theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let head = Line::from(vec![
+        Span::styled(name(left), theme.title_focused),
+        Span::styled(" → ", theme.dim),
+        Span::styled(name(right), theme.title_focused),
+        Span::styled(
+            format!(
+                "   −{removed} words  +{added} words   ←/→ another pane · any other key closes"
+            ),
+            theme.dim,
+        ),
+    ]);
+    let width = usize::from(inner.width.max(1));
+    let mut out = vec![head];
+    for l in &lines {
+        out.extend(crate::render::line::wrap(l, width, theme.marker));
+    }
+    let visible: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
+    f.render_widget(Paragraph::new(visible), inner);
 }
 
 fn scoreboard(
