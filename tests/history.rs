@@ -172,3 +172,84 @@ fn the_scoreboard_over_all_history_reads_votes_and_answers() {
     assert_eq!(swift.avg_ttft_ms, Some(152.0));
     assert_eq!(rows[0].model, "sim/swift");
 }
+
+mod common;
+
+#[test]
+fn the_browser_finds_sessions_and_resumes_one() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use switchboard::app::{update, Action, Effect, Status};
+
+    let l = recorded();
+    let mut a = common::sim_app(&["sim/coder"]);
+    let ctrl_o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL);
+    assert_eq!(
+        update(&mut a, Action::Key(ctrl_o)),
+        vec![Effect::LoadSessions {
+            query: String::new()
+        }]
+    );
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+    );
+    assert_eq!(fx, vec![Effect::LoadSessions { query: "r".into() }]);
+    assert_eq!(export::find(l.conn(), "ring").unwrap().len(), 1);
+    assert!(export::find(l.conn(), "zebra").unwrap().is_empty());
+    update(&mut a, Action::Sessions(export::find(l.conn(), "")));
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert_eq!(fx, vec![Effect::OpenSession { id: 1 }]);
+    let loaded = export::load(l.conn(), 1)
+        .unwrap()
+        .map(Box::new)
+        .ok_or("none".to_string());
+    let fx = update(&mut a, Action::SessionLoaded(loaded));
+    assert_eq!(a.resumed, Some(1));
+    assert_eq!(a.rounds, 2);
+    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    assert_eq!(models, vec!["sim/swift", "sim/down"]);
+    assert_eq!(a.panes[0].turns.len(), 2, "both rounds of pane 1");
+    assert_eq!(
+        a.panes[0].turns[0].answer.text,
+        "Consistent hashing maps keys onto a ring, so adding a node moves few keys."
+    );
+    assert_eq!(
+        a.panes[0].turns[1].answer.status,
+        Status::Cancelled,
+        "cut short when it was recorded"
+    );
+    assert!(matches!(
+        a.panes[1].turns[0].answer.status,
+        Status::Failed(_)
+    ));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::History(op) if matches!(op.as_ref(), Op::Resume { session: 1 }))
+    ));
+    // Following up continues the conversation, with the stored answer as context.
+    assert!(a.overlay.is_none(), "the browser closed on Enter");
+    for c in "more?".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let params = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { params, .. } => Some(params),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(params.messages[0].content, "Explain consistent hashing");
+    assert!(params.messages[1].content.starts_with("Consistent hashing"));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::History(op) if matches!(op.as_ref(), Op::Round { round: 3, .. }))
+    ));
+}

@@ -39,6 +39,18 @@ pub enum Action {
     },
     /// The ledger's spend breakdown, for the overlay.
     Breakdown(Result<Breakdown, String>),
+    /// Sessions matching the browser's query.
+    Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
+    /// A stored session, read to be resumed.
+    SessionLoaded(
+        Result<
+            Box<(
+                crate::session::export::SessionSummary,
+                Vec<crate::session::export::RoundRec>,
+            )>,
+            String,
+        >,
+    ),
     /// The scoreboard over all history, read from the database.
     Scoreboard(Result<Vec<crate::judge::Row>, String>),
     /// Background work failed in a way the user should hear about.
@@ -112,6 +124,14 @@ pub enum Effect {
     FetchEndpoints {
         provider: String,
         model: String,
+    },
+    /// Find sessions: all of them, or those whose prompts or answers match `query`.
+    LoadSessions {
+        query: String,
+    },
+    /// Read a session to resume it.
+    OpenSession {
+        id: i64,
     },
     /// Read the scoreboard over all history.
     LoadScoreboard,

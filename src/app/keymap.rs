@@ -61,6 +61,8 @@ pub enum Command {
     Diff,
     /// Send the focused pane's last prompt N more times, in new panes: then a digit.
     Rerun,
+    /// Browse and search past sessions, and resume one.
+    Sessions,
 }
 
 /// Where a binding applies.
@@ -462,6 +464,20 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Sessions,
+        "Ctrl+O  o",
+        "past sessions: search as you type, Enter resumes one",
+        [(KeyCode::Char('o'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::Sessions,
+        "",
+        "",
+        [(KeyCode::Char('o'), NONE)]
     ),
     bind!(
         Everywhere,

@@ -244,6 +244,26 @@ fn run_effect(
                 });
             }
         }
+        Effect::LoadSessions { query } => {
+            if let Some(l) = &rt.ledger {
+                let tx = tx.clone();
+                l.query(move |conn| {
+                    let _ = tx.send(Action::Sessions(crate::session::export::find(conn, &query)));
+                });
+            }
+        }
+        Effect::OpenSession { id } => {
+            if let Some(l) = &rt.ledger {
+                let tx = tx.clone();
+                l.query(move |conn| {
+                    let loaded = crate::session::export::load(conn, id)
+                        .map_err(|e| e.to_string())
+                        .and_then(|o| o.ok_or_else(|| format!("no session {id}")))
+                        .map(Box::new);
+                    let _ = tx.send(Action::SessionLoaded(loaded));
+                });
+            }
+        }
         Effect::LoadScoreboard => match &rt.ledger {
             Some(l) => {
                 let tx = tx.clone();

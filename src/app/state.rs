@@ -18,6 +18,15 @@ use crate::provider::{ChatParams, Endpoint, Message, Role};
 
 pub const MAX_PANES: usize = 8;
 
+/// The session browser: a search field over the recorded sessions.
+#[derive(Debug)]
+pub struct Browser {
+    pub input: TextArea<'static>,
+    /// `None` while the database is being read.
+    pub sessions: Option<Result<Vec<crate::session::export::SessionSummary>, String>>,
+    pub selected: usize,
+}
+
 /// Where typed keys go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Zone {
@@ -38,6 +47,8 @@ pub enum Overlay {
     Panel(Box<super::panel::Panel>),
     /// The hop trail of a pane's last answer.
     Trail(usize),
+    /// Past sessions, searchable.
+    Sessions(Box<Browser>),
     /// Word-level diff of two panes' last answers.
     Diff {
         left: usize,

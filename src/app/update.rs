@@ -61,6 +61,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::BackgroundError(e) => notice_error(app, e),
+        Action::Sessions(result) => {
+            if let Some(Overlay::Sessions(b)) = &mut app.overlay {
+                b.sessions = Some(result);
+            }
+        }
+        Action::SessionLoaded(Err(e)) => notice_error(app, e),
+        Action::SessionLoaded(Ok(loaded)) => resume(app, *loaded, &mut fx),
         Action::Scoreboard(result) => {
             if let Some(Overlay::Scoreboard { all: true, rows }) = &mut app.overlay {
                 *rows = Some(result);
@@ -358,6 +365,18 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             app.vote_pending = true;
             notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
         }
+        Command::Sessions => {
+            let mut input = TextArea::default();
+            input.set_placeholder_text("search prompts and answers");
+            app.overlay = Some(Overlay::Sessions(Box::new(super::state::Browser {
+                input,
+                sessions: None,
+                selected: 0,
+            })));
+            fx.push(Effect::LoadSessions {
+                query: String::new(),
+            });
+        }
         Command::Diff => {
             if app.panes.len() < 2 {
                 return notice_error(app, "a diff needs two panes");
@@ -530,6 +549,45 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
         Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Sessions(mut b)) => match key.code {
+            KeyCode::Esc => {}
+            _ if ctrl_c => {}
+            KeyCode::Up => {
+                b.selected = b.selected.saturating_sub(1);
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+            KeyCode::Down => {
+                let n = b
+                    .sessions
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map_or(0, Vec::len);
+                b.selected = (b.selected + 1).min(n.saturating_sub(1));
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+            KeyCode::Enter => {
+                let id = b
+                    .sessions
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .and_then(|l| l.get(b.selected))
+                    .map(|s| s.id);
+                if let Some(id) = id {
+                    fx.push(Effect::OpenSession { id });
+                    notice(app, format!("opening session {id}…"));
+                } else {
+                    app.overlay = Some(Overlay::Sessions(b));
+                }
+            }
+            _ => {
+                b.input.input(Input::from(key));
+                b.selected = 0;
+                fx.push(Effect::LoadSessions {
+                    query: b.input.lines().join(" "),
+                });
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+        },
         Some(Overlay::Diff { left, right }) => {
             let n = app.panes.len().max(1);
             let step = |r: usize, d: isize| {
@@ -676,6 +734,50 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
     }
     app.zone = Zone::Prompt;
     Ok(())
+}
+
+/// Replaces the panes with a stored session's, conversations and all, and carries it on.
+fn resume(
+    app: &mut App,
+    (summary, rounds): (
+        crate::session::export::SessionSummary,
+        Vec<crate::session::export::RoundRec>,
+    ),
+    fx: &mut Vec<Effect>,
+) {
+    let (panes, last) = crate::session::resume::panes(&app.providers, &rounds, app.now);
+    if panes.is_empty() {
+        return notice_error(
+            app,
+            format!("session {} has no answers to carry on from", summary.id),
+        );
+    }
+    stop_all(app, Status::Cancelled, fx);
+    // Request ids stay unique: the resumed answers are renumbered after this session's.
+    let mut panes = panes;
+    for p in &mut panes {
+        for t in &mut p.turns {
+            t.answer.request += app.next_request;
+        }
+    }
+    app.next_request = panes
+        .iter()
+        .flat_map(|p| &p.turns)
+        .map(|t| t.answer.request)
+        .max()
+        .unwrap_or(app.next_request)
+        + 1;
+    app.panes = panes;
+    app.focus = 0;
+    app.zoomed = false;
+    app.order.clear();
+    app.rounds = last;
+    app.resumed = Some(summary.id);
+    app.session_label = crate::session::resume::label(&summary);
+    fx.push(history(Op::Resume {
+        session: summary.id,
+    }));
+    notice(app, format!("resumed session {}", summary.id));
 }
 
 /// Records a verdict on the latest round; in blind mode it reveals who was who.

@@ -403,3 +403,16 @@ pub fn scoreboard(conn: &Connection) -> rusqlite::Result<Vec<crate::judge::Row>>
     }
     Ok(crate::judge::scoreboard(&votes, &answers))
 }
+
+/// Sessions for the browser: all of them, or those whose prompts or answers match `query`.
+pub fn find(conn: &Connection, query: &str) -> Result<Vec<SessionSummary>, String> {
+    let all = list(conn).map_err(|e| e.to_string())?;
+    if query.trim().is_empty() {
+        return Ok(all);
+    }
+    let hits = search(conn, query)?;
+    Ok(all
+        .into_iter()
+        .filter(|s| hits.iter().any(|h| h.session_id == s.id))
+        .collect())
+}

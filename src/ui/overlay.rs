@@ -42,6 +42,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
         Some(Overlay::Diff { left, right }) => diff(app, *left, *right, theme, f, area),
+        Some(Overlay::Sessions(b)) => sessions(b, theme, f, area),
     }
 }
 
@@ -98,6 +99,85 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
             .scroll((scroll.min(max_scroll), 0)),
         r,
     );
+}
+
+fn sessions(b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: Rect) {
+    let r = centered(area, 110, area.height.saturating_sub(4));
+    f.render_widget(Clear, r);
+    let block = boxed(" sessions ", theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 3 {
+        return;
+    }
+    let mut field = b.input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_placeholder_style(theme.dim);
+    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
+    let body = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(3),
+    );
+    let hint = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            "type to search · ↑↓ choose · Enter resume · Esc close",
+            theme.dim,
+        )),
+        hint,
+    );
+    let list = match &b.sessions {
+        None => {
+            return f.render_widget(
+                Paragraph::new(Line::styled("reading history…", theme.dim)),
+                body,
+            )
+        }
+        Some(Err(e)) => {
+            return f.render_widget(Paragraph::new(Line::styled(e.clone(), theme.error)), body)
+        }
+        Some(Ok(l)) if l.is_empty() => {
+            return f.render_widget(
+                Paragraph::new(Line::styled("no sessions match", theme.dim)),
+                body,
+            )
+        }
+        Some(Ok(l)) => l,
+    };
+    let h = usize::from(body.height);
+    let first = b.selected.saturating_sub(h.saturating_sub(1));
+    let lines: Vec<Line> = list
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(h)
+        .map(|(i, s)| {
+            let when = chrono::DateTime::from_timestamp(s.started_at, 0)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let text = format!(
+                "{:>5}  {when}  {:>3} round{}  {:>10}  {}",
+                s.id,
+                s.rounds,
+                if s.rounds == 1 { " " } else { "s" },
+                crate::cost::money(s.cost),
+                s.models.join(", ")
+            );
+            let style = if i == b.selected {
+                theme.selection
+            } else {
+                theme.answer
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), body);
 }
 
 /// Word-level differences between two answers: removed words struck out, added ones marked.
