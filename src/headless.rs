@@ -25,6 +25,7 @@ pub struct Args {
     pub prompts: Option<PathBuf>,
     pub system: Option<String>,
     pub vars: Vec<String>,
+    pub vars_file: Option<PathBuf>,
     pub concurrency: usize,
     pub format: String,
     pub out: Option<PathBuf>,
@@ -102,7 +103,10 @@ fn read_prompts(path: &PathBuf, vars: &BTreeMap<String, String>) -> Result<Vec<J
 }
 
 pub async fn run(args: Args) -> Result<Outcome, String> {
-    let mut vars = BTreeMap::new();
+    let mut vars = match &args.vars_file {
+        Some(p) => crate::vars::read_file(p)?,
+        None => BTreeMap::new(),
+    };
     for v in &args.vars {
         let (k, val) = crate::vars::parse_var(v)?;
         vars.insert(k, val);

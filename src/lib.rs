@@ -9,6 +9,7 @@ pub mod config;
 pub mod cost;
 pub mod headless;
 pub mod judge;
+pub mod library;
 pub mod models_cmd;
 pub mod provider;
 pub mod render;

@@ -39,6 +39,12 @@ struct Cli {
     /// Colour theme: dark, light, high-contrast, solarized, or one in the config folder's themes/.
     #[arg(long, value_name = "NAME")]
     theme: Option<String>,
+    /// Fills {{name}} in prompts (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A file of name=value lines for {{name}} in prompts.
+    #[arg(long = "vars", value_name = "FILE")]
+    vars_file: Option<PathBuf>,
     /// Carry on a recorded session: its panes and conversations (`last`, or an id from
     /// `switchboard sessions list`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["models", "workspace"])]
@@ -87,6 +93,9 @@ enum Command {
         /// Fills {{name}} in prompts (repeatable).
         #[arg(long = "var", value_name = "NAME=VALUE")]
         vars: Vec<String>,
+        /// A file of name=value lines for {{name}} in prompts.
+        #[arg(long = "vars", value_name = "FILE")]
+        vars_file: Option<PathBuf>,
         /// Requests in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
@@ -151,6 +160,7 @@ fn main() -> ExitCode {
         prompts,
         system,
         vars,
+        vars_file,
         concurrency,
         format,
         out,
@@ -164,6 +174,7 @@ fn main() -> ExitCode {
             prompts,
             system,
             vars,
+            vars_file,
             concurrency,
             format,
             out,
@@ -213,6 +224,14 @@ fn main() -> ExitCode {
                 .await
             }
             None => {
+                let mut vars = match &cli.vars_file {
+                    Some(p) => switchboard::vars::read_file(p)?,
+                    None => Default::default(),
+                };
+                for v in &cli.vars {
+                    let (k, val) = switchboard::vars::parse_var(v)?;
+                    vars.insert(k, val);
+                }
                 playground(
                     cli.models,
                     cli.sim,
@@ -220,6 +239,7 @@ fn main() -> ExitCode {
                     cli.workspace,
                     cli.theme,
                     cli.resume,
+                    vars,
                 )
                 .await
             }
@@ -262,6 +282,7 @@ async fn playground(
     workspace: Option<String>,
     theme: Option<String>,
     resume: Option<String>,
+    vars: std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
     switchboard::render::highlight::preload();
@@ -302,6 +323,10 @@ async fn playground(
     app.theme = paint(chosen);
     app.themes = themes.into_values().map(paint).collect();
     app.expand_thinking = session.cfg.expand_thinking;
+    app.vars = vars;
+    if let Some(dir) = session.config_path.parent() {
+        app.library = switchboard::library::load(&dir.join("prompts"));
+    }
     app.workspaces = session.cfg.workspaces.clone();
     app.default_panes = if workspace.is_some() {
         session.cfg.panes.clone()

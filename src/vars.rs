@@ -20,6 +20,17 @@ pub fn parse_var(s: &str) -> Result<(String, String), String> {
     Ok((k.to_string(), v.to_string()))
 }
 
+/// Reads a variables file: `name=value` lines (the `.env` format: comments and quotes allowed).
+pub fn read_file(path: &std::path::Path) -> Result<BTreeMap<String, String>, String> {
+    let iter = dotenvy::from_path_iter(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = BTreeMap::new();
+    for item in iter {
+        let (k, v) = item.map_err(|e| format!("{}: {e}", path.display()))?;
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
 /// Fills every `{{name}}`; a variable with no value is an error naming it.
 pub fn fill(prompt: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(prompt.len());

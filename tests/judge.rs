@@ -229,3 +229,79 @@ fn rerun_sends_the_last_prompt_again_in_new_panes() {
     );
     assert_eq!(a.panes.len(), 8);
 }
+
+#[test]
+fn prompt_variables_and_the_library() {
+    let mut a = app();
+    a.vars.insert("lang".into(), "Rust".into());
+    for c in "Tips for {{lang}} and {{topic}}".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let fx = key(&mut a, KeyCode::Enter);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Start { .. })),
+        "a missing variable stops the send"
+    );
+    assert!(a
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("{{topic}}")));
+    assert_eq!(
+        a.prompt_text(),
+        "Tips for {{lang}} and {{topic}}",
+        "the prompt is kept"
+    );
+    a.vars.insert("topic".into(), "errors".into());
+    let fx = key(&mut a, KeyCode::Enter);
+    let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(params.messages[0].content, "Tips for Rust and errors");
+
+    // The library: save the current prompt under a name, then insert a saved one.
+    for c in "Review {{lang}} code".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)),
+    );
+    for c in "review".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::SavePrompt {
+            name: "review".into(),
+            text: "Review {{lang}} code".into()
+        }]
+    );
+    update(
+        &mut a,
+        Action::PromptSaved(Ok(switchboard::library::Saved {
+            name: "review".into(),
+            text: "Review {{lang}} code".into(),
+        })),
+    );
+    a.library.push(switchboard::library::Saved {
+        name: "summarise".into(),
+        text: "Summarise in 3 bullets.".into(),
+    });
+    key(&mut a, KeyCode::Esc);
+    a.prompt = switchboard::ui::prompt::new_editor();
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)),
+    );
+    for c in "summ".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert!(a.overlay.is_none());
+    assert_eq!(a.prompt_text(), "Summarise in 3 bullets.");
+}

@@ -39,6 +39,8 @@ pub enum Action {
     },
     /// The ledger's spend breakdown, for the overlay.
     Breakdown(Result<Breakdown, String>),
+    /// A prompt was saved to the library (its name and text), or why not.
+    PromptSaved(Result<crate::library::Saved, String>),
     /// Sessions matching the browser's query.
     Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
     /// A stored session, read to be resumed.
@@ -124,6 +126,11 @@ pub enum Effect {
     FetchEndpoints {
         provider: String,
         model: String,
+    },
+    /// Save a prompt to the library under a name.
+    SavePrompt {
+        name: String,
+        text: String,
     },
     /// Find sessions: all of them, or those whose prompts or answers match `query`.
     LoadSessions {

@@ -63,6 +63,8 @@ pub enum Command {
     Rerun,
     /// Browse and search past sessions, and resume one.
     Sessions,
+    /// The prompt library: insert a saved prompt, or save this one.
+    Library,
 }
 
 /// Where a binding applies.
@@ -478,6 +480,20 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('o'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Library,
+        "Alt+P  p",
+        "prompt library: insert a saved prompt, Ctrl+S saves this one",
+        [(KeyCode::Char('p'), ALT)]
+    ),
+    bind!(
+        Panes,
+        Command::Library,
+        "",
+        "",
+        [(KeyCode::Char('p'), NONE)]
     ),
     bind!(
         Everywhere,

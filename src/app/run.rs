@@ -244,6 +244,26 @@ fn run_effect(
                 });
             }
         }
+        Effect::SavePrompt { name, text } => {
+            let result = match &rt.config_path {
+                Some(p) => {
+                    let dir = p
+                        .parent()
+                        .unwrap_or(std::path::Path::new("."))
+                        .join("prompts");
+                    crate::library::save(&dir, &name, &text).map(|path| crate::library::Saved {
+                        name: path
+                            .file_stem()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or(&name)
+                            .to_string(),
+                        text: text.trim_end().to_string(),
+                    })
+                }
+                None => Err("no config folder this session".into()),
+            };
+            let _ = tx.send(Action::PromptSaved(result));
+        }
         Effect::LoadSessions { query } => {
             if let Some(l) = &rt.ledger {
                 let tx = tx.clone();

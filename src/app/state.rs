@@ -49,6 +49,11 @@ pub enum Overlay {
     Trail(usize),
     /// Past sessions, searchable.
     Sessions(Box<Browser>),
+    /// Saved prompts: the query filters, Enter inserts, Ctrl+S saves the prompt under the query.
+    Library {
+        input: Box<TextArea<'static>>,
+        selected: usize,
+    },
     /// Word-level diff of two panes' last answers.
     Diff {
         left: usize,
@@ -250,6 +255,10 @@ pub struct App {
     pub blind: bool,
     /// Which pane shows in each slot (a shuffle while blind; otherwise in order).
     pub order: Vec<usize>,
+    /// Values for `{{name}}` in prompts.
+    pub vars: BTreeMap<String, String>,
+    /// Saved prompts, from the config folder's `prompts/`.
+    pub library: Vec<crate::library::Saved>,
     /// Provider slugs serving each model, for the routing fields' suggestions.
     pub slugs: BTreeMap<String, Vec<String>>,
     /// Panes of workspaces switched away from, with their conversations.
@@ -297,6 +306,8 @@ impl App {
             blind: false,
             order: Vec::new(),
             slugs: BTreeMap::new(),
+            vars: BTreeMap::new(),
+            library: Vec::new(),
             stashed: BTreeMap::new(),
         }
     }

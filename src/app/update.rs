@@ -61,6 +61,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::BackgroundError(e) => notice_error(app, e),
+        Action::PromptSaved(Ok(saved)) => {
+            notice(app, format!("saved prompt {}", saved.name));
+            app.library.retain(|s| s.name != saved.name);
+            app.library.push(saved);
+            app.library.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Action::PromptSaved(Err(e)) => notice_error(app, e),
         Action::Sessions(result) => {
             if let Some(Overlay::Sessions(b)) = &mut app.overlay {
                 b.sessions = Some(result);
@@ -365,6 +372,14 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             app.vote_pending = true;
             notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
         }
+        Command::Library => {
+            let mut input = TextArea::default();
+            input.set_placeholder_text("filter, or a name to save the prompt as");
+            app.overlay = Some(Overlay::Library {
+                input: Box::new(input),
+                selected: 0,
+            });
+        }
         Command::Sessions => {
             let mut input = TextArea::default();
             input.set_placeholder_text("search prompts and answers");
@@ -549,6 +564,50 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
         Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Library {
+            mut input,
+            selected,
+        }) => {
+            let query = input.lines().join("");
+            let matches = library_matches(app, &query);
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            match key.code {
+                KeyCode::Esc => {}
+                _ if ctrl_c => {}
+                KeyCode::Char('s') if ctrl => {
+                    let text = app.prompt_text();
+                    if text.trim().is_empty() {
+                        notice_error(app, "type a prompt first, then save it here");
+                    } else {
+                        fx.push(Effect::SavePrompt { name: query, text });
+                    }
+                }
+                KeyCode::Enter => match matches.get(selected).and_then(|i| app.library.get(*i)) {
+                    Some(saved) => {
+                        let text = saved.text.clone();
+                        app.prompt.insert_str(&text);
+                        app.zone = Zone::Prompt;
+                    }
+                    None => app.overlay = Some(Overlay::Library { input, selected }),
+                },
+                KeyCode::Up => {
+                    app.overlay = Some(Overlay::Library {
+                        input,
+                        selected: selected.saturating_sub(1),
+                    });
+                }
+                KeyCode::Down => {
+                    app.overlay = Some(Overlay::Library {
+                        input,
+                        selected: (selected + 1).min(matches.len().saturating_sub(1)),
+                    });
+                }
+                _ => {
+                    input.input(Input::from(key));
+                    app.overlay = Some(Overlay::Library { input, selected: 0 });
+                }
+            }
+        }
         Some(Overlay::Sessions(mut b)) => match key.code {
             KeyCode::Esc => {}
             _ if ctrl_c => {}
@@ -734,6 +793,25 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
     }
     app.zone = Zone::Prompt;
     Ok(())
+}
+
+/// Library entries matching `query` (fuzzy, over names and text), best first.
+pub fn library_matches(app: &App, query: &str) -> Vec<usize> {
+    let infos: Vec<crate::catalog::ModelInfo> = app
+        .library
+        .iter()
+        .map(|s| {
+            let mut m = crate::catalog::ModelInfo::bare(s.name.clone());
+            m.name = Some(s.text.chars().take(200).collect());
+            m
+        })
+        .collect();
+    crate::catalog::fuzzy::Search::default().run(
+        &infos,
+        query,
+        crate::catalog::Tag::All,
+        crate::catalog::fuzzy::Sort::Relevance,
+    )
 }
 
 /// Replaces the panes with a stored session's, conversations and all, and carries it on.
@@ -950,6 +1028,10 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");
     }
+    let text = match crate::vars::fill(&text, &app.vars) {
+        Ok(t) => t,
+        Err(e) => return notice_error(app, format!("not sent: {e}")),
+    };
     let targets: Vec<usize> = match only {
         Some(i) if i < app.panes.len() => vec![i],
         Some(_) => return,

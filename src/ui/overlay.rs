@@ -43,6 +43,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
         Some(Overlay::Diff { left, right }) => diff(app, *left, *right, theme, f, area),
         Some(Overlay::Sessions(b)) => sessions(b, theme, f, area),
+        Some(Overlay::Library { input, selected }) => {
+            library(app, input, *selected, theme, f, area)
+        }
     }
 }
 
@@ -99,6 +102,70 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
             .scroll((scroll.min(max_scroll), 0)),
         r,
     );
+}
+
+fn library(
+    app: &App,
+    input: &tui_textarea::TextArea<'static>,
+    selected: usize,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let r = centered(area, 100, area.height.saturating_sub(4));
+    f.render_widget(Clear, r);
+    let block = boxed(" prompt library ", theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 3 {
+        return;
+    }
+    let mut field = input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_placeholder_style(theme.dim);
+    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
+    let body = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(3),
+    );
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            "type to filter · ↑↓ choose · Enter inserts · Ctrl+S saves the current prompt under the typed name · Esc",
+            theme.dim,
+        )),
+        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
+    );
+    let query = input.lines().join("");
+    let matches = crate::app::update::library_matches(app, &query);
+    if matches.is_empty() {
+        let msg = if app.library.is_empty() {
+            "No saved prompts yet: type a name and press Ctrl+S to save the current prompt."
+        } else {
+            "Nothing matches."
+        };
+        return f.render_widget(Paragraph::new(Line::styled(msg, theme.dim)), body);
+    }
+    let lines: Vec<Line> = matches
+        .iter()
+        .filter_map(|i| app.library.get(*i))
+        .enumerate()
+        .take(usize::from(body.height))
+        .map(|(k, s)| {
+            let first = s.text.lines().next().unwrap_or("").to_string();
+            let style = if k == selected {
+                theme.selection
+            } else {
+                theme.answer
+            };
+            Line::from(vec![
+                Span::styled(format!("{:<24} ", s.name), style.patch(theme.key)),
+                Span::styled(first, style),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), body);
 }
 
 fn sessions(b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: Rect) {
