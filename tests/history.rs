@@ -34,6 +34,7 @@ fn recorded() -> Ledger {
         request: 1,
         text: "Consistent hashing maps keys ".into(),
         reasoning: String::new(),
+        timeline: "a150,15;a300,29;".into(),
         at: 1_795_000_011,
     });
     apply(Op::Finish {
@@ -93,6 +94,7 @@ fn recorded() -> Ledger {
         request: 3,
         text: "Virtual nodes spread ".into(),
         reasoning: String::new(),
+        timeline: String::new(),
         at: 1_795_000_031,
     });
     ledger

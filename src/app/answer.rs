@@ -97,6 +97,8 @@ pub struct Answer {
     pub saved_text: usize,
     pub saved_reasoning: usize,
     pub checkpoint_at: Option<Instant>,
+    /// When each piece arrived, not yet saved: `a<ms>,<bytes>;` or `r<ms>,<bytes>;`.
+    pub timeline: String,
 }
 
 impl Answer {
@@ -124,6 +126,7 @@ impl Answer {
             saved_text: 0,
             saved_reasoning: 0,
             checkpoint_at: None,
+            timeline: String::new(),
         }
     }
 

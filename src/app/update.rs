@@ -233,6 +233,7 @@ fn finish_op(a: &Answer, unix: i64) -> Op {
         request: a.request,
         record: Box::new(Finished {
             text_tail: a.text.get(a.saved_text..).unwrap_or("").to_string(),
+            timeline_tail: a.timeline.clone(),
             reasoning_tail: a
                 .reasoning
                 .get(a.saved_reasoning..)
@@ -1358,12 +1359,14 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
             answer.text.push_str(&crate::sanitize::clean(&text));
+            mark(answer, 'a', now);
             costs_more = true;
         }
         StreamEvent::Reasoning(text) => {
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
             answer.reasoning.push_str(&crate::sanitize::clean(&text));
+            mark(answer, 'r', now);
             costs_more = true;
         }
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
@@ -1421,6 +1424,7 @@ fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
             request: a.request,
             text,
             reasoning,
+            timeline: std::mem::take(&mut a.timeline),
             at: unix,
         }));
     }
@@ -1453,6 +1457,18 @@ fn guard_budget(app: &mut App, fx: &mut Vec<Effect>) {
             crate::cost::money(breach.spent)
         ),
     );
+}
+
+/// Notes when a piece arrived and how long the text had grown, for replays.
+fn mark(answer: &mut Answer, kind: char, now: std::time::Instant) {
+    use std::fmt::Write;
+    let ms = now.saturating_duration_since(answer.started).as_millis();
+    let len = if kind == 'a' {
+        answer.text.len()
+    } else {
+        answer.reasoning.len()
+    };
+    let _ = write!(answer.timeline, "{kind}{ms},{len};");
 }
 
 fn first_token(answer: &mut Answer, now: std::time::Instant) {

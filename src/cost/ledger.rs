@@ -70,6 +70,11 @@ CREATE TABLE votes (
 );
 CREATE VIRTUAL TABLE search USING fts5(kind UNINDEXED, session_id UNINDEXED, round_id UNINDEXED, body);
 ",
+    r"
+-- When each piece of an answer arrived, for replays: `a<ms>,<bytes>;` for answer text and
+-- `r<ms>,<bytes>;` for reasoning, milliseconds from the request and length so far.
+ALTER TABLE answers ADD COLUMN timeline TEXT NOT NULL DEFAULT '';
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -283,6 +288,36 @@ mod tests {
         let other = Ledger::open(&path).unwrap();
         let (day, _) = other.totals(d(2026, 11, 23)).unwrap();
         assert!((day - 0.5).abs() < 1e-9, "{day}");
+    }
+
+    #[test]
+    fn an_older_database_opens_in_this_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        {
+            // A database as the first version left it: only the spend table.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            let l = Ledger { conn };
+            l.record(&rec(d(2026, 11, 1), "a", Some(0.5))).unwrap();
+        }
+        let l = Ledger::open(&path).unwrap();
+        let v: i64 = l
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        assert_eq!(
+            l.totals(d(2026, 11, 1)).unwrap().0,
+            0.5,
+            "old rows are kept"
+        );
+        let n: i64 = l
+            .conn
+            .query_row("SELECT COUNT(*) FROM answers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "new tables exist");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct AnswerRec {
     pub completion_tokens: Option<i64>,
     pub cost: Option<f64>,
     pub cost_reported: bool,
+    /// Arrival times, for replays; not exported.
+    #[serde(skip)]
+    pub timeline: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -135,7 +138,8 @@ pub fn load(
     let mut out = Vec::new();
     let mut answers_stmt = conn.prepare(
         "SELECT pane, model, provider, served_model, served_provider, text, reasoning, status, error,
-                finish_reason, ttft_ms, elapsed_ms, prompt_tokens, completion_tokens, cost, reported
+                finish_reason, ttft_ms, elapsed_ms, prompt_tokens, completion_tokens, cost, reported,
+                timeline
          FROM answers WHERE round_id = ?1 ORDER BY pane, id",
     )?;
     let mut votes_stmt =
@@ -160,6 +164,7 @@ pub fn load(
                     completion_tokens: r.get(13)?,
                     cost: r.get(14)?,
                     cost_reported: r.get(15)?,
+                    timeline: r.get(16)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

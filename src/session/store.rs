@@ -36,6 +36,8 @@ pub enum Op {
         request: u64,
         text: String,
         reasoning: String,
+        /// Timing entries for replays (see the `timeline` column).
+        timeline: String,
         at: i64,
     },
     Finish {
@@ -56,6 +58,7 @@ pub struct Finished {
     /// Text and reasoning not yet checkpointed.
     pub text_tail: String,
     pub reasoning_tail: String,
+    pub timeline_tail: String,
     pub served_model: Option<String>,
     pub served_provider: Option<String>,
     pub status: String,
@@ -148,13 +151,14 @@ impl Writer {
                 request,
                 text,
                 reasoning,
+                timeline,
                 at,
             } => {
                 if let Some(&id) = self.answers.get(&request) {
                     conn.execute(
                         "UPDATE answers SET text = text || ?1, reasoning = reasoning || ?2,
-                         status = 'streaming', updated_at = ?3 WHERE id = ?4",
-                        params![text, reasoning, at, id],
+                         timeline = timeline || ?3, status = 'streaming', updated_at = ?4 WHERE id = ?5",
+                        params![text, reasoning, timeline, at, id],
                     )?;
                 }
             }
@@ -167,7 +171,7 @@ impl Writer {
                        served_model = ?3, served_provider = ?4, status = ?5, error = ?6,
                        finish_reason = ?7, ttft_ms = ?8, elapsed_ms = ?9, prompt_tokens = ?10,
                        completion_tokens = ?11, cost = ?12, reported = ?13, hops = ?14,
-                       updated_at = ?15
+                       updated_at = ?15, timeline = timeline || ?17
                      WHERE id = ?16",
                     params![
                         r.text_tail,
@@ -185,7 +189,8 @@ impl Writer {
                         r.reported,
                         r.hops,
                         r.at,
-                        id
+                        id,
+                        r.timeline_tail
                     ],
                 )?;
                 conn.execute(
