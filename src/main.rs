@@ -76,6 +76,16 @@ enum SessionsCommand {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Play a recorded session back in the playground at its recorded pace.
+    Replay {
+        /// A session id, or `last`.
+        id: String,
+        /// 2 plays twice as fast.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
     /// Evaluate without the TUI: every prompt to every model; exit 1 if any failed.
     Run {
         /// A model (repeatable); without any, the config's panes or the defaults.
@@ -196,6 +206,22 @@ fn main() -> ExitCode {
         match cli.command {
             Some(Command::Sim { host, port, speed }) => serve_sim(&host, port, speed).await,
             Some(Command::Run { .. }) => Ok(()),
+            Some(Command::Replay { id, speed, config }) => {
+                if !(speed.is_finite() && speed > 0.0) {
+                    return Err(format!("--speed {speed} must be a positive number"));
+                }
+                playground(
+                    Vec::new(),
+                    false,
+                    config,
+                    None,
+                    None,
+                    None,
+                    Default::default(),
+                    Some((id, speed)),
+                )
+                .await
+            }
             Some(Command::Sessions { command }) => {
                 use switchboard::sessions_cmd::{run, Command as C};
                 run(match command {
@@ -240,6 +266,7 @@ fn main() -> ExitCode {
                     cli.theme,
                     cli.resume,
                     vars,
+                    None,
                 )
                 .await
             }
@@ -283,6 +310,7 @@ async fn playground(
     theme: Option<String>,
     resume: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
+    replay: Option<(String, f64)>,
 ) -> Result<(), String> {
     // Everything that can fail on bad input fails here, before the terminal is touched.
     switchboard::render::highlight::preload();
@@ -349,6 +377,8 @@ async fn playground(
         }
     }
     let today = chrono::Local::now().date_naive();
+    // A replay reads the history but writes nothing: it is not a new session.
+    let mut replaying = None;
     let ledger = match std::fs::create_dir_all(&data)
         .map_err(|e| e.to_string())
         .and_then(|()| Ledger::open(&data.join("history.db")).map_err(|e| e.to_string()))
@@ -356,6 +386,23 @@ async fn playground(
         Ok(l) => {
             let (day, month) = l.totals(today).unwrap_or((0.0, 0.0));
             app.spend = SpendState::new(today, day, month);
+            if let Some((id, speed)) = &replay {
+                let id = switchboard::session::export::resolve(l.conn(), id)?;
+                let (_, rounds) = switchboard::session::export::load(l.conn(), id)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no session {id} (see `switchboard sessions list`)"))?;
+                let (mut panes, _) =
+                    switchboard::session::resume::panes(&app.providers, &rounds, Instant::now());
+                if panes.is_empty() {
+                    return Err(format!("session {id} has nothing to replay"));
+                }
+                for p in &mut panes {
+                    p.turns.clear();
+                }
+                app.panes = panes;
+                app.session_label = format!("replay of session {id}");
+                replaying = Some((rounds, *speed));
+            }
             if let Some(id) = &resume {
                 let id = switchboard::session::export::resolve(l.conn(), id)?;
                 let (summary, rounds) = switchboard::session::export::load(l.conn(), id)
@@ -397,13 +444,14 @@ async fn playground(
         term::TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let (err_tx, err_rx) = std::sync::mpsc::channel::<String>();
     let rt = Runtime {
+        replay: replaying.clone(),
         client,
         policy: session.cfg.policy.clone(),
         history_file: Some(history_file),
         catalog_dir: Some(catalog_dir),
         config_path: Some(session.config_path.clone()),
         clipboard: std::cell::RefCell::default(),
-        ledger: ledger.map(|l| {
+        ledger: ledger.filter(|_| replaying.is_none()).map(|l| {
             LedgerHandle::spawn(l, move |e| {
                 let _ = err_tx.send(e);
             })

@@ -236,3 +236,56 @@ fn resume_carries_on_a_recorded_session() {
         (sessions == 1 && rounds == 2 && done == 2).then_some(())
     });
 }
+
+#[test]
+fn replay_plays_a_session_back_and_records_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 20\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_switchboard");
+    let out = Command::new(bin)
+        .args([
+            "run",
+            "-m",
+            "sim/swift",
+            "-m",
+            "sim/down",
+            "-p",
+            "Explain vector clocks",
+        ])
+        .env_remove("OPENROUTER_API_KEY")
+        .env("SWITCHBOARD_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "sim/down fails");
+
+    let name = format!("sb-replay-{}", std::process::id());
+    let cmd = format!(
+        "cd '{h}' && env -u OPENROUTER_API_KEY SWITCHBOARD_HOME='{h}' '{bin}' replay last --speed 10; sleep 600",
+        h = home.path().display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "160",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    let _cleanup = scopeguard(name.clone());
+    let screen = wait_for("the replayed answers", || {
+        let s = tmux(&["capture-pane", "-p", "-t", &name]);
+        (s.contains("replay of session 1")
+            && s.contains('✓')
+            && s.contains("no provider available"))
+        .then_some(s)
+    });
+    assert!(screen.to_lowercase().contains("vector"), "{screen}");
+    let conn = rusqlite::Connection::open(home.path().join("history.db")).unwrap();
+    let rounds: i64 = conn
+        .query_row("SELECT COUNT(*) FROM rounds", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rounds, 1, "a replay adds nothing to the history");
+}

@@ -41,6 +41,11 @@ pub enum Action {
     Breakdown(Result<Breakdown, String>),
     /// A prompt was saved to the library (its name and text), or why not.
     PromptSaved(Result<crate::library::Saved, String>),
+    /// A replayed round begins: its prompt, and the request id each pane's answer arrives under.
+    ReplayRound {
+        prompt: String,
+        requests: Vec<(usize, u64)>,
+    },
     /// Sessions matching the browser's query.
     Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
     /// A stored session, read to be resumed.

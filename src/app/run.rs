@@ -34,6 +34,8 @@ pub struct Runtime {
     pub catalog_dir: Option<PathBuf>,
     /// Where panes and workspaces are saved.
     pub config_path: Option<PathBuf>,
+    /// A stored session to play back, and how fast.
+    pub replay: Option<(Vec<crate::session::export::RoundRec>, f64)>,
     pub ledger: Option<LedgerHandle>,
     pub clipboard: std::cell::RefCell<crate::clipboard::Clipboard>,
 }
@@ -54,6 +56,9 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
     app.unix = wall.timestamp();
     for effect in super::update::startup(app) {
         run_effect(effect, app, rt, &tx, &mut tasks, terminal, &mut events);
+    }
+    if let Some((rounds, speed)) = rt.replay.clone() {
+        tokio::spawn(crate::session::replay::play(rounds, speed, tx.clone()));
     }
     let mut last_draw = Instant::now()
         .checked_sub(FRAME)

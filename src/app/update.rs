@@ -68,6 +68,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.library.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Action::PromptSaved(Err(e)) => notice_error(app, e),
+        Action::ReplayRound { prompt, requests } => {
+            app.rounds += 1;
+            let (round, now) = (app.rounds, app.now);
+            for (pane, request) in requests {
+                if let Some(p) = app.panes.get_mut(pane) {
+                    p.turns.push(Turn {
+                        round,
+                        prompt: prompt.clone(),
+                        answer: Answer::new(request, now),
+                    });
+                    p.scroll = None;
+                }
+            }
+        }
         Action::Sessions(result) => {
             if let Some(Overlay::Sessions(b)) = &mut app.overlay {
                 b.sessions = Some(result);

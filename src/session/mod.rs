@@ -2,5 +2,6 @@
 //! read back from it (listing, search, export).
 
 pub mod export;
+pub mod replay;
 pub mod resume;
 pub mod store;
