@@ -210,16 +210,11 @@ fn main() -> ExitCode {
                 if !(speed.is_finite() && speed > 0.0) {
                     return Err(format!("--speed {speed} must be a positive number"));
                 }
-                playground(
-                    Vec::new(),
-                    false,
+                playground(Start {
                     config,
-                    None,
-                    None,
-                    None,
-                    Default::default(),
-                    Some((id, speed)),
-                )
+                    replay: Some((id, speed)),
+                    ..Start::default()
+                })
                 .await
             }
             Some(Command::Sessions { command }) => {
@@ -258,16 +253,16 @@ fn main() -> ExitCode {
                     let (k, val) = switchboard::vars::parse_var(v)?;
                     vars.insert(k, val);
                 }
-                playground(
-                    cli.models,
-                    cli.sim,
-                    cli.config,
-                    cli.workspace,
-                    cli.theme,
-                    cli.resume,
+                playground(Start {
+                    models: cli.models,
+                    force_sim: cli.sim,
+                    config: cli.config,
+                    workspace: cli.workspace,
+                    theme: cli.theme,
+                    resume: cli.resume,
                     vars,
-                    None,
-                )
+                    replay: None,
+                })
                 .await
             }
         }
@@ -302,7 +297,9 @@ async fn serve_sim(host: &str, port: u16, speed: f64) -> Result<(), String> {
         .map_err(|e| format!("simulator stopped: {e}"))
 }
 
-async fn playground(
+/// How the playground starts: from the command line.
+#[derive(Default)]
+struct Start {
     models: Vec<String>,
     force_sim: bool,
     config: Option<PathBuf>,
@@ -311,7 +308,19 @@ async fn playground(
     resume: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
     replay: Option<(String, f64)>,
-) -> Result<(), String> {
+}
+
+async fn playground(start: Start) -> Result<(), String> {
+    let Start {
+        models,
+        force_sim,
+        config,
+        workspace,
+        theme,
+        resume,
+        vars,
+        replay,
+    } = start;
     // Everything that can fail on bad input fails here, before the terminal is touched.
     switchboard::render::highlight::preload();
     let session = setup::Session::open(config, &models, force_sim, workspace.as_deref()).await?;
