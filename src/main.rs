@@ -45,6 +45,9 @@ struct Cli {
     /// A file of name=value lines for {{name}} in prompts.
     #[arg(long = "vars", value_name = "FILE")]
     vars_file: Option<PathBuf>,
+    /// Blind judging: model names and figures hidden, panes shuffled, until you vote (F6).
+    #[arg(long)]
+    blind: bool,
     /// Carry on a recorded session: its panes and conversations (`last`, or an id from
     /// `switchboard sessions list`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["models", "workspace"])]
@@ -261,6 +264,7 @@ fn main() -> ExitCode {
                     theme: cli.theme,
                     resume: cli.resume,
                     vars,
+                    blind: cli.blind,
                     replay: None,
                 })
                 .await
@@ -307,6 +311,7 @@ struct Start {
     theme: Option<String>,
     resume: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
+    blind: bool,
     replay: Option<(String, f64)>,
 }
 
@@ -319,6 +324,7 @@ async fn playground(start: Start) -> Result<(), String> {
         theme,
         resume,
         vars,
+        blind,
         replay,
     } = start;
     // Everything that can fail on bad input fails here, before the terminal is touched.
@@ -361,6 +367,7 @@ async fn playground(start: Start) -> Result<(), String> {
     app.themes = themes.into_values().map(paint).collect();
     app.expand_thinking = session.cfg.expand_thinking;
     app.vars = vars;
+    app.blind = blind;
     if let Some(dir) = session.config_path.parent() {
         app.library = switchboard::library::load(&dir.join("prompts"));
     }

@@ -203,12 +203,50 @@ fn the_browser_finds_sessions_and_resumes_one() {
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
-    assert_eq!(fx, vec![Effect::OpenSession { id: 1 }]);
-    let loaded = export::load(l.conn(), 1)
-        .unwrap()
-        .map(Box::new)
-        .ok_or("none".to_string());
-    let fx = update(&mut a, Action::SessionLoaded(loaded));
+    assert_eq!(
+        fx,
+        vec![Effect::OpenSession {
+            id: 1,
+            read_only: false
+        }]
+    );
+    let load = || {
+        export::load(l.conn(), 1)
+            .unwrap()
+            .map(Box::new)
+            .ok_or("none".to_string())
+    };
+    // Read-only first: the conversation shows, nothing can be sent, nothing is recorded.
+    let fx = update(
+        &mut a,
+        Action::SessionLoaded {
+            loaded: load(),
+            read_only: true,
+        },
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::History(_))));
+    assert!(a.read_only && a.resumed.is_none());
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)),
+    );
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Start { .. })),
+        "read-only sends nothing"
+    );
+    a.prompt = switchboard::ui::prompt::new_editor();
+    let fx = update(
+        &mut a,
+        Action::SessionLoaded {
+            loaded: load(),
+            read_only: false,
+        },
+    );
+    assert!(!a.read_only);
     assert_eq!(a.resumed, Some(1));
     assert_eq!(a.rounds, 2);
     let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();

@@ -48,16 +48,17 @@ pub enum Action {
     },
     /// Sessions matching the browser's query.
     Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
-    /// A stored session, read to be resumed.
-    SessionLoaded(
-        Result<
+    /// A stored session, read to be resumed or looked at.
+    SessionLoaded {
+        loaded: Result<
             Box<(
                 crate::session::export::SessionSummary,
                 Vec<crate::session::export::RoundRec>,
             )>,
             String,
         >,
-    ),
+        read_only: bool,
+    },
     /// The scoreboard over all history, read from the database.
     Scoreboard(Result<Vec<crate::judge::Row>, String>),
     /// Background work failed in a way the user should hear about.
@@ -141,9 +142,10 @@ pub enum Effect {
     LoadSessions {
         query: String,
     },
-    /// Read a session to resume it.
+    /// Read a session to resume it, or only to look at it.
     OpenSession {
         id: i64,
+        read_only: bool,
     },
     /// Read the scoreboard over all history.
     LoadScoreboard,

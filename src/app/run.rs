@@ -277,7 +277,7 @@ fn run_effect(
                 });
             }
         }
-        Effect::OpenSession { id } => {
+        Effect::OpenSession { id, read_only } => {
             if let Some(l) = &rt.ledger {
                 let tx = tx.clone();
                 l.query(move |conn| {
@@ -285,7 +285,7 @@ fn run_effect(
                         .map_err(|e| e.to_string())
                         .and_then(|o| o.ok_or_else(|| format!("no session {id}")))
                         .map(Box::new);
-                    let _ = tx.send(Action::SessionLoaded(loaded));
+                    let _ = tx.send(Action::SessionLoaded { loaded, read_only });
                 });
             }
         }

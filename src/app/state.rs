@@ -216,6 +216,8 @@ pub struct App {
     pub rounds: u64,
     /// The stored session this one carries on, when resumed.
     pub resumed: Option<i64>,
+    /// Looking at a stored session without carrying it on: nothing can be sent.
+    pub read_only: bool,
     pub quit: bool,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
@@ -283,6 +285,7 @@ impl App {
             next_request: 1,
             rounds: 0,
             resumed: None,
+            read_only: false,
             quit: false,
             today: chrono::Local::now().date_naive(),
             unix: 0,

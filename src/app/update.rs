@@ -87,8 +87,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 b.sessions = Some(result);
             }
         }
-        Action::SessionLoaded(Err(e)) => notice_error(app, e),
-        Action::SessionLoaded(Ok(loaded)) => resume(app, *loaded, &mut fx),
+        Action::SessionLoaded { loaded: Err(e), .. } => notice_error(app, e),
+        Action::SessionLoaded {
+            loaded: Ok(loaded),
+            read_only,
+        } => resume(app, *loaded, read_only, &mut fx),
         Action::Scoreboard(result) => {
             if let Some(Overlay::Scoreboard { all: true, rows }) = &mut app.overlay {
                 *rows = Some(result);
@@ -639,7 +642,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 b.selected = (b.selected + 1).min(n.saturating_sub(1));
                 app.overlay = Some(Overlay::Sessions(b));
             }
-            KeyCode::Enter => {
+            KeyCode::Enter | KeyCode::Tab => {
+                let read_only = key.code == KeyCode::Tab;
                 let id = b
                     .sessions
                     .as_ref()
@@ -647,7 +651,7 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                     .and_then(|l| l.get(b.selected))
                     .map(|s| s.id);
                 if let Some(id) = id {
-                    fx.push(Effect::OpenSession { id });
+                    fx.push(Effect::OpenSession { id, read_only });
                     notice(app, format!("opening session {id}…"));
                 } else {
                     app.overlay = Some(Overlay::Sessions(b));
@@ -836,6 +840,7 @@ fn resume(
         crate::session::export::SessionSummary,
         Vec<crate::session::export::RoundRec>,
     ),
+    read_only: bool,
     fx: &mut Vec<Effect>,
 ) {
     let (panes, last) = crate::session::resume::panes(&app.providers, &rounds, app.now);
@@ -865,6 +870,17 @@ fn resume(
     app.zoomed = false;
     app.order.clear();
     app.rounds = last;
+    app.read_only = read_only;
+    if read_only {
+        app.session_label = format!("session {} (read-only)", summary.id);
+        return notice(
+            app,
+            format!(
+                "viewing session {} — Ctrl+O, then Enter, resumes it",
+                summary.id
+            ),
+        );
+    }
     app.resumed = Some(summary.id);
     app.session_label = crate::session::resume::label(&summary);
     fx.push(history(Op::Resume {
@@ -1039,6 +1055,12 @@ fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
 /// budget limit and the user has not said to go anyway.
 fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) {
+    if app.read_only {
+        return notice_error(
+            app,
+            "read-only: Ctrl+O, then Enter, resumes this session to carry on",
+        );
+    }
     let text = app.prompt_text();
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");
