@@ -62,6 +62,7 @@ fn app(lines: usize, streaming: bool) -> App {
     pane.turns.push(Turn {
         round: 1,
         prompt: "Explain".into(),
+        tool_results: Vec::new(),
         answer: a,
     });
     let mut app = App::new(vec![pane], providers, Instant::now());

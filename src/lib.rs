@@ -22,5 +22,6 @@ pub mod sim;
 pub mod stream;
 pub mod term;
 pub mod theme;
+pub mod tools;
 pub mod ui;
 pub mod vars;

@@ -135,6 +135,7 @@ fn hop(ep: &Endpoint, model: &str) -> Hop {
             model: model.into(),
             messages: vec![Message::new(Role::User, "Explain consistent hashing")],
             settings: Settings::default(),
+            tools: Vec::new(),
         },
     }
 }
@@ -373,6 +374,9 @@ fn every_setting() -> Settings {
             max_price_completion: Some(2.0),
         },
         compression: Some(false),
+        tools: Vec::new(),
+        tool_choice: None,
+        parallel_tool_calls: None,
     }
 }
 

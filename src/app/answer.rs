@@ -99,6 +99,8 @@ pub struct Answer {
     pub checkpoint_at: Option<Instant>,
     /// When each piece arrived, not yet saved: `a<ms>,<bytes>;` or `r<ms>,<bytes>;`.
     pub timeline: String,
+    /// Tools the model called, assembled as they stream.
+    pub tool_calls: Vec<crate::tools::ToolCall>,
 }
 
 impl Answer {
@@ -127,6 +129,7 @@ impl Answer {
             saved_reasoning: 0,
             checkpoint_at: None,
             timeline: String::new(),
+            tool_calls: Vec::new(),
         }
     }
 

@@ -73,7 +73,30 @@ pub struct Turn {
     /// The round this turn belongs to, as numbered in the history database.
     pub round: u64,
     pub prompt: String,
+    /// Results for the previous answer's tool calls (call id, content). A turn with results
+    /// sends them as `tool` messages instead of a user prompt.
+    pub tool_results: Vec<(String, String)>,
     pub answer: Answer,
+}
+
+/// What a new turn starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Prompt(String),
+    ToolResults(Vec<(String, String)>),
+}
+
+fn input_messages(input: &Input) -> Vec<Message> {
+    match input {
+        Input::Prompt(p) => vec![Message::new(Role::User, p.clone())],
+        Input::ToolResults(results) => results
+            .iter()
+            .map(|(id, content)| Message {
+                tool_call_id: Some(id.clone()),
+                ..Message::new(Role::Tool, content.clone())
+            })
+            .collect(),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -117,6 +140,11 @@ impl Pane {
 
     /// The request for the conversation so far plus `prompt`, from the turns before `upto`.
     pub fn params(&self, upto: usize, prompt: &str) -> ChatParams {
+        self.params_for(upto, &Input::Prompt(prompt.to_string()))
+    }
+
+    /// The request for the turns before `upto` followed by `input`.
+    pub fn params_for(&self, upto: usize, input: &Input) -> ChatParams {
         let mut messages = Vec::new();
         if let Some(s) = self
             .settings
@@ -127,17 +155,28 @@ impl Pane {
             messages.push(Message::new(Role::System, s));
         }
         for turn in self.turns.iter().take(upto) {
-            messages.push(Message::new(Role::User, turn.prompt.clone()));
+            let input = if turn.tool_results.is_empty() {
+                Input::Prompt(turn.prompt.clone())
+            } else {
+                Input::ToolResults(turn.tool_results.clone())
+            };
+            messages.extend(input_messages(&input));
+            let calls = &turn.answer.tool_calls;
             // A failed turn has no answer to send back; the models cope with two user turns.
-            if !turn.answer.text.is_empty() {
-                messages.push(Message::new(Role::Assistant, turn.answer.text.clone()));
+            if !turn.answer.text.is_empty() || !calls.is_empty() {
+                messages.push(Message {
+                    tool_calls: (!calls.is_empty())
+                        .then(|| calls.iter().map(crate::tools::ToolCall::wire).collect()),
+                    ..Message::new(Role::Assistant, turn.answer.text.clone())
+                });
             }
         }
-        messages.push(Message::new(Role::User, prompt));
+        messages.extend(input_messages(input));
         ChatParams {
             model: self.model.clone(),
             messages,
             settings: self.settings.clone(),
+            tools: Vec::new(),
         }
     }
 }
@@ -257,6 +296,10 @@ pub struct App {
     pub blind: bool,
     /// Which pane shows in each slot (a shuffle while blind; otherwise in order).
     pub order: Vec<usize>,
+    /// Tools the config defines; panes offer them by name.
+    pub tools: Vec<crate::tools::ToolDef>,
+    /// Answer tool calls with their canned results by themselves, up to this many steps.
+    pub auto_tools: Option<u32>,
     /// Values for `{{name}}` in prompts.
     pub vars: BTreeMap<String, String>,
     /// Saved prompts, from the config folder's `prompts/`.
@@ -310,6 +353,8 @@ impl App {
             order: Vec::new(),
             slugs: BTreeMap::new(),
             vars: BTreeMap::new(),
+            tools: Vec::new(),
+            auto_tools: None,
             library: Vec::new(),
             stashed: BTreeMap::new(),
         }

@@ -76,6 +76,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     p.turns.push(Turn {
                         round,
                         prompt: prompt.clone(),
+                        tool_results: Vec::new(),
                         answer: Answer::new(request, now),
                     });
                     p.scroll = None;
@@ -1162,6 +1163,7 @@ fn begin(
         pane.turns.push(Turn {
             round,
             prompt,
+            tool_results: Vec::new(),
             answer,
         });
     }
@@ -1405,6 +1407,17 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             mark(answer, 'r', now);
             costs_more = true;
         }
+        StreamEvent::ToolCall {
+            index,
+            id,
+            name,
+            arguments,
+        } => {
+            first_token(answer, now);
+            answer.estimated_tokens += estimate_tokens(&arguments);
+            crate::tools::assemble(&mut answer.tool_calls, index, id, name, &arguments);
+            costs_more = true;
+        }
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
         StreamEvent::Usage(usage) => {
             answer.usage = Some(usage);
@@ -1413,6 +1426,12 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         StreamEvent::Done => {
             answer.status = Status::Done;
             answer.finished = Some(now);
+            let tools = app.tools.clone();
+            if let Some(a) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) {
+                for call in &mut a.tool_calls {
+                    call.invalid = crate::tools::check(call, &tools).err();
+                }
+            }
             settle(app, i, fx);
         }
         StreamEvent::Error(e) => {

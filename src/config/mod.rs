@@ -50,6 +50,7 @@ pub struct Config {
     pub theme: Option<(String, usize, usize)>,
     /// Keep a pane's thinking open after its answer starts.
     pub expand_thinking: bool,
+    pub tools: Vec<crate::tools::ToolDef>,
 }
 
 impl Default for Config {
@@ -77,6 +78,7 @@ impl Default for Config {
             workspaces: BTreeMap::new(),
             theme: None,
             expand_thinking: false,
+            tools: Vec::new(),
         }
     }
 }
@@ -156,7 +158,65 @@ impl Config {
                 return Err(unknown(d));
             }
         }
+        for t in file.tools {
+            let span = t.span();
+            let t = t.into_inner();
+            let parameters = match (t.parameters, t.parameters_file) {
+                (Some(v), None) => serde_json::to_value(v)
+                    .map_err(|e| at(Some(span.clone()), format!("tool `{}`: {e}", t.name)))?,
+                (None, Some(file)) => {
+                    let full = path.parent().unwrap_or(Path::new(".")).join(&file);
+                    let text = std::fs::read_to_string(&full).map_err(|e| {
+                        at(
+                            Some(span.clone()),
+                            format!("tool `{}`: cannot read {}: {e}", t.name, full.display()),
+                        )
+                    })?;
+                    serde_json::from_str(&text).map_err(|e| {
+                        at(
+                            Some(span.clone()),
+                            format!("tool `{}`: {} is not JSON: {e}", t.name, full.display()),
+                        )
+                    })?
+                }
+                (None, None) => serde_json::json!({"type": "object", "properties": {}}),
+                (Some(_), Some(_)) => {
+                    return Err(at(
+                        Some(span),
+                        format!(
+                            "tool `{}`: give `parameters` or `parameters_file`, not both",
+                            t.name
+                        ),
+                    ))
+                }
+            };
+            if jsonschema::validator_for(&parameters).is_err() {
+                return Err(at(
+                    Some(span),
+                    format!("tool `{}`: `parameters` is not a valid JSON Schema", t.name),
+                ));
+            }
+            cfg.tools.push(crate::tools::ToolDef {
+                name: t.name,
+                description: t.description,
+                parameters,
+                result: t.result,
+            });
+        }
         for pane in &file.panes {
+            if let Some(unknown) = pane
+                .tools
+                .iter()
+                .find(|n| !cfg.tools.iter().any(|t| &t.name == *n))
+            {
+                return Err(at(
+                    None,
+                    format!(
+                        "pane `{}` offers tool `{unknown}`, which no [[tools]] entry defines",
+                        pane.model.0
+                    ),
+                ));
+            }
             if let Some(p) = &pane.provider {
                 if p.get_ref() != SIM && !cfg.providers.contains_key(p.get_ref()) {
                     return Err(unknown(p));

@@ -25,6 +25,23 @@ pub(super) struct FileConfig {
     pub workspaces: BTreeMap<String, FileWorkspace>,
     pub theme: Option<Spanned<String>>,
     pub expand_thinking: Option<bool>,
+    #[serde(default)]
+    pub tools: Vec<Spanned<FileTool>>,
+}
+
+/// A tool models may call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileTool {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The arguments' JSON Schema, inline.
+    pub parameters: Option<toml::Value>,
+    /// Or in a JSON file, relative to the config file.
+    pub parameters_file: Option<String>,
+    /// A canned result, for answering calls without typing.
+    pub result: Option<String>,
 }
 
 /// A named pane set.
@@ -118,6 +135,11 @@ pub(super) struct FilePane {
     pub reasoning_exclude: bool,
     pub compression: Option<bool>,
     pub routing: Option<FileRouting>,
+    /// Names of `[[tools]]` this pane offers.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    pub tool_choice: Option<String>,
+    pub parallel_tool_calls: Option<bool>,
 }
 
 /// OpenRouter's `provider` object, per pane.
@@ -185,6 +207,9 @@ impl From<FilePane> for PaneConfig {
                 reasoning_exclude: p.reasoning_exclude,
                 routing,
                 compression: p.compression,
+                tools: p.tools,
+                tool_choice: p.tool_choice,
+                parallel_tool_calls: p.parallel_tool_calls,
             },
         }
     }
@@ -229,7 +254,7 @@ impl<'de> Deserialize<'de> for Seconds {
 }
 
 #[derive(Debug)]
-pub(super) struct ModelId(String);
+pub(super) struct ModelId(pub String);
 impl<'de> Deserialize<'de> for ModelId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

@@ -62,6 +62,8 @@ pub struct ChatParams {
     pub model: String,
     pub messages: Vec<Message>,
     pub settings: Settings,
+    /// The tools offered, as the wire has them.
+    pub tools: Vec<serde_json::Value>,
 }
 
 /// Attribution headers OpenRouter reads; they do not affect routing.
@@ -74,6 +76,19 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     let mut body = Map::new();
     body.insert("model".into(), json!(params.model));
     params.settings.apply(kind, &mut body);
+    if !params.tools.is_empty() {
+        body.insert("tools".into(), Value::Array(params.tools.clone()));
+        if let Some(choice) = &params.settings.tool_choice {
+            let choice = match choice.as_str() {
+                "auto" | "none" | "required" => json!(choice),
+                name => json!({"type": "function", "function": {"name": name}}),
+            };
+            body.insert("tool_choice".into(), choice);
+        }
+        if let Some(p) = params.settings.parallel_tool_calls {
+            body.insert("parallel_tool_calls".into(), json!(p));
+        }
+    }
     body.insert("stream".into(), json!(true));
     // Local servers stream usage only when asked; OpenRouter ignores the flag.
     body.insert("stream_options".into(), json!({"include_usage": true}));
@@ -130,6 +145,7 @@ mod tests {
                 fallbacks: vec!["f".into()],
                 ..Settings::default()
             },
+            tools: Vec::new(),
         };
         let b = chat_body(ProviderKind::Openai, &p);
         assert_eq!(

@@ -138,6 +138,11 @@ pub struct Settings {
     pub routing: Routing,
     /// OpenRouter's context compression plugin: `Some(true)` on, `Some(false)` explicitly off.
     pub compression: Option<bool>,
+    /// Names of the configured tools this pane offers.
+    pub tools: Vec<String>,
+    /// `auto`, `none`, `required`, or a tool's name.
+    pub tool_choice: Option<String>,
+    pub parallel_tool_calls: Option<bool>,
 }
 
 impl Settings {
@@ -324,6 +329,9 @@ mod tests {
                 ..Routing::default()
             },
             compression: Some(true),
+            tools: Vec::new(),
+            tool_choice: None,
+            parallel_tool_calls: None,
         }
     }
 

@@ -12,12 +12,19 @@ pub enum Role {
     System,
     User,
     Assistant,
+    Tool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub role: Role,
     pub content: String,
+    /// The tool calls an assistant message made, as the wire has them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_calls: Option<Vec<serde_json::Value>>,
+    /// Which call a `tool` message answers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_call_id: Option<String>,
 }
 
 impl Message {
@@ -25,6 +32,8 @@ impl Message {
         Self {
             role,
             content: content.into(),
+            tool_calls: None,
+            tool_call_id: None,
         }
     }
 }
@@ -92,6 +101,24 @@ pub struct Delta {
     /// llama.cpp, older vLLM and LM Studio put reasoning here.
     pub reasoning_content: Option<String>,
     pub refusal: Option<String>,
+    #[serde(default)]
+    pub tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+/// A fragment of a streamed tool call: the first has the id and name, later ones only
+/// pieces of the arguments, all keyed by `index`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ToolCallDelta {
+    #[serde(default)]
+    pub index: Option<usize>,
+    pub id: Option<String>,
+    pub function: Option<FunctionDelta>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct FunctionDelta {
+    pub name: Option<String>,
+    pub arguments: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -119,7 +119,9 @@ where
                 &policy.stream,
                 |e| match e {
                     StreamEvent::Error(_) | StreamEvent::Done => end = Some(e),
-                    StreamEvent::Delta(_) | StreamEvent::Reasoning(_) => {
+                    StreamEvent::Delta(_)
+                    | StreamEvent::Reasoning(_)
+                    | StreamEvent::ToolCall { .. } => {
                         got_token = true;
                         emit(e);
                     }

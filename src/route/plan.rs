@@ -88,6 +88,7 @@ mod tests {
                 fallbacks: fallbacks.iter().map(|s| s.to_string()).collect(),
                 ..Settings::default()
             },
+            tools: Vec::new(),
         }
     }
 

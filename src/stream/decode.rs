@@ -67,6 +67,15 @@ impl ChunkDecoder {
                         out.push(StreamEvent::Delta(c));
                     }
                 }
+                for (n, call) in delta.tool_calls.into_iter().flatten().enumerate() {
+                    let f = call.function.unwrap_or_default();
+                    out.push(StreamEvent::ToolCall {
+                        index: call.index.unwrap_or(n),
+                        id: call.id.filter(|s| !s.is_empty()),
+                        name: f.name.filter(|s| !s.is_empty()),
+                        arguments: f.arguments.unwrap_or_default(),
+                    });
+                }
             }
             if let Some(reason) = choice.finish_reason {
                 if reason != "error" {

@@ -20,6 +20,13 @@ pub enum StreamEvent {
     Delta(String),
     /// Reasoning ("thinking") text, kept apart from the answer.
     Reasoning(String),
+    /// A piece of tool call `index`: its id and name when first seen, then argument text.
+    ToolCall {
+        index: usize,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: String,
+    },
     Finish(String),
     Usage(Usage),
     /// An attempt failed before its first token; kept in the answer's hop trail.

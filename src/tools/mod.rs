@@ -1,0 +1,188 @@
+//! Tool calling: tool definitions, calls assembled from streamed fragments, and checking their
+//! arguments against each tool's JSON Schema.
+
+use serde_json::{json, Value};
+
+/// A tool the models may call, as the config defines it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolDef {
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of the arguments.
+    pub parameters: Value,
+    /// A canned result, for answering calls without typing.
+    pub result: Option<String>,
+}
+
+impl ToolDef {
+    /// The entry in a request's `tools`.
+    pub fn wire(&self) -> Value {
+        json!({"type": "function", "function": {
+            "name": self.name, "description": self.description, "parameters": self.parameters}})
+    }
+}
+
+/// One call a model made, assembled from its fragments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    /// The arguments as streamed: JSON text, valid or not.
+    pub arguments: String,
+    /// Why the arguments are not acceptable, once the answer has ended.
+    pub invalid: Option<String>,
+}
+
+impl ToolCall {
+    /// The call as an assistant message carries it back to the model.
+    pub fn wire(&self) -> Value {
+        json!({"id": self.id, "type": "function",
+               "function": {"name": self.name, "arguments": self.arguments}})
+    }
+}
+
+/// Adds a fragment to the calls: the first fragment of an index opens the call.
+pub fn assemble(
+    calls: &mut Vec<ToolCall>,
+    index: usize,
+    id: Option<String>,
+    name: Option<String>,
+    arguments: &str,
+) {
+    while calls.len() <= index {
+        calls.push(ToolCall::default());
+    }
+    let c = &mut calls[index];
+    if let Some(id) = id {
+        c.id = id;
+    }
+    if let Some(name) = name {
+        c.name.push_str(&name);
+    }
+    c.arguments.push_str(arguments);
+}
+
+/// Parses the arguments and checks them against the tool's schema; says what is wrong.
+pub fn check(call: &ToolCall, tools: &[ToolDef]) -> Result<Value, String> {
+    let args = if call.arguments.trim().is_empty() {
+        "{}"
+    } else {
+        call.arguments.as_str()
+    };
+    let value: Value =
+        serde_json::from_str(args).map_err(|e| format!("arguments are not JSON: {e}"))?;
+    let Some(tool) = tools.iter().find(|t| t.name == call.name) else {
+        return Err(format!("`{}` is not a tool this pane offers", call.name));
+    };
+    let validator = jsonschema::validator_for(&tool.parameters)
+        .map_err(|e| format!("the tool's own schema is not valid: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .take(3)
+        .map(|e| e.to_string())
+        .collect();
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "arguments do not match the schema: {}",
+            errors.join("; ")
+        ))
+    }
+}
+
+/// Checks a structured answer against a schema (or only that it is JSON).
+pub fn check_json(text: &str, schema: Option<&Value>) -> Result<(), String> {
+    let trimmed = text.trim();
+    // Models often wrap JSON in a fence; the content is what counts.
+    let body = trimmed
+        .strip_prefix("```json")
+        .or_else(|| trimmed.strip_prefix("```"))
+        .and_then(|s| s.strip_suffix("```"))
+        .unwrap_or(trimmed);
+    let value: Value = serde_json::from_str(body.trim()).map_err(|e| format!("not JSON: {e}"))?;
+    if let Some(schema) = schema {
+        let validator = jsonschema::validator_for(schema)
+            .map_err(|e| format!("the schema is not valid: {e}"))?;
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .take(3)
+            .map(|e| e.to_string())
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weather() -> ToolDef {
+        ToolDef {
+            name: "get_weather".into(),
+            description: "Weather for a city".into(),
+            parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+            result: Some("sunny, 21°C".into()),
+        }
+    }
+
+    #[test]
+    fn fragments_assemble_by_index() {
+        let mut calls = Vec::new();
+        assemble(
+            &mut calls,
+            0,
+            Some("c1".into()),
+            Some("get_weather".into()),
+            "",
+        );
+        assemble(
+            &mut calls,
+            1,
+            Some("c2".into()),
+            Some("get_weather".into()),
+            "{\"ci",
+        );
+        assemble(&mut calls, 0, None, None, "{\"city\":");
+        assemble(&mut calls, 0, None, None, "\"Oslo\"}");
+        assemble(&mut calls, 1, None, None, "ty\":\"Rome\"}");
+        assert_eq!(calls[0].arguments, "{\"city\":\"Oslo\"}");
+        assert_eq!(calls[1].id, "c2");
+        assert_eq!(check(&calls[1], &[weather()]).unwrap()["city"], "Rome");
+    }
+
+    #[test]
+    fn bad_arguments_say_why() {
+        let t = [weather()];
+        let call = |args: &str| ToolCall {
+            id: "c".into(),
+            name: "get_weather".into(),
+            arguments: args.into(),
+            invalid: None,
+        };
+        assert!(check(&call("{\"city\": \"Oslo\""), &t)
+            .unwrap_err()
+            .contains("not JSON"));
+        assert!(check(&call("{\"town\": \"Oslo\"}"), &t)
+            .unwrap_err()
+            .contains("\"city\" is a required property"));
+        assert!(check(&call("{\"city\": 3}"), &t)
+            .unwrap_err()
+            .contains("schema"));
+        let mut other = call("{}");
+        other.name = "launch".into();
+        assert!(check(&other, &t).unwrap_err().contains("not a tool"));
+    }
+
+    #[test]
+    fn structured_answers_are_checked() {
+        let schema = json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}});
+        assert!(check_json("{\"name\": \"x\"}", Some(&schema)).is_ok());
+        assert!(check_json("```json\n{\"name\": \"x\"}\n```", Some(&schema)).is_ok());
+        assert!(check_json("{\"nom\": 1}", Some(&schema)).is_err());
+        assert!(check_json("not json", None).is_err());
+    }
+}
