@@ -367,6 +367,7 @@ async fn playground(start: Start) -> Result<(), String> {
     app.themes = themes.into_values().map(paint).collect();
     app.expand_thinking = session.cfg.expand_thinking;
     app.vars = vars;
+    app.tools = session.cfg.tools.clone();
     app.blind = blind;
     if let Some(dir) = session.config_path.parent() {
         app.library = switchboard::library::load(&dir.join("prompts"));

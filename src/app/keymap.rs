@@ -65,6 +65,10 @@ pub enum Command {
     Sessions,
     /// The prompt library: insert a saved prompt, or save this one.
     Library,
+    /// Answer pending tool calls: with the typed text, else each tool's canned result.
+    AnswerTools,
+    /// Answer tool calls with canned results by themselves, a few steps at most.
+    AutoTools,
 }
 
 /// Where a binding applies.
@@ -494,6 +498,20 @@ pub const BINDINGS: &[Binding] = &[
         "",
         "",
         [(KeyCode::Char('p'), NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::AnswerTools,
+        "Alt+T",
+        "answer tool calls: the typed text, else canned results",
+        [(KeyCode::Char('t'), ALT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::AutoTools,
+        "Alt+A",
+        "auto-answer tool calls with canned results (5 steps)",
+        [(KeyCode::Char('a'), ALT)]
     ),
     bind!(
         Everywhere,

@@ -9,7 +9,9 @@ use super::action::{Action, Effect};
 use super::keymap::{self, Command};
 use super::picker::{PickMode, Picker};
 use super::spend::{self, KeyStatus, SpendState};
-use super::state::{Answer, App, Notice, Overlay, Pane, Status, Turn, Zone, MAX_PANES};
+use super::state::{
+    Answer, App, Input as TurnInput, Notice, Overlay, Pane, Status, Turn, Zone, MAX_PANES,
+};
 use crate::cost::price::estimate_prompt_tokens;
 use crate::provider::ApiError;
 use crate::session::store::{Finished, Op};
@@ -390,6 +392,39 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
             app.vote_pending = true;
             notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
+        }
+        Command::AnswerTools => {
+            let typed = app.prompt_text();
+            let typed = (!typed.trim().is_empty()).then_some(typed);
+            let from_prompt = typed.is_some();
+            match answer_tools(app, typed, fx) {
+                0 if app.notice.is_none() => notice_error(app, "no tool calls are waiting"),
+                0 => {}
+                n => {
+                    if from_prompt {
+                        app.prompt = crate::ui::prompt::new_editor();
+                    }
+                    notice(app, format!("tool results sent to {n} pane{}", plural(n)));
+                }
+            }
+        }
+        Command::AutoTools => {
+            app.auto_tools = match app.auto_tools {
+                Some(_) => None,
+                None => Some(AUTO_TOOL_STEPS),
+            };
+            let on = app.auto_tools.is_some();
+            notice(
+                app,
+                if on {
+                    "tool calls are answered with canned results (5 steps at most)"
+                } else {
+                    "tool calls wait for you again"
+                },
+            );
+            if on {
+                auto_answer(app, fx);
+            }
         }
         Command::Library => {
             let mut input = TextArea::default();
@@ -966,6 +1001,71 @@ fn shuffle(app: &mut App) {
     }
 }
 
+/// How many tool steps auto mode takes before handing back to the user.
+const AUTO_TOOL_STEPS: u32 = 5;
+
+/// In auto mode, answers waiting calls with canned results, counting the steps.
+fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(left) = app.auto_tools else {
+        return;
+    };
+    if !app.panes.iter().any(|p| !pending_calls(p).is_empty()) {
+        return;
+    }
+    if left == 0 {
+        app.auto_tools = None;
+        return notice(app, "auto tool answers stopped after 5 steps");
+    }
+    if answer_tools(app, None, fx) > 0 {
+        app.auto_tools = Some(left - 1);
+    } else {
+        app.auto_tools = None;
+    }
+}
+
+/// The tool calls a pane is waiting on: its last answer finished with calls.
+fn pending_calls(pane: &Pane) -> Vec<crate::tools::ToolCall> {
+    match pane.turns.last() {
+        Some(t) if t.answer.status == Status::Done => t.answer.tool_calls.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Answers every pending tool call: with `typed` when given, else each tool's canned result.
+/// Every pane that made calls continues its conversation with `tool` messages.
+fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> usize {
+    let mut answered = 0;
+    let mut round = None;
+    for i in 0..app.panes.len() {
+        let calls = pending_calls(&app.panes[i]);
+        if calls.is_empty() {
+            continue;
+        }
+        let mut results = Vec::new();
+        for call in &calls {
+            let content = match (&typed, app.tools.iter().find(|t| t.name == call.name)) {
+                (Some(t), _) => t.clone(),
+                (None, Some(def)) if def.result.is_some() => def.result.clone().unwrap_or_default(),
+                (None, _) => {
+                    notice_error(
+                        app,
+                        format!("`{}` has no canned result: type one, then Alt+T", call.name),
+                    );
+                    return answered;
+                }
+            };
+            results.push((call.id.clone(), content));
+        }
+        let r = match round {
+            Some(r) => r,
+            None => *round.insert(new_round(app, "(tool results)", fx)),
+        };
+        begin_with(app, i, r, TurnInput::ToolResults(results), false, false, fx);
+        answered += 1;
+    }
+    answered
+}
+
 /// Copies the focused pane's last answer, or its `block`th code block.
 fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
     let Some(answer) = app.panes.get(app.focus).and_then(Pane::current) else {
@@ -1124,6 +1224,27 @@ fn begin(
     exempt: bool,
     fx: &mut Vec<Effect>,
 ) {
+    begin_with(
+        app,
+        i,
+        round,
+        TurnInput::Prompt(prompt),
+        regenerate,
+        exempt,
+        fx,
+    );
+}
+
+/// Starts a turn from a prompt or from tool results.
+fn begin_with(
+    app: &mut App,
+    i: usize,
+    round: u64,
+    input: TurnInput,
+    regenerate: bool,
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
     stop_pane(app, i, Status::Cancelled, fx);
     let request = app.next_request;
     app.next_request += 1;
@@ -1134,8 +1255,15 @@ fn begin(
         app.panes[i].turns.len()
     };
     let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
+    let offered: Vec<serde_json::Value> = app
+        .tools
+        .iter()
+        .filter(|t| app.panes[i].settings.tools.contains(&t.name))
+        .map(crate::tools::ToolDef::wire)
+        .collect();
     let pane = &mut app.panes[i];
-    let params = pane.params(upto, &prompt);
+    let mut params = pane.params_for(upto, &input);
+    params.tools = offered;
     let mut answer = Answer::new(request, now);
     answer.price = price;
     answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
@@ -1160,10 +1288,14 @@ fn begin(
             turn.answer = answer;
         }
     } else {
+        let (prompt, tool_results) = match input {
+            TurnInput::Prompt(p) => (p, Vec::new()),
+            TurnInput::ToolResults(r) => (String::new(), r),
+        };
         pane.turns.push(Turn {
             round,
             prompt,
-            tool_results: Vec::new(),
+            tool_results,
             answer,
         });
     }
@@ -1433,6 +1565,7 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
                 }
             }
             settle(app, i, fx);
+            auto_answer(app, fx);
         }
         StreamEvent::Error(e) => {
             answer.status = Status::Failed(e);

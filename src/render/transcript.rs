@@ -143,7 +143,11 @@ impl TranscriptCache {
             if self.turns.len() == i {
                 self.turns.push(TurnCache {
                     request: turn.answer.request,
-                    prompt: prompt_lines(&turn.prompt, width, theme),
+                    prompt: if turn.tool_results.is_empty() {
+                        prompt_lines(&turn.prompt, width, theme)
+                    } else {
+                        result_lines(&turn.tool_results, width, theme)
+                    },
                     ..TurnCache::default()
                 });
             }
@@ -195,6 +199,14 @@ impl TranscriptCache {
             if !open.is_empty() {
                 segs.push(Seg::Fresh(open));
             }
+            if !a.tool_calls.is_empty() {
+                segs.push(Seg::Fresh(call_lines(
+                    &a.tool_calls,
+                    !a.text.is_empty(),
+                    width,
+                    theme,
+                )));
+            }
             let trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
             if !trailer.is_empty() {
                 segs.push(Seg::Fresh(trailer));
@@ -215,6 +227,60 @@ fn prompt_lines(prompt: &str, width: usize, theme: &Theme) -> Vec<Line<'static>>
     if out.is_empty() {
         out.push(Line::styled("› ", theme.user));
     }
+    out
+}
+
+/// Results sent back for tool calls, where a prompt would be.
+fn result_lines(results: &[(String, String)], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (id, content) in results {
+        let mut l = RLine::styled(format!("↳ {id}: {content}"), theme.user);
+        l.indent = 2;
+        out.extend(wrap(&l, width, theme.marker));
+    }
+    out
+}
+
+/// The calls an answer made: each tool's name, its arguments as JSON, and what is wrong.
+fn call_lines(
+    calls: &[crate::tools::ToolCall],
+    after_text: bool,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if after_text {
+        out.push(Line::default());
+    }
+    for call in calls {
+        out.push(Line::from(vec![
+            Span::styled("🔧 ", theme.key),
+            Span::styled(call.name.clone(), theme.key),
+            Span::styled(format!("  {}", call.id), theme.dim),
+        ]));
+        // Pretty when it parses; as streamed when it does not (yet).
+        let shown = serde_json::from_str::<serde_json::Value>(&call.arguments)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| call.arguments.clone());
+        let mut hl = super::highlight::CodeHighlighter::new("json", &theme.syntax);
+        for line in shown.lines() {
+            out.extend(wrap(
+                &super::markdown::code_line(line, hl.as_mut(), theme),
+                width,
+                theme.marker,
+            ));
+        }
+        if let Some(why) = &call.invalid {
+            let mut l = RLine::styled(format!("✗ invalid: {why}"), theme.error);
+            l.indent = 2;
+            out.extend(wrap(&l, width, theme.marker));
+        }
+    }
+    out.push(Line::styled(
+        "Alt+T answers (type a result first, or use canned ones)",
+        theme.dim,
+    ));
     out
 }
 

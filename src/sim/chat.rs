@@ -352,6 +352,11 @@ pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes)
             .into_response();
     };
 
+    if let Ok(raw) = serde_json::from_slice::<Value>(&body) {
+        if let Some(reply) = super::tools::reply(model, &raw, &new_generation_id()) {
+            return reply;
+        }
+    }
     let plan = build_plan(&req, model, started);
     if req.stream {
         super::stream::respond(state, plan)

@@ -12,6 +12,7 @@ mod models;
 mod state;
 mod stream;
 mod text;
+mod tools;
 mod wire;
 
 use std::net::SocketAddr;

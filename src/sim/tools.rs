@@ -1,0 +1,149 @@
+//! The simulator's tool-calling models: `sim/tooler` calls one offered tool, `sim/parallel`
+//! several at once, `sim/badjson` one with malformed arguments. Once the conversation ends in
+//! `tool` messages they answer in prose like the other models.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+use super::models::SimModel;
+
+const TOOL_MODELS: [&str; 3] = ["sim/tooler", "sim/parallel", "sim/badjson"];
+
+/// Arguments that satisfy a tool's schema, made up from the prompt's words.
+fn arguments(schema: &Value, topic: &str, n: usize) -> Value {
+    let mut args = Map::new();
+    let props = schema.get("properties").and_then(Value::as_object);
+    for (name, prop) in props.into_iter().flatten() {
+        let v = match prop.get("type").and_then(Value::as_str) {
+            Some("integer") => json!(3 + n),
+            Some("number") => json!(1.5),
+            Some("boolean") => json!(true),
+            Some("array") => json!([topic]),
+            _ => match prop
+                .get("enum")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+            {
+                Some(first) => first.clone(),
+                None if n == 0 => json!(topic),
+                None => json!(format!("{topic} {}", n + 1)),
+            },
+        };
+        args.insert(name.clone(), v);
+    }
+    Value::Object(args)
+}
+
+/// The reply when a tool model should call tools now, or `None` to answer in prose.
+pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response> {
+    if !TOOL_MODELS.contains(&model.id) {
+        return None;
+    }
+    let tools = body
+        .get("tools")
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty())?;
+    let messages = body.get("messages").and_then(Value::as_array)?;
+    if messages
+        .last()
+        .and_then(|m| m.get("role"))
+        .and_then(Value::as_str)
+        == Some("tool")
+    {
+        return None;
+    }
+    if body.get("tool_choice").and_then(Value::as_str) == Some("none") {
+        return None;
+    }
+    let topic = messages
+        .iter()
+        .rev()
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        .and_then(|m| m.get("content"))
+        .and_then(Value::as_str)
+        .and_then(|t| t.split_whitespace().max_by_key(|w| w.len()))
+        .unwrap_or("topic")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    let count = if model.id == "sim/parallel" { 2 } else { 1 };
+    let calls: Vec<(String, String, String)> = (0..count)
+        .map(|n| {
+            let tool = &tools[n % tools.len()]["function"];
+            let name = tool["name"].as_str().unwrap_or("tool").to_string();
+            let mut args = arguments(&tool["parameters"], &topic, n).to_string();
+            if model.id == "sim/badjson" {
+                args.pop();
+            }
+            (
+                format!("call_{}_{n}", &id[id.len().saturating_sub(6)..]),
+                name,
+                args,
+            )
+        })
+        .collect();
+    let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
+    let created = chrono::Utc::now().timestamp();
+    let completion_tokens = calls.iter().map(|c| c.2.len() as u64 / 4 + 8).sum::<u64>();
+    let price = |p: &str| p.parse::<f64>().unwrap_or(0.0);
+    let prompt_tokens = body.to_string().len() as u64 / 4;
+    let cost = prompt_tokens as f64 * price(model.prompt_price)
+        + completion_tokens as f64 * price(model.completion_price);
+    let usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens, "cost": cost, "is_byok": false});
+    if !stream {
+        let wire: Vec<Value> = calls
+            .iter()
+            .map(|(cid, name, args)| json!({"id": cid, "type": "function", "function": {"name": name, "arguments": args}}))
+            .collect();
+        let body = json!({"id": id, "object": "chat.completion", "created": created, "model": model.id,
+            "provider": model.provider, "choices": [{"index": 0, "finish_reason": "tool_calls",
+            "native_finish_reason": "tool_use", "message": {"role": "assistant", "content": null, "tool_calls": wire}}],
+            "usage": usage});
+        return Some(([("x-generation-id", id.to_string())], axum::Json(body)).into_response());
+    }
+    let chunk = |delta: Value, finish: Value| {
+        format!(
+            "data: {}\n\n",
+            json!({"id": id, "object": "chat.completion.chunk", "created": created, "model": model.id,
+                   "provider": model.provider,
+                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "native_finish_reason": finish}]})
+        )
+    };
+    let mut sse = String::from(": OPENROUTER PROCESSING\n\n");
+    for (i, (cid, name, args)) in calls.iter().enumerate() {
+        sse.push_str(&chunk(
+            json!({"role": "assistant", "content": "", "tool_calls": [{"index": i, "id": cid, "type": "function",
+                   "function": {"name": name, "arguments": ""}}]}),
+            Value::Null,
+        ));
+        let chars: Vec<char> = args.chars().collect();
+        for piece in chars.chunks(7) {
+            let piece: String = piece.iter().collect();
+            sse.push_str(&chunk(
+                json!({"tool_calls": [{"index": i, "function": {"arguments": piece}}]}),
+                Value::Null,
+            ));
+        }
+    }
+    sse.push_str(&chunk(json!({"content": ""}), json!("tool_calls")));
+    sse.push_str(&format!(
+        "data: {}\n\ndata: [DONE]\n\n",
+        json!({"id": id, "object": "chat.completion.chunk", "created": created, "model": model.id,
+               "provider": model.provider, "choices": [], "usage": usage})
+    ));
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, "text/event-stream".to_string()),
+                (header::CACHE_CONTROL, "no-cache".to_string()),
+                (
+                    header::HeaderName::from_static("x-generation-id"),
+                    id.to_string(),
+                ),
+            ],
+            sse,
+        )
+            .into_response(),
+    )
+}

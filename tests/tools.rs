@@ -1,0 +1,210 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Tool calling: fragments assembled at every split, invalid arguments caught, and a two-step
+//! tool conversation in three panes against the simulator.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{json, Value};
+use switchboard::app::{update, Action, App, Effect, Status};
+use switchboard::provider::request::chat_body;
+use switchboard::provider::ProviderKind;
+use switchboard::sim::{self, SimOptions};
+use switchboard::stream::task::{decode_sse, run_request, BodyError, StreamOptions};
+use switchboard::stream::StreamEvent;
+use switchboard::tools::{self, ToolDef};
+use tokio::sync::mpsc;
+
+const STREAM: &str = "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}\n\n\
+data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n\
+data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\": \\\"Ó\"}}]}}]}\n\n\
+data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"slo\\\"}\"}},{\"index\":1,\"function\":{\"arguments\":\"\\\"Rome\\\"}\"}}]}}]}\n\n\
+data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n\
+data: [DONE]\n\n";
+
+fn weather() -> ToolDef {
+    ToolDef {
+        name: "get_weather".into(),
+        description: "Current weather for a city".into(),
+        parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        result: Some("sunny, 21°C".into()),
+    }
+}
+
+async fn assembled(pieces: Vec<Vec<u8>>) -> Vec<tools::ToolCall> {
+    let items: Vec<Result<Bytes, BodyError>> =
+        pieces.into_iter().map(|p| Ok(Bytes::from(p))).collect();
+    let mut calls = Vec::new();
+    decode_sse(futures::stream::iter(items), |e| {
+        if let StreamEvent::ToolCall {
+            index,
+            id,
+            name,
+            arguments,
+        } = e
+        {
+            tools::assemble(&mut calls, index, id, name, &arguments);
+        }
+    })
+    .await;
+    calls
+}
+
+#[tokio::test]
+async fn tool_calls_assemble_the_same_at_every_split() {
+    let bytes = STREAM.as_bytes();
+    let whole = assembled(vec![bytes.to_vec()]).await;
+    assert_eq!(whole.len(), 2);
+    assert_eq!(whole[0].arguments, "{\"city\": \"Óslo\"}");
+    assert_eq!(whole[1].arguments, "{\"city\":\"Rome\"}");
+    assert!(tools::check(&whole[0], &[weather()]).is_ok());
+    for i in 0..=bytes.len() {
+        assert_eq!(
+            assembled(vec![bytes[..i].to_vec(), bytes[i..].to_vec()]).await,
+            whole,
+            "split at {i}"
+        );
+    }
+}
+
+/// Runs effects as the loop does, against real servers, until nothing is running.
+async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
+    let client = reqwest::Client::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut seen = Vec::new();
+    let mut queue = first;
+    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        for effect in queue.drain(..) {
+            if let Effect::Start {
+                request,
+                provider,
+                params,
+            } = &effect
+            {
+                let ep = app.providers.endpoints[provider].clone();
+                let (client, tx, params, request) =
+                    (client.clone(), tx.clone(), params.clone(), *request);
+                let h = tokio::spawn(async move {
+                    run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
+                        let _ = tx.send((request, event));
+                    })
+                    .await;
+                });
+                tasks.insert(request, h.abort_handle());
+            }
+            seen.push(effect);
+        }
+        if !app.any_active() {
+            return seen;
+        }
+        assert!(Instant::now() < deadline, "streams did not finish");
+        let Ok(Some((request, event))) =
+            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
+        else {
+            panic!("no stream event for 30 s");
+        };
+        app.now = Instant::now();
+        queue = update(app, Action::Stream { request, event });
+    }
+}
+
+fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Start { params, .. } => Some((**params).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_two_step_tool_conversation_in_three_panes() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
+        .await
+        .unwrap();
+    let mut a = common::sim_app(&["sim/tooler", "sim/parallel", "sim/badjson"]);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.tools = vec![weather()];
+    for p in &mut a.panes {
+        p.settings.tools = vec!["get_weather".into()];
+        p.settings.tool_choice = Some("auto".into());
+    }
+    for c in "What is the weather in Oslo?".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
+    assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
+    assert_eq!(body["tool_choice"], "auto");
+    drive(&mut a, fx).await;
+
+    let calls: Vec<usize> = a
+        .panes
+        .iter()
+        .map(|p| p.current().unwrap().tool_calls.len())
+        .collect();
+    assert_eq!(calls, vec![1, 2, 1], "tooler one call, parallel two");
+    assert!(a.panes[0].current().unwrap().tool_calls[0]
+        .invalid
+        .is_none());
+    let bad = &a.panes[2].current().unwrap().tool_calls[0];
+    assert!(
+        bad.invalid
+            .as_deref()
+            .is_some_and(|e| e.contains("not JSON")),
+        "{bad:?}"
+    );
+    assert!(a
+        .panes
+        .iter()
+        .all(|p| p.current().unwrap().status == Status::Done));
+
+    // Canned results for every call, and each pane carries on with `tool` messages.
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT)),
+    );
+    let sent = starts(&fx);
+    assert_eq!(sent.len(), 3);
+    let wire = chat_body(ProviderKind::Openrouter, &sent[1]);
+    let messages = wire["messages"].as_array().unwrap();
+    let n = messages.len();
+    assert_eq!(messages[n - 3]["role"], "assistant");
+    let ids: Vec<&str> = messages[n - 3]["tool_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    for (k, id) in ids.iter().enumerate() {
+        let m: &Value = &messages[n - 2 + k];
+        assert_eq!(m["role"], "tool");
+        assert_eq!(m["tool_call_id"], *id);
+        assert_eq!(m["content"], "sunny, 21°C");
+    }
+    drive(&mut a, fx).await;
+    for p in &a.panes {
+        let last = p.current().unwrap();
+        assert_eq!(last.status, Status::Done);
+        assert!(
+            last.tool_calls.is_empty(),
+            "{}: answered in prose after the results",
+            p.model
+        );
+        assert!(!last.text.is_empty());
+    }
+    assert_eq!(a.panes[0].turns[1].tool_results[0].1, "sunny, 21°C");
+}
