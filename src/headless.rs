@@ -57,6 +57,8 @@ pub struct Result_ {
     pub tokens_per_s: Option<f64>,
     pub cost: Option<f64>,
     pub attempts: usize,
+    /// With structured output asked for: whether the answer was the JSON asked for.
+    pub valid_json: Option<bool>,
 }
 
 struct Job {
@@ -347,6 +349,7 @@ fn refused(pi: usize, prompt: &str, model: &str, provider: &str, why: String) ->
         tokens_per_s: None,
         cost: None,
         attempts: 0,
+        valid_json: None,
     }
 }
 
@@ -363,6 +366,7 @@ async fn one(
     let mut r = refused(pi, &prompt, &model, &provider, String::new());
     r.error = None;
     r.attempts = 1;
+    let format = params.settings.response_format.clone();
     let hops = match crate::route::plan(providers, &provider, &params) {
         Ok(h) => h,
         Err(e) => {
@@ -395,6 +399,9 @@ async fn one(
     .await;
     let elapsed = start.elapsed();
     r.ok = ok;
+    if let (Some(f), true) = (&format, ok) {
+        r.valid_json = Some(crate::tools::check_json(&r.text, f.schema()).is_ok());
+    }
     r.elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     r.ttft_ms = first.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     r.completion_tokens = usage.as_ref().and_then(|u| u.completion_tokens);
@@ -432,6 +439,10 @@ pub fn summary_table(results: &[Result_]) -> String {
         "TOKENS".into(),
         "COST".into(),
     ]];
+    let structured = results.iter().any(|r| r.valid_json.is_some());
+    if structured {
+        rows[0].push("VALID JSON".into());
+    }
     for m in models {
         let mine: Vec<&Result_> = results.iter().filter(|r| r.model == m).collect();
         let ok = mine.iter().filter(|r| r.ok).count();
@@ -454,6 +465,13 @@ pub fn summary_table(results: &[Result_]) -> String {
             tokens.to_string(),
             crate::cost::money(cost),
         ]);
+        if structured {
+            let valid = mine.iter().filter(|r| r.valid_json == Some(true)).count();
+            let asked = mine.iter().filter(|r| r.valid_json.is_some()).count();
+            if let Some(row) = rows.last_mut() {
+                row.push(format!("{valid}/{asked}"));
+            }
+        }
     }
     let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))

@@ -377,6 +377,8 @@ fn every_setting() -> Settings {
         tools: Vec::new(),
         tool_choice: None,
         parallel_tool_calls: None,
+        response_format: None,
+        cache: None,
     }
 }
 

@@ -208,3 +208,88 @@ async fn a_two_step_tool_conversation_in_three_panes() {
     }
     assert_eq!(a.panes[0].turns[1].tool_results[0].1, "sunny, 21°C");
 }
+
+#[test]
+fn structured_answers_are_validated_when_they_end() {
+    use switchboard::provider::settings::ResponseFormat;
+    let mut a = common::sim_app(&["sim/swift", "sim/coder"]);
+    let schema = json!({"type": "object", "required": ["city", "temp"],
+        "properties": {"city": {"type": "string"}, "temp": {"type": "number"}}});
+    for p in &mut a.panes {
+        p.settings.response_format = Some(ResponseFormat::JsonSchema {
+            schema: schema.clone(),
+            strict: true,
+        });
+    }
+    for c in "weather".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let sent = starts(&fx);
+    let body = chat_body(ProviderKind::Openrouter, &sent[0]);
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(body["response_format"]["json_schema"]["strict"], true);
+    let ids: Vec<u64> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    for (id, text) in ids.iter().zip([
+        "{\"city\": \"Oslo\", \"temp\": 21.5}",
+        "{\"city\": \"Oslo\"}",
+    ]) {
+        update(
+            &mut a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Delta(text.into()),
+            },
+        );
+        update(
+            &mut a,
+            Action::Stream {
+                request: *id,
+                event: StreamEvent::Done,
+            },
+        );
+    }
+    assert_eq!(a.panes[0].current().unwrap().structured, Some(Ok(())));
+    let bad = a.panes[1]
+        .current()
+        .unwrap()
+        .structured
+        .clone()
+        .unwrap()
+        .unwrap_err();
+    assert!(bad.contains("\"temp\" is a required property"), "{bad}");
+}
+
+#[test]
+fn run_reports_how_many_answers_were_valid_json() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[sim]\nspeed = 50\n[[panes]]\nmodel = \"sim/swift\"\njson_object = true\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["run", "-p", "Give me JSON"])
+        .env_remove("OPENROUTER_API_KEY")
+        .env("SWITCHBOARD_HOME", home.path())
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    // The simulator answers in markdown, so the check finds it wanting.
+    assert!(
+        table.contains("VALID JSON") && table.contains("0/1"),
+        "{table}"
+    );
+}

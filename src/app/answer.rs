@@ -101,6 +101,8 @@ pub struct Answer {
     pub timeline: String,
     /// Tools the model called, assembled as they stream.
     pub tool_calls: Vec<crate::tools::ToolCall>,
+    /// When structured output was asked for: whether the answer is valid JSON for it.
+    pub structured: Option<Result<(), String>>,
 }
 
 impl Answer {
@@ -130,6 +132,7 @@ impl Answer {
             checkpoint_at: None,
             timeline: String::new(),
             tool_calls: Vec::new(),
+            structured: None,
         }
     }
 

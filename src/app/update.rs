@@ -267,6 +267,10 @@ fn finish_op(a: &Answer, unix: i64) -> Op {
                 _ => None,
             },
             finish_reason: a.finish_reason.clone(),
+            structured: a.structured.as_ref().map(|r| match r {
+                Ok(()) => "valid".to_string(),
+                Err(e) => format!("invalid: {e}"),
+            }),
             ttft_ms: a.ttft().map(ms),
             elapsed_ms: a
                 .finished
@@ -1559,9 +1563,13 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             answer.status = Status::Done;
             answer.finished = Some(now);
             let tools = app.tools.clone();
+            let format = app.panes[i].settings.response_format.clone();
             if let Some(a) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) {
                 for call in &mut a.tool_calls {
                     call.invalid = crate::tools::check(call, &tools).err();
+                }
+                if let (Some(f), true) = (format, a.tool_calls.is_empty()) {
+                    a.structured = Some(crate::tools::check_json(&a.text, f.schema()));
                 }
             }
             settle(app, i, fx);

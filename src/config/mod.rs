@@ -236,7 +236,44 @@ impl Config {
                 ),
             ));
         }
+        let schemas: Vec<(Option<String>, bool)> = file
+            .panes
+            .iter()
+            .map(|p| (p.json_schema_file.clone(), p.strict.unwrap_or(true)))
+            .collect();
         cfg.panes = file.panes.into_iter().map(PaneConfig::from).collect();
+        for (pane, (file, strict)) in cfg.panes.iter_mut().zip(schemas) {
+            let Some(file) = file else { continue };
+            let full = path.parent().unwrap_or(Path::new(".")).join(&file);
+            let text = std::fs::read_to_string(&full).map_err(|e| {
+                at(
+                    None,
+                    format!(
+                        "pane `{}`: cannot read the schema {}: {e}",
+                        pane.model,
+                        full.display()
+                    ),
+                )
+            })?;
+            let schema: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                at(
+                    None,
+                    format!("pane `{}`: {} is not JSON: {e}", pane.model, full.display()),
+                )
+            })?;
+            if jsonschema::validator_for(&schema).is_err() {
+                return Err(at(
+                    None,
+                    format!(
+                        "pane `{}`: {} is not a valid JSON Schema",
+                        pane.model,
+                        full.display()
+                    ),
+                ));
+            }
+            pane.settings.response_format =
+                Some(crate::provider::settings::ResponseFormat::JsonSchema { schema, strict });
+        }
         for (name, w) in file.workspaces {
             if w.panes.len() > crate::app::MAX_PANES {
                 return Err(at(

@@ -140,6 +140,25 @@ pub(super) struct FilePane {
     pub tools: Vec<String>,
     pub tool_choice: Option<String>,
     pub parallel_tool_calls: Option<bool>,
+    /// Ask for any JSON object.
+    pub json_object: Option<bool>,
+    /// Ask for JSON matching this schema (a JSON file, relative to the config file).
+    pub json_schema_file: Option<String>,
+    /// With a schema: ask the provider to enforce it.
+    pub strict: Option<bool>,
+    /// Prompt caching: `5m` or `1h`.
+    pub cache: Option<Checked<CacheRule>>,
+}
+
+#[derive(Debug)]
+pub(super) struct CacheRule;
+impl Rule for CacheRule {
+    fn check(s: &str) -> Result<String, String> {
+        match s.trim() {
+            "5m" | "1h" => Ok(s.trim().to_string()),
+            other => Err(format!("cache `{other}` must be 5m or 1h")),
+        }
+    }
 }
 
 /// OpenRouter's `provider` object, per pane.
@@ -210,6 +229,12 @@ impl From<FilePane> for PaneConfig {
                 tools: p.tools,
                 tool_choice: p.tool_choice,
                 parallel_tool_calls: p.parallel_tool_calls,
+                // A schema file is read by the config loader, which knows where the file is.
+                response_format: p
+                    .json_object
+                    .filter(|b| *b)
+                    .map(|_| crate::provider::settings::ResponseFormat::JsonObject),
+                cache: p.cache.map(|c| c.0),
             },
         }
     }

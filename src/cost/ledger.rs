@@ -75,6 +75,10 @@ CREATE VIRTUAL TABLE search USING fts5(kind UNINDEXED, session_id UNINDEXED, rou
 -- `r<ms>,<bytes>;` for reasoning, milliseconds from the request and length so far.
 ALTER TABLE answers ADD COLUMN timeline TEXT NOT NULL DEFAULT '';
 ",
+    r"
+-- Whether a structured answer was valid JSON for its schema: `valid` or `invalid: …`.
+ALTER TABLE answers ADD COLUMN structured TEXT;
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]

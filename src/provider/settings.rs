@@ -143,6 +143,34 @@ pub struct Settings {
     /// `auto`, `none`, `required`, or a tool's name.
     pub tool_choice: Option<String>,
     pub parallel_tool_calls: Option<bool>,
+    /// Structured output: any JSON object, or JSON matching a schema.
+    pub response_format: Option<ResponseFormat>,
+    /// Prompt caching (`cache_control`), `5m` or `1h`; OpenRouter passes it to providers that
+    /// need it.
+    pub cache: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseFormat {
+    JsonObject,
+    JsonSchema { schema: Value, strict: bool },
+}
+
+impl ResponseFormat {
+    pub fn wire(&self) -> Value {
+        match self {
+            ResponseFormat::JsonObject => json!({"type": "json_object"}),
+            ResponseFormat::JsonSchema { schema, strict } => json!({"type": "json_schema",
+                "json_schema": {"name": "answer", "strict": strict, "schema": schema}}),
+        }
+    }
+
+    pub fn schema(&self) -> Option<&Value> {
+        match self {
+            ResponseFormat::JsonObject => None,
+            ResponseFormat::JsonSchema { schema, .. } => Some(schema),
+        }
+    }
 }
 
 impl Settings {
@@ -183,6 +211,9 @@ impl Settings {
         if let Some(v) = self.presence_penalty {
             put("presence_penalty", json!(v));
         }
+        if let Some(f) = &self.response_format {
+            put("response_format", f.wire());
+        }
         match kind {
             ProviderKind::Openrouter => {
                 if !self.fallbacks.is_empty() {
@@ -202,6 +233,13 @@ impl Settings {
                 }
                 if !self.routing.is_empty() {
                     put("provider", self.routing.to_json());
+                }
+                if let Some(ttl) = &self.cache {
+                    let mut c = json!({"type": "ephemeral"});
+                    if ttl == "1h" {
+                        c["ttl"] = json!("1h");
+                    }
+                    put("cache_control", c);
                 }
                 match self.compression {
                     Some(true) => put("plugins", json!([{"id": "context-compression"}])),
@@ -332,6 +370,8 @@ mod tests {
             tools: Vec::new(),
             tool_choice: None,
             parallel_tool_calls: None,
+            response_format: Some(ResponseFormat::JsonObject),
+            cache: Some("1h".into()),
         }
     }
 
@@ -348,6 +388,11 @@ mod tests {
                    "sort": "throughput", "quantizations": ["fp8"], "max_price": {"prompt": 3.0}})
         );
         assert_eq!(v["plugins"], json!([{"id": "context-compression"}]));
+        assert_eq!(v["response_format"], json!({"type": "json_object"}));
+        assert_eq!(
+            v["cache_control"],
+            json!({"type": "ephemeral", "ttl": "1h"})
+        );
         assert_eq!(v["top_k"], json!(40));
         assert_eq!(v["stop"], json!(["END"]));
     }
@@ -356,9 +401,17 @@ mod tests {
     fn openai_compatible_servers_get_no_openrouter_fields() {
         let mut body = Map::new();
         full().apply(ProviderKind::Openai, &mut body);
-        for k in ["models", "provider", "plugins", "reasoning", "transforms"] {
+        for k in [
+            "models",
+            "provider",
+            "plugins",
+            "reasoning",
+            "transforms",
+            "cache_control",
+        ] {
             assert!(!body.contains_key(k), "{k} leaked");
         }
+        assert_eq!(body["response_format"], json!({"type": "json_object"}));
         assert_eq!(body["reasoning_effort"], json!("high"));
         assert_eq!(body["temperature"], json!(0.3));
     }

@@ -207,7 +207,13 @@ impl TranscriptCache {
                     theme,
                 )));
             }
-            let trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
+            let mut trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
+            if let Some(Err(why)) = &a.structured {
+                let mut l = RLine::styled(format!("✗ not the JSON asked for: {why}"), theme.error);
+                l.indent = 2;
+                trailer.push(Line::default());
+                trailer.extend(wrap(&l, width, theme.marker));
+            }
             if !trailer.is_empty() {
                 segs.push(Seg::Fresh(trailer));
             }

@@ -64,6 +64,8 @@ pub struct Finished {
     pub status: String,
     pub error: Option<String>,
     pub finish_reason: Option<String>,
+    /// `valid`, or `invalid: …`, when structured output was asked for.
+    pub structured: Option<String>,
     pub ttft_ms: Option<u64>,
     pub elapsed_ms: Option<u64>,
     pub prompt_tokens: Option<u64>,
@@ -171,7 +173,7 @@ impl Writer {
                        served_model = ?3, served_provider = ?4, status = ?5, error = ?6,
                        finish_reason = ?7, ttft_ms = ?8, elapsed_ms = ?9, prompt_tokens = ?10,
                        completion_tokens = ?11, cost = ?12, reported = ?13, hops = ?14,
-                       updated_at = ?15, timeline = timeline || ?17
+                       updated_at = ?15, timeline = timeline || ?17, structured = ?18
                      WHERE id = ?16",
                     params![
                         r.text_tail,
@@ -190,7 +192,8 @@ impl Writer {
                         r.hops,
                         r.at,
                         id,
-                        r.timeline_tail
+                        r.timeline_tail,
+                        r.structured
                     ],
                 )?;
                 conn.execute(

@@ -98,6 +98,11 @@ pub fn footer(
             parts.push((7, reason.clone(), theme.stats));
         }
     }
+    match &a.structured {
+        Some(Ok(())) => parts.push((2, "json ✓".into(), theme.served)),
+        Some(Err(_)) => parts.push((0, "json ✗".into(), theme.error)),
+        None => {}
+    }
     if a.failed_before_answering() {
         return join(parts, theme, width);
     }
