@@ -63,6 +63,7 @@ fn app(lines: usize, streaming: bool) -> App {
         round: 1,
         prompt: "Explain".into(),
         tool_results: Vec::new(),
+        images: Vec::new(),
         answer: a,
     });
     let mut app = App::new(vec![pane], providers, Instant::now());

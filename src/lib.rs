@@ -3,6 +3,7 @@
 //! Everything but the thin binary lives here so tests and benches can drive it headless.
 
 pub mod app;
+pub mod attach;
 pub mod catalog;
 pub mod clipboard;
 pub mod config;

@@ -48,6 +48,9 @@ struct Cli {
     /// Blind judging: model names and figures hidden, panes shuffled, until you vote (F6).
     #[arg(long)]
     blind: bool,
+    /// An image to send with the first prompt (repeatable): png, jpeg, gif or webp.
+    #[arg(long = "image", value_name = "PATH")]
+    images: Vec<PathBuf>,
     /// Carry on a recorded session: its panes and conversations (`last`, or an id from
     /// `switchboard sessions list`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["models", "workspace"])]
@@ -256,6 +259,11 @@ fn main() -> ExitCode {
                     let (k, val) = switchboard::vars::parse_var(v)?;
                     vars.insert(k, val);
                 }
+                let images = cli
+                    .images
+                    .iter()
+                    .map(|p| switchboard::attach::load(p))
+                    .collect::<Result<Vec<_>, _>>()?;
                 playground(Start {
                     models: cli.models,
                     force_sim: cli.sim,
@@ -265,6 +273,7 @@ fn main() -> ExitCode {
                     resume: cli.resume,
                     vars,
                     blind: cli.blind,
+                    images,
                     replay: None,
                 })
                 .await
@@ -312,6 +321,7 @@ struct Start {
     resume: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
     blind: bool,
+    images: Vec<switchboard::attach::Attachment>,
     replay: Option<(String, f64)>,
 }
 
@@ -325,6 +335,7 @@ async fn playground(start: Start) -> Result<(), String> {
         resume,
         vars,
         blind,
+        images,
         replay,
     } = start;
     // Everything that can fail on bad input fails here, before the terminal is touched.
@@ -367,6 +378,7 @@ async fn playground(start: Start) -> Result<(), String> {
     app.themes = themes.into_values().map(paint).collect();
     app.expand_thinking = session.cfg.expand_thinking;
     app.vars = vars;
+    app.attachments = images;
     app.tools = session.cfg.tools.clone();
     app.blind = blind;
     if let Some(dir) = session.config_path.parent() {

@@ -183,8 +183,16 @@ async fn models_catalog_has_openrouter_shape() {
             .to_lowercase()
             .contains("simulat"));
         assert!(m["context_length"].as_u64().unwrap() > 0);
-        assert_eq!(m["architecture"]["modality"], "text->text");
-        assert_eq!(m["architecture"]["input_modalities"], json!(["text"]));
+        if id == "sim/seer" {
+            assert_eq!(m["architecture"]["modality"], "text+image->text");
+            assert_eq!(
+                m["architecture"]["input_modalities"],
+                json!(["text", "image"])
+            );
+        } else {
+            assert_eq!(m["architecture"]["modality"], "text->text");
+            assert_eq!(m["architecture"]["input_modalities"], json!(["text"]));
+        }
         assert_eq!(m["architecture"]["output_modalities"], json!(["text"]));
         assert_eq!(m["architecture"]["tokenizer"], "Sim");
         assert!(m["architecture"]["instruct_type"].is_null());

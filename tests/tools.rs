@@ -4,20 +4,18 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use common::drive::{drive, starts};
 
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{json, Value};
-use switchboard::app::{update, Action, App, Effect, Status};
+use switchboard::app::{update, Action, Effect, Status};
 use switchboard::provider::request::chat_body;
 use switchboard::provider::ProviderKind;
 use switchboard::sim::{self, SimOptions};
-use switchboard::stream::task::{decode_sse, run_request, BodyError, StreamOptions};
+use switchboard::stream::task::{decode_sse, BodyError};
 use switchboard::stream::StreamEvent;
 use switchboard::tools::{self, ToolDef};
-use tokio::sync::mpsc;
 
 const STREAM: &str = "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}\n\n\
 data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n\
@@ -69,58 +67,6 @@ async fn tool_calls_assemble_the_same_at_every_split() {
             "split at {i}"
         );
     }
-}
-
-/// Runs effects as the loop does, against real servers, until nothing is running.
-async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
-    let client = reqwest::Client::new();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut seen = Vec::new();
-    let mut queue = first;
-    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        for effect in queue.drain(..) {
-            if let Effect::Start {
-                request,
-                provider,
-                params,
-            } = &effect
-            {
-                let ep = app.providers.endpoints[provider].clone();
-                let (client, tx, params, request) =
-                    (client.clone(), tx.clone(), params.clone(), *request);
-                let h = tokio::spawn(async move {
-                    run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
-                        let _ = tx.send((request, event));
-                    })
-                    .await;
-                });
-                tasks.insert(request, h.abort_handle());
-            }
-            seen.push(effect);
-        }
-        if !app.any_active() {
-            return seen;
-        }
-        assert!(Instant::now() < deadline, "streams did not finish");
-        let Ok(Some((request, event))) =
-            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
-        else {
-            panic!("no stream event for 30 s");
-        };
-        app.now = Instant::now();
-        queue = update(app, Action::Stream { request, event });
-    }
-}
-
-fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Start { params, .. } => Some((**params).clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -41,6 +41,8 @@ pub enum Action {
     Breakdown(Result<Breakdown, String>),
     /// A prompt was saved to the library (its name and text), or why not.
     PromptSaved(Result<crate::library::Saved, String>),
+    /// An image read for the next prompt; on failure, the path typed and why.
+    Attached(Result<crate::attach::Attachment, (String, String)>),
     /// A replayed round begins: its prompt, and the request id each pane's answer arrives under.
     ReplayRound {
         prompt: String,
@@ -132,6 +134,10 @@ pub enum Effect {
     FetchEndpoints {
         provider: String,
         model: String,
+    },
+    /// Read an image to go with the next prompt.
+    Attach {
+        path: String,
     },
     /// Save a prompt to the library under a name.
     SavePrompt {

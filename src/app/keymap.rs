@@ -69,6 +69,10 @@ pub enum Command {
     AnswerTools,
     /// Answer tool calls with canned results by themselves, a few steps at most.
     AutoTools,
+    /// Attach the image at the path on the prompt's last line.
+    AttachImage,
+    /// Drop the images waiting to go with the next prompt.
+    DropImages,
 }
 
 /// Where a binding applies.
@@ -512,6 +516,20 @@ pub const BINDINGS: &[Binding] = &[
         "Alt+A",
         "auto-answer tool calls with canned results (5 steps)",
         [(KeyCode::Char('a'), ALT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::AttachImage,
+        "Alt+I",
+        "attach the image whose path is the prompt's last line",
+        [(KeyCode::Char('i'), ALT)]
+    ),
+    bind!(
+        Everywhere,
+        Command::DropImages,
+        "Alt+X",
+        "drop the attached images",
+        [(KeyCode::Char('x'), ALT)]
     ),
     bind!(
         Everywhere,

@@ -269,6 +269,14 @@ fn run_effect(
             };
             let _ = tx.send(Action::PromptSaved(result));
         }
+        Effect::Attach { path } => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let expanded = crate::attach::expand(&path);
+                let result = crate::attach::load(&expanded).map_err(|e| (path, e));
+                let _ = tx.send(Action::Attached(result));
+            });
+        }
         Effect::LoadSessions { query } => {
             if let Some(l) = &rt.ledger {
                 let tx = tx.clone();

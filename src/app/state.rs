@@ -76,19 +76,25 @@ pub struct Turn {
     /// Results for the previous answer's tool calls (call id, content). A turn with results
     /// sends them as `tool` messages instead of a user prompt.
     pub tool_results: Vec<(String, String)>,
+    /// Images sent with the prompt, as data URLs.
+    pub images: Vec<String>,
     pub answer: Answer,
 }
 
 /// What a new turn starts from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
-    Prompt(String),
+    /// A prompt and the images sent with it.
+    Prompt(String, Vec<String>),
     ToolResults(Vec<(String, String)>),
 }
 
 fn input_messages(input: &Input) -> Vec<Message> {
     match input {
-        Input::Prompt(p) => vec![Message::new(Role::User, p.clone())],
+        Input::Prompt(p, images) => vec![Message {
+            images: images.clone(),
+            ..Message::new(Role::User, p.clone())
+        }],
         Input::ToolResults(results) => results
             .iter()
             .map(|(id, content)| Message {
@@ -140,7 +146,7 @@ impl Pane {
 
     /// The request for the conversation so far plus `prompt`, from the turns before `upto`.
     pub fn params(&self, upto: usize, prompt: &str) -> ChatParams {
-        self.params_for(upto, &Input::Prompt(prompt.to_string()))
+        self.params_for(upto, &Input::Prompt(prompt.to_string(), Vec::new()))
     }
 
     /// The request for the turns before `upto` followed by `input`.
@@ -156,7 +162,7 @@ impl Pane {
         }
         for turn in self.turns.iter().take(upto) {
             let input = if turn.tool_results.is_empty() {
-                Input::Prompt(turn.prompt.clone())
+                Input::Prompt(turn.prompt.clone(), turn.images.clone())
             } else {
                 Input::ToolResults(turn.tool_results.clone())
             };
@@ -300,6 +306,8 @@ pub struct App {
     pub tools: Vec<crate::tools::ToolDef>,
     /// Answer tool calls with their canned results by themselves, up to this many steps.
     pub auto_tools: Option<u32>,
+    /// Images waiting to go with the next prompt.
+    pub attachments: Vec<crate::attach::Attachment>,
     /// Values for `{{name}}` in prompts.
     pub vars: BTreeMap<String, String>,
     /// Saved prompts, from the config folder's `prompts/`.
@@ -353,6 +361,7 @@ impl App {
             order: Vec::new(),
             slugs: BTreeMap::new(),
             vars: BTreeMap::new(),
+            attachments: Vec::new(),
             tools: Vec::new(),
             auto_tools: None,
             library: Vec::new(),

@@ -70,6 +70,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.library.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Action::PromptSaved(Err(e)) => notice_error(app, e),
+        Action::Attached(Ok(image)) => {
+            notice(
+                app,
+                format!("attached {} — it goes with the next prompt", image.label()),
+            );
+            app.attachments.push(image);
+        }
+        Action::Attached(Err((path, e))) => {
+            // The path goes back where it was typed, so nothing is lost.
+            let mut lines = app.prompt.lines().to_vec();
+            if lines.iter().all(String::is_empty) {
+                lines.clear();
+            }
+            lines.push(path);
+            set_prompt(&mut app.prompt, &lines.join("\n"));
+            notice_error(app, format!("not attached: {e}"));
+        }
         Action::ReplayRound { prompt, requests } => {
             app.rounds += 1;
             let (round, now) = (app.rounds, app.now);
@@ -79,6 +96,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         round,
                         prompt: prompt.clone(),
                         tool_results: Vec::new(),
+                        images: Vec::new(),
                         answer: Answer::new(request, now),
                     });
                     p.scroll = None;
@@ -410,6 +428,29 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                     }
                     notice(app, format!("tool results sent to {n} pane{}", plural(n)));
                 }
+            }
+        }
+        Command::AttachImage => {
+            let mut lines = app.prompt.lines().to_vec();
+            let path = lines.pop().unwrap_or_default();
+            if path.trim().is_empty() {
+                return notice_error(
+                    app,
+                    "type an image's path on the prompt's last line, then Alt+I",
+                );
+            }
+            set_prompt(&mut app.prompt, lines.join("\n").trim_end());
+            fx.push(Effect::Attach {
+                path: path.trim().to_string(),
+            });
+        }
+        Command::DropImages => {
+            let n = app.attachments.len();
+            app.attachments.clear();
+            if n == 0 {
+                notice_error(app, "no images are attached");
+            } else {
+                notice(app, format!("dropped {n} image{}", plural(n)));
             }
         }
         Command::AutoTools => {
@@ -967,7 +1008,11 @@ fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
     let Some(source) = app.panes.get(app.focus) else {
         return;
     };
-    let Some(prompt) = source.turns.last().map(|t| t.prompt.clone()) else {
+    let Some((prompt, images)) = source
+        .turns
+        .last()
+        .map(|t| (t.prompt.clone(), t.images.clone()))
+    else {
         return;
     };
     let room = MAX_PANES.saturating_sub(app.panes.len());
@@ -986,7 +1031,7 @@ fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
         pane.settings = settings.clone();
         app.panes.push(pane);
         let i = app.panes.len() - 1;
-        start_turn(app, i, round, prompt.clone(), false, fx);
+        start_turn(app, i, round, (prompt.clone(), images.clone()), false, fx);
     }
     notice(app, format!("rerun ×{n} of {model}"));
 }
@@ -1188,13 +1233,35 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
             return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
         }
     }
+    let images: Vec<String> = app.attachments.iter().map(|a| a.data_url.clone()).collect();
+    if !images.is_empty() {
+        let blind: Vec<String> = targets
+            .iter()
+            .filter(|&&i| {
+                let p = &app.panes[i];
+                app.model_info(&p.provider, &p.model)
+                    .is_some_and(|m| !m.vision)
+            })
+            .map(|&i| app.panes[i].model.clone())
+            .collect();
+        if !blind.is_empty() {
+            return notice_error(
+                app,
+                format!(
+                    "not sent: {} take no images — send to another pane, or Alt+X drops the images",
+                    blind.join(", ")
+                ),
+            );
+        }
+    }
     let round = new_round(app, &text, fx);
     if app.blind {
         shuffle(app);
     }
     for i in targets {
-        start_turn(app, i, round, text.clone(), anyway, fx);
+        start_turn(app, i, round, (text.clone(), images.clone()), anyway, fx);
     }
+    app.attachments.clear();
     app.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
     app.prompt = crate::ui::prompt::new_editor();
@@ -1223,7 +1290,7 @@ fn begin(
     app: &mut App,
     i: usize,
     round: u64,
-    prompt: String,
+    prompt: (String, Vec<String>),
     regenerate: bool,
     exempt: bool,
     fx: &mut Vec<Effect>,
@@ -1232,7 +1299,7 @@ fn begin(
         app,
         i,
         round,
-        TurnInput::Prompt(prompt),
+        TurnInput::Prompt(prompt.0, prompt.1),
         regenerate,
         exempt,
         fx,
@@ -1292,14 +1359,15 @@ fn begin_with(
             turn.answer = answer;
         }
     } else {
-        let (prompt, tool_results) = match input {
-            TurnInput::Prompt(p) => (p, Vec::new()),
-            TurnInput::ToolResults(r) => (String::new(), r),
+        let (prompt, images, tool_results) = match input {
+            TurnInput::Prompt(p, images) => (p, images, Vec::new()),
+            TurnInput::ToolResults(r) => (String::new(), Vec::new(), r),
         };
         pane.turns.push(Turn {
             round,
             prompt,
             tool_results,
+            images,
             answer,
         });
     }
@@ -1330,7 +1398,7 @@ fn start_turn(
     app: &mut App,
     i: usize,
     round: u64,
-    prompt: String,
+    prompt: (String, Vec<String>),
     exempt: bool,
     fx: &mut Vec<Effect>,
 ) {
@@ -1352,10 +1420,10 @@ fn resend(app: &mut App, fx: &mut Vec<Effect>) {
                     Some(r) => r,
                     None => *fresh_round.insert(new_round(app, &last, fx)),
                 };
-                begin(app, i, round, last.clone(), false, false, fx);
+                begin(app, i, round, (last.clone(), Vec::new()), false, false, fx);
             }
             Some(turn) => {
-                let (round, prompt) = (turn.round, turn.prompt.clone());
+                let (round, prompt) = (turn.round, (turn.prompt.clone(), turn.images.clone()));
                 begin(app, i, round, prompt, true, false, fx);
             }
         }

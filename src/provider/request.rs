@@ -92,7 +92,25 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     body.insert("stream".into(), json!(true));
     // Local servers stream usage only when asked; OpenRouter ignores the flag.
     body.insert("stream_options".into(), json!({"include_usage": true}));
-    body.insert("messages".into(), json!(params.messages));
+    let mut messages = json!(params.messages);
+    // A message with images becomes a list of parts: its text, then each image.
+    for (m, out) in params
+        .messages
+        .iter()
+        .zip(messages.as_array_mut().into_iter().flatten())
+    {
+        if m.images.is_empty() {
+            continue;
+        }
+        let mut parts = vec![json!({"type": "text", "text": m.content})];
+        parts.extend(
+            m.images
+                .iter()
+                .map(|url| json!({"type": "image_url", "image_url": {"url": url}})),
+        );
+        out["content"] = Value::Array(parts);
+    }
+    body.insert("messages".into(), messages);
     Value::Object(body)
 }
 

@@ -25,6 +25,9 @@ pub struct Message {
     /// Which call a `tool` message answers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub tool_call_id: Option<String>,
+    /// Images as data URLs; the request body turns content and images into parts.
+    #[serde(skip)]
+    pub images: Vec<String>,
 }
 
 impl Message {
@@ -34,6 +37,7 @@ impl Message {
             content: content.into(),
             tool_calls: None,
             tool_call_id: None,
+            images: Vec::new(),
         }
     }
 }

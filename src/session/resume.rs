@@ -53,6 +53,7 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
                 round: u64::try_from(r.seq).unwrap_or(0),
                 prompt: r.prompt.clone(),
                 tool_results: Vec::new(),
+                images: Vec::new(),
                 answer,
             };
             // A regenerated answer replaces the one before it in the same round.

@@ -13,6 +13,11 @@ fn model_json(m: &SimModel) -> Value {
     if m.reasons() {
         supported.extend(["reasoning", "include_reasoning"]);
     }
+    let (modality, inputs) = if m.sees() {
+        ("text+image->text", json!(["text", "image"]))
+    } else {
+        ("text->text", json!(["text"]))
+    };
     let mut model = json!({
         "id": m.id,
         "canonical_slug": format!("{}-20250101", m.id),
@@ -21,8 +26,8 @@ fn model_json(m: &SimModel) -> Value {
         "description": m.description,
         "context_length": m.context_length,
         "architecture": {
-            "modality": "text->text",
-            "input_modalities": ["text"],
+            "modality": modality,
+            "input_modalities": inputs,
             "output_modalities": ["text"],
             "tokenizer": "Sim",
             "instruct_type": null,

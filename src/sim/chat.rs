@@ -119,6 +119,31 @@ struct ChatRequest {
     prompt_tokens: u64,
     reasoning_enabled: bool,
     reasoning_shown: bool,
+    /// The last user message's images: media type and decoded size in bytes.
+    images: Vec<(String, usize)>,
+}
+
+/// Each image's media type and size, from `image_url` parts holding data URLs.
+fn content_images(content: &Value) -> Vec<(String, usize)> {
+    let Value::Array(parts) = content else {
+        return Vec::new();
+    };
+    parts
+        .iter()
+        .filter_map(|p| p.pointer("/image_url/url").and_then(Value::as_str))
+        .map(|url| {
+            let (head, data) = url.split_once(',').unwrap_or(("", url));
+            let mime = head
+                .strip_prefix("data:")
+                .and_then(|h| h.split(';').next())
+                .unwrap_or("image/url");
+            let padding = data.bytes().rev().take_while(|&b| b == b'=').count();
+            (
+                mime.to_string(),
+                (data.len() / 4 * 3).saturating_sub(padding),
+            )
+        })
+        .collect()
 }
 
 fn content_text(content: &Value) -> String {
@@ -189,6 +214,16 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         .map(|(_, t)| t.clone())
         .unwrap_or_default();
 
+    let images = messages
+        .iter()
+        .rev()
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        .and_then(|m| m.get("content"))
+        .map(content_images)
+        .unwrap_or_default();
+    // Roughly what a small image costs in prompt tokens.
+    let prompt_tokens = prompt_tokens + 85 * images.len() as u64;
+
     let max_tokens = ["max_tokens", "max_completion_tokens"]
         .iter()
         .find_map(|k| value.get(*k).and_then(Value::as_u64))
@@ -213,6 +248,7 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         prompt_tokens,
         reasoning_enabled,
         reasoning_shown,
+        images,
     })
 }
 
@@ -253,6 +289,21 @@ fn admit(state: &SimState, id: &str) -> Result<&'static SimModel, ApiError> {
     }
 }
 
+/// Refuses images sent to a model that takes none, as OpenRouter does when no endpoint fits.
+fn sees(model: &'static SimModel, req: &ChatRequest) -> Result<&'static SimModel, ApiError> {
+    if req.images.is_empty() || model.sees() {
+        Ok(model)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "No endpoints found that support image input for {}",
+                model.id
+            ),
+        ))
+    }
+}
+
 pub(crate) fn new_generation_id() -> String {
     use rand::distributions::Alphanumeric;
     use rand::Rng;
@@ -264,6 +315,19 @@ pub(crate) fn new_generation_id() -> String {
     format!("gen-{}-{suffix}", chrono::Utc::now().timestamp())
 }
 
+/// What sim/seer says about the images it was sent, so a client can check they arrived.
+fn describe_images(images: &[(String, usize)]) -> String {
+    if images.is_empty() {
+        return "I was sent no images.".to_string();
+    }
+    let each: Vec<String> = images
+        .iter()
+        .map(|(mime, bytes)| format!("{mime}, {bytes} bytes"))
+        .collect();
+    let noun = if images.len() == 1 { "image" } else { "images" };
+    format!("I was sent {} {noun}: {}.", images.len(), each.join("; "))
+}
+
 fn build_plan(req: &ChatRequest, model: &'static SimModel, started: Instant) -> Plan {
     use rand::Rng;
     let prompt = req.last_user_text.as_str();
@@ -272,12 +336,11 @@ fn build_plan(req: &ChatRequest, model: &'static SimModel, started: Instant) -> 
     } else {
         Vec::new()
     };
-    let all_content = text::tokenize(&text::answer(
-        model.id,
-        prompt,
-        model.style,
-        model.answer_tokens,
-    ));
+    let mut answer = text::answer(model.id, prompt, model.style, model.answer_tokens);
+    if model.sees() {
+        answer = format!("{}\n\n{answer}", describe_images(&req.images));
+    }
+    let all_content = text::tokenize(&answer);
 
     let budget = req
         .max_tokens
@@ -338,7 +401,7 @@ pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes)
     let mut last_error = None;
     let mut chosen = None;
     for id in &req.candidates {
-        match admit(&state, id) {
+        match admit(&state, id).and_then(|m| sees(m, &req)) {
             Ok(model) => {
                 chosen = Some(model);
                 break;

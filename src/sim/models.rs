@@ -61,6 +61,11 @@ impl SimModel {
     pub fn reasons(&self) -> bool {
         self.behaviour == Behaviour::Thinker
     }
+
+    /// Whether the model takes images; only sim/seer does.
+    pub fn sees(&self) -> bool {
+        self.id == "sim/seer"
+    }
 }
 
 pub(crate) static MODELS: &[SimModel] = &[
@@ -265,6 +270,22 @@ pub(crate) static MODELS: &[SimModel] = &[
         completion_price: "0.0000012",
         ttft_ms: 250.0,
         tokens_per_sec: 120.0,
+        context_length: 64_000,
+        max_completion_tokens: 8_192,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (120, 200),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/seer",
+        name: "Sim: Seer",
+        provider: "SimVision",
+        description: "Simulated model (switchboard simulator): takes images and says what it was sent.",
+        prompt_price: "0.0000002",
+        completion_price: "0.0000008",
+        ttft_ms: 300.0,
+        tokens_per_sec: 150.0,
         context_length: 64_000,
         max_completion_tokens: 8_192,
         behaviour: Behaviour::Normal,

@@ -35,13 +35,19 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         f.render_widget(&editor, rest);
         return;
     }
-    editor.set_block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border(focused))
-            .title(title)
-            .title_style(theme.title(focused)),
-    );
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(title)
+        .title_style(theme.title(focused));
+    if !app.attachments.is_empty() {
+        let labels: Vec<String> = app.attachments.iter().map(|a| a.label()).collect();
+        block = block.title_bottom(
+            ratatui::text::Line::from(format!(" 📎 {} · Alt+X drops ", labels.join(", ")))
+                .style(theme.title(focused)),
+        );
+    }
+    editor.set_block(block);
     editor.set_placeholder_style(theme.dim);
     editor.set_cursor_style(if focused {
         theme.cursor

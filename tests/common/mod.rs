@@ -1,5 +1,7 @@
 //! Shared by the headless tests: an app whose panes all talk to a (never contacted) simulator.
 
+pub mod drive;
+
 use std::collections::BTreeMap;
 use std::time::Instant;
 

@@ -1,0 +1,94 @@
+//! Images attached to a prompt: read, checked, and encoded as data URLs.
+
+use std::path::Path;
+
+use base64::Engine;
+
+/// Larger images are refused: providers reject them, and they cost a great deal.
+pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    pub bytes: u64,
+    /// `data:image/png;base64,…`
+    pub data_url: String,
+}
+
+impl Attachment {
+    /// "cat.png (120 KB)"
+    pub fn label(&self) -> String {
+        let kb = self.bytes.div_ceil(1024);
+        if kb >= 1024 {
+            format!("{} ({:.1} MB)", self.name, kb as f64 / 1024.0)
+        } else {
+            format!("{} ({kb} KB)", self.name)
+        }
+    }
+}
+
+fn mime(path: &Path) -> Option<&'static str> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "png" => Some("image/png"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "gif" => Some("image/gif"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// `~/` means the home folder, as in a shell.
+pub fn expand(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}
+
+/// Reads an image for a prompt; says plainly what is wrong with one that will not do.
+pub fn load(path: &Path) -> Result<Attachment, String> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("image")
+        .to_string();
+    let mime = mime(path)
+        .ok_or_else(|| format!("{name}: not an image this can send (png, jpeg, gif or webp)"))?;
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.len() > MAX_BYTES {
+        return Err(format!(
+            "{name} is {:.1} MB; images over {} MB are refused",
+            meta.len() as f64 / 1_048_576.0,
+            MAX_BYTES / 1_048_576
+        ));
+    }
+    let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+    Ok(Attachment {
+        name,
+        bytes: meta.len(),
+        data_url: format!("data:{mime};base64,{encoded}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_encoded_and_the_wrong_ones_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("dot.png");
+        std::fs::write(&png, [0x89, b'P', b'N', b'G']).unwrap();
+        let a = load(&png).unwrap();
+        assert_eq!(a.data_url, "data:image/png;base64,iVBORw==");
+        assert_eq!(a.label(), "dot.png (1 KB)");
+        let txt = dir.path().join("notes.txt");
+        std::fs::write(&txt, "hi").unwrap();
+        assert!(load(&txt).unwrap_err().contains("not an image"));
+        let big = dir.path().join("big.jpg");
+        std::fs::write(&big, vec![0u8; (MAX_BYTES + 1) as usize]).unwrap();
+        assert!(load(&big).unwrap_err().contains("refused"));
+        assert!(load(&dir.path().join("missing.gif")).is_err());
+    }
+}

@@ -1,0 +1,61 @@
+#![allow(dead_code)]
+//! Runs an app's effects against real servers, as the event loop does.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use switchboard::app::{update, Action, App, Effect};
+use switchboard::stream::task::{run_request, StreamOptions};
+use tokio::sync::mpsc;
+
+/// Runs effects as the loop does, against real servers, until nothing is running.
+pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
+    let client = reqwest::Client::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut seen = Vec::new();
+    let mut queue = first;
+    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        for effect in queue.drain(..) {
+            if let Effect::Start {
+                request,
+                provider,
+                params,
+            } = &effect
+            {
+                let ep = app.providers.endpoints[provider].clone();
+                let (client, tx, params, request) =
+                    (client.clone(), tx.clone(), params.clone(), *request);
+                let h = tokio::spawn(async move {
+                    run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
+                        let _ = tx.send((request, event));
+                    })
+                    .await;
+                });
+                tasks.insert(request, h.abort_handle());
+            }
+            seen.push(effect);
+        }
+        if !app.any_active() {
+            return seen;
+        }
+        assert!(Instant::now() < deadline, "streams did not finish");
+        let Ok(Some((request, event))) =
+            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
+        else {
+            panic!("no stream event for 30 s");
+        };
+        app.now = Instant::now();
+        queue = update(app, Action::Stream { request, event });
+    }
+}
+
+pub fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Start { params, .. } => Some((**params).clone()),
+            _ => None,
+        })
+        .collect()
+}

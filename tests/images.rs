@@ -1,0 +1,166 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Images: attached from a path, sent as content parts, seen by a vision model, refused
+//! before any request for a model that takes none.
+
+mod common;
+
+use common::drive::{drive, starts};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use switchboard::app::{update, Action, App, Effect, Status};
+use switchboard::catalog::{Catalog, ModelInfo};
+use switchboard::provider::request::chat_body;
+use switchboard::provider::ProviderKind;
+use switchboard::sim::{self, SimOptions};
+
+fn key(a: &mut App, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {
+    update(a, Action::Key(KeyEvent::new(code, m)))
+}
+
+fn type_text(a: &mut App, text: &str) {
+    for c in text.chars() {
+        key(a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+/// Alt+I with the path on the prompt's last line, then the read the loop would do.
+fn attach(a: &mut App, path: &std::path::Path) {
+    type_text(a, &path.display().to_string());
+    let fx = key(a, KeyCode::Char('i'), KeyModifiers::ALT);
+    let Some(Effect::Attach { path }) = fx.into_iter().next() else {
+        panic!("Alt+I asks for the file to be read");
+    };
+    let result = switchboard::attach::load(std::path::Path::new(&path)).map_err(|e| (path, e));
+    update(a, Action::Attached(result));
+}
+
+fn png(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("dot.png");
+    std::fs::write(&path, [0x89, b'P', b'N', b'G', 13, 10, 26, 10, 0, 0, 0, 13]).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = common::sim_app(&["sim/seer"]);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+
+    attach(&mut a, &png(dir.path()));
+    assert_eq!(a.attachments.len(), 1);
+    assert!(
+        a.prompt.lines().concat().is_empty(),
+        "the path left the prompt"
+    );
+
+    type_text(&mut a, "What is in this picture?");
+    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
+    let parts = body["messages"][0]["content"].as_array().unwrap();
+    assert_eq!(parts[0]["type"], "text");
+    assert_eq!(parts[0]["text"], "What is in this picture?");
+    assert_eq!(parts[1]["type"], "image_url");
+    assert_eq!(
+        parts[1]["image_url"]["url"],
+        "data:image/png;base64,iVBORw0KGgoAAAAN"
+    );
+    assert!(a.attachments.is_empty(), "images go with one prompt only");
+    drive(&mut a, fx).await;
+    let answer = a.panes[0].current().unwrap();
+    assert_eq!(answer.status, Status::Done);
+    assert!(
+        answer
+            .text
+            .starts_with("I was sent 1 image: image/png, 12 bytes."),
+        "{}",
+        answer.text
+    );
+
+    // The next turn sends the earlier image again as part of the conversation.
+    type_text(&mut a, "And now?");
+    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["content"][1]["type"], "image_url");
+    assert_eq!(messages[2]["content"], "And now?");
+    drive(&mut a, fx).await;
+    assert!(a.panes[0]
+        .current()
+        .unwrap()
+        .text
+        .starts_with("I was sent no images."));
+}
+
+#[test]
+fn a_model_that_takes_no_images_is_not_sent_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = common::sim_app(&["sim/seer", "sim/swift"]);
+    let mut seer = ModelInfo::bare("sim/seer");
+    seer.vision = true;
+    a.set_catalog(Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models: vec![seer, ModelInfo::bare("sim/swift")],
+    });
+    attach(&mut a, &png(dir.path()));
+    type_text(&mut a, "Describe it");
+    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(starts(&fx).is_empty(), "nothing is sent");
+    let n = a.notice.clone().unwrap();
+    assert!(
+        n.error && n.text.contains("sim/swift take no images"),
+        "{}",
+        n.text
+    );
+    assert_eq!(
+        a.prompt.lines().concat(),
+        "Describe it",
+        "the prompt is kept"
+    );
+    assert_eq!(a.attachments.len(), 1, "so is the image");
+
+    // Dropping the image lets the prompt go to both.
+    key(&mut a, KeyCode::Char('x'), KeyModifiers::ALT);
+    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(starts(&fx).len(), 2);
+}
+
+#[test]
+fn a_bad_path_is_put_back_with_the_reason() {
+    let mut a = common::sim_app(&["sim/seer"]);
+    type_text(&mut a, "Look:");
+    key(&mut a, KeyCode::Enter, KeyModifiers::ALT);
+    attach(&mut a, std::path::Path::new("/no/such/cat.png"));
+    assert!(a.attachments.is_empty());
+    assert_eq!(a.prompt.lines(), ["Look:", "/no/such/cat.png"]);
+    let n = a.notice.clone().unwrap();
+    assert!(n.error && n.text.contains("not attached"), "{}", n.text);
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_images_for_a_model_without_vision() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
+        .await
+        .unwrap();
+    let body = serde_json::json!({
+        "model": "sim/swift",
+        "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "hi"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw=="}}
+        ]}]
+    });
+    let resp = reqwest::Client::new()
+        .post(format!("{}/chat/completions", server.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    let v: serde_json::Value = resp.json().await.unwrap();
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("support image input"));
+}
