@@ -29,6 +29,8 @@ pub struct Args {
     pub concurrency: usize,
     pub format: String,
     pub out: Option<PathBuf>,
+    /// Images sent with every prompt.
+    pub images: Vec<PathBuf>,
     pub force_sim: bool,
     pub config: Option<PathBuf>,
 }
@@ -130,6 +132,11 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
     }
+    let images: Vec<String> = args
+        .images
+        .iter()
+        .map(|p| crate::attach::load(p).map(|a| a.data_url))
+        .collect::<Result<_, _>>()?;
     let session =
         crate::setup::Session::open(args.config.clone(), &args.models, args.force_sim, None)
             .await?;
@@ -178,7 +185,10 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     for (pi, job) in jobs.iter().enumerate() {
         for (mi, pane) in panes.iter().enumerate() {
             request += 1;
-            let mut params = pane.params(0, &job.prompt);
+            let mut params = pane.params_for(
+                0,
+                &crate::app::state::Input::Prompt(job.prompt.clone(), images.clone()),
+            );
             if let Some(s) = &args.system {
                 params
                     .messages

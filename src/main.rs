@@ -120,6 +120,9 @@ enum Command {
         /// Write results here instead of to standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// An image to send with every prompt (repeatable): png, jpeg, gif or webp.
+        #[arg(long = "image", value_name = "PATH")]
+        images: Vec<PathBuf>,
         /// Use the simulator even when a key is set.
         #[arg(long)]
         sim: bool,
@@ -180,6 +183,7 @@ fn main() -> ExitCode {
         concurrency,
         format,
         out,
+        images,
         sim,
         config,
     }) = cli.command
@@ -194,6 +198,7 @@ fn main() -> ExitCode {
             concurrency,
             format,
             out,
+            images,
             force_sim: sim,
             config,
         };

@@ -211,3 +211,43 @@ async fn concurrency_is_bounded_and_fallbacks_are_walked() {
         .iter()
         .all(|r| r["ok"] == true && r["attempts"] == 2 && r["text"] == "fine"));
 }
+
+#[test]
+fn images_go_with_every_prompt_and_a_blind_model_fails_its_row() {
+    let h = home("");
+    let png = h.path().join("dot.png");
+    std::fs::write(&png, [0x89, b'P', b'N', b'G', 13, 10, 26, 10]).unwrap();
+    let png = png.display().to_string();
+    let out = run(
+        h.path(),
+        &[
+            "-m",
+            "sim/seer",
+            "-m",
+            "sim/swift",
+            "-p",
+            "What is this?",
+            "--image",
+            &png,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "sim/swift refuses images");
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(results[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("I was sent 1 image: image/png, 8 bytes."));
+    assert!(results[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("support image input"));
+
+    let out = run(
+        h.path(),
+        &["-m", "sim/seer", "-p", "hi", "--image", "nope.txt"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an image"));
+}

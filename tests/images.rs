@@ -110,7 +110,7 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
     assert!(starts(&fx).is_empty(), "nothing is sent");
     let n = a.notice.clone().unwrap();
     assert!(
-        n.error && n.text.contains("sim/swift take no images"),
+        n.error && n.text.contains("sim/swift takes no images"),
         "{}",
         n.text
     );

@@ -1248,8 +1248,9 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
             return notice_error(
                 app,
                 format!(
-                    "not sent: {} take no images — send to another pane, or Alt+X drops the images",
-                    blind.join(", ")
+                    "not sent: {} {} no images — Ctrl+S sends to the focused pane only, Alt+X drops the images",
+                    blind.join(", "),
+                    if blind.len() == 1 { "takes" } else { "take" }
                 ),
             );
         }

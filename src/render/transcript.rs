@@ -144,7 +144,13 @@ impl TranscriptCache {
                 self.turns.push(TurnCache {
                     request: turn.answer.request,
                     prompt: if turn.tool_results.is_empty() {
-                        prompt_lines(&turn.prompt, width, theme)
+                        let mut lines = prompt_lines(&turn.prompt, width, theme);
+                        if !turn.images.is_empty() {
+                            let n = turn.images.len();
+                            let noun = if n == 1 { "image" } else { "images" };
+                            lines.push(Line::styled(format!("  📎 {n} {noun}"), theme.dim));
+                        }
+                        lines
                     } else {
                         result_lines(&turn.tool_results, width, theme)
                     },
