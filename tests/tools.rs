@@ -222,20 +222,55 @@ fn structured_answers_are_validated_when_they_end() {
 fn run_reports_how_many_answers_were_valid_json() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(
-        home.path().join("config.toml"),
-        "[sim]\nspeed = 50\n[[panes]]\nmodel = \"sim/swift\"\njson_object = true\n",
+        home.path().join("weather.json"),
+        r#"{"type": "object", "required": ["city", "temp"], "properties": {
+            "city": {"type": "string"}, "temp": {"type": "number"},
+            "days": {"type": "array", "items": {"type": "object", "required": ["high"],
+                "properties": {"high": {"type": "integer"}}}}}}"#,
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["run", "-p", "Give me JSON"])
-        .env_remove("OPENROUTER_API_KEY")
-        .env("SWITCHBOARD_HOME", home.path())
-        .output()
-        .unwrap();
+    let pane =
+        |m: &str| format!("[[panes]]\nmodel = \"{m}\"\njson_schema_file = \"weather.json\"\n");
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!(
+            "[sim]\nspeed = 50\n{}{}[[panes]]\nmodel = \"sim/steady\"\njson_object = true\n",
+            pane("sim/swift"),
+            pane("sim/badjson")
+        ),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(["run", "-p", "Weather in Oslo?", "--format", format])
+            .env_remove("OPENROUTER_API_KEY")
+            .env("SWITCHBOARD_HOME", home.path())
+            .output()
+            .unwrap()
+    };
+    let out = run("table");
     let table = String::from_utf8_lossy(&out.stdout);
-    // The simulator answers in markdown, so the check finds it wanting.
-    assert!(
-        table.contains("VALID JSON") && table.contains("0/1"),
-        "{table}"
-    );
+    // The simulator fills the schema; sim/badjson leaves out what it requires.
+    let valid = |model: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(model))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(table.contains("VALID JSON"), "{table}");
+    assert_eq!(valid("sim/swift"), "1/1", "{table}");
+    assert_eq!(valid("sim/badjson"), "0/1", "{table}");
+    assert_eq!(valid("sim/steady"), "1/1", "{table}");
+    let rows: Vec<Value> = serde_json::from_slice(&run("json").stdout).unwrap();
+    let text = |model: &str| -> Value {
+        let row = rows.iter().find(|r| r["model"] == model).unwrap();
+        serde_json::from_str(row["text"].as_str().unwrap()).unwrap()
+    };
+    let answer = text("sim/swift");
+    assert_eq!(answer["city"], "Oslo");
+    assert!(answer["days"][0]["high"].is_i64(), "{answer}");
+    assert!(text("sim/badjson").get("city").is_none());
+    assert!(text("sim/steady").is_object());
 }

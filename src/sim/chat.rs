@@ -328,7 +328,13 @@ fn describe_images(images: &[(String, usize)]) -> String {
     format!("I was sent {} {noun}: {}.", images.len(), each.join("; "))
 }
 
-fn build_plan(req: &ChatRequest, model: &'static SimModel, started: Instant) -> Plan {
+/// `structured`, when given, is the whole answer (JSON asked for by `response_format`).
+fn build_plan(
+    req: &ChatRequest,
+    model: &'static SimModel,
+    started: Instant,
+    structured: Option<String>,
+) -> Plan {
     use rand::Rng;
     let prompt = req.last_user_text.as_str();
     let all_reasoning = if model.reasons() && req.reasoning_enabled {
@@ -336,8 +342,11 @@ fn build_plan(req: &ChatRequest, model: &'static SimModel, started: Instant) -> 
     } else {
         Vec::new()
     };
-    let mut answer = text::answer(model.id, prompt, model.style, model.answer_tokens);
-    if model.sees() {
+    let mut answer = match structured {
+        Some(json) => json,
+        None => text::answer(model.id, prompt, model.style, model.answer_tokens),
+    };
+    if model.sees() && !answer.starts_with('{') {
         answer = format!("{}\n\n{answer}", describe_images(&req.images));
     }
     let all_content = text::tokenize(&answer);
@@ -415,12 +424,14 @@ pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes)
             .into_response();
     };
 
+    let mut structured = None;
     if let Ok(raw) = serde_json::from_slice::<Value>(&body) {
         if let Some(reply) = super::tools::reply(model, &raw, &new_generation_id()) {
             return reply;
         }
+        structured = super::tools::structured(model, &raw, &req.last_user_text);
     }
-    let plan = build_plan(&req, model, started);
+    let plan = build_plan(&req, model, started, structured);
     if req.stream {
         super::stream::respond(state, plan)
     } else {

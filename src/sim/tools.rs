@@ -19,7 +19,13 @@ fn arguments(schema: &Value, topic: &str, n: usize) -> Value {
             Some("integer") => json!(3 + n),
             Some("number") => json!(1.5),
             Some("boolean") => json!(true),
-            Some("array") => json!([topic]),
+            Some("array") => match prop.get("items") {
+                Some(items) if items.get("type").and_then(Value::as_str) == Some("object") => {
+                    json!([arguments(items, topic, n)])
+                }
+                _ => json!([topic]),
+            },
+            Some("object") => arguments(prop, topic, n),
             _ => match prop
                 .get("enum")
                 .and_then(Value::as_array)
@@ -33,6 +39,51 @@ fn arguments(schema: &Value, topic: &str, n: usize) -> Value {
         args.insert(name.clone(), v);
     }
     Value::Object(args)
+}
+
+/// The word a call is about: the last capitalised word after the first ("Weather in Oslo?" →
+/// "Oslo"), a name being the likeliest argument, else the longest word.
+fn topic_of(prompt: &str) -> String {
+    let words: Vec<&str> = prompt
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .skip(1)
+        .rev()
+        .find(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .or_else(|| words.iter().max_by_key(|w| w.len()))
+        .map_or_else(|| "topic".to_string(), |w| (*w).to_string())
+}
+
+/// The JSON answer `response_format` asks for: an object filled from the schema, or
+/// `{"answer": …}` for any object. `sim/badjson` leaves out what the schema requires, so a
+/// client's check can be seen to fail.
+pub(crate) fn structured(model: &SimModel, body: &Value, prompt: &str) -> Option<String> {
+    let format = body.get("response_format")?;
+    let topic = topic_of(prompt);
+    let value = match format.get("type").and_then(Value::as_str)? {
+        "json_object" => json!({"answer": format!("All about {topic}."), "topic": topic}),
+        "json_schema" => {
+            let schema = format.pointer("/json_schema/schema")?;
+            let mut v = arguments(schema, &topic, 0);
+            if model.id == "sim/badjson" {
+                if let (Some(obj), Some(required)) = (
+                    v.as_object_mut(),
+                    schema.get("required").and_then(Value::as_array),
+                ) {
+                    for key in required.iter().filter_map(Value::as_str) {
+                        obj.remove(key);
+                    }
+                }
+            }
+            v
+        }
+        _ => return None,
+    };
+    serde_json::to_string_pretty(&value).ok()
 }
 
 /// The reply when a tool model should call tools now, or `None` to answer in prose.
@@ -62,10 +113,8 @@ pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response
         .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
         .and_then(|m| m.get("content"))
         .and_then(Value::as_str)
-        .and_then(|t| t.split_whitespace().max_by_key(|w| w.len()))
-        .unwrap_or("topic")
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string();
+        .map(topic_of)
+        .unwrap_or_else(|| "topic".to_string());
     let count = if model.id == "sim/parallel" { 2 } else { 1 };
     let calls: Vec<(String, String, String)> = (0..count)
         .map(|n| {
@@ -146,4 +195,17 @@ pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response
         )
             .into_response(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_are_about_the_name_in_the_prompt() {
+        assert_eq!(topic_of("Weather in Oslo?"), "Oslo");
+        assert_eq!(topic_of("What is the weather in Oslo today?"), "Oslo");
+        assert_eq!(topic_of("what is backpressure"), "backpressure");
+        assert_eq!(topic_of("  "), "topic");
+    }
 }
