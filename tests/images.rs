@@ -104,9 +104,13 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
         fetched_at: 0,
         models: vec![seer, ModelInfo::bare("sim/swift")],
     });
+
+    // Sent to sim/swift alone, nothing goes: the prompt and the image stay.
+    key(&mut a, KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(a.focus, 1);
     attach(&mut a, &png(dir.path()));
     type_text(&mut a, "Describe it");
-    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let fx = key(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(starts(&fx).is_empty(), "nothing is sent");
     let n = a.notice.clone().unwrap();
     assert!(
@@ -121,10 +125,17 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
     );
     assert_eq!(a.attachments.len(), 1, "so is the image");
 
-    // Dropping the image lets the prompt go to both.
-    key(&mut a, KeyCode::Char('x'), KeyModifiers::ALT);
+    // Sent to both, the vision model gets it and the other pane says why it did not.
     let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(starts(&fx).len(), 2);
+    let sent = starts(&fx);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].model, "sim/seer");
+    let refused = a.panes[1].current().unwrap();
+    match &refused.status {
+        Status::Failed(e) => assert!(e.to_string().contains("sim/swift takes no images"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(a.panes[1].turns[0].prompt, "Describe it");
 }
 
 #[test]

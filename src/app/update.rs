@@ -1234,38 +1234,64 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
         }
     }
     let images: Vec<String> = app.attachments.iter().map(|a| a.data_url.clone()).collect();
-    if !images.is_empty() {
-        let blind: Vec<String> = targets
-            .iter()
-            .filter(|&&i| {
-                let p = &app.panes[i];
-                app.model_info(&p.provider, &p.model)
+    // Panes whose catalog entry takes no images say so instead of sending them.
+    let blind: Vec<usize> = targets
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let p = &app.panes[i];
+            !images.is_empty()
+                && app
+                    .model_info(&p.provider, &p.model)
                     .is_some_and(|m| !m.vision)
-            })
-            .map(|&i| app.panes[i].model.clone())
-            .collect();
-        if !blind.is_empty() {
-            return notice_error(
-                app,
-                format!(
-                    "not sent: {} {} no images — Ctrl+S sends to the focused pane only, Alt+X drops the images",
-                    blind.join(", "),
-                    if blind.len() == 1 { "takes" } else { "take" }
-                ),
-            );
-        }
+        })
+        .collect();
+    if !blind.is_empty() && blind.len() == targets.len() {
+        let names: Vec<String> = blind.iter().map(|&i| app.panes[i].model.clone()).collect();
+        return notice_error(
+            app,
+            format!(
+                "not sent: {} {} no images — Alt+X drops the images",
+                names.join(", "),
+                if names.len() == 1 { "takes" } else { "take" }
+            ),
+        );
     }
     let round = new_round(app, &text, fx);
     if app.blind {
         shuffle(app);
     }
     for i in targets {
-        start_turn(app, i, round, (text.clone(), images.clone()), anyway, fx);
+        if blind.contains(&i) {
+            refuse_images(app, i, round, &text);
+        } else {
+            start_turn(app, i, round, (text.clone(), images.clone()), anyway, fx);
+        }
     }
     app.attachments.clear();
     app.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
     app.prompt = crate::ui::prompt::new_editor();
+}
+
+/// A turn that was never sent: the model takes no images, and the answer says so.
+fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
+    let request = app.next_request;
+    app.next_request += 1;
+    let mut answer = Answer::new(request, app.now);
+    answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(
+        "{} takes no images (its catalog entry has no image input)",
+        app.panes[i].model
+    )));
+    let pane = &mut app.panes[i];
+    pane.turns.push(Turn {
+        round,
+        prompt: prompt.to_string(),
+        tool_results: Vec::new(),
+        images: Vec::new(),
+        answer,
+    });
+    pane.scroll = None;
 }
 
 /// The most a turn could cost: the prompt, plus the longest answer the model may give. With no

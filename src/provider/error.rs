@@ -36,6 +36,9 @@ pub enum ApiError {
     Stalled(Duration),
     #[error("the server sent something unreadable: {0}")]
     Malformed(String),
+    /// Refused here, before any request: the reason.
+    #[error("not sent: {0}")]
+    NotSent(String),
 }
 
 /// What the status means, and what to do about it.
@@ -187,6 +190,7 @@ impl ApiError {
             ApiError::CutOff => "cut off".into(),
             ApiError::Stalled(_) => "stalled".into(),
             ApiError::Malformed(_) => "bad data".into(),
+            ApiError::NotSent(_) => "not sent".into(),
         }
     }
 }

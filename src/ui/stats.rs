@@ -86,12 +86,14 @@ pub fn footer(
     if thinking > 0 {
         parts.push((6, format!("{thinking} thinking"), theme.stats));
     }
-    let cached = usage
-        .and_then(|u| u.prompt_tokens_details.as_ref())
-        .and_then(|d| d.cached_tokens)
-        .unwrap_or(0);
-    if cached > 0 {
-        parts.push((8, format!("{cached} cached"), theme.stats));
+    let details = usage.and_then(|u| u.prompt_tokens_details.as_ref());
+    let cached = details.and_then(|d| d.cached_tokens).unwrap_or(0);
+    let written = details.and_then(|d| d.cache_write_tokens).unwrap_or(0);
+    match (cached, written) {
+        (0, 0) => {}
+        (c, 0) => parts.push((8, format!("{c} cached"), theme.stats)),
+        (0, w) => parts.push((8, format!("{w} cache write"), theme.stats)),
+        (c, w) => parts.push((8, format!("{c} cached, {w} written"), theme.stats)),
     }
     if let Some(reason) = &a.finish_reason {
         if a.status == Status::Done {
@@ -158,5 +160,31 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(412)), "412ms");
         assert_eq!(duration(Duration::from_millis(8420)), "8.4s");
         assert_eq!(duration(Duration::from_secs(65)), "1m05s");
+    }
+
+    #[test]
+    fn cache_reads_and_writes_are_shown() {
+        use crate::provider::wire::PromptTokensDetails;
+        let theme = Theme::default();
+        let now = Instant::now();
+        let text = |cached, written| {
+            let mut a = Answer::new(1, now);
+            a.status = Status::Done;
+            a.usage = Some(crate::provider::Usage {
+                prompt_tokens_details: Some(PromptTokensDetails {
+                    cached_tokens: Some(cached),
+                    cache_write_tokens: Some(written),
+                }),
+                ..Default::default()
+            });
+            footer(&a, "m", now, &theme, 200)
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert!(text(1200, 0).contains("1200 cached"), "{}", text(1200, 0));
+        assert!(text(0, 900).contains("900 cache write"));
+        assert!(text(1200, 300).contains("1200 cached, 300 written"));
+        assert!(!text(0, 0).contains("cache"));
     }
 }
