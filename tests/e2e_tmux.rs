@@ -13,6 +13,14 @@ struct Session {
     name: String,
 }
 
+/// tmux on a server of the session's own, so other tmux sessions on the machine (and a server
+/// exiting as its last session closes) cannot disturb it.
+fn tmux(session: &str) -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", session]);
+    c
+}
+
 impl Session {
     fn start(home: &Path, width: u16, height: u16, args: &str) -> Self {
         let name = format!("sb-e2e-{}-{}", std::process::id(), width);
@@ -22,7 +30,7 @@ impl Session {
             home.display(),
             home.display()
         );
-        let ok = Command::new("tmux")
+        let ok = tmux(&name)
             .args([
                 "new-session",
                 "-d",
@@ -42,7 +50,7 @@ impl Session {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
             .unwrap();
@@ -52,12 +60,12 @@ impl Session {
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.name];
         args.extend_from_slice(keys);
-        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+        assert!(tmux(&self.name).args(&args).status().unwrap().success());
     }
 
     /// The switchboard process: the child of the shell tmux started.
     fn app_pid(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["list-panes", "-t", &self.name, "-F", "#{pane_pid}"])
             .output()
             .unwrap();
@@ -72,7 +80,7 @@ impl Session {
     }
 
     fn type_text(&self, text: &str) {
-        assert!(Command::new("tmux")
+        assert!(tmux(&self.name)
             .args(["send-keys", "-t", &self.name, "-l", text])
             .status()
             .unwrap()
@@ -98,7 +106,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = tmux(&self.name)
             .args(["kill-session", "-t", &self.name])
             .status();
     }
