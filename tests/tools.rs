@@ -274,3 +274,89 @@ fn run_reports_how_many_answers_were_valid_json() {
     assert!(text("sim/badjson").get("city").is_none());
     assert!(text("sim/steady").is_object());
 }
+
+/// A server that records every request body: the first request gets two tool calls, the
+/// rest a one-word answer.
+async fn capturing_server(bodies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>) -> String {
+    use axum::response::IntoResponse;
+    let handler = move |axum::Json(body): axum::Json<Value>| {
+        let bodies = bodies.clone();
+        async move {
+            let first = {
+                let mut b = bodies.lock().unwrap();
+                b.push(body);
+                b.len() == 1
+            };
+            let sse = if first {
+                STREAM.to_string()
+            } else {
+                "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sunny.\"}}]}\n\n\
+                 data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
+                 data: [DONE]\n\n"
+                    .to_string()
+            };
+            ([("content-type", "text/event-stream")], sse).into_response()
+        }
+    };
+    let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let url = capturing_server(bodies.clone()).await;
+    let mut a = common::sim_app(&["m"]);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = url;
+    a.tools = vec![weather()];
+    a.panes[0].settings.tools = vec!["get_weather".into()];
+    for c in "Weather in Oslo and Rome?".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    drive(&mut a, fx).await;
+    assert_eq!(a.panes[0].current().unwrap().tool_calls.len(), 2);
+    // A typed result goes to every call.
+    for c in "rain".chars() {
+        update(
+            &mut a,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let fx = update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT)),
+    );
+    drive(&mut a, fx).await;
+    assert_eq!(a.panes[0].current().unwrap().text, "Sunny.");
+
+    let bodies = bodies.lock().unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0]["tools"][0]["type"], "function");
+    assert_eq!(bodies[0]["tools"][0]["function"]["name"], "get_weather");
+    assert_eq!(
+        bodies[1]["messages"],
+        json!([
+            {"role": "user", "content": "Weather in Oslo and Rome?"},
+            {"role": "assistant", "content": "", "tool_calls": [
+                {"id": "call_1", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"city\": \"Óslo\"}"}},
+                {"id": "call_2", "type": "function",
+                 "function": {"name": "get_weather", "arguments": "{\"city\":\"Rome\"}"}}
+            ]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "rain"},
+            {"role": "tool", "tool_call_id": "call_2", "content": "rain"}
+        ]),
+        "{:#}",
+        bodies[1]["messages"]
+    );
+}
