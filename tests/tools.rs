@@ -30,6 +30,7 @@ fn weather() -> ToolDef {
         description: "Current weather for a city".into(),
         parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
         result: Some("sunny, 21°C".into()),
+        results: Default::default(),
     }
 }
 

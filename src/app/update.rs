@@ -1094,7 +1094,9 @@ fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> u
         for call in &calls {
             let content = match (&typed, app.tools.iter().find(|t| t.name == call.name)) {
                 (Some(t), _) => t.clone(),
-                (None, Some(def)) if def.result.is_some() => def.result.clone().unwrap_or_default(),
+                (None, Some(def)) if def.canned(&call.arguments).is_some() => {
+                    def.canned(&call.arguments).unwrap_or_default()
+                }
                 (None, _) => {
                     notice_error(
                         app,

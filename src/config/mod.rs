@@ -196,11 +196,33 @@ impl Config {
                     format!("tool `{}`: `parameters` is not a valid JSON Schema", t.name),
                 ));
             }
+            let result = match (t.result, t.result_file) {
+                (r, None) => r,
+                (None, Some(file)) => {
+                    let full = path.parent().unwrap_or(Path::new(".")).join(&file);
+                    Some(std::fs::read_to_string(&full).map_err(|e| {
+                        at(
+                            Some(span.clone()),
+                            format!("tool `{}`: cannot read {}: {e}", t.name, full.display()),
+                        )
+                    })?)
+                }
+                (Some(_), Some(_)) => {
+                    return Err(at(
+                        Some(span),
+                        format!(
+                            "tool `{}`: give `result` or `result_file`, not both",
+                            t.name
+                        ),
+                    ))
+                }
+            };
             cfg.tools.push(crate::tools::ToolDef {
                 name: t.name,
                 description: t.description,
                 parameters,
-                result: t.result,
+                result,
+                results: t.results,
             });
         }
         for pane in &file.panes {
@@ -396,6 +418,44 @@ mod tests {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("é\nx", 3), (2, 1));
+    }
+
+    #[test]
+    fn tools_read_schemas_and_results_from_files_next_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("weather.json"),
+            r#"{"type": "object", "properties": {"city": {"type": "string"}}}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("forecast.txt"), "sunny all week").unwrap();
+        let cfg = Config::parse(
+            r#"
+[[tools]]
+name = "get_weather"
+parameters_file = "weather.json"
+result_file = "forecast.txt"
+results = { Oslo = "rain, 8°C" }
+[[panes]]
+model = "sim/tooler"
+tools = ["get_weather"]
+"#,
+            &dir.path().join("config.toml"),
+        )
+        .unwrap();
+        let t = &cfg.tools[0];
+        assert_eq!(t.parameters["properties"]["city"]["type"], "string");
+        assert_eq!(t.canned(r#"{"city":"Oslo"}"#).as_deref(), Some("rain, 8°C"));
+        assert_eq!(
+            t.canned(r#"{"city":"Rome"}"#).as_deref(),
+            Some("sunny all week")
+        );
+
+        let both = Config::parse(
+            "[[tools]]\nname = \"t\"\nresult = \"a\"\nresult_file = \"forecast.txt\"\n",
+            &dir.path().join("config.toml"),
+        );
+        assert!(both.unwrap_err().to_string().contains("not both"));
     }
 
     #[test]

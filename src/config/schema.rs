@@ -42,6 +42,11 @@ pub(super) struct FileTool {
     pub parameters_file: Option<String>,
     /// A canned result, for answering calls without typing.
     pub result: Option<String>,
+    /// Or in a file, relative to the config file.
+    pub result_file: Option<String>,
+    /// Canned results keyed by an argument's value.
+    #[serde(default)]
+    pub results: std::collections::BTreeMap<String, String>,
 }
 
 /// A named pane set.

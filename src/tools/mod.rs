@@ -12,9 +12,34 @@ pub struct ToolDef {
     pub parameters: Value,
     /// A canned result, for answering calls without typing.
     pub result: Option<String>,
+    /// Canned results for calls with a given argument value (`Oslo` → "rain, 8°C").
+    pub results: std::collections::BTreeMap<String, String>,
 }
 
 impl ToolDef {
+    /// The canned result for a call: the one keyed by one of its argument values, else the
+    /// tool's general one.
+    pub fn canned(&self, arguments: &str) -> Option<String> {
+        if let Ok(Value::Object(args)) = serde_json::from_str::<Value>(arguments) {
+            for v in args.values() {
+                let v = match v {
+                    Value::String(s) => s.trim().to_string(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => continue,
+                };
+                if let Some((_, r)) = self
+                    .results
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&v))
+                {
+                    return Some(r.clone());
+                }
+            }
+        }
+        self.result.clone()
+    }
+
     /// The entry in a request's `tools`.
     pub fn wire(&self) -> Value {
         json!({"type": "function", "function": {
@@ -126,7 +151,27 @@ mod tests {
             description: "Weather for a city".into(),
             parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
             result: Some("sunny, 21°C".into()),
+            results: [("Oslo".to_string(), "rain, 8°C".to_string())].into(),
         }
+    }
+
+    #[test]
+    fn canned_results_are_keyed_by_argument_values() {
+        let t = weather();
+        assert_eq!(
+            t.canned(r#"{"city": "oslo"}"#).as_deref(),
+            Some("rain, 8°C")
+        );
+        assert_eq!(
+            t.canned(r#"{"city": "Rome"}"#).as_deref(),
+            Some("sunny, 21°C")
+        );
+        assert_eq!(t.canned("not json").as_deref(), Some("sunny, 21°C"));
+        let bare = ToolDef {
+            result: None,
+            ..weather()
+        };
+        assert_eq!(bare.canned(r#"{"city": "Rome"}"#), None);
     }
 
     #[test]
