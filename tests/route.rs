@@ -379,6 +379,7 @@ fn every_setting() -> Settings {
         parallel_tool_calls: None,
         response_format: None,
         cache: None,
+        cache_system: false,
     }
 }
 

@@ -158,7 +158,11 @@ impl Pane {
             .as_deref()
             .filter(|s| !s.trim().is_empty())
         {
-            messages.push(Message::new(Role::System, s));
+            let mut system = Message::new(Role::System, s);
+            if self.settings.cache_system {
+                system.cache_control = self.settings.cache_control();
+            }
+            messages.push(system);
         }
         for turn in self.turns.iter().take(upto) {
             let input = if turn.tool_results.is_empty() {

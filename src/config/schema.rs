@@ -153,6 +153,8 @@ pub(super) struct FilePane {
     pub strict: Option<bool>,
     /// Prompt caching: `5m` or `1h`.
     pub cache: Option<Checked<CacheRule>>,
+    /// Cache the system prompt only, not the whole conversation.
+    pub cache_system: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -240,6 +242,7 @@ impl From<FilePane> for PaneConfig {
                     .filter(|b| *b)
                     .map(|_| crate::provider::settings::ResponseFormat::JsonObject),
                 cache: p.cache.map(|c| c.0),
+                cache_system: p.cache_system.unwrap_or(false),
             },
         }
     }

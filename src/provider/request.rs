@@ -93,16 +93,25 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     // Local servers stream usage only when asked; OpenRouter ignores the flag.
     body.insert("stream_options".into(), json!({"include_usage": true}));
     let mut messages = json!(params.messages);
-    // A message with images becomes a list of parts: its text, then each image.
+    // A message with images, or marked for caching, becomes a list of parts: its text, then
+    // each image.
     for (m, out) in params
         .messages
         .iter()
         .zip(messages.as_array_mut().into_iter().flatten())
     {
-        if m.images.is_empty() {
+        let cache = m
+            .cache_control
+            .as_ref()
+            .filter(|_| kind == ProviderKind::Openrouter);
+        if m.images.is_empty() && cache.is_none() {
             continue;
         }
-        let mut parts = vec![json!({"type": "text", "text": m.content})];
+        let mut text = json!({"type": "text", "text": m.content});
+        if let Some(c) = cache {
+            text["cache_control"] = c.clone();
+        }
+        let mut parts = vec![text];
         parts.extend(
             m.images
                 .iter()

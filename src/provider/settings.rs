@@ -148,6 +148,22 @@ pub struct Settings {
     /// Prompt caching (`cache_control`), `5m` or `1h`; OpenRouter passes it to providers that
     /// need it.
     pub cache: Option<String>,
+    /// Cache only the system prompt (a `cache_control` on its text part) instead of the
+    /// conversation (the top-level one that moves forward with it).
+    pub cache_system: bool,
+}
+
+impl Settings {
+    /// The `cache_control` object for the pane's TTL.
+    pub fn cache_control(&self) -> Option<Value> {
+        self.cache.as_ref().map(|ttl| {
+            let mut c = json!({"type": "ephemeral"});
+            if ttl == "1h" {
+                c["ttl"] = json!("1h");
+            }
+            c
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -234,11 +250,7 @@ impl Settings {
                 if !self.routing.is_empty() {
                     put("provider", self.routing.to_json());
                 }
-                if let Some(ttl) = &self.cache {
-                    let mut c = json!({"type": "ephemeral"});
-                    if ttl == "1h" {
-                        c["ttl"] = json!("1h");
-                    }
+                if let Some(c) = self.cache_control().filter(|_| !self.cache_system) {
                     put("cache_control", c);
                 }
                 match self.compression {
@@ -372,6 +384,7 @@ mod tests {
             parallel_tool_calls: None,
             response_format: Some(ResponseFormat::JsonObject),
             cache: Some("1h".into()),
+            cache_system: false,
         }
     }
 
@@ -395,6 +408,35 @@ mod tests {
         );
         assert_eq!(v["top_k"], json!(40));
         assert_eq!(v["stop"], json!(["END"]));
+    }
+
+    #[test]
+    fn caching_the_system_prompt_marks_its_text_part_only() {
+        use crate::app::state::{Input, Pane};
+        use crate::provider::request::chat_body;
+        let mut pane = Pane::new("anthropic/claude-3.5-sonnet", "openrouter");
+        pane.settings.system = Some("You are terse.".into());
+        pane.settings.cache = Some("5m".into());
+        pane.settings.cache_system = true;
+        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
+        let body = chat_body(ProviderKind::Openrouter, &params);
+        assert!(
+            body.get("cache_control").is_none(),
+            "not the whole conversation"
+        );
+        assert_eq!(
+            body["messages"][0]["content"],
+            json!([{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}])
+        );
+        assert_eq!(body["messages"][1]["content"], "hi");
+        let local = chat_body(ProviderKind::Openai, &params);
+        assert_eq!(local["messages"][0]["content"], "You are terse.");
+
+        pane.settings.cache_system = false;
+        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
+        let body = chat_body(ProviderKind::Openrouter, &params);
+        assert_eq!(body["cache_control"], json!({"type": "ephemeral"}));
+        assert_eq!(body["messages"][0]["content"], "You are terse.");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct Message {
     /// Images as data URLs; the request body turns content and images into parts.
     #[serde(skip)]
     pub images: Vec<String>,
+    /// Marks this message's text for prompt caching (OpenRouter only).
+    #[serde(skip)]
+    pub cache_control: Option<serde_json::Value>,
 }
 
 impl Message {
@@ -38,6 +41,7 @@ impl Message {
             tool_calls: None,
             tool_call_id: None,
             images: Vec::new(),
+            cache_control: None,
         }
     }
 }
