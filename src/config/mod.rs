@@ -128,7 +128,7 @@ impl Config {
                 message,
             },
         };
-        let file: FileConfig =
+        let mut file: FileConfig =
             toml::from_str(text).map_err(|e| at(e.span(), one_line(e.message())))?;
         let mut cfg = Self::default();
         for (name, p) in file.providers {
@@ -158,9 +158,20 @@ impl Config {
                 return Err(unknown(d));
             }
         }
-        for t in file.tools {
+        // A workspace's tools join the config's: its panes offer them by name like any other.
+        let mut entries = std::mem::take(&mut file.tools);
+        for w in file.workspaces.values_mut() {
+            entries.append(&mut w.tools);
+        }
+        for t in entries {
             let span = t.span();
             let t = t.into_inner();
+            if cfg.tools.iter().any(|d| d.name == t.name) {
+                return Err(at(
+                    Some(span),
+                    format!("tool `{}` is defined twice", t.name),
+                ));
+            }
             let parameters = match (t.parameters, t.parameters_file) {
                 (Some(v), None) => serde_json::to_value(v)
                     .map_err(|e| at(Some(span.clone()), format!("tool `{}`: {e}", t.name)))?,
@@ -225,7 +236,8 @@ impl Config {
                 results: t.results,
             });
         }
-        for pane in &file.panes {
+        let workspace_panes = file.workspaces.values().flat_map(|w| &w.panes);
+        for pane in file.panes.iter().chain(workspace_panes) {
             if let Some(unknown) = pane
                 .tools
                 .iter()
@@ -456,6 +468,40 @@ tools = ["get_weather"]
             &dir.path().join("config.toml"),
         );
         assert!(both.unwrap_err().to_string().contains("not both"));
+    }
+
+    #[test]
+    fn a_workspace_brings_its_own_tools() {
+        let path = Path::new("config.toml");
+        let cfg = Config::parse(
+            r#"
+[[workspaces.agents.tools]]
+name = "search"
+parameters = { type = "object", properties = { q = { type = "string" } } }
+result = "3 hits"
+[[workspaces.agents.panes]]
+model = "sim/tooler"
+tools = ["search"]
+"#,
+            path,
+        )
+        .unwrap();
+        assert_eq!(cfg.tools[0].name, "search");
+        assert_eq!(cfg.workspaces["agents"][0].settings.tools, ["search"]);
+
+        let unknown = Config::parse(
+            "[[workspaces.w.panes]]\nmodel = \"sim/tooler\"\ntools = [\"nope\"]\n",
+            path,
+        );
+        assert!(unknown
+            .unwrap_err()
+            .to_string()
+            .contains("offers tool `nope`"));
+        let twice = Config::parse(
+            "[[tools]]\nname = \"t\"\n[[workspaces.w.tools]]\nname = \"t\"\n",
+            path,
+        );
+        assert!(twice.unwrap_err().to_string().contains("defined twice"));
     }
 
     #[test]

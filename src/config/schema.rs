@@ -55,6 +55,9 @@ pub(super) struct FileTool {
 pub(super) struct FileWorkspace {
     #[serde(default)]
     pub panes: Vec<FilePane>,
+    /// Tools defined with the workspace.
+    #[serde(default)]
+    pub tools: Vec<Spanned<FileTool>>,
 }
 
 #[derive(Debug, Deserialize)]
