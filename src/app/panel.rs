@@ -36,6 +36,12 @@ pub enum Field {
     MaxPricePrompt,
     MaxPriceCompletion,
     Compression,
+    Tools,
+    ToolChoice,
+    ParallelToolCalls,
+    JsonObject,
+    Cache,
+    CacheSystem,
 }
 
 /// How a field is edited.
@@ -103,6 +109,17 @@ pub const SECTIONS: &[(&str, &[Field])] = &[
             Field::Compression,
         ],
     ),
+    (
+        "Tools, output and caching",
+        &[
+            Field::Tools,
+            Field::ToolChoice,
+            Field::ParallelToolCalls,
+            Field::JsonObject,
+            Field::Cache,
+            Field::CacheSystem,
+        ],
+    ),
 ];
 
 /// Every field, in panel order.
@@ -145,6 +162,12 @@ impl Field {
             Field::MaxPricePrompt => "max $/M prompt",
             Field::MaxPriceCompletion => "max $/M completion",
             Field::Compression => "context compression",
+            Field::Tools => "tools offered",
+            Field::ToolChoice => "tool_choice",
+            Field::ParallelToolCalls => "parallel_tool_calls",
+            Field::JsonObject => "response format",
+            Field::Cache => "prompt caching",
+            Field::CacheSystem => "cache system prompt only",
         }
     }
 
@@ -178,6 +201,14 @@ impl Field {
             Field::Quantizations => "e.g. fp8, bf16 (comma-separated)",
             Field::MaxPricePrompt | Field::MaxPriceCompletion => "USD per million tokens",
             Field::Compression => "drop the middle of a prompt that does not fit",
+            Field::Tools => "names from [[tools]], comma-separated",
+            Field::ToolChoice => "auto, none, required, or a tool's name",
+            Field::ParallelToolCalls => "several calls in one turn",
+            Field::JsonObject => {
+                "json_object asks for any JSON object; a schema comes from the config"
+            }
+            Field::Cache => "cache_control TTL: 5m or 1h",
+            Field::CacheSystem => "mark the system prompt, not the whole conversation",
         }
     }
 
@@ -192,7 +223,11 @@ impl Field {
             | Field::DataCollection
             | Field::Zdr
             | Field::Sort
-            | Field::Compression => Kind::Choice,
+            | Field::Compression
+            | Field::ParallelToolCalls
+            | Field::JsonObject
+            | Field::Cache
+            | Field::CacheSystem => Kind::Choice,
             Field::Fallbacks => Kind::List,
             Field::System => Kind::Lines,
             _ => Kind::Text,
@@ -217,6 +252,8 @@ impl Field {
                 | Field::Compression
                 | Field::ReasoningExclude
                 | Field::ReasoningMaxTokens
+                | Field::Cache
+                | Field::CacheSystem
         )
     }
 
@@ -269,6 +306,16 @@ impl Field {
             Field::MaxPricePrompt => num(r.max_price_prompt),
             Field::MaxPriceCompletion => num(r.max_price_completion),
             Field::Compression => flag(s.compression),
+            Field::Tools => s.tools.join(", "),
+            Field::ToolChoice => s.tool_choice.clone().unwrap_or_default(),
+            Field::ParallelToolCalls => flag(s.parallel_tool_calls),
+            Field::JsonObject => match &s.response_format {
+                None => String::new(),
+                Some(settings::ResponseFormat::JsonObject) => "json_object".into(),
+                Some(settings::ResponseFormat::JsonSchema { .. }) => "json_schema".into(),
+            },
+            Field::Cache => s.cache.clone().unwrap_or_default(),
+            Field::CacheSystem => flag(s.cache_system.then_some(true)),
         }
     }
 
@@ -354,6 +401,42 @@ impl Field {
             Field::MaxPricePrompt => r.max_price_prompt = opt_f64(t, usd)?,
             Field::MaxPriceCompletion => r.max_price_completion = opt_f64(t, usd)?,
             Field::Compression => next.compression = parse_flag(t)?,
+            Field::Tools => next.tools = list(t),
+            Field::ToolChoice => {
+                next.tool_choice = (!t.is_empty()).then(|| t.to_string());
+                if t.chars().any(char::is_whitespace) {
+                    return Err(format!(
+                        "`{t}` is not auto, none, required or a tool's name"
+                    ));
+                }
+            }
+            Field::ParallelToolCalls => next.parallel_tool_calls = parse_flag(t)?,
+            Field::JsonObject => {
+                next.response_format = match t {
+                    "" => None,
+                    "json_object" => Some(settings::ResponseFormat::JsonObject),
+                    // A schema stays as the config gave it.
+                    "json_schema" if settings.response_format.is_some() => {
+                        settings.response_format.clone()
+                    }
+                    "json_schema" => {
+                        return Err("a schema comes from the config: json_schema_file".into())
+                    }
+                    other => {
+                        return Err(format!(
+                            "`{other}`: json_object, or a schema from the config"
+                        ))
+                    }
+                }
+            }
+            Field::Cache => {
+                next.cache = match t {
+                    "" => None,
+                    "5m" | "1h" => Some(t.to_string()),
+                    other => return Err(format!("cache `{other}` must be 5m or 1h")),
+                }
+            }
+            Field::CacheSystem => next.cache_system = parse_flag(t)?.unwrap_or(false),
             Field::Fallbacks => {
                 next.fallbacks = list(t);
                 if let Some(bad) = next
@@ -380,7 +463,9 @@ impl Field {
                 c.extend(Effort::ALL.iter().map(|e| e.name().to_string()));
                 c
             }
-            Field::ReasoningExclude => v(&["", "on"]),
+            Field::ReasoningExclude | Field::CacheSystem => v(&["", "on"]),
+            Field::JsonObject => v(&["", "json_object", "json_schema"]),
+            Field::Cache => v(&["", "5m", "1h"]),
             Field::DataCollection => v(&["", "allow", "deny"]),
             Field::Sort => v(&["", "price", "throughput", "latency"]),
             _ => v(&["", "on", "off"]),

@@ -74,6 +74,19 @@ fn write_pane(t: &mut Table, pane: &PaneConfig) {
     );
     set(t, "reasoning_exclude", s.reasoning_exclude.then_some(true));
     set(t, "compression", s.compression);
+    set_list(t, "tools", &s.tools);
+    set(t, "tool_choice", s.tool_choice.as_deref());
+    set(t, "parallel_tool_calls", s.parallel_tool_calls);
+    // A schema is written by hand as a file name; only the plain JSON mode is ours to write.
+    match &s.response_format {
+        Some(crate::provider::settings::ResponseFormat::JsonSchema { .. }) => {}
+        Some(crate::provider::settings::ResponseFormat::JsonObject) => {
+            set(t, "json_object", Some(true))
+        }
+        None => set(t, "json_object", None::<bool>),
+    }
+    set(t, "cache", s.cache.as_deref());
+    set(t, "cache_system", s.cache_system.then_some(true));
     let r = &s.routing;
     if r.is_empty() {
         t.remove("routing");
@@ -143,10 +156,15 @@ pub fn save_workspace(text: &str, name: &str, panes: &[PaneConfig]) -> Result<St
         write_pane(&mut t, p);
         list.push(t);
     }
-    let mut w = Table::new();
-    w.set_implicit(true);
-    w.insert("panes", Item::ArrayOfTables(list));
-    ws.insert(name, Item::Table(w));
+    // Only the panes are replaced: tools defined with the workspace stay.
+    if let Some(existing) = ws.get_mut(name).and_then(Item::as_table_mut) {
+        existing.insert("panes", Item::ArrayOfTables(list));
+    } else {
+        let mut w = Table::new();
+        w.set_implicit(true);
+        w.insert("panes", Item::ArrayOfTables(list));
+        ws.insert(name, Item::Table(w));
+    }
     Ok(doc.to_string())
 }
 
@@ -192,6 +210,28 @@ session_usd = 1 # per session
                 ..Settings::default()
             },
         }
+    }
+
+    #[test]
+    fn tools_output_and_caching_are_saved_and_read_back() {
+        let file =
+            "[[tools]]\nname = \"get_weather\"\n\n[[workspaces.w.tools]]\nname = \"search\"\n";
+        let mut p = pane();
+        p.settings.tools = vec!["get_weather".into()];
+        p.settings.tool_choice = Some("required".into());
+        p.settings.parallel_tool_calls = Some(false);
+        p.settings.response_format = Some(crate::provider::settings::ResponseFormat::JsonObject);
+        p.settings.cache = Some("1h".into());
+        p.settings.cache_system = true;
+        let (out, _) = save_pane(file, None, &p).unwrap();
+        let out = save_workspace(&out, "w", &[p.clone()]).unwrap();
+        let cfg = Config::parse(&out, Path::new("c.toml")).unwrap();
+        assert_eq!(cfg.panes[0], p, "{out}");
+        assert_eq!(cfg.workspaces["w"][0], p);
+        assert!(
+            cfg.tools.iter().any(|t| t.name == "search"),
+            "the workspace's tools stay:\n{out}"
+        );
     }
 
     #[test]
