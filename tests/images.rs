@@ -136,6 +136,11 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
         other => panic!("{other:?}"),
     }
     assert_eq!(a.panes[1].turns[0].prompt, "Describe it");
+    assert_eq!(
+        refused.finished,
+        Some(refused.started),
+        "no clock runs for it"
+    );
 }
 
 #[test]

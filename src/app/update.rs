@@ -1281,6 +1281,7 @@ fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
     let request = app.next_request;
     app.next_request += 1;
     let mut answer = Answer::new(request, app.now);
+    answer.finished = Some(app.now);
     answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(
         "{} takes no images (its catalog entry has no image input)",
         app.panes[i].model

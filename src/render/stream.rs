@@ -21,6 +21,9 @@ pub struct MdStream {
     sealed_to: usize,
     lines: Vec<RLine>,
     fence: Option<OpenFence>,
+    /// Show the whole source as code in this language, unless it brings its own fence: for
+    /// answers asked to be JSON, which arrive bare.
+    code: Option<String>,
 }
 
 /// A fence line: its character, its length and the info string.
@@ -55,13 +58,45 @@ impl MdStream {
         Self::default()
     }
 
+    /// A stream shown as `lang` code unless its source starts with a fence of its own.
+    pub fn code(lang: &str) -> Self {
+        Self {
+            code: Some(lang.to_string()),
+            ..Self::default()
+        }
+    }
+
     /// Sealed lines so far.
     pub fn sealed(&self) -> &[RLine] {
         &self.lines
     }
 
+    /// Opens the code block once the source shows it has no fence of its own.
+    fn settle_code(&mut self, src: &str, theme: &Theme) {
+        let Some(lang) = &self.code else {
+            return;
+        };
+        let start = src.trim_start();
+        if start.len() < 3 && !src.contains('\n') {
+            return;
+        }
+        if !start.starts_with("```") && !start.starts_with("~~~") {
+            self.lines.push(code_label(lang, theme));
+            self.fence = Some(OpenFence {
+                ch: '\0',
+                len: usize::MAX,
+                hl: CodeHighlighter::new(lang, &theme.syntax),
+            });
+        }
+        self.code = None;
+    }
+
     /// Seals whatever `src` has finished since the last call. `src` only ever grows.
     pub fn advance(&mut self, src: &str, theme: &Theme) {
+        self.settle_code(src, theme);
+        if self.code.is_some() {
+            return;
+        }
         loop {
             let rest = &src[self.sealed_to.min(src.len())..];
             let Some(nl) = rest.find('\n') else {
@@ -255,6 +290,29 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["z = "]
         );
+    }
+
+    #[test]
+    fn bare_json_shows_as_json_code_and_fenced_json_as_markdown() {
+        let theme = Theme::default();
+        let src = "{\n  \"city\": \"Oslo\",\n  \"temp\": 8\n}";
+        let mut s = MdStream::code("json");
+        s.advance("{", &theme);
+        assert!(s.sealed().is_empty(), "one byte cannot tell yet");
+        s.advance(src, &theme);
+        let sealed: Vec<String> = s.sealed().iter().map(RLine::text).collect();
+        assert_eq!(
+            sealed,
+            vec![" json ", "{", "  \"city\": \"Oslo\",", "  \"temp\": 8"]
+        );
+        let open: Vec<String> = s.open(src, &theme).iter().map(RLine::text).collect();
+        assert_eq!(open, vec!["}"]);
+
+        let fenced = "```json\n{\"a\": 1}\n```\n";
+        let mut f = MdStream::code("json");
+        f.advance(fenced, &theme);
+        let lines: Vec<String> = f.sealed().iter().map(RLine::text).collect();
+        assert_eq!(lines[..2], [" json ".to_string(), "{\"a\": 1}".to_string()]);
     }
 
     #[test]

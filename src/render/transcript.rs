@@ -154,6 +154,12 @@ impl TranscriptCache {
                     } else {
                         result_lines(&turn.tool_results, width, theme)
                     },
+                    // Answers asked to be JSON arrive bare; they read best as JSON code.
+                    answer: if pane.settings.response_format.is_some() {
+                        MdStream::code("json")
+                    } else {
+                        MdStream::new()
+                    },
                     ..TurnCache::default()
                 });
             }
