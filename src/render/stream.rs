@@ -77,7 +77,9 @@ impl MdStream {
             return;
         };
         let start = src.trim_start();
-        if start.len() < 3 && !src.contains('\n') {
+        // Only a source starting with ` or ~ may still turn out to be fenced.
+        let may_fence = start.is_empty() || start.starts_with(['`', '~']);
+        if may_fence && start.len() < 3 && !src.contains('\n') {
             return;
         }
         if !start.starts_with("```") && !start.starts_with("~~~") {
@@ -297,8 +299,11 @@ mod tests {
         let theme = Theme::default();
         let src = "{\n  \"city\": \"Oslo\",\n  \"temp\": 8\n}";
         let mut s = MdStream::code("json");
+        let mut w = MdStream::code("json");
+        w.advance("`", &theme);
+        assert!(w.sealed().is_empty(), "one backtick cannot tell yet");
         s.advance("{", &theme);
-        assert!(s.sealed().is_empty(), "one byte cannot tell yet");
+        assert_eq!(s.sealed().len(), 1, "a brace can: the code label is out");
         s.advance(src, &theme);
         let sealed: Vec<String> = s.sealed().iter().map(RLine::text).collect();
         assert_eq!(
