@@ -56,6 +56,11 @@ pub fn footer(
             return join(parts, theme, width);
         }
         Status::Streaming => {}
+        Status::Failed(e @ crate::provider::ApiError::NotSent(_)) => {
+            // Nothing was asked, so there are no figures to show.
+            parts.push((0, e.short(), theme.error));
+            return join(parts, theme, width);
+        }
         Status::Failed(e) => parts.push((0, e.short(), theme.error)),
         Status::Cancelled | Status::OverBudget => {
             parts.push((0, a.status.label().into(), theme.notice));
@@ -186,5 +191,18 @@ mod tests {
         assert!(text(0, 900).contains("900 cache write"));
         assert!(text(1200, 300).contains("1200 cached, 300 written"));
         assert!(!text(0, 0).contains("cache"));
+    }
+
+    #[test]
+    fn an_answer_never_sent_has_no_figures() {
+        let now = Instant::now();
+        let mut a = Answer::new(1, now);
+        a.finished = Some(now);
+        a.status = Status::Failed(crate::provider::ApiError::NotSent("no images".into()));
+        let text: String = footer(&a, "m", now, &Theme::default(), 200)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert_eq!(text.trim(), "not sent");
     }
 }
