@@ -212,9 +212,12 @@ impl TranscriptCache {
                 segs.push(Seg::Fresh(open));
             }
             if !a.tool_calls.is_empty() {
+                // Only the last answer's calls still wait for results.
+                let waiting = i + 1 == pane.turns.len() && a.status == Status::Done;
                 segs.push(Seg::Fresh(call_lines(
                     &a.tool_calls,
                     !a.text.is_empty(),
+                    waiting,
                     width,
                     theme,
                 )));
@@ -263,6 +266,7 @@ fn result_lines(results: &[(String, String)], width: usize, theme: &Theme) -> Ve
 fn call_lines(
     calls: &[crate::tools::ToolCall],
     after_text: bool,
+    waiting: bool,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
@@ -295,10 +299,12 @@ fn call_lines(
             out.extend(wrap(&l, width, theme.marker));
         }
     }
-    out.push(Line::styled(
-        "Alt+T answers (type a result first, or use canned ones)",
-        theme.dim,
-    ));
+    if waiting {
+        out.push(Line::styled(
+            "Alt+T answers (type a result first, or use canned ones)",
+            theme.dim,
+        ));
+    }
     out
 }
 
