@@ -4,69 +4,15 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use common::drive::drive;
+
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use switchboard::app::{update, Action, App, Effect, Status};
 use switchboard::catalog::{self, Catalog};
 use switchboard::cost::{Budget, ModelPrice};
 use switchboard::sim::{self, SimOptions};
-use switchboard::stream::task::{run_request, StreamOptions};
-use tokio::sync::mpsc;
-
-/// Runs effects the way the loop does until no request is left running; returns every effect.
-async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
-    let client = reqwest::Client::new();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
-    let mut seen = Vec::new();
-    let mut queue = first;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        for effect in queue.drain(..) {
-            match &effect {
-                Effect::Start {
-                    request,
-                    provider,
-                    params,
-                } => {
-                    let ep = app.providers.endpoints[provider].clone();
-                    let (client, tx, params, request) =
-                        (client.clone(), tx.clone(), params.clone(), *request);
-                    let h = tokio::spawn(async move {
-                        run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
-                            let _ = tx.send((request, event));
-                        })
-                        .await;
-                    });
-                    tasks.insert(request, h.abort_handle());
-                }
-                Effect::Cancel { request } => {
-                    if let Some(h) = tasks.remove(request) {
-                        h.abort();
-                    }
-                }
-                _ => {}
-            }
-            seen.push(effect);
-        }
-        if !app.any_active() {
-            return seen;
-        }
-        assert!(Instant::now() < deadline, "streams did not finish");
-        let Ok(Some((request, event))) =
-            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
-        else {
-            panic!("no stream event for 30 s");
-        };
-        if event.is_terminal() {
-            tasks.remove(&request);
-        }
-        app.now = Instant::now();
-        queue = update(app, Action::Stream { request, event });
-    }
-}
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(code, mods)))

@@ -8,32 +8,39 @@ use switchboard::app::{update, Action, App, Effect};
 use switchboard::stream::task::{run_request, StreamOptions};
 use tokio::sync::mpsc;
 
-/// Runs effects as the loop does, against real servers, until nothing is running.
+/// Runs effects the way the loop does until no request is left running; returns every effect.
 pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
     let client = reqwest::Client::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
     let mut seen = Vec::new();
     let mut queue = first;
-    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         for effect in queue.drain(..) {
-            if let Effect::Start {
-                request,
-                provider,
-                params,
-            } = &effect
-            {
-                let ep = app.providers.endpoints[provider].clone();
-                let (client, tx, params, request) =
-                    (client.clone(), tx.clone(), params.clone(), *request);
-                let h = tokio::spawn(async move {
-                    run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
-                        let _ = tx.send((request, event));
-                    })
-                    .await;
-                });
-                tasks.insert(request, h.abort_handle());
+            match &effect {
+                Effect::Start {
+                    request,
+                    provider,
+                    params,
+                } => {
+                    let ep = app.providers.endpoints[provider].clone();
+                    let (client, tx, params, request) =
+                        (client.clone(), tx.clone(), params.clone(), *request);
+                    let h = tokio::spawn(async move {
+                        run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
+                            let _ = tx.send((request, event));
+                        })
+                        .await;
+                    });
+                    tasks.insert(request, h.abort_handle());
+                }
+                Effect::Cancel { request } => {
+                    if let Some(h) = tasks.remove(request) {
+                        h.abort();
+                    }
+                }
+                _ => {}
             }
             seen.push(effect);
         }
@@ -46,6 +53,9 @@ pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
         else {
             panic!("no stream event for 30 s");
         };
+        if event.is_terminal() {
+            tasks.remove(&request);
+        }
         app.now = Instant::now();
         queue = update(app, Action::Stream { request, event });
     }
