@@ -5,24 +5,15 @@
 mod common;
 
 use common::drive::drive;
+use common::keys::{press, type_text};
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use switchboard::app::{update, Action, App, Effect, Status};
+use crossterm::event::{KeyCode, KeyModifiers};
+use switchboard::app::{App, Effect, Status};
 use switchboard::catalog::{self, Catalog};
 use switchboard::cost::{Budget, ModelPrice};
 use switchboard::sim::{self, SimOptions};
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    update(app, Action::Key(KeyEvent::new(code, mods)))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c), KeyModifiers::NONE);
-    }
-}
 
 async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
     let mut app = common::sim_app(models);

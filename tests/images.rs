@@ -5,27 +5,18 @@
 mod common;
 
 use common::drive::{drive, starts};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::keys::{press, type_text};
+use crossterm::event::{KeyCode, KeyModifiers};
 use switchboard::app::{update, Action, App, Effect, Status};
 use switchboard::catalog::{Catalog, ModelInfo};
 use switchboard::provider::request::chat_body;
 use switchboard::provider::ProviderKind;
 use switchboard::sim::{self, SimOptions};
 
-fn key(a: &mut App, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {
-    update(a, Action::Key(KeyEvent::new(code, m)))
-}
-
-fn type_text(a: &mut App, text: &str) {
-    for c in text.chars() {
-        key(a, KeyCode::Char(c), KeyModifiers::NONE);
-    }
-}
-
 /// Alt+I with the path on the prompt's last line, then the read the loop would do.
 fn attach(a: &mut App, path: &std::path::Path) {
     type_text(a, &path.display().to_string());
-    let fx = key(a, KeyCode::Char('i'), KeyModifiers::ALT);
+    let fx = press(a, KeyCode::Char('i'), KeyModifiers::ALT);
     let Some(Effect::Attach { path }) = fx.into_iter().next() else {
         panic!("Alt+I asks for the file to be read");
     };
@@ -56,7 +47,7 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
     );
 
     type_text(&mut a, "What is in this picture?");
-    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
     let parts = body["messages"][0]["content"].as_array().unwrap();
     assert_eq!(parts[0]["type"], "text");
@@ -80,7 +71,7 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
 
     // The next turn sends the earlier image again as part of the conversation.
     type_text(&mut a, "And now?");
-    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
     let messages = body["messages"].as_array().unwrap();
     assert_eq!(messages[0]["content"][1]["type"], "image_url");
@@ -106,11 +97,11 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
     });
 
     // Sent to sim/swift alone, nothing goes: the prompt and the image stay.
-    key(&mut a, KeyCode::Tab, KeyModifiers::NONE);
+    press(&mut a, KeyCode::Tab, KeyModifiers::NONE);
     assert_eq!(a.focus, 1);
     attach(&mut a, &png(dir.path()));
     type_text(&mut a, "Describe it");
-    let fx = key(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let fx = press(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(starts(&fx).is_empty(), "nothing is sent");
     let n = a.notice.clone().unwrap();
     assert!(
@@ -126,7 +117,7 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
     assert_eq!(a.attachments.len(), 1, "so is the image");
 
     // Sent to both, the vision model gets it and the other pane says why it did not.
-    let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let sent = starts(&fx);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].model, "sim/seer");
@@ -147,7 +138,7 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
 fn a_bad_path_is_put_back_with_the_reason() {
     let mut a = common::sim_app(&["sim/seer"]);
     type_text(&mut a, "Look:");
-    key(&mut a, KeyCode::Enter, KeyModifiers::ALT);
+    press(&mut a, KeyCode::Enter, KeyModifiers::ALT);
     attach(&mut a, std::path::Path::new("/no/such/cat.png"));
     assert!(a.attachments.is_empty());
     assert_eq!(a.prompt.lines(), ["Look:", "/no/such/cat.png"]);

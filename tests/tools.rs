@@ -5,9 +5,10 @@
 mod common;
 
 use common::drive::{drive, starts};
+use common::keys::{press, type_text};
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use serde_json::{json, Value};
 use switchboard::app::{update, Action, Effect, Status};
 use switchboard::provider::request::chat_body;
@@ -82,16 +83,8 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         p.settings.tools = vec!["get_weather".into()];
         p.settings.tool_choice = Some("auto".into());
     }
-    for c in "What is the weather in Oslo?".chars() {
-        update(
-            &mut a,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    let fx = update(
-        &mut a,
-        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    type_text(&mut a, "What is the weather in Oslo?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
     assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
     assert_eq!(body["tool_choice"], "auto");
@@ -119,10 +112,7 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         .all(|p| p.current().unwrap().status == Status::Done));
 
     // Canned results for every call, and each pane carries on with `tool` messages.
-    let fx = update(
-        &mut a,
-        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT)),
-    );
+    let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
     let sent = starts(&fx);
     assert_eq!(sent.len(), 3);
     let wire = chat_body(ProviderKind::Openrouter, &sent[1]);
@@ -168,16 +158,8 @@ fn structured_answers_are_validated_when_they_end() {
             strict: true,
         });
     }
-    for c in "weather".chars() {
-        update(
-            &mut a,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    let fx = update(
-        &mut a,
-        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    type_text(&mut a, "weather");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let sent = starts(&fx);
     let body = chat_body(ProviderKind::Openrouter, &sent[0]);
     assert_eq!(body["response_format"]["type"], "json_schema");
@@ -314,29 +296,13 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
     a.providers.endpoints.get_mut("sim").unwrap().base_url = url;
     a.tools = vec![weather()];
     a.panes[0].settings.tools = vec!["get_weather".into()];
-    for c in "Weather in Oslo and Rome?".chars() {
-        update(
-            &mut a,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    let fx = update(
-        &mut a,
-        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    type_text(&mut a, "Weather in Oslo and Rome?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
     assert_eq!(a.panes[0].current().unwrap().tool_calls.len(), 2);
     // A typed result goes to every call.
-    for c in "rain".chars() {
-        update(
-            &mut a,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    let fx = update(
-        &mut a,
-        Action::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::ALT)),
-    );
+    type_text(&mut a, "rain");
+    let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
     drive(&mut a, fx).await;
     assert_eq!(a.panes[0].current().unwrap().text, "Sunny.");
 
