@@ -33,6 +33,9 @@ struct TurnCache {
     reasoning_w: Wrapped,
     answer: MdStream,
     answer_w: Wrapped,
+    /// A settled answer's tool calls, drawn once: whether the Alt+T hint is under them, and
+    /// the lines.
+    calls: Option<(bool, Vec<Line<'static>>)>,
 }
 
 /// Lines of one pane at one width and theme.
@@ -169,6 +172,15 @@ impl TranscriptCache {
                 .sync(c.reasoning.sealed(), width, theme.marker);
             c.answer.advance(&turn.answer.text, theme);
             c.answer_w.sync(c.answer.sealed(), width, theme.marker);
+            let a = &turn.answer;
+            if !a.tool_calls.is_empty() && !a.status.is_active() {
+                let waiting = calls_waiting(pane, i);
+                if c.calls.as_ref().map(|(w, _)| *w) != Some(waiting) {
+                    let lines =
+                        call_lines(&a.tool_calls, !a.text.is_empty(), waiting, width, theme);
+                    c.calls = Some((waiting, lines));
+                }
+            }
         }
         let mut segs = Vec::new();
         for (i, (turn, c)) in pane.turns.iter().zip(self.turns.iter()).enumerate() {
@@ -211,16 +223,16 @@ impl TranscriptCache {
             if !open.is_empty() {
                 segs.push(Seg::Fresh(open));
             }
-            if !a.tool_calls.is_empty() {
-                // Only the last answer's calls still wait for results.
-                let waiting = i + 1 == pane.turns.len() && a.status == Status::Done;
-                segs.push(Seg::Fresh(call_lines(
+            match &c.calls {
+                Some((_, lines)) if !a.status.is_active() => segs.push(Seg::Cached(lines)),
+                _ if !a.tool_calls.is_empty() => segs.push(Seg::Fresh(call_lines(
                     &a.tool_calls,
                     !a.text.is_empty(),
-                    waiting,
+                    false,
                     width,
                     theme,
-                )));
+                ))),
+                _ => {}
             }
             let mut trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
             if let Some(Err(why)) = &a.structured {
@@ -263,6 +275,11 @@ fn result_lines(results: &[(String, String)], width: usize, theme: &Theme) -> Ve
 }
 
 /// The calls an answer made: each tool's name, its arguments as JSON, and what is wrong.
+/// Only the last answer's calls, once it has ended, still wait for results.
+fn calls_waiting(pane: &Pane, i: usize) -> bool {
+    i + 1 == pane.turns.len() && pane.turns[i].answer.status == Status::Done
+}
+
 fn call_lines(
     calls: &[crate::tools::ToolCall],
     after_text: bool,
@@ -351,4 +368,54 @@ fn trailer_lines(
 pub fn top_line(scroll: Option<usize>, total: usize, height: usize) -> usize {
     let max_top = total.saturating_sub(height);
     scroll.map_or(max_top, |t| t.min(max_top))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::answer::Answer;
+    use crate::app::state::Turn;
+    use crate::tools::ToolCall;
+
+    fn turn(request: u64, calls: bool) -> Turn {
+        let mut answer = Answer::new(request, std::time::Instant::now());
+        answer.status = Status::Done;
+        if calls {
+            answer.tool_calls = vec![ToolCall {
+                id: "call_1".into(),
+                name: "get_weather".into(),
+                arguments: r#"{"city":"Oslo"}"#.into(),
+                invalid: None,
+            }];
+        }
+        Turn {
+            round: request,
+            prompt: "Weather?".into(),
+            tool_results: Vec::new(),
+            images: Vec::new(),
+            answer,
+        }
+    }
+
+    #[test]
+    fn the_alt_t_hint_leaves_calls_once_they_are_answered() {
+        let theme = Theme::default();
+        let hint = |texts: Vec<String>| texts.iter().filter(|t| t.starts_with("Alt+T")).count();
+        let mut pane = Pane::new("sim/tooler", "sim");
+        pane.turns.push(turn(1, true));
+        let mut cache = TranscriptCache::default();
+        let texts = cache.view(&pane, 60, &theme, false).texts();
+        assert!(
+            texts.iter().any(|t| t.contains("🔧 get_weather")),
+            "{texts:?}"
+        );
+        assert_eq!(hint(texts), 1);
+
+        let mut answered = turn(2, false);
+        answered.tool_results = vec![("call_1".into(), "rain".into())];
+        pane.turns.push(answered);
+        let texts = cache.view(&pane, 60, &theme, false).texts();
+        assert!(texts.iter().any(|t| t.contains("🔧 get_weather")));
+        assert_eq!(hint(texts), 0, "the first turn's calls were answered");
+    }
 }
