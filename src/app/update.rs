@@ -1092,18 +1092,18 @@ fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> u
         }
         let mut results = Vec::new();
         for call in &calls {
-            let content = match (&typed, app.tools.iter().find(|t| t.name == call.name)) {
-                (Some(t), _) => t.clone(),
-                (None, Some(def)) if def.canned(&call.arguments).is_some() => {
-                    def.canned(&call.arguments).unwrap_or_default()
-                }
-                (None, _) => {
-                    notice_error(
-                        app,
-                        format!("`{}` has no canned result: type one, then Alt+T", call.name),
-                    );
-                    return answered;
-                }
+            let canned = || {
+                app.tools
+                    .iter()
+                    .find(|t| t.name == call.name)
+                    .and_then(|def| def.canned(&call.arguments))
+            };
+            let Some(content) = typed.clone().or_else(canned) else {
+                notice_error(
+                    app,
+                    format!("`{}` has no canned result: type one, then Alt+T", call.name),
+                );
+                return answered;
             };
             results.push((call.id.clone(), content));
         }
