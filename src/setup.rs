@@ -266,8 +266,10 @@ mod tests {
         let s = build(&cfg, &keys(None), &[], false, "http://x", None).unwrap();
         assert_eq!(s.panes.len(), 1);
         assert_eq!(s.panes[0].settings.system.as_deref(), Some("terse"));
-        let nine: Vec<String> = (0..9).map(|i| format!("sim/m{i}")).collect();
-        assert!(build(&cfg, &keys(None), &nine, false, "http://x", None).is_err());
+        let too_many: Vec<String> = (0..=crate::app::MAX_PANES)
+            .map(|i| format!("sim/m{i}"))
+            .collect();
+        assert!(build(&cfg, &keys(None), &too_many, false, "http://x", None).is_err());
     }
 
     #[test]

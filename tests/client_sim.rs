@@ -344,3 +344,35 @@ async fn provider_slugs_for_a_model_come_from_its_endpoints() {
         "{missing:?}"
     );
 }
+
+#[tokio::test]
+async fn the_marathon_writes_exactly_its_length() {
+    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 10_000.0 })
+        .await
+        .unwrap();
+    let ep = endpoint(&server, ProviderKind::Openrouter);
+    let usage_of = |ev: &[StreamEvent]| {
+        ev.iter()
+            .find_map(|e| match e {
+                StreamEvent::Usage(u) => u.completion_tokens,
+                _ => None,
+            })
+            .expect("usage")
+    };
+    let ev = collect(&ep, &params("sim/marathon"), Duration::from_secs(30)).await;
+    assert_eq!(usage_of(&ev), 20_000);
+    assert!(ev.contains(&StreamEvent::Finish("stop".into())));
+    let long = text(&ev);
+    assert!(long.matches("## Chapter").count() > 10, "many chapters");
+    assert!(long.matches("```").count() > 10, "with code in them");
+
+    let mut p = params("sim/marathon");
+    p.settings.max_tokens = Some(3_000);
+    let ev = collect(&ep, &p, Duration::from_secs(30)).await;
+    assert_eq!(usage_of(&ev), 3_000);
+    assert!(ev.contains(&StreamEvent::Finish("length".into())));
+    assert!(
+        long.starts_with(&text(&ev)),
+        "a shorter run is a prefix of the long one"
+    );
+}

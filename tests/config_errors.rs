@@ -76,12 +76,12 @@ fn a_failing_key_command_is_reported_before_the_terminal_is_touched() {
 fn too_many_models_and_bad_model_ids_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut args = Vec::new();
-    for _ in 0..9 {
+    for _ in 0..17 {
         args.extend(["-m", "sim/swift"]);
     }
     let out = run(dir.path(), &args);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("at most 8 panes"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at most 16 panes"));
     let out = run(dir.path(), &["-m", "has space"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`has space` is not a model id"));

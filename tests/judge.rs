@@ -218,16 +218,19 @@ fn rerun_sends_the_last_prompt_again_in_new_panes() {
         .all(|p| p.messages.last().unwrap().content == "vary this"));
     assert_eq!(a.panes.len(), 5);
     assert_eq!(a.rounds, before + 1, "the reruns are one new round");
-    // There is room for three more at most.
+    key(&mut a, KeyCode::Char('R'));
+    key(&mut a, KeyCode::Char('7'));
+    assert_eq!(a.panes.len(), 12);
+    // There is room for four more at most.
     key(&mut a, KeyCode::Char('R'));
     let fx = key(&mut a, KeyCode::Char('7'));
     assert_eq!(
         fx.iter()
             .filter(|e| matches!(e, Effect::Start { .. }))
             .count(),
-        3
+        4
     );
-    assert_eq!(a.panes.len(), 8);
+    assert_eq!(a.panes.len(), 16);
 }
 
 #[test]

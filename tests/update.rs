@@ -293,13 +293,13 @@ fn add_and_close_panes() {
     assert_eq!(a.panes.len(), 1);
     key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
     assert_eq!(a.panes.len(), 1, "the last pane stays");
-    for _ in 0..10 {
+    for _ in 0..20 {
         key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
         type_text(&mut a, "sim/swift");
         key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
         a.overlay = None;
     }
-    assert_eq!(a.panes.len(), 8, "at most eight panes");
+    assert_eq!(a.panes.len(), 16, "at most sixteen panes");
 }
 
 #[test]

@@ -197,7 +197,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Everywhere,
         Command::FocusPane(0),
-        "Alt+1…8  1…8",
+        "Alt+1…9  1…9",
         "focus pane N",
         [(KeyCode::Char('1'), ALT)]
     ),
@@ -576,7 +576,7 @@ pub const EDITOR_HELP: &[(&str, &str)] = &[
 /// The command for a key in a zone. `prompt_empty` lets `?` open help from an empty prompt.
 pub fn command(zone: Zone, key: &KeyEvent, prompt_empty: bool) -> Option<Command> {
     // Digits carry their own pane number, so they are matched before the table.
-    if let KeyCode::Char(c @ '1'..='8') = key.code {
+    if let KeyCode::Char(c @ '1'..='9') = key.code {
         let n = (c as usize) - ('1' as usize);
         if key.modifiers == ALT || (zone == Zone::Panes && key.modifiers == NONE) {
             return Some(Command::FocusPane(n));
@@ -637,8 +637,8 @@ mod tests {
             None
         );
         assert_eq!(
-            command(Zone::Panes, &key(KeyCode::Char('8'), NONE), false),
-            Some(Command::FocusPane(7))
+            command(Zone::Panes, &key(KeyCode::Char('9'), NONE), false),
+            Some(Command::FocusPane(8))
         );
     }
 
@@ -651,7 +651,7 @@ mod tests {
                 Zone::Prompt
             };
             for (code, mods) in b.keys {
-                if matches!(code, KeyCode::Char('1'..='8')) {
+                if matches!(code, KeyCode::Char('1'..='9')) {
                     continue;
                 }
                 assert_eq!(

@@ -16,7 +16,7 @@ pub use super::answer::{Answer, CostView, Status};
 use crate::provider::settings::Settings;
 use crate::provider::{ChatParams, Endpoint, Message, Role};
 
-pub const MAX_PANES: usize = 8;
+pub const MAX_PANES: usize = 16;
 
 /// The session browser: a search field over the recorded sessions.
 #[derive(Debug)]

@@ -324,7 +324,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if std::mem::take(&mut app.vote_pending) {
         let verdict = match key.code {
-            KeyCode::Char(c @ '1'..='8') => {
+            KeyCode::Char(c @ '1'..='9') => {
                 let slot = c as usize - '1' as usize;
                 (slot < app.panes.len())
                     .then(|| crate::judge::Verdict::Winner(app.pane_in_slot(slot)))

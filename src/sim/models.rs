@@ -18,7 +18,13 @@ pub(crate) enum Behaviour {
     MidFail,
     /// Streams a few tokens, then goes silent while keeping the connection open.
     Stall,
+    /// Writes one long markdown document: exactly `max_tokens` pieces, or
+    /// [`MARATHON_TOKENS`] when the request sets none.
+    Marathon,
 }
+
+/// The marathon's answer length when the request sets no `max_tokens`.
+pub(crate) const MARATHON_TOKENS: usize = 20_000;
 
 /// The flavour of text a model produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -291,6 +297,22 @@ pub(crate) static MODELS: &[SimModel] = &[
         behaviour: Behaviour::Normal,
         style: Style::Prose,
         answer_tokens: (120, 200),
+        native_stop: "stop",
+    },
+    SimModel {
+        id: "sim/marathon",
+        name: "Sim: Marathon",
+        provider: "Endurance Compute",
+        description: "Simulated model (switchboard simulator): a very fast writer of very long markdown answers (20,000 tokens, or max_tokens).",
+        prompt_price: "0.0000001",
+        completion_price: "0.0000005",
+        ttft_ms: 100.0,
+        tokens_per_sec: 2_000.0,
+        context_length: 200_000,
+        max_completion_tokens: 100_000,
+        behaviour: Behaviour::Marathon,
+        style: Style::Prose,
+        answer_tokens: (MARATHON_TOKENS, MARATHON_TOKENS),
         native_stop: "stop",
     },
 ];

@@ -745,6 +745,25 @@ pub(crate) fn answer(model_id: &str, prompt: &str, style: Style, target: (usize,
     parts.join("\n\n")
 }
 
+/// A long markdown document of exactly `n` token pieces: chapters of ordinary answers
+/// (prose and code in turn), each seeded from the prompt and its number, cut at `n`.
+pub(crate) fn long_answer(model_id: &str, prompt: &str, n: usize) -> Vec<String> {
+    let mut pieces = Vec::with_capacity(n);
+    let mut chapter = 0usize;
+    while pieces.len() < n {
+        chapter += 1;
+        let style = if chapter % 2 == 0 {
+            Style::Code
+        } else {
+            Style::Prose
+        };
+        let body = answer(model_id, &format!("{prompt} {chapter}"), style, (400, 700));
+        pieces.extend(tokenize(&format!("## Chapter {chapter}\n\n{body}\n\n")));
+    }
+    pieces.truncate(n);
+    pieces
+}
+
 fn count_tokens(parts: &[String]) -> usize {
     // Each join adds one "\n\n"-ish separator; counting it as two pieces matches `tokenize`.
     parts.iter().map(|p| tokenize(p).len() + 2).sum()

@@ -26,11 +26,56 @@ impl Default for StreamOptions {
     }
 }
 
+/// The largest single SSE event accepted. A server that never ends an event would otherwise
+/// grow the decoder's buffer without bound.
+pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+
 /// Why the byte stream under the SSE decoder ended early.
 #[derive(Debug)]
 pub enum BodyError {
     Stalled(Duration),
     Transport(String),
+    /// One event grew past [`MAX_EVENT_BYTES`].
+    TooLarge,
+}
+
+/// Counts the bytes of the event being received; a blank line ends an event.
+#[derive(Debug)]
+struct EventSize {
+    len: usize,
+    at_line_start: bool,
+    after_cr: bool,
+}
+
+impl EventSize {
+    fn new() -> Self {
+        Self {
+            len: 0,
+            at_line_start: true,
+            after_cr: false,
+        }
+    }
+
+    /// False once the current event is over the limit.
+    fn feed(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes {
+            let lf_of_crlf = b == b'\n' && self.after_cr;
+            self.after_cr = b == b'\r';
+            if lf_of_crlf {
+                continue;
+            }
+            if b == b'\n' || b == b'\r' {
+                if self.at_line_start {
+                    self.len = 0;
+                }
+                self.at_line_start = true;
+            } else {
+                self.at_line_start = false;
+                self.len += 1;
+            }
+        }
+        self.len <= MAX_EVENT_BYTES
+    }
 }
 
 impl std::fmt::Display for BodyError {
@@ -38,6 +83,7 @@ impl std::fmt::Display for BodyError {
         match self {
             BodyError::Stalled(d) => write!(f, "no data for {}s", d.as_secs()),
             BodyError::Transport(e) => f.write_str(e),
+            BodyError::TooLarge => write!(f, "an event over {} MiB", MAX_EVENT_BYTES >> 20),
         }
     }
 }
@@ -163,7 +209,12 @@ where
     F: FnMut(StreamEvent),
 {
     let mut decoder = ChunkDecoder::new();
-    let mut events = std::pin::pin!(bytes.eventsource());
+    let mut size = EventSize::new();
+    let bounded = bytes.map(move |item| match item {
+        Ok(b) if !size.feed(&b) => Err(BodyError::TooLarge),
+        other => other,
+    });
+    let mut events = std::pin::pin!(bounded.eventsource());
     while let Some(item) = events.next().await {
         match item {
             Ok(ev) => {
@@ -181,10 +232,54 @@ where
             Err(EventStreamError::Transport(BodyError::Transport(_))) => {
                 return emit(StreamEvent::Error(ApiError::CutOff));
             }
+            Err(EventStreamError::Transport(e @ BodyError::TooLarge)) => {
+                return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
+            }
             Err(e) => {
                 return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
             }
         }
     }
     emit(StreamEvent::Error(ApiError::CutOff));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_size_resets_at_blank_lines_in_every_line_ending() {
+        for sep in ["\n\n", "\r\n\r\n", "\r\r"] {
+            let mut size = EventSize::new();
+            let line = "x".repeat(MAX_EVENT_BYTES / 2);
+            for _ in 0..5 {
+                assert!(
+                    size.feed(format!("data: {line}{sep}").as_bytes()),
+                    "{sep:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_endless_event_is_refused() {
+        let mut size = EventSize::new();
+        let piece = format!("data: {}\n", "x".repeat(1 << 20));
+        let fed = (0..32).take_while(|_| size.feed(piece.as_bytes())).count();
+        assert_eq!(
+            fed, 15,
+            "16 MiB of data lines with no blank line between them"
+        );
+    }
+
+    #[test]
+    fn a_crlf_split_across_chunks_is_one_line_end() {
+        let mut size = EventSize::new();
+        assert!(size.feed(b"data: a\r"));
+        assert!(size.feed(b"\ndata: b\r"));
+        assert!(size.feed(b"\n"));
+        assert_eq!(size.len, 14);
+        assert!(size.feed(b"\r\n"));
+        assert_eq!(size.len, 0);
+    }
 }
