@@ -179,7 +179,10 @@ fn send_error(e: &reqwest::Error) -> ApiError {
         msg = s.to_string();
         source = s.source();
     }
-    if e.is_connect() {
+    if e.is_connect() && e.is_timeout() {
+        // The innermost cause is only "deadline has elapsed".
+        ApiError::Connect("timed out".into())
+    } else if e.is_connect() {
         ApiError::Connect(msg)
     } else {
         ApiError::Transport(msg)

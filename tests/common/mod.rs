@@ -1,6 +1,7 @@
 //! Shared by the headless tests: an app whose panes all talk to a (never contacted) simulator.
 
 pub mod drive;
+pub mod faulty;
 pub mod keys;
 
 use std::collections::BTreeMap;
