@@ -17,8 +17,9 @@ fn bidi_name(c: char) -> Option<&'static str> {
     })
 }
 
-/// Removes ANSI escape sequences and every control character except newline; tabs become
-/// spaces so cell widths stay predictable; bidi overrides become visible placeholders.
+/// Removes ANSI escape sequences and every control character except newline and tab; bidi
+/// overrides become visible placeholders. Tabs are kept because they are content (a Makefile,
+/// Go code): copies and exports keep them, and drawing expands them (`render::line`).
 pub fn clean(text: &str) -> String {
     let stripped = if text.contains('\u{1b}') {
         strip_ansi_escapes::strip_str(text)
@@ -27,7 +28,7 @@ pub fn clean(text: &str) -> String {
     };
     if !stripped
         .chars()
-        .any(|c| (c.is_control() && c != '\n') || bidi_name(c).is_some())
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || bidi_name(c).is_some())
     {
         return stripped;
     }
@@ -35,7 +36,7 @@ pub fn clean(text: &str) -> String {
     for c in stripped.chars() {
         match c {
             '\n' => out.push('\n'),
-            '\t' => out.push_str("    "),
+            '\t' => out.push('\t'),
             c if bidi_name(c).is_some() => out.push_str(bidi_name(c).unwrap_or_default()),
             c if c.is_control() => {}
             c => out.push(c),
@@ -53,7 +54,7 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(clean("x\u{1b}]52;c;aGk=\u{7}y"), "xy");
         assert_eq!(clean("bell\u{7} cr\r\n\u{9b}2J"), "bell cr\n2J");
-        assert_eq!(clean("tab\there"), "tab    here");
+        assert_eq!(clean("tab\there"), "tab\there");
         assert_eq!(clean("plain ünïcödé 日本"), "plain ünïcödé 日本");
         // OSC 8 hyperlinks, C1 controls and bidi overrides.
         assert_eq!(

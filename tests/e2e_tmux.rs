@@ -2,115 +2,11 @@
 //! The real binary in a real terminal (tmux) on the simulator: type a prompt, watch three panes
 //! stream and finish, quit, and check the terminal came back.
 
-use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-/// Generous: CI machines are slow and shared.
-const DEADLINE: Duration = Duration::from_secs(60);
+mod common;
 
-struct Session {
-    name: String,
-}
-
-/// tmux on a server of the session's own, so other tmux sessions on the machine (and a server
-/// exiting as its last session closes) cannot disturb it.
-fn tmux(session: &str) -> Command {
-    let mut c = Command::new("tmux");
-    c.args(["-L", session]);
-    c
-}
-
-impl Session {
-    fn start(home: &Path, width: u16, height: u16, args: &str) -> Self {
-        let name = format!("sb-e2e-{}-{}", std::process::id(), width);
-        let bin = env!("CARGO_BIN_EXE_switchboard");
-        let cmd = format!(
-            "cd '{}' && env -u OPENROUTER_API_KEY SWITCHBOARD_HOME='{}' TERM=xterm-256color '{bin}' {args}; echo \"EXIT=$?\"; sleep 600",
-            home.display(),
-            home.display()
-        );
-        let ok = tmux(&name)
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                &cmd,
-            ])
-            .status()
-            .expect("tmux must be installed (CI installs it)")
-            .success();
-        assert!(ok, "tmux new-session failed");
-        Self { name }
-    }
-
-    fn screen(&self) -> String {
-        let out = tmux(&self.name)
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(tmux(&self.name).args(&args).status().unwrap().success());
-    }
-
-    /// The switchboard process: the child of the shell tmux started.
-    fn app_pid(&self) -> String {
-        let out = tmux(&self.name)
-            .args(["list-panes", "-t", &self.name, "-F", "#{pane_pid}"])
-            .output()
-            .unwrap();
-        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let out = Command::new("pgrep")
-            .args(["-P", &shell, "switchboard"])
-            .output()
-            .unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        assert!(!pid.is_empty(), "switchboard is not running under {shell}");
-        pid
-    }
-
-    fn type_text(&self, text: &str) {
-        assert!(tmux(&self.name)
-            .args(["send-keys", "-t", &self.name, "-l", text])
-            .status()
-            .unwrap()
-            .success());
-    }
-
-    /// Polls the screen until `cond` holds; panics with the last screen after the deadline.
-    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = tmux(&self.name)
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
-}
+use common::tmux::Session;
 
 #[test]
 fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
@@ -118,6 +14,7 @@ fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
     std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
     let s = Session::start(
         home.path(),
+        "three",
         200,
         50,
         "-m sim/swift -m sim/coder -m sim/thinker",
@@ -197,7 +94,13 @@ fn three_panes_stream_and_finish_then_quit_restores_the_terminal() {
 fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 8\n").unwrap();
-    let s = Session::start(home.path(), 80, 24, "-m sim/down -m sim/swift -m sim/stall");
+    let s = Session::start(
+        home.path(),
+        "narrow",
+        80,
+        24,
+        "-m sim/down -m sim/swift -m sim/stall",
+    );
     s.wait_for("tabs", |t| {
         t.contains("1 down") && t.contains("2 swift") && t.contains("3 stall")
     });

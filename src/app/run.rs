@@ -40,6 +40,9 @@ pub struct Runtime {
     pub clipboard: std::cell::RefCell<crate::clipboard::Clipboard>,
 }
 
+/// Stream events handled between two chances to draw.
+const MAX_BATCH: usize = 256;
+
 /// How long a catalog or `/key` request may take.
 const SIDE_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -88,8 +91,11 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
             },
             Some(a) = rx.recv() => {
                 batch.push(a);
-                // Drain whatever else is ready so many deltas cost one frame.
-                while let Ok(a) = rx.try_recv() {
+                // Drain what else is ready so many deltas cost one frame, but only so much:
+                // a stream faster than the loop would otherwise keep the batch growing and
+                // the screen frozen until it ended.
+                while batch.len() < MAX_BATCH {
+                    let Ok(a) = rx.try_recv() else { break };
                     batch.push(a);
                 }
             },

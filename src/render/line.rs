@@ -52,12 +52,20 @@ impl RLine {
     }
 }
 
-/// Characters with their styles and widths: the unit wrapping works on.
+/// Columns a tab takes: a fixed width, so wrapping never depends on where a tab starts.
+pub const TAB_WIDTH: usize = 4;
+
+/// Characters with their styles and widths: the unit wrapping works on. Tabs become spaces
+/// here, the one place every drawn line passes through, so none reaches the terminal.
 fn cells(spans: &[Span<'static>]) -> Vec<(char, Style, usize)> {
     let mut out = Vec::new();
     for s in spans {
         for c in s.content.chars() {
-            out.push((c, s.style, c.width().unwrap_or(0)));
+            if c == '\t' {
+                out.extend(std::iter::repeat((' ', s.style, 1)).take(TAB_WIDTH));
+            } else {
+                out.push((c, s.style, c.width().unwrap_or(0)));
+            }
         }
     }
     out
@@ -94,7 +102,7 @@ pub fn wrap(line: &RLine, width: usize, marker: Style) -> Vec<Line<'static>> {
     match line.flow {
         Flow::Clip => {
             if width_of(&all) <= width {
-                return vec![Line::from(line.spans.clone())];
+                return vec![Line::from(to_spans(&all))];
             }
             let mut kept = Vec::new();
             let mut w = 0;
@@ -220,6 +228,16 @@ mod tests {
     use ratatui::style::Color;
 
     use super::*;
+
+    #[test]
+    fn tabs_are_drawn_as_spaces_in_every_flow() {
+        for flow in [Flow::Prose, Flow::Code, Flow::Clip] {
+            let mut l = RLine::styled("a\tb", Style::default());
+            l.flow = flow;
+            let out = texts(&wrap(&l, 40, Style::default()));
+            assert_eq!(out[0].trim_end(), "a    b", "{flow:?}");
+        }
+    }
 
     fn texts(lines: &[Line]) -> Vec<String> {
         lines

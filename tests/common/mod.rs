@@ -3,6 +3,7 @@
 pub mod drive;
 pub mod faulty;
 pub mod keys;
+pub mod tmux;
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -10,6 +11,7 @@ use std::time::Instant;
 use switchboard::app::{App, Pane, Providers};
 use switchboard::provider::{Endpoint, ProviderKind};
 
+#[allow(dead_code)]
 pub fn sim_app(models: &[&str]) -> App {
     let ep = Endpoint {
         provider: "sim".into(),
