@@ -142,3 +142,56 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
         "down, stall, swift"
     );
 }
+
+#[test]
+fn resizing_down_to_20x5_while_streaming() {
+    let home = tempfile::tempdir().unwrap();
+    // 20,000 tokens at 2,000 tokens/s: ten seconds of streaming to resize through.
+    std::fs::write(home.path().join("config.toml"), "[sim]\nspeed = 1\n").unwrap();
+    let s = Session::start(
+        home.path(),
+        "resize",
+        200,
+        60,
+        "-m sim/marathon -m sim/swift -m sim/coder",
+    );
+    s.wait_for("the playground", |t| t.contains("3 sim/coder"));
+    s.type_text("Write a long guide to caching");
+    s.keys(&["Enter"]);
+    s.wait_for("streaming", |t| t.contains("streaming"));
+    let resize = |w: u16, h: u16| {
+        assert!(common::tmux::tmux(&s.name)
+            .args([
+                "resize-window",
+                "-t",
+                &s.name,
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string()
+            ])
+            .status()
+            .unwrap()
+            .success());
+    };
+    for (w, h) in [
+        (160, 50),
+        (100, 30),
+        (80, 24),
+        (40, 12),
+        (20, 5),
+        (25, 6),
+        (200, 60),
+    ] {
+        resize(w, h);
+        // Each size is drawn before the next: the last row of a frame is always drawn.
+        s.wait_for(&format!("a frame at {w}×{h}"), |t| {
+            t.lines().count() <= usize::from(h) && t.lines().any(|l| !l.trim().is_empty())
+        });
+    }
+    let screen = s.wait_for("all three finished", |t| t.matches('✓').count() >= 3);
+    assert!(screen.contains("1 sim/marathon"), "{screen}");
+    s.keys(&["C-c"]);
+    let end = s.wait_for("a clean exit", |t| t.contains("EXIT="));
+    assert!(end.contains("EXIT=0"), "{end}");
+}

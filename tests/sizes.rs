@@ -1,0 +1,137 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Every terminal size from 200×60 down to 20×5, with streams running, overlays open and the
+//! size changing between deltas: nothing panics and each frame shows something useful.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use switchboard::app::{update, Action, App, Effect};
+use switchboard::stream::task::{run_request, StreamOptions};
+use tokio::sync::mpsc;
+
+const WIDTHS: &[u16] = &[200, 160, 120, 100, 99, 80, 60, 45, 30, 25, 20];
+const HEIGHTS: &[u16] = &[60, 50, 40, 24, 16, 10, 8, 6, 5];
+
+fn sizes() -> Vec<(u16, u16)> {
+    WIDTHS
+        .iter()
+        .flat_map(|&w| HEIGHTS.iter().map(move |&h| (w, h)))
+        .collect()
+}
+
+/// Draws at `size`; returns the screen as rows of text.
+fn draw(app: &mut App, size: (u16, u16)) -> Vec<String> {
+    update(app, Action::Resize(size.0, size.1));
+    let mut t = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(app, &app.theme, f))
+        .unwrap_or_else(|e| panic!("{size:?}: {e}"));
+    let buf = t.backend().buffer();
+    (0..size.1)
+        .map(|y| (0..size.0).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// Sensible: something is drawn at every size; where there is room, the panes are named.
+fn check(screen: &[String], size: (u16, u16), app: &App, what: &str) {
+    let text = screen.join("\n");
+    assert!(
+        text.chars().any(|c| !c.is_whitespace()),
+        "{what} at {size:?}: an empty screen"
+    );
+    if size.0 >= 60 && size.1 >= 16 && app.overlay.is_none() {
+        let focused = &app.panes[app.focus].model;
+        assert!(
+            text.contains(focused.rsplit('/').next().unwrap()),
+            "{what} at {size:?}: the focused pane is named:\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_size_while_streaming_and_resizing_between_deltas() {
+    let server =
+        switchboard::sim::start("127.0.0.1", 0, switchboard::sim::SimOptions { speed: 20.0 })
+            .await
+            .unwrap();
+    let mut app = common::sim_app(&["sim/swift", "sim/coder", "sim/thinker", "sim/down"]);
+    for ep in app.providers.endpoints.values_mut() {
+        ep.base_url = server.base_url();
+    }
+    let all = sizes();
+    for (n, &size) in all.iter().enumerate().take(8) {
+        check(&draw(&mut app, size), size, &app, &format!("idle {n}"));
+    }
+    common::keys::type_text(&mut app, "Explain consistent hashing with a table and code");
+    let fx = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let client = reqwest::Client::new();
+    for e in fx {
+        if let Effect::Start {
+            request,
+            provider,
+            params,
+        } = e
+        {
+            let ep = app.providers.endpoints[&provider].clone();
+            let (client, tx) = (client.clone(), tx.clone());
+            tokio::spawn(async move {
+                run_request(&client, &ep, &params, &StreamOptions::default(), |ev| {
+                    let _ = tx.send((request, ev));
+                })
+                .await;
+            });
+        }
+    }
+    drop(tx);
+    // A different size before every delta, cycling through them all.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut k = 0;
+    while let Some((request, event)) = rx.recv().await {
+        assert!(Instant::now() < deadline, "streams did not finish");
+        app.now = Instant::now();
+        update(&mut app, Action::Stream { request, event });
+        let size = all[k % all.len()];
+        check(&draw(&mut app, size), size, &app, "streaming");
+        k += 1;
+    }
+    assert!(!app.any_active());
+    assert!(
+        k > all.len(),
+        "every size was drawn mid-stream ({k} deltas)"
+    );
+
+    // Every overlay, at every size.
+    let overlays: &[(KeyCode, KeyModifiers)] = &[
+        (KeyCode::F(1), KeyModifiers::NONE),
+        (KeyCode::F(2), KeyModifiers::NONE),
+        (KeyCode::Char('p'), KeyModifiers::CONTROL),
+        (KeyCode::F(4), KeyModifiers::NONE),
+        (KeyCode::F(10), KeyModifiers::NONE),
+        (KeyCode::Char('d'), KeyModifiers::ALT),
+    ];
+    for &(code, mods) in overlays {
+        common::keys::press(&mut app, code, mods);
+        assert!(app.overlay.is_some(), "{code:?} opens an overlay");
+        for &size in &all {
+            check(&draw(&mut app, size), size, &app, &format!("{code:?}"));
+        }
+        common::keys::press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert!(app.overlay.is_none(), "{code:?} closes with Esc");
+    }
+    // Zoomed, and in presentation mode.
+    for &(code, mods) in &[
+        (KeyCode::Char('f'), KeyModifiers::CONTROL),
+        (KeyCode::F(9), KeyModifiers::NONE),
+    ] {
+        common::keys::press(&mut app, code, mods);
+        for &size in &all {
+            check(&draw(&mut app, size), size, &app, &format!("{code:?}"));
+        }
+        common::keys::press(&mut app, code, mods);
+    }
+}
