@@ -203,9 +203,6 @@ def cmd_aichat_round(target, pid, tail, deadline, tags):
     out({**json.loads(tags), "panes": 1, "cpu_s": (c1 - c0) / HZ, "wall_s": round(wall, 3),
          "tail_on_screen": True, "vmhwm_kb": status(pid, "VmHWM")})
 
-def cmd_mem(pid):
-    print(status(int(pid), "VmHWM"))
-
 def cmd_idle(pid, secs, label):
     pid = int(pid)
     settle(pid, quiet=1.0)
@@ -303,7 +300,8 @@ def cmd_startup_pty(binary, home, runs, label):
                 buf += os.read(fd, 65536)
             except OSError:
                 break
-            if b"switchboard" in buf and b"session" in buf:
+            plain = re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", buf).decode("utf-8", "replace")
+            if "switchboard · session" in plain:
                 t1 = time.time()
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)

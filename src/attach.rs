@@ -45,6 +45,17 @@ pub fn expand(path: &str) -> std::path::PathBuf {
     }
 }
 
+/// Whether the bytes start the way files of this type do.
+fn looks_like(mime: &str, data: &[u8]) -> bool {
+    match mime {
+        "image/png" => data.starts_with(&[0x89, b'P', b'N', b'G']),
+        "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/gif" => data.starts_with(b"GIF8"),
+        "image/webp" => data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP",
+        _ => false,
+    }
+}
+
 /// Reads an image for a prompt; says plainly what is wrong with one that will not do.
 pub fn load(path: &Path) -> Result<Attachment, String> {
     let name = path
@@ -63,6 +74,11 @@ pub fn load(path: &Path) -> Result<Attachment, String> {
         ));
     }
     let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !looks_like(mime, &data) {
+        return Err(format!(
+            "{name}: the contents are not {mime}, whatever the name says"
+        ));
+    }
     let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
     Ok(Attachment {
         name,
@@ -86,6 +102,12 @@ mod tests {
         let txt = dir.path().join("notes.txt");
         std::fs::write(&txt, "hi").unwrap();
         assert!(load(&txt).unwrap_err().contains("not an image"));
+        let fake = dir.path().join("fake.png");
+        std::fs::write(&fake, "hello").unwrap();
+        assert_eq!(
+            load(&fake).unwrap_err(),
+            "fake.png: the contents are not image/png, whatever the name says"
+        );
         let big = dir.path().join("big.jpg");
         std::fs::write(&big, vec![0u8; (MAX_BYTES + 1) as usize]).unwrap();
         assert!(load(&big).unwrap_err().contains("refused"));

@@ -25,7 +25,21 @@ pub fn read_file(path: &std::path::Path) -> Result<BTreeMap<String, String>, Str
     let iter = dotenvy::from_path_iter(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = BTreeMap::new();
     for item in iter {
-        let (k, v) = item.map_err(|e| format!("{}: {e}", path.display()))?;
+        let (k, v) = item.map_err(|e| match e {
+            dotenvy::Error::LineParse(text, _) => {
+                // dotenvy names the line by its text only; a line number is easier to act on.
+                let number = std::fs::read_to_string(path)
+                    .ok()
+                    .and_then(|all| all.lines().position(|l| l.trim() == text.trim()))
+                    .map_or(String::new(), |i| format!(":{}", i + 1));
+                format!(
+                    "{}{number}: `{}` is not name=value",
+                    path.display(),
+                    text.trim()
+                )
+            }
+            e => format!("{}: {e}", path.display()),
+        })?;
         out.insert(k, v);
     }
     Ok(out)

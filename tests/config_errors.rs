@@ -138,3 +138,65 @@ fn an_unknown_theme_or_a_broken_user_theme_stops_before_the_screen_changes() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// Every case in `fixtures/bad/`: `args.json` (the command line), any files it names, an
+/// optional `home/` (config folder: themes, prompts), and the exact `expected` stderr and exit
+/// `code`. `{home}` in `expected` stands for the config folder.
+#[test]
+fn every_bad_input_fixture_fails_clearly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let work = tempfile::tempdir().unwrap();
+        copy_dir(&case, work.path());
+        let home = work.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let args: Vec<String> =
+            serde_json::from_str(&std::fs::read_to_string(case.join("args.json")).unwrap())
+                .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(&args)
+            .current_dir(work.path())
+            .env_remove("OPENROUTER_API_KEY")
+            .env_remove("SWITCHBOARD_CONFIG")
+            .env("SWITCHBOARD_HOME", &home)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr =
+            String::from_utf8_lossy(&out.stderr).replace(&*home.to_string_lossy(), "{home}");
+        let expected = std::fs::read_to_string(case.join("expected")).unwrap();
+        let code: i32 = std::fs::read_to_string(case.join("code"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_ne!(code, 0, "{name}: a bad input fails");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{name}: exit status; {stderr}"
+        );
+        assert_eq!(stderr, expected, "{name}");
+        assert!(stderr.starts_with("error: "), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: nothing drawn or printed");
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} cases found");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
