@@ -189,8 +189,10 @@ fn resizing_down_to_20x5_while_streaming() {
             t.lines().count() <= usize::from(h) && t.lines().any(|l| !l.trim().is_empty())
         });
     }
-    let screen = s.wait_for("all three finished", |t| t.matches('✓').count() >= 3);
-    assert!(screen.contains("1 sim/marathon"), "{screen}");
+    // Back at full size, the three panes are side by side again, each finished.
+    s.wait_for("all three finished", |t| {
+        t.matches('✓').count() >= 3 && t.contains("1 sim/marathon") && t.contains("3 sim/coder")
+    });
     s.keys(&["C-c"]);
     let end = s.wait_for("a clean exit", |t| t.contains("EXIT="));
     assert!(end.contains("EXIT=0"), "{end}");
