@@ -18,7 +18,11 @@ pub fn preload() {
     std::thread::spawn(|| {
         syntaxes();
         themes();
-        warm_up();
+        // Unoptimised builds compile regexes many times slower: there the warm-up would
+        // spend seconds of CPU competing with the app it is meant to help.
+        if !cfg!(debug_assertions) {
+            warm_up();
+        }
     });
 }
 
@@ -163,6 +167,17 @@ impl CodeHighlighter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_warm_up_sample_names_a_known_language() {
+        load_now();
+        for (lang, _) in SAMPLES {
+            assert!(
+                CodeHighlighter::new(lang, "base16-ocean.dark").is_some(),
+                "{lang}"
+            );
+        }
+    }
 
     #[test]
     fn aliases_resolve_and_unknown_languages_are_plain() {
