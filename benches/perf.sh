@@ -68,6 +68,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 kill_session() { T kill-session -t "$1" 2>/dev/null || true; }
+# A session that lives as long as the script, so the tmux server never exits between parts (a
+# client that reaches a server on its way out fails with "server exited unexpectedly").
+T new-session -d -s keep -x 20 -y 5 "sleep 86400"
 results=${out:-$tmp/results.jsonl}
 : >"$results"
 # The prompt decides the document (the simulator is deterministic per model and prompt).
@@ -410,11 +413,12 @@ mark() {
 # The simulator, as its own process: `sim_start SPEED` sets $sim_port.
 sim_start() {
   local logf="$tmp/sim-$1.log"
-  "$bin" sim --host 127.0.0.1 --port 0 --speed "$1" >"$logf" 2>&1 &
+  : >"$logf"   # exists before the background job opens it, so the first read below finds it
+  "$bin" sim --host 127.0.0.1 --port 0 --speed "$1" >>"$logf" 2>&1 &
   pids+=($!)
   sim_port=""
   for _ in $(seq 500); do
-    sim_port=$(sed -n 's#^listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$logf")
+    sim_port=$(sed -n 's#^listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$logf" || true)
     [ -n "$sim_port" ] && return 0
     sleep 0.01
   done

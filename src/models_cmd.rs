@@ -62,7 +62,8 @@ pub async fn run(args: Args) -> Result<(), String> {
         let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
         println!("{text}");
     } else {
-        print!("{}", table(&picked));
+        // Names and descriptions come from the server; the terminal gets them cleaned.
+        print!("{}", crate::sanitize::clean(&table(&picked)));
     }
     Ok(())
 }

@@ -17,6 +17,11 @@ fn bidi_name(c: char) -> Option<&'static str> {
     })
 }
 
+/// Whether `c` reorders text around it (the overrides and isolates).
+pub fn is_bidi_control(c: char) -> bool {
+    bidi_name(c).is_some()
+}
+
 /// Removes ANSI escape sequences and every control character except newline and tab; bidi
 /// overrides become visible placeholders. Tabs are kept because they are content (a Makefile,
 /// Go code): copies and exports keep them, and drawing expands them (`render::line`).

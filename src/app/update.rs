@@ -1624,8 +1624,8 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             answer.served_provider = None;
         }
         StreamEvent::Served { model, provider } => {
-            answer.served_model = Some(model);
-            answer.served_provider = provider;
+            answer.served_model = Some(crate::sanitize::clean(&model));
+            answer.served_provider = provider.map(|p| crate::sanitize::clean(&p));
         }
         StreamEvent::Delta(text) => {
             first_token(answer, now);
@@ -1674,7 +1674,7 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             auto_answer(app, fx);
         }
         StreamEvent::Error(e) => {
-            answer.status = Status::Failed(e);
+            answer.status = Status::Failed(e.cleaned());
             answer.finished = Some(now);
             settle(app, i, fx);
         }

@@ -41,6 +41,46 @@ pub enum ApiError {
     NotSent(String),
 }
 
+impl ApiError {
+    /// The same error with server-sent text cleaned of escapes and control characters, so
+    /// it can be drawn, stored and printed safely.
+    pub fn cleaned(self) -> Self {
+        use crate::sanitize::clean;
+        let opt = |s: Option<String>| s.map(|s| clean(&s));
+        match self {
+            ApiError::Http {
+                status,
+                message,
+                error_type,
+                provider,
+                raw,
+                retry_after,
+            } => ApiError::Http {
+                status,
+                message: clean(&message),
+                error_type: opt(error_type),
+                provider: opt(provider),
+                raw: opt(raw),
+                retry_after,
+            },
+            ApiError::MidStream {
+                code,
+                message,
+                error_type,
+            } => ApiError::MidStream {
+                code: clean(&code),
+                message: clean(&message),
+                error_type: opt(error_type),
+            },
+            ApiError::Connect(m) => ApiError::Connect(clean(&m)),
+            ApiError::Transport(m) => ApiError::Transport(clean(&m)),
+            ApiError::Malformed(m) => ApiError::Malformed(clean(&m)),
+            ApiError::NotSent(m) => ApiError::NotSent(clean(&m)),
+            e @ (ApiError::CutOff | ApiError::Stalled(_)) => e,
+        }
+    }
+}
+
 /// What the status means, and what to do about it.
 fn meaning(status: u16) -> (&'static str, &'static str) {
     match status {

@@ -63,6 +63,9 @@ fn cells(spans: &[Span<'static>]) -> Vec<(char, Style, usize)> {
         for c in s.content.chars() {
             if c == '\t' {
                 out.extend(std::iter::repeat((' ', s.style, 1)).take(TAB_WIDTH));
+            } else if c.is_control() {
+                // Model text is cleaned when it arrives; this keeps any other text that
+                // reaches a pane from carrying escapes to the terminal.
             } else {
                 out.push((c, s.style, c.width().unwrap_or(0)));
             }

@@ -31,6 +31,22 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
     prompt::draw(app, theme, f, lay.prompt);
     status(app, theme, f, lay.status);
     overlay::draw(app, theme, f);
+    scrub(f.buffer_mut());
+}
+
+/// The last line of defence: text from servers (model and provider names, error messages,
+/// catalog entries) reaches many widgets, and no cell may carry a control character or a
+/// bidi control to the terminal, whichever widget drew it.
+fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if cell
+            .symbol()
+            .chars()
+            .any(|c| c.is_control() || crate::sanitize::is_bidi_control(c))
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {

@@ -36,6 +36,15 @@ pub fn event(content: &str) -> String {
     format!("data: {chunk}\n\n")
 }
 
+/// What `fault/hostile` streams: escapes that would take over a terminal, some split.
+pub const HOSTILE_TEXT: &[&str] = &[
+    "clear\u{1b}[2J\u{1b}[H the screen, ",
+    "clipboard \u{1b}]52;c;aGVsbG8=\u{7} write, ",
+    "link \u{1b}]8;;https://evil.example\u{1b}\\click\u{1b}]8;;\u{1b}\\ here, ",
+    "bidi \u{202E}txt.exe\u{202C}, c1 \u{9b}2J, bell \u{7}, split \u{1b}",
+    "]52;c;aGk=\u{7} tail",
+];
+
 const DONE: &str = "data: [DONE]\n\n";
 const HEADERS: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
 
@@ -141,6 +150,23 @@ async fn serve(mut sock: TcpStream) {
             let broken = "data: {\"choices\":[{\"delta\":{\"content\":\"oops\"}}\n\n";
             send(&mut sock, &http_chunk(broken.as_bytes())).await;
             send(&mut sock, &http_chunk(event("after").as_bytes())).await;
+            send(&mut sock, &http_chunk(DONE.as_bytes())).await;
+            send(&mut sock, b"0\r\n\r\n").await;
+        }
+        "fault/hostile" => {
+            send(&mut sock, HEADERS.as_bytes()).await;
+            for text in HOSTILE_TEXT {
+                let chunk = serde_json::json!({
+                    "model": "evil\u{1b}]52;c;aGk=\u{7}model",
+                    "provider": "evil\u{1b}[2J\u{202E}provider",
+                    "choices": [{"index": 0, "delta": {"content": text}}],
+                });
+                send(
+                    &mut sock,
+                    &http_chunk(format!("data: {chunk}\n\n").as_bytes()),
+                )
+                .await;
+            }
             send(&mut sock, &http_chunk(DONE.as_bytes())).await;
             send(&mut sock, b"0\r\n\r\n").await;
         }
