@@ -2,6 +2,7 @@
 //! A deliberately broken OpenAI-compatible server on loopback, speaking raw HTTP/1.1 so it can
 //! fail in ways a real framework never would. The model named in the request picks the fault.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -11,6 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 pub fn healthy_words() -> Vec<String> {
     (0..200).map(|i| format!("word{i} ")).collect()
 }
+
+/// Every `Authorization` header the server was sent, in order.
+pub static AUTHORIZATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Events in the 10,000-chunk stream; their bytes are cut into exactly 10,000 HTTP chunks.
 pub const TINY_EVENTS: usize = 2_000;
@@ -80,7 +84,17 @@ async fn read_request(sock: &mut TcpStream) -> Option<String> {
             break i + 4;
         }
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+    let raw_head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    if let Some(auth) = raw_head.lines().find_map(|l| {
+        l.split_once(':')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+    }) {
+        AUTHORIZATIONS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(auth.1.trim().to_string());
+    }
+    let head = raw_head.to_lowercase();
     let len: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length:"))

@@ -23,10 +23,22 @@ pub fn tmux(session: &str) -> Command {
 impl Session {
     /// `label` keeps sessions of one test binary apart.
     pub fn start(home: &Path, label: &str, width: u16, height: u16, args: &str) -> Self {
+        Self::start_env(home, label, width, height, "", args)
+    }
+
+    /// With `env` (e.g. `KEY=value`) set for the app; OPENROUTER_API_KEY is unset otherwise.
+    pub fn start_env(
+        home: &Path,
+        label: &str,
+        width: u16,
+        height: u16,
+        env: &str,
+        args: &str,
+    ) -> Self {
         let name = format!("sb-e2e-{}-{label}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_switchboard");
         let cmd = format!(
-            "cd '{}' && env -u OPENROUTER_API_KEY SWITCHBOARD_HOME='{}' TERM=xterm-256color '{bin}' {args}; echo \"EXIT=$?\"; sleep 600",
+            "cd '{}' && env -u OPENROUTER_API_KEY {env} SWITCHBOARD_HOME='{}' TERM=xterm-256color '{bin}' {args}; echo \"EXIT=$?\"; sleep 600",
             home.display(),
             home.display()
         );
