@@ -18,41 +18,7 @@ pub fn preload() {
     std::thread::spawn(|| {
         syntaxes();
         themes();
-        // Unoptimised builds compile regexes many times slower: there the warm-up would
-        // spend seconds of CPU competing with the app it is meant to help.
-        if !cfg!(debug_assertions) {
-            warm_up();
-        }
     });
-}
-
-/// Short programs in the languages answers use most, touching their usual constructs.
-const SAMPLES: &[(&str, &str)] = &[
-    ("rust", "use std::io;\n/// doc\n#[derive(Debug)]\npub struct A<'a> { x: &'a str }\nimpl A<'_> { fn f(&self) -> Result<u8, E> { let v = vec![1, 2]; match v.len() { 0 => Ok(0), n => Ok(n as u8) } } }\nfn main() { println!(\"{} {:?}\", 1.5e3, 'c'); // c\n}\n"),
-    ("python", "import os\nfrom a import b\n@dec\nclass A(B):\n    \"\"\"Doc.\"\"\"\n    def f(self, x: int = 3) -> str:\n        # c\n        return f\"{x!r} {self}\" + 'y' if x else [i for i in range(3)]\nasync def g(): await h()\n"),
-    ("js", "import { a } from './a.js';\n// c\nexport async function f(x = 1) { const s = `t ${x}`; let r = /re+/g; return x?.y ?? [1, 'a', \"b\"]; }\nclass A extends B { constructor() { super(); this.x = () => {}; } }\n/* block */\n"),
-    ("go", "package main\nimport (\n\t\"fmt\"\n)\n// c\ntype A struct { X int `json:\"x\"` }\nfunc (a *A) F(s []string) (map[string]int, error) { for _, v := range s { go func() {}() }; return nil, fmt.Errorf(\"%d\", 1) }\n"),
-    ("bash", "#!/usr/bin/env bash\nset -euo pipefail\n# c\nf() { local x=\"${1:-a}\"; echo \"$x\" | grep -c 'y' > /dev/null; }\nfor i in $(seq 3); do [[ -n \"$i\" ]] && f \"$i\"; done\ncat <<EOF\nhi\nEOF\n"),
-    ("sql", "-- c\nSELECT t.name, COUNT(*) AS n FROM items AS t JOIN e ON e.id = t.id\nWHERE e.at >= NOW() - INTERVAL '30 days' AND x IN (1, 2)\nGROUP BY t.name ORDER BY n DESC LIMIT 10;\nCREATE TABLE a (id INTEGER PRIMARY KEY, s TEXT NOT NULL);\n"),
-    ("json", "{\"a\": [1, 2.5, true, null], \"b\": {\"c\": \"d\\n\"}}\n"),
-    ("c", "#include <stdio.h>\n/* c */\nstatic int f(const char *s) { int n = 0; while (*s++) { n += 1; } return n; }\nint main(void) { printf(\"%d\\n\", f(\"ab\")); return 0; }\n"),
-    ("cpp", "#include <vector>\ntemplate <typename T> class A { public: std::vector<T> v; auto f() const -> int { return v.size(); } };\nint main() { auto x = [](int a) { return a * 2; }; return x(1); }\n"),
-    ("java", "package a;\nimport java.util.*;\n@Override\npublic class A<T> extends B implements C { private final int x = 1; public static void main(String[] args) { System.out.println(\"a\" + args.length); } }\n"),
-    ("yaml", "# c\nkey: value\nlist:\n  - a\n  - {b: 1, c: \"d\"}\nblock: |\n  text\n"),
-    ("html", "<!DOCTYPE html>\n<html><head><style>p { color: red; }</style><script>let a = 1;</script></head><body class=\"x\"><!-- c --><p>Hi &amp; bye</p></body></html>\n"),
-];
-
-/// Compiles the regexes of the common languages ahead of time. syntect compiles each pattern
-/// the first time a line needs it, which can take long enough to drop frames on the draw path
-/// when the first code block in a language arrives.
-fn warm_up() {
-    for (lang, code) in SAMPLES {
-        if let Some(mut h) = CodeHighlighter::new(lang, "base16-ocean.dark") {
-            for line in code.lines() {
-                h.line(line, Style::default());
-            }
-        }
-    }
 }
 
 /// Loads the sets now, on this thread: for tests and benchmarks that need colour at once.
@@ -167,17 +133,6 @@ impl CodeHighlighter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_warm_up_sample_names_a_known_language() {
-        load_now();
-        for (lang, _) in SAMPLES {
-            assert!(
-                CodeHighlighter::new(lang, "base16-ocean.dark").is_some(),
-                "{lang}"
-            );
-        }
-    }
 
     #[test]
     fn aliases_resolve_and_unknown_languages_are_plain() {

@@ -52,6 +52,55 @@ impl RLine {
     }
 }
 
+/// A wrapped line kept compactly: its text in one allocation and its styles as runs, rather
+/// than a string and a style per span. Long answers keep hundreds of thousands of these.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Packed {
+    text: Box<str>,
+    /// The end (a byte offset into `text`) and style of each run, in order.
+    runs: Box<[(u32, Style)]>,
+}
+
+impl Packed {
+    /// For lines as [`wrap`] makes them: no alignment of their own.
+    pub fn pack(line: &Line<'_>) -> Self {
+        debug_assert!(line.alignment.is_none());
+        let mut text = String::with_capacity(line.spans.iter().map(|s| s.content.len()).sum());
+        let mut runs: Vec<(u32, Style)> = Vec::with_capacity(line.spans.len());
+        for span in &line.spans {
+            if span.content.is_empty() {
+                continue;
+            }
+            text.push_str(&span.content);
+            let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            let style = line.style.patch(span.style);
+            match runs.last_mut() {
+                Some(last) if last.1 == style => last.0 = end,
+                _ => runs.push((end, style)),
+            }
+        }
+        Self {
+            text: text.into_boxed_str(),
+            runs: runs.into_boxed_slice(),
+        }
+    }
+
+    pub fn unpack(&self) -> Line<'static> {
+        let mut start = 0;
+        let spans: Vec<Span<'static>> = self
+            .runs
+            .iter()
+            .map(|&(end, style)| {
+                let end = (end as usize).min(self.text.len());
+                let span = Span::styled(self.text[start..end].to_string(), style);
+                start = end;
+                span
+            })
+            .collect();
+        Line::from(spans)
+    }
+}
+
 /// Columns a tab takes: a fixed width, so wrapping never depends on where a tab starts.
 pub const TAB_WIDTH: usize = 4;
 
@@ -231,6 +280,20 @@ mod tests {
     use ratatui::style::Color;
 
     use super::*;
+
+    #[test]
+    fn packing_keeps_text_and_styles() {
+        let red = Style::default().fg(Color::Red);
+        let line = Line::from(vec![
+            Span::styled("ab", red),
+            Span::styled("", Style::default()),
+            Span::styled("cd", red),
+            Span::raw("é✓"),
+        ]);
+        let back = Packed::pack(&line).unpack();
+        assert_eq!(back.spans, vec![Span::styled("abcd", red), Span::raw("é✓")]);
+        assert_eq!(Packed::pack(&Line::default()).unpack(), Line::default());
+    }
 
     #[test]
     fn tabs_are_drawn_as_spaces_in_every_flow() {

@@ -20,6 +20,8 @@ pub struct MdStream {
     /// Bytes of the source already turned into `lines`.
     sealed_to: usize,
     lines: Vec<RLine>,
+    /// Whether the last line taken by [`MdStream::take_sealed`] had text.
+    taken_text: bool,
     fence: Option<OpenFence>,
     /// Show the whole source as code in this language, unless it brings its own fence: for
     /// answers asked to be JSON, which arrive bare.
@@ -66,9 +68,25 @@ impl MdStream {
         }
     }
 
-    /// Sealed lines so far.
+    /// Sealed lines not yet taken.
     pub fn sealed(&self) -> &[RLine] {
         &self.lines
+    }
+
+    /// Moves the sealed lines out: a caller that keeps its own (wrapped) copy need not hold
+    /// two copies of a long answer.
+    pub fn take_sealed(&mut self) -> Vec<RLine> {
+        if let Some(last) = self.lines.last() {
+            self.taken_text = !last.spans.is_empty();
+        }
+        std::mem::take(&mut self.lines)
+    }
+
+    /// Whether the last sealed line, taken or not, has text.
+    fn ends_with_text(&self) -> bool {
+        self.lines
+            .last()
+            .map_or(self.taken_text, |l| !l.spans.is_empty())
     }
 
     /// Opens the code block once the source shows it has no fence of its own.
@@ -142,13 +160,13 @@ impl MdStream {
             };
             let block = &rest[..block_end];
             if !block.trim().is_empty() {
-                if self.lines.last().is_some_and(|l| !l.spans.is_empty()) {
+                if self.ends_with_text() {
                     self.lines.push(RLine::blank());
                 }
                 self.lines.extend(render(block, theme));
             }
             if let Some((ch, len, info)) = fence {
-                if self.lines.last().is_some_and(|l| !l.spans.is_empty()) {
+                if self.ends_with_text() {
                     self.lines.push(RLine::blank());
                 }
                 self.lines.push(code_label(&info, theme));
@@ -177,7 +195,7 @@ impl MdStream {
             return Vec::new();
         }
         let mut out = Vec::new();
-        if self.lines.last().is_some_and(|l| !l.spans.is_empty()) {
+        if self.ends_with_text() {
             out.push(RLine::blank());
         }
         out.extend(render(rest, theme));
@@ -237,6 +255,11 @@ impl PlainStream {
         &self.lines
     }
 
+    /// As [`MdStream::take_sealed`].
+    pub fn take_sealed(&mut self) -> Vec<RLine> {
+        std::mem::take(&mut self.lines)
+    }
+
     pub fn open(&self, src: &str, style: ratatui::style::Style) -> Option<RLine> {
         let rest = &src[self.sealed_to.min(src.len())..];
         (!rest.is_empty()).then(|| RLine::styled(rest.to_string(), style))
@@ -248,6 +271,25 @@ mod tests {
     use super::*;
 
     const DOC: &str = "# Plan\n\nFirst a paragraph with **bold** text.\n\n- one\n- two\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nThe end.\n";
+
+    #[test]
+    fn taking_sealed_lines_as_they_come_changes_nothing() {
+        let theme = Theme::default();
+        let mut kept = MdStream::new();
+        let mut taken = MdStream::new();
+        let mut lines = Vec::new();
+        for end in 1..=DOC.len() {
+            if !DOC.is_char_boundary(end) {
+                continue;
+            }
+            kept.advance(&DOC[..end], &theme);
+            taken.advance(&DOC[..end], &theme);
+            lines.extend(taken.take_sealed().iter().map(RLine::text));
+        }
+        let open: Vec<String> = taken.open(DOC, &theme).iter().map(RLine::text).collect();
+        lines.extend(open);
+        assert_eq!(lines, all_text(&kept, DOC, &theme));
+    }
 
     fn all_text(s: &MdStream, src: &str, theme: &Theme) -> Vec<String> {
         s.sealed()

@@ -4,24 +4,24 @@
 
 use ratatui::text::{Line, Span};
 
-use super::line::{wrap, RLine};
+use super::line::{wrap, Packed, RLine};
 use super::stream::{MdStream, PlainStream};
 use crate::app::state::{Pane, Status};
 use crate::theme::Theme;
 
 #[derive(Clone, Debug, Default)]
 struct Wrapped {
-    /// How many logical lines have been wrapped into `lines`.
-    done: usize,
-    lines: Vec<Line<'static>>,
+    lines: Vec<Packed>,
 }
 
 impl Wrapped {
-    fn sync(&mut self, logical: &[RLine], width: usize, marker: ratatui::style::Style) {
-        for l in logical.iter().skip(self.done) {
-            self.lines.extend(wrap(l, width, marker));
+    /// Wraps newly sealed lines. They are not kept unwrapped: a new width re-renders the
+    /// whole transcript from its text anyway.
+    fn sync(&mut self, logical: Vec<RLine>, width: usize, marker: ratatui::style::Style) {
+        for l in &logical {
+            self.lines
+                .extend(wrap(l, width, marker).iter().map(Packed::pack));
         }
-        self.done = logical.len();
     }
 }
 
@@ -51,6 +51,7 @@ pub struct TranscriptCache {
 /// A run of lines: borrowed from the cache, or made for this frame.
 pub enum Seg<'a> {
     Cached(&'a [Line<'static>]),
+    Packed(&'a [Packed]),
     Fresh(Vec<Line<'static>>),
 }
 
@@ -58,14 +59,16 @@ impl Seg<'_> {
     fn len(&self) -> usize {
         match self {
             Seg::Cached(l) => l.len(),
+            Seg::Packed(l) => l.len(),
             Seg::Fresh(l) => l.len(),
         }
     }
 
-    fn get(&self, i: usize) -> Option<&Line<'static>> {
+    fn get(&self, i: usize) -> Option<Line<'static>> {
         match self {
-            Seg::Cached(l) => l.get(i),
-            Seg::Fresh(l) => l.get(i),
+            Seg::Cached(l) => l.get(i).cloned(),
+            Seg::Packed(l) => l.get(i).map(Packed::unpack),
+            Seg::Fresh(l) => l.get(i).cloned(),
         }
     }
 }
@@ -95,7 +98,7 @@ impl View<'_> {
                     return out;
                 }
                 if let Some(l) = seg.get(i) {
-                    out.push(l.clone());
+                    out.push(l);
                 }
             }
             skip = 0;
@@ -169,9 +172,9 @@ impl TranscriptCache {
             let c = &mut self.turns[i];
             c.reasoning.advance(&turn.answer.reasoning, theme.reasoning);
             c.reasoning_w
-                .sync(c.reasoning.sealed(), width, theme.marker);
+                .sync(c.reasoning.take_sealed(), width, theme.marker);
             c.answer.advance(&turn.answer.text, theme);
-            c.answer_w.sync(c.answer.sealed(), width, theme.marker);
+            c.answer_w.sync(c.answer.take_sealed(), width, theme.marker);
             let a = &turn.answer;
             if !a.tool_calls.is_empty() && !a.status.is_active() {
                 let waiting = calls_waiting(pane, i);
@@ -204,7 +207,7 @@ impl TranscriptCache {
                 };
                 segs.push(Seg::Fresh(vec![Line::styled(label, theme.reasoning)]));
                 if shown {
-                    segs.push(Seg::Cached(&c.reasoning_w.lines));
+                    segs.push(Seg::Packed(&c.reasoning_w.lines));
                     if let Some(open) = c.reasoning.open(&a.reasoning, theme.reasoning) {
                         segs.push(Seg::Fresh(wrap(&open, width, theme.marker)));
                     }
@@ -213,7 +216,7 @@ impl TranscriptCache {
                     segs.push(Seg::Fresh(vec![Line::default()]));
                 }
             }
-            segs.push(Seg::Cached(&c.answer_w.lines));
+            segs.push(Seg::Packed(&c.answer_w.lines));
             let open: Vec<Line<'static>> = c
                 .answer
                 .open(&a.text, theme)
