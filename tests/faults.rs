@@ -25,7 +25,8 @@ fn endpoint(base_url: String) -> Endpoint {
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(1))
+        // Shorter than the stall timeout, so a hanging connect is reported as what it is.
+        .connect_timeout(Duration::from_millis(300))
         .build()
         .unwrap()
 }
