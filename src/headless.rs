@@ -387,24 +387,24 @@ async fn one(
     let mut first: Option<Duration> = None;
     let mut ok = false;
     let mut usage = None;
-    crate::route::run(client, hops, policy, |e| match e {
+    // Cleaned as in the playground: results are printed to terminals.
+    crate::route::run(client, hops, policy, |e| match e.cleaned() {
         StreamEvent::Delta(t) => {
             first.get_or_insert_with(|| start.elapsed());
-            // Cleaned as in the playground: results are printed to terminals.
-            r.text.push_str(&crate::sanitize::clean(&t));
+            r.text.push_str(&t);
         }
         StreamEvent::Reasoning(_) => {
             first.get_or_insert_with(|| start.elapsed());
         }
         StreamEvent::Served { model, provider } => {
-            r.served_model = Some(crate::sanitize::clean(&model));
-            r.served_provider = provider.map(|p| crate::sanitize::clean(&p));
+            r.served_model = Some(model);
+            r.served_provider = provider;
         }
         StreamEvent::Finish(f) => r.finish_reason = Some(f),
         StreamEvent::Usage(u) => usage = Some(u),
         StreamEvent::Hop(_) => r.attempts += 1,
         StreamEvent::Done => ok = true,
-        StreamEvent::Error(e) => r.error = Some(e.cleaned().to_string()),
+        StreamEvent::Error(e) => r.error = Some(e.to_string()),
         _ => {}
     })
     .await;

@@ -1598,7 +1598,8 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         return;
     };
     let mut costs_more = false;
-    match event {
+    // Model output is untrusted: nothing it sends may drive the terminal.
+    match event.cleaned() {
         StreamEvent::Started { generation_id } => {
             answer.generation_id = generation_id;
             answer.retrying = None;
@@ -1624,20 +1625,20 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             answer.served_provider = None;
         }
         StreamEvent::Served { model, provider } => {
-            answer.served_model = Some(crate::sanitize::clean(&model));
-            answer.served_provider = provider.map(|p| crate::sanitize::clean(&p));
+            answer.served_model = Some(model);
+            answer.served_provider = provider;
         }
         StreamEvent::Delta(text) => {
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
-            answer.text.push_str(&crate::sanitize::clean(&text));
+            answer.text.push_str(&text);
             mark(answer, 'a', now);
             costs_more = true;
         }
         StreamEvent::Reasoning(text) => {
             first_token(answer, now);
             answer.estimated_tokens += estimate_tokens(&text);
-            answer.reasoning.push_str(&crate::sanitize::clean(&text));
+            answer.reasoning.push_str(&text);
             mark(answer, 'r', now);
             costs_more = true;
         }
@@ -1674,7 +1675,7 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             auto_answer(app, fx);
         }
         StreamEvent::Error(e) => {
-            answer.status = Status::Failed(e.cleaned());
+            answer.status = Status::Failed(e);
             answer.finished = Some(now);
             settle(app, i, fx);
         }

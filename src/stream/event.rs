@@ -53,4 +53,93 @@ impl StreamEvent {
     pub fn is_terminal(&self) -> bool {
         matches!(self, StreamEvent::Error(_) | StreamEvent::Done)
     }
+
+    /// The event with every server-sent text cleaned of escapes and control characters
+    /// ([`crate::sanitize::clean`]): what the playground and `switchboard run` keep, show and
+    /// print. Tool arguments stay as sent: they are checked as JSON, and drawn as code.
+    pub fn cleaned(self) -> Self {
+        use crate::sanitize::clean;
+        match self {
+            StreamEvent::Served { model, provider } => StreamEvent::Served {
+                model: clean(&model),
+                provider: provider.map(|p| clean(&p)),
+            },
+            StreamEvent::Delta(t) => StreamEvent::Delta(clean(&t)),
+            StreamEvent::Reasoning(t) => StreamEvent::Reasoning(clean(&t)),
+            StreamEvent::ToolCall {
+                index,
+                id,
+                name,
+                arguments,
+            } => StreamEvent::ToolCall {
+                index,
+                id: id.map(|s| clean(&s)),
+                name: name.map(|s| clean(&s)),
+                arguments,
+            },
+            StreamEvent::Hop(mut hop) => {
+                hop.outcome = clean(&hop.outcome);
+                StreamEvent::Hop(hop)
+            }
+            StreamEvent::Retrying {
+                reason,
+                wait,
+                attempt,
+                of,
+            } => StreamEvent::Retrying {
+                reason: clean(&reason),
+                wait,
+                attempt,
+                of,
+            },
+            StreamEvent::Error(e) => StreamEvent::Error(e.cleaned()),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_text_is_cleaned_and_tool_arguments_are_kept() {
+        let evil = "a\u{1b}]52;c;aGk=\u{7}b";
+        let hop = StreamEvent::Hop(HopRecord {
+            model: "m".into(),
+            provider: "p".into(),
+            outcome: evil.into(),
+            wait: None,
+        })
+        .cleaned();
+        assert!(matches!(hop, StreamEvent::Hop(h) if h.outcome == "ab"));
+        let call = StreamEvent::ToolCall {
+            index: 0,
+            id: Some(evil.into()),
+            name: Some(evil.into()),
+            arguments: "{\"x\":1}".into(),
+        }
+        .cleaned();
+        assert_eq!(
+            call,
+            StreamEvent::ToolCall {
+                index: 0,
+                id: Some("ab".into()),
+                name: Some("ab".into()),
+                arguments: "{\"x\":1}".into(),
+            }
+        );
+        let retry = StreamEvent::Retrying {
+            reason: evil.into(),
+            wait: Duration::ZERO,
+            attempt: 1,
+            of: 2,
+        }
+        .cleaned();
+        assert!(matches!(retry, StreamEvent::Retrying { reason, .. } if reason == "ab"));
+        assert_eq!(
+            StreamEvent::Delta(evil.into()).cleaned(),
+            StreamEvent::Delta("ab".into())
+        );
+    }
 }
