@@ -2,6 +2,8 @@
 //! The client against the simulator on loopback: every `sim/*` model yields the events its
 //! behaviour promises, streams run concurrently, and server-side fallback reports who answered.
 
+mod common;
+
 use std::time::Duration;
 
 use switchboard::provider::{ApiError, ChatParams, Endpoint, Message, ProviderKind, Role};
@@ -43,16 +45,6 @@ async fn collect(ep: &Endpoint, p: &ChatParams, stall: Duration) -> Vec<StreamEv
     out
 }
 
-fn text(events: &[StreamEvent]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            StreamEvent::Delta(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn served(events: &[StreamEvent]) -> Option<(String, Option<String>)> {
     events.iter().find_map(|e| match e {
         StreamEvent::Served { model, provider } => Some((model.clone(), provider.clone())),
@@ -67,7 +59,7 @@ fn assert_complete(model: &str, ev: &[StreamEvent]) {
         ev.first()
     );
     assert_eq!(served(ev).map(|s| s.0), Some(model.to_string()));
-    assert!(text(ev).len() > 200, "{model}: a real answer");
+    assert!(common::delta_text(ev).len() > 200, "{model}: a real answer");
     assert!(ev.contains(&StreamEvent::Finish("stop".into())), "{model}");
     let usage = ev.iter().find_map(|e| match e {
         StreamEvent::Usage(u) => Some(u.clone()),
@@ -91,11 +83,12 @@ async fn normal_models_stream_complete_answers() {
         let ev = collect(&ep, &params(model), Duration::from_secs(30)).await;
         assert_complete(model, &ev);
         assert!(
-            text(&ev).to_lowercase().contains("hashing"),
+            common::delta_text(&ev).to_lowercase().contains("hashing"),
             "{model} mentions the topic"
         );
     }
-    let coder = text(&collect(&ep, &params("sim/coder"), Duration::from_secs(30)).await);
+    let coder =
+        common::delta_text(&collect(&ep, &params("sim/coder"), Duration::from_secs(30)).await);
     assert!(coder.matches("```").count() >= 4, "the coder writes code");
 }
 
@@ -174,11 +167,11 @@ async fn cutoff_midfail_and_stall_end_in_their_own_errors() {
     let server = sim().await;
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let cut = collect(&ep, &params("sim/cutoff"), Duration::from_secs(30)).await;
-    assert!(!text(&cut).is_empty());
+    assert!(!common::delta_text(&cut).is_empty());
     assert_eq!(cut.last(), Some(&StreamEvent::Error(ApiError::CutOff)));
 
     let mid = collect(&ep, &params("sim/midfail"), Duration::from_secs(30)).await;
-    assert!(!text(&mid).is_empty());
+    assert!(!common::delta_text(&mid).is_empty());
     assert!(
         matches!(mid.last(), Some(StreamEvent::Error(ApiError::MidStream { code, .. })) if code == "502"),
         "{:?}",
@@ -186,7 +179,7 @@ async fn cutoff_midfail_and_stall_end_in_their_own_errors() {
     );
 
     let stall = collect(&ep, &params("sim/stall"), Duration::from_secs(1)).await;
-    assert!(!text(&stall).is_empty());
+    assert!(!common::delta_text(&stall).is_empty());
     assert_eq!(
         stall.last(),
         Some(&StreamEvent::Error(ApiError::Stalled(Duration::from_secs(
@@ -213,7 +206,7 @@ async fn three_concurrent_streams() {
     assert_complete("sim/swift", &a);
     assert_complete("sim/steady", &b);
     assert_complete("sim/thinker", &c);
-    assert_ne!(text(&a), text(&b));
+    assert_ne!(common::delta_text(&a), common::delta_text(&b));
 }
 
 #[tokio::test]
@@ -241,8 +234,10 @@ async fn max_tokens_and_determinism() {
     assert!(ev
         .iter()
         .any(|e| matches!(e, StreamEvent::Usage(u) if u.completion_tokens == Some(12))));
-    let once = text(&collect(&ep, &params("sim/swift"), Duration::from_secs(30)).await);
-    let twice = text(&collect(&ep, &params("sim/swift"), Duration::from_secs(30)).await);
+    let once =
+        common::delta_text(&collect(&ep, &params("sim/swift"), Duration::from_secs(30)).await);
+    let twice =
+        common::delta_text(&collect(&ep, &params("sim/swift"), Duration::from_secs(30)).await);
     assert_eq!(once, twice, "same prompt, same model, same answer");
 }
 
@@ -303,7 +298,7 @@ async fn a_whole_json_reply_is_read_as_one_answer() {
         simulated: false,
     };
     let ev = collect(&ep, &params("llama3.2"), Duration::from_secs(30)).await;
-    assert_eq!(text(&ev), "Hi there");
+    assert_eq!(common::delta_text(&ev), "Hi there");
     assert!(ev.contains(&StreamEvent::Reasoning("short".into())));
     assert!(ev.contains(&StreamEvent::Finish("stop".into())));
     assert_eq!(ev.last(), Some(&StreamEvent::Done));
@@ -362,7 +357,7 @@ async fn the_marathon_writes_exactly_its_length() {
     let ev = collect(&ep, &params("sim/marathon"), Duration::from_secs(30)).await;
     assert_eq!(usage_of(&ev), 20_000);
     assert!(ev.contains(&StreamEvent::Finish("stop".into())));
-    let long = text(&ev);
+    let long = common::delta_text(&ev);
     assert!(long.matches("## Chapter").count() > 10, "many chapters");
     assert!(long.matches("```").count() > 10, "with code in them");
 
@@ -372,7 +367,7 @@ async fn the_marathon_writes_exactly_its_length() {
     assert_eq!(usage_of(&ev), 3_000);
     assert!(ev.contains(&StreamEvent::Finish("length".into())));
     assert!(
-        long.starts_with(&text(&ev)),
+        long.starts_with(&common::delta_text(&ev)),
         "a shorter run is a prefix of the long one"
     );
 }

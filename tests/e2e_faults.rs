@@ -45,33 +45,10 @@ fn expected(models: &[&str]) -> BTreeMap<String, String> {
         )
         .await
         .unwrap();
-        let client = reqwest::Client::new();
         let mut out = BTreeMap::new();
         for m in models {
-            let body = serde_json::json!({
-                "model": m,
-                "messages": [{"role": "user", "content": PROMPT}],
-            });
-            // sim/flaky refuses every other request; the second one answers.
-            let mut reply = serde_json::Value::Null;
-            for _ in 0..2 {
-                reply = client
-                    .post(format!("{}/chat/completions", sim.base_url()))
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                if reply.get("error").is_none() {
-                    break;
-                }
-            }
-            let text = reply["choices"][0]["message"]["content"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{m}: {reply}"));
-            out.insert(m.to_string(), text.to_string());
+            let text = common::sim_text(&sim.base_url(), m, PROMPT).await;
+            out.insert(m.to_string(), text);
         }
         out
     })

@@ -54,16 +54,6 @@ async fn ask(base: &str, model: &str) -> Vec<StreamEvent> {
     out
 }
 
-fn text(events: &[StreamEvent]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            StreamEvent::Delta(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn error(events: &[StreamEvent]) -> Option<&ApiError> {
     match events.last() {
         Some(StreamEvent::Error(e)) => Some(e),
@@ -95,7 +85,7 @@ async fn closed_after_the_headers() {
     let base = faulty::start().await;
     let ev = ask(&base, "fault/after-headers").await;
     assert!(started(&ev));
-    assert_eq!(text(&ev), "");
+    assert_eq!(common::delta_text(&ev), "");
     assert_eq!(error(&ev), Some(&ApiError::CutOff));
 }
 
@@ -103,7 +93,7 @@ async fn closed_after_the_headers() {
 async fn closed_mid_chunk_keeps_the_text_before() {
     let base = faulty::start().await;
     let ev = ask(&base, "fault/mid-chunk").await;
-    assert_eq!(text(&ev), "Hello");
+    assert_eq!(common::delta_text(&ev), "Hello");
     assert_eq!(error(&ev), Some(&ApiError::CutOff));
 }
 
@@ -112,7 +102,7 @@ async fn closed_mid_utf8_character() {
     let base = faulty::start().await;
     let ev = ask(&base, "fault/mid-utf8").await;
     assert_eq!(
-        text(&ev),
+        common::delta_text(&ev),
         "caf",
         "the half character is dropped, not mangled"
     );
@@ -124,8 +114,8 @@ async fn one_megabyte_in_a_single_chunk() {
     let base = faulty::start().await;
     let ev = ask(&base, "fault/megabyte").await;
     assert_eq!(ev.last(), Some(&StreamEvent::Done));
-    assert_eq!(text(&ev), faulty::megabyte_text());
-    assert!(text(&ev).len() >= 1 << 20);
+    assert_eq!(common::delta_text(&ev), faulty::megabyte_text());
+    assert!(common::delta_text(&ev).len() >= 1 << 20);
 }
 
 #[tokio::test]
@@ -151,7 +141,11 @@ async fn invalid_json_fails_that_answer_clearly_and_the_others_go_on() {
         ask(&base, "fault/healthy"),
         ask(&base, "fault/healthy"),
     );
-    assert_eq!(text(&bad), "Before ", "text before the bad chunk stays");
+    assert_eq!(
+        common::delta_text(&bad),
+        "Before ",
+        "text before the bad chunk stays"
+    );
     let e = error(&bad).expect("an error");
     assert!(matches!(e, ApiError::Malformed(_)), "{e:?}");
     let msg = e.to_string();
@@ -161,7 +155,7 @@ async fn invalid_json_fails_that_answer_clearly_and_the_others_go_on() {
     );
     for good in [good1, good2] {
         assert_eq!(good.last(), Some(&StreamEvent::Done));
-        assert_eq!(text(&good), faulty::healthy_words().concat());
+        assert_eq!(common::delta_text(&good), faulty::healthy_words().concat());
     }
 }
 

@@ -2,6 +2,8 @@
 //! Fallback chains and retries against real loopback servers: the simulator, and a scripted
 //! server that counts every request and keeps every body it was sent.
 
+mod common;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -159,15 +161,6 @@ async fn run(hops: Vec<Hop>, policy: &Policy) -> Vec<StreamEvent> {
     out
 }
 
-fn text(ev: &[StreamEvent]) -> String {
-    ev.iter()
-        .filter_map(|e| match e {
-            StreamEvent::Delta(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn hops_of(ev: &[StreamEvent]) -> Vec<(String, String)> {
     ev.iter()
         .filter_map(|e| match e {
@@ -224,7 +217,7 @@ async fn sim_flaky_is_retried_after_its_retry_after() {
         if *wait == Duration::from_secs(1) && reason == "429 rate limited")
     ));
     assert_eq!(ev.last(), Some(&StreamEvent::Done));
-    assert!(text(&ev).len() > 100);
+    assert!(common::delta_text(&ev).len() > 100);
 }
 
 #[tokio::test]
@@ -240,7 +233,7 @@ async fn a_stall_after_the_first_token_keeps_the_partial_answer() {
         ..quick(2)
     };
     let ev = run(vec![hop(&ep, "sim/stall"), hop(&ep, "sim/swift")], &policy).await;
-    assert!(!text(&ev).is_empty());
+    assert!(!common::delta_text(&ev).is_empty());
     assert!(matches!(
         ev.last(),
         Some(StreamEvent::Error(ApiError::Stalled(_)))
@@ -313,7 +306,7 @@ async fn a_stall_before_the_first_token_falls_over() {
     };
     let ev = run(vec![hop(&ep, "stallfirst"), hop(&ep, "ok")], &policy).await;
     assert_eq!(script.count("stallfirst"), 1);
-    assert_eq!(text(&ev), "fine");
+    assert_eq!(common::delta_text(&ev), "fine");
     assert!(hops_of(&ev)[0].1.contains("stalled"));
 }
 
@@ -322,7 +315,7 @@ async fn a_drop_after_the_first_token_is_not_retried() {
     let (url, script) = scripted().await;
     let ep = endpoint(&url, ProviderKind::Openai);
     let ev = run(vec![hop(&ep, "partial"), hop(&ep, "ok")], &quick(2)).await;
-    assert_eq!(text(&ev), "Hello", "the partial answer stays");
+    assert_eq!(common::delta_text(&ev), "Hello", "the partial answer stays");
     assert_eq!(ev.last(), Some(&StreamEvent::Error(ApiError::CutOff)));
     assert_eq!((script.count("partial"), script.count("ok")), (1, 0));
 }

@@ -4,14 +4,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use switchboard::app::{update, Action, App, Effect};
-use switchboard::stream::task::{run_request, StreamOptions};
-use tokio::sync::mpsc;
+use switchboard::app::{update, Action, App};
 
 const WIDTHS: &[u16] = &[200, 160, 120, 100, 99, 80, 60, 45, 30, 25, 20];
 const HEIGHTS: &[u16] = &[60, 50, 40, 24, 16, 10, 8, 6, 5];
@@ -68,37 +64,14 @@ async fn every_size_while_streaming_and_resizing_between_deltas() {
     common::keys::type_text(&mut app, "Explain consistent hashing with a table and code");
     let fx = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
 
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let client = reqwest::Client::new();
-    for e in fx {
-        if let Effect::Start {
-            request,
-            provider,
-            params,
-        } = e
-        {
-            let ep = app.providers.endpoints[&provider].clone();
-            let (client, tx) = (client.clone(), tx.clone());
-            tokio::spawn(async move {
-                run_request(&client, &ep, &params, &StreamOptions::default(), |ev| {
-                    let _ = tx.send((request, ev));
-                })
-                .await;
-            });
-        }
-    }
-    drop(tx);
-    // A different size before every delta, cycling through them all.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // A different size after every delta, cycling through them all.
     let mut k = 0;
-    while let Some((request, event)) = rx.recv().await {
-        assert!(Instant::now() < deadline, "streams did not finish");
-        app.now = Instant::now();
-        update(&mut app, Action::Stream { request, event });
+    common::drive::drive_each(&mut app, fx, |app| {
         let size = all[k % all.len()];
-        check(&draw(&mut app, size), size, &app, "streaming");
+        check(&draw(app, size), size, app, "streaming");
         k += 1;
-    }
+    })
+    .await;
     assert!(!app.any_active());
     assert!(
         k > all.len(),

@@ -11,27 +11,6 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use switchboard::app::Status;
 use switchboard::sim::{self, SimOptions};
 
-/// What the simulator answers, asked without streaming.
-async fn expected(base: &str, model: &str, prompt: &str) -> String {
-    let body = serde_json::json!({
-        "model": model,
-        "messages": [{"role": "user", "content": prompt}],
-    });
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/chat/completions"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["choices"][0]["message"]["content"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{model}: {reply}"))
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_panes_at_full_speed_for_a_minute() {
     let secs: u64 = std::env::var("SOAK_SECS")
@@ -78,13 +57,13 @@ async fn sixteen_panes_at_full_speed_for_a_minute() {
             let want = if pane.model == "sim/marathon" {
                 // The same document, cut at the pane's max_tokens.
                 let n = pane.settings.max_tokens.unwrap();
-                let whole = expected(&server.base_url(), &pane.model, &prompt).await;
+                let whole = common::sim_text(&server.base_url(), &pane.model, &prompt).await;
                 let words = answer.usage.as_ref().and_then(|u| u.completion_tokens);
                 assert_eq!(words, Some(u64::from(n)), "round {rounds}, pane {i}");
                 assert!(whole.starts_with(&answer.text), "round {rounds}, pane {i}");
                 whole[..answer.text.len()].to_string()
             } else {
-                expected(&server.base_url(), &pane.model, &prompt).await
+                common::sim_text(&server.base_url(), &pane.model, &prompt).await
             };
             assert_eq!(
                 answer.text, want,

@@ -10,6 +10,15 @@ use tokio::sync::mpsc;
 
 /// Runs effects the way the loop does until no request is left running; returns every effect.
 pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
+    drive_each(app, first, |_| {}).await
+}
+
+/// As [`drive`], calling `each` after every stream event has been applied.
+pub async fn drive_each(
+    app: &mut App,
+    first: Vec<Effect>,
+    mut each: impl FnMut(&mut App),
+) -> Vec<Effect> {
     let client = reqwest::Client::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
@@ -58,6 +67,7 @@ pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
         }
         app.now = Instant::now();
         queue = update(app, Action::Stream { request, event });
+        each(app);
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use switchboard::app::{App, Pane, Providers};
 use switchboard::provider::{Endpoint, ProviderKind};
+use switchboard::stream::StreamEvent;
 
 #[allow(dead_code)]
 pub fn sim_app(models: &[&str]) -> App {
@@ -26,4 +27,46 @@ pub fn sim_app(models: &[&str]) -> App {
     };
     let panes = models.iter().map(|m| Pane::new(*m, "sim")).collect();
     App::new(panes, providers, Instant::now())
+}
+
+/// What the simulator at `base` answers to `prompt`, asked once without streaming: the text a
+/// streamed answer must match. sim/flaky refuses every other request, so a refusal is asked
+/// again once.
+#[allow(dead_code)]
+pub async fn sim_text(base: &str, model: &str, prompt: &str) -> String {
+    let body = serde_json::json!({
+        "model": model,
+        "messages": [{"role": "user", "content": prompt}],
+    });
+    let mut reply = serde_json::Value::Null;
+    for _ in 0..2 {
+        reply = reqwest::Client::new()
+            .post(format!("{base}/chat/completions"))
+            .json(&body)
+            .send()
+            .await
+            .expect("the simulator answers")
+            .json()
+            .await
+            .expect("a JSON reply");
+        if reply.get("error").is_none() {
+            break;
+        }
+    }
+    reply["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{model}: {reply}"))
+        .to_string()
+}
+
+/// The answer text of a stream: its deltas, joined.
+#[allow(dead_code)]
+pub fn delta_text(events: &[StreamEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Delta(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect()
 }
