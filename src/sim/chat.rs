@@ -342,24 +342,25 @@ fn build_plan(
     } else {
         Vec::new()
     };
-    let mut answer = match structured {
-        Some(json) => json,
-        None if model.behaviour == Behaviour::Marathon => String::new(),
-        None => text::answer(model.id, prompt, model.style, model.answer_tokens),
-    };
-    if model.sees() && !answer.starts_with('{') {
-        answer = format!("{}\n\n{answer}", describe_images(&req.images));
-    }
-    let all_content = if model.behaviour == Behaviour::Marathon {
-        // One piece past max_tokens, so a capped marathon finishes with "length" like any
-        // answer cut by the budget.
-        let n = req.max_tokens.map_or(models::MARATHON_TOKENS, |m| {
-            usize::try_from(m).unwrap_or(usize::MAX).saturating_add(1)
-        });
-        let cap = usize::try_from(model.max_completion_tokens).unwrap_or(usize::MAX);
-        text::long_answer(model.id, prompt, n.min(cap))
-    } else {
-        text::tokenize(&answer)
+    let all_content = match structured {
+        Some(json) => text::tokenize(&json),
+        None if model.behaviour == Behaviour::Marathon => {
+            // One piece past max_tokens, so a capped marathon finishes with "length" like any
+            // answer cut by the budget.
+            let n = req.max_tokens.map_or(models::MARATHON_TOKENS, |m| {
+                usize::try_from(m).unwrap_or(usize::MAX).saturating_add(1)
+            });
+            let cap = usize::try_from(model.max_completion_tokens).unwrap_or(usize::MAX);
+            text::long_answer(model.id, prompt, n.min(cap))
+        }
+        None => {
+            let answer = text::answer(model.id, prompt, model.style, model.answer_tokens);
+            if model.sees() {
+                text::tokenize(&format!("{}\n\n{answer}", describe_images(&req.images)))
+            } else {
+                text::tokenize(&answer)
+            }
+        }
     };
 
     let budget = req
