@@ -7,12 +7,18 @@ use std::process::{Command, Output};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
+    run_at(dir, home.path(), args)
+}
+
+/// The binary in `dir`, with `home` as its config and data folder, no key and no terminal.
+fn run_at<S: AsRef<std::ffi::OsStr>>(dir: &Path, home: &Path, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .args(args)
         .current_dir(dir)
         .env_remove("OPENROUTER_API_KEY")
         .env_remove("SWITCHBOARD_CONFIG")
-        .env("SWITCHBOARD_HOME", home.path())
+        .env("SWITCHBOARD_HOME", home)
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap()
 }
@@ -123,13 +129,7 @@ fn an_unknown_theme_or_a_broken_user_theme_stops_before_the_screen_changes() {
         "[roles]\ntitle = { mods = [\"blinking\"] }\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .current_dir(dir.path())
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("SWITCHBOARD_CONFIG")
-        .env("SWITCHBOARD_HOME", home.path())
-        .output()
-        .unwrap();
+    let out = run_at(dir.path(), home.path(), &[] as &[&str]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -156,15 +156,7 @@ fn every_bad_input_fixture_fails_clearly() {
         let args: Vec<String> =
             serde_json::from_str(&std::fs::read_to_string(case.join("args.json")).unwrap())
                 .unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-            .args(&args)
-            .current_dir(work.path())
-            .env_remove("OPENROUTER_API_KEY")
-            .env_remove("SWITCHBOARD_CONFIG")
-            .env("SWITCHBOARD_HOME", &home)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
+        let out = run_at(work.path(), &home, &args);
         let stderr =
             String::from_utf8_lossy(&out.stderr).replace(&*home.to_string_lossy(), "{home}");
         let expected = std::fs::read_to_string(case.join("expected")).unwrap();
