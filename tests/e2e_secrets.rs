@@ -75,8 +75,10 @@ fn the_key_is_sent_and_never_written_down() {
     s.keys(&["F6"]);
     s.keys(&["1"]);
     s.keys(&["F2"]);
-    s.wait_for("the settings panel", |t| t.contains("model"));
+    s.wait_for("the settings panel", |t| t.contains("pane settings"));
     s.keys(&["Escape"]);
+    // A key right behind Escape in one read would arrive as Alt+key: wait for the panel to go.
+    s.wait_for("the panel closed", |t| !t.contains("pane settings"));
     s.keys(&["C-c"]);
     let end = s.wait_for("a clean exit", |t| t.contains("EXIT="));
     assert!(end.contains("EXIT=0"), "{end}");
