@@ -108,3 +108,26 @@ async fn every_size_while_streaming_and_resizing_between_deltas() {
         common::keys::press(&mut app, code, mods);
     }
 }
+
+/// While a terminal is being resized, a frame can be drawn at the new size before the resize
+/// event has arrived: drawing lays out for the frame, not for the size last heard of.
+#[test]
+fn a_frame_ahead_of_the_resize_event_draws_at_its_own_size() {
+    let mut app = common::sim_app(&["sim/swift", "sim/coder", "sim/thinker"]);
+    for &heard in &[(200, 60), (20, 5)] {
+        update(&mut app, Action::Resize(heard.0, heard.1));
+        for &(w, h) in &sizes() {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| switchboard::ui::draw(&app, &app.theme, f))
+                .unwrap_or_else(|e| panic!("{w}×{h} after hearing {heard:?}: {e}"));
+            let screen: String = t
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|c| c.symbol())
+                .collect();
+            assert!(screen.contains("switchboard"), "{w}×{h}: the header");
+        }
+    }
+}

@@ -55,8 +55,14 @@ pub fn pane_inner(r: Rect) -> Rect {
     }
 }
 
+/// The layout for the terminal size the app last heard of (for mouse hits).
 pub fn compute(app: &App) -> Layout {
-    let (w, h) = app.size;
+    compute_in(app, app.size)
+}
+
+/// The layout for a screen of `(w, h)`. Drawing passes the frame's own size, which can be
+/// ahead of the last resize event while the terminal is being resized.
+pub fn compute_in(app: &App, (w, h): (u16, u16)) -> Layout {
     let (header, status, prompt, body) = if app.presentation {
         // Panes and one slim prompt line, with a margin all round.
         let prompt = Rect::new(2.min(w), h.saturating_sub(2), w.saturating_sub(4), 1.min(h));

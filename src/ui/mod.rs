@@ -18,7 +18,8 @@ use crate::app::{App, Zone};
 use crate::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
-    let lay = layout::compute(app);
+    let area = f.area();
+    let lay = layout::compute_in(app, (area.width, area.height));
     header(app, theme, f, lay.header);
     if let Some((bar, tabs)) = &lay.tabs {
         tab_bar(app, theme, f, *bar, tabs);
