@@ -201,6 +201,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
                 settings: "{}".into(),
+                tool_results: None,
                 at: now(),
             });
             let (client, policy, providers, sem, spent, budget) = (

@@ -161,6 +161,9 @@ enum Command {
         /// Speed factor: 2 is twice as fast, 0.5 half.
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
+        /// Repeat each tool call's id and whole name in every fragment, as some servers do.
+        #[arg(long)]
+        repeat_tool_names: bool,
     },
 }
 
@@ -221,7 +224,18 @@ fn main() -> ExitCode {
     }
     let result = runtime.block_on(async {
         match cli.command {
-            Some(Command::Sim { host, port, speed }) => serve_sim(&host, port, speed).await,
+            Some(Command::Sim {
+                host,
+                port,
+                speed,
+                repeat_tool_names,
+            }) => {
+                let opts = SimOptions {
+                    speed,
+                    repeat_tool_names,
+                };
+                serve_sim(&host, port, opts).await
+            }
             Some(Command::Run { .. }) => Ok(()),
             Some(Command::Replay { id, speed, config }) => {
                 if !(speed.is_finite() && speed > 0.0) {
@@ -303,7 +317,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve_sim(host: &str, port: u16, speed: f64) -> Result<(), String> {
+async fn serve_sim(host: &str, port: u16, opts: SimOptions) -> Result<(), String> {
+    let speed = opts.speed;
     if !(speed.is_finite() && speed > 0.0) {
         return Err(format!("--speed {speed} must be a positive number"));
     }
@@ -313,7 +328,7 @@ async fn serve_sim(host: &str, port: u16, speed: f64) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}/api/v1");
     println!("models: {}", sim::model_ids().join(", "));
-    axum::serve(listener, sim::router(SimOptions { speed }))
+    axum::serve(listener, sim::router(opts))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

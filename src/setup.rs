@@ -55,6 +55,7 @@ impl Session {
             0,
             SimOptions {
                 speed: cfg.sim_speed,
+                ..SimOptions::default()
             },
         )
         .await

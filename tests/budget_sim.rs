@@ -23,9 +23,16 @@ async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
 
 #[tokio::test]
 async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut app = app_on(&server, &["sim/pricey", "sim/swift"]).await;
     let ep = app.providers.endpoints["sim"].clone();
     let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
@@ -91,9 +98,16 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
 
 #[tokio::test]
 async fn streams_are_stopped_when_spending_crosses_a_limit() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 20.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 20.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut app = app_on(&server, &["sim/pricey", "sim/steady"]).await;
     // Prices known, the longest answer not: the guard can only count the prompt up front.
     app.prices.insert(
@@ -150,9 +164,16 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
 
 #[tokio::test]
 async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut app = app_on(&server, &["sim/cutoff"]).await;
     app.prices.insert(
         ("sim".into(), "sim/cutoff".into()),

@@ -12,9 +12,16 @@ use switchboard::stream::task::{run_request, StreamOptions};
 use switchboard::stream::StreamEvent;
 
 async fn sim() -> sim::SimServer {
-    sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap()
+    sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
 }
 
 fn endpoint(server: &sim::SimServer, kind: ProviderKind) -> Endpoint {
@@ -342,9 +349,16 @@ async fn provider_slugs_for_a_model_come_from_its_endpoints() {
 
 #[tokio::test]
 async fn the_marathon_writes_exactly_its_length() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 10_000.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 10_000.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let usage_of = |ev: &[StreamEvent]| {
         ev.iter()

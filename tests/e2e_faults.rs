@@ -19,6 +19,7 @@ const FAILING: &[(&str, &str)] = &[
     ("sim/cutoff", "dropped"),
     ("sim/midfail", "mid-answer"),
     ("sim/stall", "stalled"),
+    ("sim/malformed", "MALFORMED"),
     ("sim/no-such-model", "400 bad request"),
 ];
 
@@ -41,7 +42,10 @@ fn expected(models: &[&str]) -> BTreeMap<String, String> {
         let sim = switchboard::sim::start(
             "127.0.0.1",
             0,
-            switchboard::sim::SimOptions { speed: 1000.0 },
+            switchboard::sim::SimOptions {
+                speed: 1000.0,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -59,13 +63,14 @@ fn every_failure_at_once_beside_healthy_panes() {
     let healthy: Vec<&str> = switchboard::sim::model_ids()
         .into_iter()
         .filter(|m| !FAILING.iter().any(|(f, _)| f == m))
+        .take(16 - FAILING.len())
         .collect();
     let mut models: Vec<&str> = healthy.clone();
     models.extend(FAILING.iter().map(|(m, _)| *m));
     assert_eq!(
         models.len(),
         16,
-        "one pane per simulator model, and one unknown"
+        "every failing simulator model, one unknown, and healthy ones up to sixteen panes"
     );
 
     let home = tempfile::tempdir().unwrap();

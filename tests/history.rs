@@ -27,6 +27,7 @@ fn recorded() -> Ledger {
             model: model.into(),
             provider: "sim".into(),
             settings: "{}".into(),
+            tool_results: None,
             at: 1_795_000_010,
         });
     }
@@ -88,6 +89,7 @@ fn recorded() -> Ledger {
         model: "sim/swift".into(),
         provider: "sim".into(),
         settings: "{}".into(),
+        tool_results: None,
         at: 1_795_000_030,
     });
     apply(Op::Append {

@@ -32,9 +32,16 @@ fn png(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut a = common::sim_app(&["sim/seer"]);
     a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
@@ -148,9 +155,16 @@ fn a_bad_path_is_put_back_with_the_reason() {
 
 #[tokio::test]
 async fn the_simulator_refuses_images_for_a_model_without_vision() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let body = serde_json::json!({
         "model": "sim/swift",
         "messages": [{"role": "user", "content": [

@@ -11,9 +11,16 @@ use switchboard::sim::{self, SimOptions, SimServer};
 const PROMPT: &str = "How should I design a caching layer for PostgreSQL queries?";
 
 async fn server() -> SimServer {
-    sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .expect("simulator binds")
+    sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("simulator binds")
 }
 
 fn client() -> reqwest::Client {
@@ -223,7 +230,7 @@ async fn models_catalog_has_openrouter_shape() {
             .map(|p| p.as_str().unwrap())
             .collect();
         assert!(params.contains(&"max_tokens"));
-        if id == "sim/thinker" {
+        if ["sim/thinker", "sim/signer"].contains(&id) {
             assert!(params.contains(&"reasoning"));
             assert!(params.contains(&"include_reasoning"));
             let r = &m["reasoning"];

@@ -17,9 +17,16 @@ async fn sixteen_panes_at_full_speed_for_a_minute() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 10_000.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 10_000.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let healthy = [
         "sim/swift",
         "sim/steady",

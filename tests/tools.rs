@@ -73,9 +73,16 @@ async fn tool_calls_assemble_the_same_at_every_split() {
 
 #[tokio::test]
 async fn a_two_step_tool_conversation_in_three_panes() {
-    let server = sim::start("127.0.0.1", 0, SimOptions { speed: 50.0 })
-        .await
-        .unwrap();
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut a = common::sim_app(&["sim/tooler", "sim/parallel", "sim/badjson"]);
     a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
     a.tools = vec![weather()];
@@ -314,7 +321,7 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
         bodies[1]["messages"],
         json!([
             {"role": "user", "content": "Weather in Oslo and Rome?"},
-            {"role": "assistant", "content": "", "tool_calls": [
+            {"role": "assistant", "content": null, "tool_calls": [
                 {"id": "call_1", "type": "function",
                  "function": {"name": "get_weather", "arguments": "{\"city\": \"Óslo\"}"}},
                 {"id": "call_2", "type": "function",

@@ -84,6 +84,11 @@ pub struct Answer {
     pub prompt_tokens_estimate: u64,
     pub usage: Option<Usage>,
     pub finish_reason: Option<String>,
+    /// The upstream provider's own reason, when the server reports one.
+    pub native_finish_reason: Option<String>,
+    /// Structured reasoning items, merged per `index`, exactly as the model sent them; they go
+    /// back on this answer's assistant message in follow-ups.
+    pub reasoning_details: Vec<serde_json::Value>,
     /// Prices known when the request was sent.
     pub price: Option<ModelPrice>,
     /// Sent past the budget guard on purpose; the guard leaves it alone.
@@ -122,6 +127,8 @@ impl Answer {
             prompt_tokens_estimate: 0,
             usage: None,
             finish_reason: None,
+            native_finish_reason: None,
+            reasoning_details: Vec::new(),
             price: None,
             budget_exempt: false,
             hops: Vec::new(),

@@ -23,6 +23,7 @@ pub enum Field {
     RepetitionPenalty,
     ReasoningEffort,
     ReasoningMaxTokens,
+    ReasoningEnabled,
     ReasoningExclude,
     Order,
     Only,
@@ -89,6 +90,7 @@ pub const SECTIONS: &[(&str, &[Field])] = &[
         &[
             Field::ReasoningEffort,
             Field::ReasoningMaxTokens,
+            Field::ReasoningEnabled,
             Field::ReasoningExclude,
         ],
     ),
@@ -149,6 +151,7 @@ impl Field {
             Field::RepetitionPenalty => "repetition_penalty",
             Field::ReasoningEffort => "effort",
             Field::ReasoningMaxTokens => "max reasoning tokens",
+            Field::ReasoningEnabled => "reasoning",
             Field::ReasoningExclude => "exclude from reply",
             Field::Order => "order",
             Field::Only => "only",
@@ -189,6 +192,9 @@ impl Field {
             Field::RepetitionPenalty => "more than 0, up to 2",
             Field::ReasoningEffort => "none, minimal, low, medium, high, xhigh, max",
             Field::ReasoningMaxTokens => "a token budget instead of an effort",
+            Field::ReasoningEnabled => {
+                "on: think at the default effort · off: don't think (where the model allows)"
+            }
             Field::ReasoningExclude => "think, but leave the reasoning out of the reply",
             Field::Order => "provider slugs tried first, comma-separated",
             Field::Only => "only these provider slugs",
@@ -217,6 +223,7 @@ impl Field {
             Field::Model => Kind::Picker,
             Field::Provider
             | Field::ReasoningEffort
+            | Field::ReasoningEnabled
             | Field::ReasoningExclude
             | Field::AllowFallbacks
             | Field::RequireParameters
@@ -250,6 +257,7 @@ impl Field {
                 | Field::MaxPricePrompt
                 | Field::MaxPriceCompletion
                 | Field::Compression
+                | Field::ReasoningEnabled
                 | Field::ReasoningExclude
                 | Field::ReasoningMaxTokens
                 | Field::Cache
@@ -293,6 +301,7 @@ impl Field {
                 .map(|e| e.name().to_string())
                 .unwrap_or_default(),
             Field::ReasoningMaxTokens => int(s.reasoning_max_tokens),
+            Field::ReasoningEnabled => flag(s.reasoning_enabled),
             Field::ReasoningExclude => flag(s.reasoning_exclude.then_some(true)),
             Field::Order => r.order.join(", "),
             Field::Only => r.only.join(", "),
@@ -371,6 +380,7 @@ impl Field {
             Field::ReasoningMaxTokens => {
                 next.reasoning_max_tokens = opt_u32(t, "max reasoning tokens", 1)?
             }
+            Field::ReasoningEnabled => next.reasoning_enabled = parse_flag(t)?,
             Field::ReasoningExclude => next.reasoning_exclude = parse_flag(t)?.unwrap_or(false),
             Field::Order => r.order = slugs(t)?,
             Field::Only => r.only = slugs(t)?,

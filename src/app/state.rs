@@ -164,21 +164,46 @@ impl Pane {
             }
             messages.push(system);
         }
-        for turn in self.turns.iter().take(upto) {
-            let input = if turn.tool_results.is_empty() {
+        let turns = &self.turns[..upto.min(self.turns.len())];
+        for (k, turn) in turns.iter().enumerate() {
+            let asked = if turn.tool_results.is_empty() {
                 Input::Prompt(turn.prompt.clone(), turn.images.clone())
             } else {
                 Input::ToolResults(turn.tool_results.clone())
             };
-            messages.extend(input_messages(&input));
-            let calls = &turn.answer.tool_calls;
+            messages.extend(input_messages(&asked));
+            let answer = &turn.answer;
+            // Only a finished answer's calls and reasoning go back: a cut-off call has no whole
+            // arguments, and a cut-off reasoning item no signature.
+            let done = answer.status == Status::Done;
+            let calls: &[crate::tools::ToolCall] = if done { &answer.tool_calls } else { &[] };
             // A failed turn has no answer to send back; the models cope with two user turns.
-            if !turn.answer.text.is_empty() || !calls.is_empty() {
-                messages.push(Message {
-                    tool_calls: (!calls.is_empty())
-                        .then(|| calls.iter().map(crate::tools::ToolCall::wire).collect()),
-                    ..Message::new(Role::Assistant, turn.answer.text.clone())
-                });
+            if answer.text.is_empty() && calls.is_empty() {
+                continue;
+            }
+            messages.push(Message {
+                tool_calls: (!calls.is_empty())
+                    .then(|| calls.iter().map(crate::tools::ToolCall::wire).collect()),
+                reasoning_details: (done && !answer.reasoning_details.is_empty())
+                    .then(|| answer.reasoning_details.clone()),
+                ..Message::new(Role::Assistant, answer.text.clone())
+            });
+            // Every call must be answered before anything else is said; a call the next turn
+            // leaves unanswered (a new prompt was sent instead) says so.
+            let next = match turns.get(k + 1) {
+                Some(t) => t.tool_results.as_slice(),
+                None => match input {
+                    Input::ToolResults(r) => r.as_slice(),
+                    Input::Prompt(..) => &[],
+                },
+            };
+            for call in calls {
+                if !next.iter().any(|(id, _)| *id == call.id) {
+                    messages.push(Message {
+                        tool_call_id: Some(call.id.clone()),
+                        ..Message::new(Role::Tool, crate::tools::NOT_ANSWERED)
+                    });
+                }
             }
         }
         messages.extend(input_messages(input));

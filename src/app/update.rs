@@ -285,6 +285,19 @@ fn finish_op(a: &Answer, unix: i64) -> Op {
                 _ => None,
             },
             finish_reason: a.finish_reason.clone(),
+            native_finish_reason: a.native_finish_reason.clone(),
+            reasoning_details: (!a.reasoning_details.is_empty())
+                .then(|| serde_json::Value::Array(a.reasoning_details.clone()).to_string()),
+            tool_calls: (!a.tool_calls.is_empty()).then(|| {
+                serde_json::Value::Array(
+                    a.tool_calls
+                        .iter()
+                        .map(crate::tools::ToolCall::wire)
+                        .collect(),
+                )
+                .to_string()
+            }),
+            generation_id: a.generation_id.clone(),
             structured: a.structured.as_ref().map(|r| match r {
                 Ok(()) => "valid".to_string(),
                 Err(e) => format!("invalid: {e}"),
@@ -1259,7 +1272,22 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
             ),
         );
     }
+    // Calls still waiting go back as "not answered" (see `Pane::params_for`): say so.
+    let skipped: Vec<String> = targets
+        .iter()
+        .filter(|&&i| !pending_calls(&app.panes[i]).is_empty())
+        .map(|&i| (i + 1).to_string())
+        .collect();
     let round = new_round(app, &text, fx);
+    if !skipped.is_empty() {
+        notice(
+            app,
+            format!(
+                "pane {}: waiting tool calls sent back as not answered (Alt+T answers them instead)",
+                skipped.join(", ")
+            ),
+        );
+    }
     if app.blind {
         shuffle(app);
     }
@@ -1382,6 +1410,10 @@ fn begin_with(
         model: pane.model.clone(),
         provider: pane.provider.clone(),
         settings: serde_json::Value::Object(settings).to_string(),
+        tool_results: match &input {
+            TurnInput::ToolResults(r) => serde_json::to_string(r).ok(),
+            TurnInput::Prompt(..) => None,
+        },
         at: app.unix,
     }));
     if regenerate {
@@ -1653,7 +1685,14 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
             crate::tools::assemble(&mut answer.tool_calls, index, id, name, &arguments);
             costs_more = true;
         }
+        StreamEvent::ReasoningDetails(items) => {
+            first_token(answer, now);
+            for item in items {
+                crate::provider::reasoning::merge(&mut answer.reasoning_details, item);
+            }
+        }
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
+        StreamEvent::NativeFinish(reason) => answer.native_finish_reason = Some(reason),
         StreamEvent::Usage(usage) => {
             answer.usage = Some(usage);
             costs_more = true;

@@ -73,6 +73,7 @@ fn write_pane(t: &mut Table, pane: &PaneConfig) {
         s.reasoning_max_tokens.map(i64::from),
     );
     set(t, "reasoning_exclude", s.reasoning_exclude.then_some(true));
+    set(t, "reasoning_enabled", s.reasoning_enabled);
     set(t, "compression", s.compression);
     set_list(t, "tools", &s.tools);
     set(t, "tool_choice", s.tool_choice.as_deref());

@@ -141,6 +141,7 @@ pub(super) struct FilePane {
     pub reasoning_max_tokens: Option<NonZeroU32Tokens>,
     #[serde(default)]
     pub reasoning_exclude: bool,
+    pub reasoning_enabled: Option<bool>,
     pub compression: Option<bool>,
     pub routing: Option<FileRouting>,
     /// Names of `[[tools]]` this pane offers.
@@ -234,6 +235,7 @@ impl From<FilePane> for PaneConfig {
                 reasoning_effort: p.reasoning_effort.map(|e| e.0),
                 reasoning_max_tokens: p.reasoning_max_tokens.map(|t| t.0),
                 reasoning_exclude: p.reasoning_exclude,
+                reasoning_enabled: p.reasoning_enabled,
                 routing,
                 compression: p.compression,
                 tools: p.tools,

@@ -79,6 +79,14 @@ ALTER TABLE answers ADD COLUMN timeline TEXT NOT NULL DEFAULT '';
 -- Whether a structured answer was valid JSON for its schema: `valid` or `invalid: …`.
 ALTER TABLE answers ADD COLUMN structured TEXT;
 ",
+    r"
+-- What a follow-up needs to carry a conversation on exactly, and the provider's own reason.
+ALTER TABLE answers ADD COLUMN native_finish_reason TEXT;
+ALTER TABLE answers ADD COLUMN reasoning_details TEXT;  -- JSON array, as received
+ALTER TABLE answers ADD COLUMN tool_calls TEXT;         -- JSON array, as sent back
+ALTER TABLE answers ADD COLUMN tool_results TEXT;       -- JSON [[call id, content]], the turn's input
+ALTER TABLE answers ADD COLUMN generation_id TEXT;
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod error;
+pub mod finish;
+pub mod reasoning;
 pub mod request;
 pub mod settings;
 pub mod wire;

@@ -100,6 +100,16 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
         .iter()
         .zip(messages.as_array_mut().into_iter().flatten())
     {
+        if m.tool_calls.is_some() && m.content.is_empty() {
+            // As the reference has it: some upstreams refuse an empty text block.
+            out["content"] = Value::Null;
+        }
+        if kind != ProviderKind::Openrouter {
+            // OpenRouter's own field; OpenAI refuses unknown message fields.
+            if let Some(o) = out.as_object_mut() {
+                o.remove("reasoning_details");
+            }
+        }
         let cache = m
             .cache_control
             .as_ref()

@@ -135,6 +135,8 @@ pub struct Settings {
     pub reasoning_effort: Option<Effort>,
     pub reasoning_max_tokens: Option<u32>,
     pub reasoning_exclude: bool,
+    /// `reasoning.enabled`: `Some(false)` turns thinking off where the model allows it.
+    pub reasoning_enabled: Option<bool>,
     pub routing: Routing,
     /// OpenRouter's context compression plugin: `Some(true)` on, `Some(false)` explicitly off.
     pub compression: Option<bool>,
@@ -240,6 +242,9 @@ impl Settings {
                     r.insert("effort".into(), json!(e.name()));
                 } else if let Some(t) = self.reasoning_max_tokens {
                     r.insert("max_tokens".into(), json!(t));
+                }
+                if let Some(on) = self.reasoning_enabled {
+                    r.insert("enabled".into(), json!(on));
                 }
                 if self.reasoning_exclude {
                     r.insert("exclude".into(), json!(true));
@@ -369,6 +374,7 @@ mod tests {
             reasoning_effort: Some(Effort::High),
             reasoning_max_tokens: None,
             reasoning_exclude: true,
+            reasoning_enabled: Some(true),
             routing: Routing {
                 order: vec!["anthropic".into()],
                 allow_fallbacks: Some(false),
@@ -394,7 +400,10 @@ mod tests {
         full().apply(ProviderKind::Openrouter, &mut body);
         let v = Value::Object(body);
         assert_eq!(v["models"], json!(["openai/gpt-4o"]));
-        assert_eq!(v["reasoning"], json!({"effort": "high", "exclude": true}));
+        assert_eq!(
+            v["reasoning"],
+            json!({"effort": "high", "enabled": true, "exclude": true})
+        );
         assert_eq!(
             v["provider"],
             json!({"order": ["anthropic"], "allow_fallbacks": false, "data_collection": "deny",

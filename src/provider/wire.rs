@@ -22,6 +22,10 @@ pub struct Message {
     /// The tool calls an assistant message made, as the wire has them.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub tool_calls: Option<Vec<serde_json::Value>>,
+    /// The reasoning items an assistant message came with, exactly as received (merged per
+    /// `index`): sent back unchanged so the model keeps its reasoning across turns.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reasoning_details: Option<Vec<serde_json::Value>>,
     /// Which call a `tool` message answers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub tool_call_id: Option<String>,
@@ -39,6 +43,7 @@ impl Message {
             role,
             content: content.into(),
             tool_calls: None,
+            reasoning_details: None,
             tool_call_id: None,
             images: Vec::new(),
             cache_control: None,
@@ -111,6 +116,10 @@ pub struct Delta {
     pub refusal: Option<String>,
     #[serde(default)]
     pub tool_calls: Option<Vec<ToolCallDelta>>,
+    /// Structured reasoning items (`reasoning.text`, `reasoning.summary`,
+    /// `reasoning.encrypted`, …), kept as JSON so they can be sent back unchanged.
+    #[serde(default)]
+    pub reasoning_details: Option<Vec<Value>>,
 }
 
 /// A fragment of a streamed tool call: the first has the id and name, later ones only
@@ -137,6 +146,10 @@ pub struct ChunkChoice {
     #[serde(default)]
     pub message: Option<Delta>,
     pub finish_reason: Option<String>,
+    /// The upstream provider's own reason (`end_turn`, `MAX_TOKENS`, `SAFETY`, …).
+    pub native_finish_reason: Option<String>,
+    /// A failure reported inside the choice rather than at the top level.
+    pub error: Option<ErrorBody>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

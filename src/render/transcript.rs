@@ -33,9 +33,8 @@ struct TurnCache {
     reasoning_w: Wrapped,
     answer: MdStream,
     answer_w: Wrapped,
-    /// A settled answer's tool calls, drawn once: whether the Alt+T hint is under them, and
-    /// the lines.
-    calls: Option<(bool, Vec<Line<'static>>)>,
+    /// A settled answer's tool calls, drawn once: what became of them, and the lines.
+    calls: Option<(Calls, Vec<Line<'static>>)>,
 }
 
 /// Lines of one pane at one width and theme.
@@ -177,7 +176,7 @@ impl TranscriptCache {
             c.answer_w.sync(c.answer.take_sealed(), width, theme.marker);
             let a = &turn.answer;
             if !a.tool_calls.is_empty() && !a.status.is_active() {
-                let waiting = calls_waiting(pane, i);
+                let waiting = calls_state(pane, i);
                 if c.calls.as_ref().map(|(w, _)| *w) != Some(waiting) {
                     let lines =
                         call_lines(&a.tool_calls, !a.text.is_empty(), waiting, width, theme);
@@ -231,7 +230,7 @@ impl TranscriptCache {
                 _ if !a.tool_calls.is_empty() => segs.push(Seg::Fresh(call_lines(
                     &a.tool_calls,
                     !a.text.is_empty(),
-                    false,
+                    Calls::Answered,
                     width,
                     theme,
                 ))),
@@ -277,16 +276,34 @@ fn result_lines(results: &[(String, String)], width: usize, theme: &Theme) -> Ve
     out
 }
 
-/// The calls an answer made: each tool's name, its arguments as JSON, and what is wrong.
-/// Only the last answer's calls, once it has ended, still wait for results.
-fn calls_waiting(pane: &Pane, i: usize) -> bool {
-    i + 1 == pane.turns.len() && pane.turns[i].answer.status == Status::Done
+/// What became of an answer's tool calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Calls {
+    /// The last answer's, once it has ended: they wait for results.
+    Waiting,
+    Answered,
+    /// A new prompt went out instead; each call was sent back as not answered.
+    Skipped,
+    /// The answer failed or was stopped, so its calls were never sent back.
+    Dropped,
 }
 
+fn calls_state(pane: &Pane, i: usize) -> Calls {
+    if pane.turns[i].answer.status != Status::Done {
+        return Calls::Dropped;
+    }
+    match pane.turns.get(i + 1) {
+        None => Calls::Waiting,
+        Some(next) if next.tool_results.is_empty() => Calls::Skipped,
+        Some(_) => Calls::Answered,
+    }
+}
+
+/// The calls an answer made: each tool's name, its arguments as JSON, and what is wrong.
 fn call_lines(
     calls: &[crate::tools::ToolCall],
     after_text: bool,
-    waiting: bool,
+    state: Calls,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
@@ -319,11 +336,16 @@ fn call_lines(
             out.extend(wrap(&l, width, theme.marker));
         }
     }
-    if waiting {
-        out.push(Line::styled(
-            "Alt+T answers (type a result first, or use canned ones)",
+    match state {
+        Calls::Waiting => out.push(Line::styled(
+            "Alt+T answers (type a result first, or use canned ones); a new prompt sends them as not answered",
             theme.dim,
-        ));
+        )),
+        Calls::Skipped => out.push(Line::styled(
+            "not answered: a new prompt was sent instead",
+            theme.notice,
+        )),
+        Calls::Answered | Calls::Dropped => {}
     }
     out
 }

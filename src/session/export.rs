@@ -26,6 +26,7 @@ pub struct AnswerRec {
     pub status: String,
     pub error: Option<String>,
     pub finish_reason: Option<String>,
+    pub native_finish_reason: Option<String>,
     pub ttft_ms: Option<i64>,
     pub elapsed_ms: Option<i64>,
     pub prompt_tokens: Option<i64>,
@@ -35,6 +36,13 @@ pub struct AnswerRec {
     /// Arrival times, for replays; not exported.
     #[serde(skip)]
     pub timeline: String,
+    /// What resuming needs to carry the conversation on exactly: JSON as the wire has it.
+    #[serde(skip)]
+    pub reasoning_details: Option<String>,
+    #[serde(skip)]
+    pub tool_calls: Option<String>,
+    #[serde(skip)]
+    pub tool_results: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -139,7 +147,7 @@ pub fn load(
     let mut answers_stmt = conn.prepare(
         "SELECT pane, model, provider, served_model, served_provider, text, reasoning, status, error,
                 finish_reason, ttft_ms, elapsed_ms, prompt_tokens, completion_tokens, cost, reported,
-                timeline
+                timeline, native_finish_reason, reasoning_details, tool_calls, tool_results
          FROM answers WHERE round_id = ?1 ORDER BY pane, id",
     )?;
     let mut votes_stmt =
@@ -165,6 +173,10 @@ pub fn load(
                     cost: r.get(14)?,
                     cost_reported: r.get(15)?,
                     timeline: r.get(16)?,
+                    native_finish_reason: r.get(17)?,
+                    reasoning_details: r.get(18)?,
+                    tool_calls: r.get(19)?,
+                    tool_results: r.get(20)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -266,6 +278,12 @@ pub fn markdown(s: &SessionSummary, rounds: &[RoundRec]) -> String {
             if let Some(t) = a.completion_tokens {
                 stats.push(format!("{t} tokens"));
             }
+            if let Some(f) = crate::provider::finish::label(
+                a.finish_reason.as_deref(),
+                a.native_finish_reason.as_deref(),
+            ) {
+                stats.push(f);
+            }
             stats.push(money(a.cost, a.cost_reported));
             out.push_str(&format!("*{}*\n\n", stats.join(" · ")));
             if !a.text.is_empty() {
@@ -309,6 +327,8 @@ pub fn csv(s: &SessionSummary, rounds: &[RoundRec]) -> Result<String, String> {
         "cost_usd",
         "cost_reported",
         "text",
+        "finish_reason",
+        "native_finish_reason",
     ])
     .map_err(err)?;
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
@@ -330,6 +350,8 @@ pub fn csv(s: &SessionSummary, rounds: &[RoundRec]) -> Result<String, String> {
                 a.cost.map(|c| format!("{c}")).unwrap_or_default(),
                 a.cost_reported.to_string(),
                 a.text.clone(),
+                a.finish_reason.clone().unwrap_or_default(),
+                a.native_finish_reason.clone().unwrap_or_default(),
             ])
             .map_err(err)?;
         }

@@ -33,6 +33,19 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
             answer.served_model.clone_from(&a.served_model);
             answer.served_provider.clone_from(&a.served_provider);
             answer.finish_reason.clone_from(&a.finish_reason);
+            answer
+                .native_finish_reason
+                .clone_from(&a.native_finish_reason);
+            answer.reasoning_details = json_list(a.reasoning_details.as_deref());
+            answer.tool_calls = json_list(a.tool_calls.as_deref())
+                .iter()
+                .map(|c| crate::tools::ToolCall {
+                    id: text_at(c, "/id"),
+                    name: text_at(c, "/function/name"),
+                    arguments: text_at(c, "/function/arguments"),
+                    invalid: None,
+                })
+                .collect();
             answer.finished = Some(now);
             answer.usage = Some(Usage {
                 prompt_tokens: a.prompt_tokens.and_then(|n| u64::try_from(n).ok()),
@@ -52,7 +65,11 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
             let turn = Turn {
                 round: u64::try_from(r.seq).unwrap_or(0),
                 prompt: r.prompt.clone(),
-                tool_results: Vec::new(),
+                tool_results: a
+                    .tool_results
+                    .as_deref()
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_default(),
                 images: Vec::new(),
                 answer,
             };
@@ -69,6 +86,19 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
         .max()
         .unwrap_or(0);
     (panes, last_round)
+}
+
+/// A stored JSON array; anything unreadable counts as none.
+fn json_list(text: Option<&str>) -> Vec<serde_json::Value> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default()
+}
+
+fn text_at(v: &serde_json::Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A line for the header: which session this is.

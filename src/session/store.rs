@@ -29,6 +29,8 @@ pub enum Op {
         model: String,
         provider: String,
         settings: String,
+        /// The tool results this turn sends instead of a prompt, JSON `[[id, content]]`.
+        tool_results: Option<String>,
         at: i64,
     },
     /// Text that arrived since the last checkpoint.
@@ -64,6 +66,11 @@ pub struct Finished {
     pub status: String,
     pub error: Option<String>,
     pub finish_reason: Option<String>,
+    pub native_finish_reason: Option<String>,
+    /// JSON arrays, as the wire has them; `None` when there are none.
+    pub reasoning_details: Option<String>,
+    pub tool_calls: Option<String>,
+    pub generation_id: Option<String>,
     /// `valid`, or `invalid: …`, when structured output was asked for.
     pub structured: Option<String>,
     pub ttft_ms: Option<u64>,
@@ -137,15 +144,16 @@ impl Writer {
                 model,
                 provider,
                 settings,
+                tool_results,
                 at,
             } => {
                 let Some(&round_id) = self.rounds.get(&round) else {
                     return Ok(());
                 };
                 conn.execute(
-                    "INSERT INTO answers (round_id, pane, model, provider, settings, status, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 'waiting', ?6)",
-                    params![round_id, pane as i64, model, provider, settings, at],
+                    "INSERT INTO answers (round_id, pane, model, provider, settings, status, updated_at, tool_results)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'waiting', ?6, ?7)",
+                    params![round_id, pane as i64, model, provider, settings, at, tool_results],
                 )?;
                 self.answers.insert(request, conn.last_insert_rowid());
             }
@@ -173,7 +181,9 @@ impl Writer {
                        served_model = ?3, served_provider = ?4, status = ?5, error = ?6,
                        finish_reason = ?7, ttft_ms = ?8, elapsed_ms = ?9, prompt_tokens = ?10,
                        completion_tokens = ?11, cost = ?12, reported = ?13, hops = ?14,
-                       updated_at = ?15, timeline = timeline || ?17, structured = ?18
+                       updated_at = ?15, timeline = timeline || ?17, structured = ?18,
+                       native_finish_reason = ?19, reasoning_details = ?20, tool_calls = ?21,
+                       generation_id = ?22
                      WHERE id = ?16",
                     params![
                         r.text_tail,
@@ -193,7 +203,11 @@ impl Writer {
                         r.at,
                         id,
                         r.timeline_tail,
-                        r.structured
+                        r.structured,
+                        r.native_finish_reason,
+                        r.reasoning_details,
+                        r.tool_calls,
+                        r.generation_id
                     ],
                 )?;
                 conn.execute(

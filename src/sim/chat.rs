@@ -33,6 +33,19 @@ pub(crate) enum Ending {
     Cutoff,
     MidFail,
     Stall,
+    /// `finish_reason: "error"` with this native reason, and no error object.
+    ErrorFinish(&'static str),
+}
+
+impl Ending {
+    /// The finish and native reasons of an ending that sends a finish chunk.
+    pub fn finish(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Ending::Finish { reason, native } => Some((reason, native)),
+            Ending::ErrorFinish(native) => Some(("error", native)),
+            Ending::Cutoff | Ending::MidFail | Ending::Stall => None,
+        }
+    }
 }
 
 /// Everything needed to produce one response, decided up front so both response modes agree.
@@ -172,6 +185,7 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         Some(_) => return Err(ApiError::bad_request("messages must be an array")),
         None => return Err(ApiError::bad_request("messages is required")),
     };
+    super::strict::check_tool_turns(messages)?;
 
     let mut candidates = Vec::new();
     match value.get("model") {
@@ -380,6 +394,10 @@ fn build_plan(
         Behaviour::Cutoff => Some((Ending::Cutoff, full_len * rng.gen_range(30..=50) / 100)),
         Behaviour::MidFail => Some((Ending::MidFail, full_len * rng.gen_range(35..=55) / 100)),
         Behaviour::Stall => Some((Ending::Stall, rng.gen_range(6..=10))),
+        Behaviour::ErrorFinish => Some((
+            Ending::ErrorFinish("MALFORMED_FUNCTION_CALL"),
+            full_len * rng.gen_range(40..=60) / 100,
+        )),
         _ => None,
     };
     let ending = match break_at {
@@ -438,7 +456,15 @@ pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes)
 
     let mut structured = None;
     if let Ok(raw) = serde_json::from_slice::<Value>(&body) {
-        if let Some(reply) = super::tools::reply(model, &raw, &new_generation_id()) {
+        if model.signs() {
+            let messages = raw.get("messages").and_then(Value::as_array);
+            if let Err(e) = super::strict::check_signed(messages.map_or(&[], Vec::as_slice)) {
+                return e.into_response();
+            }
+        }
+        if let Some(reply) =
+            super::tools::reply(model, &raw, &new_generation_id(), state.repeat_tool_names())
+        {
             return reply;
         }
         structured = super::tools::structured(model, &raw, &req.last_user_text);
@@ -500,6 +526,7 @@ async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
     let reasoning_tokens = plan.reasoning.len() as u64;
     let (reason, native) = match plan.ending {
         Ending::Finish { reason, native } => (reason, native),
+        Ending::ErrorFinish(native) => ("error", native),
         Ending::Cutoff | Ending::MidFail | Ending::Stall => {
             plan.record(
                 &state,
@@ -538,10 +565,12 @@ async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
     );
     let reasoning_text = plan.reasoning.concat();
     let (reasoning, reasoning_details) = if plan.model.reasons() && plan.show_reasoning {
-        let details = vec![ReasoningDetail::text(
-            reasoning_text.clone(),
-            &plan.reasoning_id(),
-        )];
+        let details = vec![if plan.model.signs() {
+            let sig = super::strict::signature(&reasoning_text);
+            ReasoningDetail::signed(reasoning_text.clone(), &plan.reasoning_id(), Some(sig))
+        } else {
+            ReasoningDetail::text(reasoning_text.clone(), &plan.reasoning_id())
+        }];
         (Some(reasoning_text), Some(details))
     } else {
         (None, None)

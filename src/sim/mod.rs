@@ -11,6 +11,7 @@ mod chat;
 mod models;
 mod state;
 mod stream;
+mod strict;
 mod text;
 mod tools;
 mod wire;
@@ -31,11 +32,17 @@ use wire::ApiError;
 pub struct SimOptions {
     /// Multiplies every rate: 2.0 = twice as fast (all delays halved). Must be > 0; values <= 0 are treated as 1.0.
     pub speed: f64,
+    /// Repeat each tool call's id and whole name in every fragment, as some servers do,
+    /// instead of sending them once.
+    pub repeat_tool_names: bool,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions { speed: 1.0 }
+        SimOptions {
+            speed: 1.0,
+            repeat_tool_names: false,
+        }
     }
 }
 
@@ -75,7 +82,7 @@ impl Drop for SimServer {
 pub async fn start(host: &str, port: u16, opts: SimOptions) -> std::io::Result<SimServer> {
     let listener = tokio::net::TcpListener::bind((host, port)).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(SimState::new(opts.speed));
+    let state = Arc::new(SimState::new(&opts));
     let app = build_router(state.clone());
     let stop = shutdown_requested(state.shutdown_signal());
     let task = tokio::spawn(async move {
@@ -93,7 +100,7 @@ pub async fn start(host: &str, port: u16, opts: SimOptions) -> std::io::Result<S
 
 /// The axum router, for callers who want to serve it themselves (e.g. the `switchboard sim` command which blocks on it).
 pub fn router(opts: SimOptions) -> Router {
-    build_router(Arc::new(SimState::new(opts.speed)))
+    build_router(Arc::new(SimState::new(&opts)))
 }
 
 /// The simulated model ids, in display order (e.g. for help text).

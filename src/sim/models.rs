@@ -18,6 +18,9 @@ pub(crate) enum Behaviour {
     MidFail,
     /// Streams a few tokens, then goes silent while keeping the connection open.
     Stall,
+    /// Streams part of the answer, then ends with `finish_reason: "error"` and a native
+    /// reason but no error object, as some upstreams do.
+    ErrorFinish,
     /// Writes one long markdown document: exactly `max_tokens` pieces, or
     /// [`MARATHON_TOKENS`] when the request sets none.
     Marathon,
@@ -66,6 +69,12 @@ impl SimModel {
 
     pub fn reasons(&self) -> bool {
         self.behaviour == Behaviour::Thinker
+    }
+
+    /// Whether the model signs its reasoning and refuses a follow-up that drops it, as Gemini 3
+    /// does with the thought signatures of its function calls.
+    pub fn signs(&self) -> bool {
+        self.id == "sim/signer"
     }
 
     /// Whether the model takes images; only sim/seer does.
@@ -315,8 +324,50 @@ pub(crate) static MODELS: &[SimModel] = &[
         answer_tokens: (MARATHON_TOKENS, MARATHON_TOKENS),
         native_stop: "stop",
     },
+    SimModel {
+        id: "sim/signer",
+        name: "Sim: Signer",
+        provider: "Gemini Sim",
+        description: "Simulated model (switchboard simulator): a Gemini-like reasoning model that calls tools with signed reasoning and refuses follow-ups that drop it.",
+        prompt_price: "0.0000005",
+        completion_price: "0.000002",
+        ttft_ms: 350.0,
+        tokens_per_sec: 110.0,
+        context_length: 1_000_000,
+        max_completion_tokens: 65_536,
+        behaviour: Behaviour::Thinker,
+        style: Style::Prose,
+        answer_tokens: (120, 200),
+        native_stop: "STOP",
+    },
+    SimModel {
+        id: "sim/malformed",
+        name: "Sim: Malformed",
+        provider: "Gemini Sim",
+        description: "Simulated model (switchboard simulator): stops part-way with finish_reason \"error\" and native reason MALFORMED_FUNCTION_CALL, and no error object.",
+        prompt_price: "0.0000005",
+        completion_price: "0.000002",
+        ttft_ms: 300.0,
+        tokens_per_sec: 120.0,
+        context_length: 1_000_000,
+        max_completion_tokens: 65_536,
+        behaviour: Behaviour::ErrorFinish,
+        style: Style::Prose,
+        answer_tokens: (160, 220),
+        native_stop: "STOP",
+    },
 ];
 
+/// Suffixes OpenRouter serves on top of a model's id; each sim model answers under all of them.
+pub(crate) const VARIANTS: [&str; 7] = [
+    "free", "nitro", "floor", "exacto", "online", "thinking", "extended",
+];
+
+/// The model for an id, a variant of one (`sim/swift:nitro`) included.
 pub(crate) fn find(id: &str) -> Option<&'static SimModel> {
-    MODELS.iter().find(|m| m.id == id)
+    let base = match id.rsplit_once(':') {
+        Some((base, variant)) if VARIANTS.contains(&variant) => base,
+        _ => id,
+    };
+    MODELS.iter().find(|m| m.id == base)
 }

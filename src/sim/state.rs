@@ -43,14 +43,17 @@ struct Ledger {
 
 pub(crate) struct SimState {
     speed: f64,
+    repeat_tool_names: bool,
     flaky_calls: AtomicU64,
     ledger: Mutex<Ledger>,
     shutdown: watch::Sender<bool>,
 }
 
 impl SimState {
-    pub fn new(speed: f64) -> Self {
+    pub fn new(opts: &super::SimOptions) -> Self {
+        let speed = opts.speed;
         SimState {
+            repeat_tool_names: opts.repeat_tool_names,
             speed: if speed.is_finite() && speed > 0.0 {
                 speed
             } else {
@@ -66,6 +69,11 @@ impl SimState {
     pub fn scaled(&self, ms: f64) -> Duration {
         // Microsecond resolution; clamped so odd inputs can never panic.
         Duration::from_micros((ms * 1000.0 / self.speed).clamp(0.0, 1e15) as u64)
+    }
+
+    /// Whether every tool-call fragment repeats the call's whole name.
+    pub fn repeat_tool_names(&self) -> bool {
+        self.repeat_tool_names
     }
 
     /// True for the 1st, 3rd, 5th… attempt to use the flaky model.

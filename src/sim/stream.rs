@@ -190,17 +190,35 @@ async fn run(
         for (n, text) in groups(&plan.reasoning, &mut rng) {
             sink.wait_until(plan.token_time(state, progress.generated + n - 1))
                 .await?;
+            let detail = if plan.model.signs() {
+                ReasoningDetail::signed(text.clone(), &reasoning_id, None)
+            } else {
+                ReasoningDetail::text(text.clone(), &reasoning_id)
+            };
             let delta = Delta {
                 role: (!progress.role_sent).then_some("assistant"),
                 content: Some(String::new()),
-                reasoning: Some(text.clone()),
-                reasoning_details: Some(vec![ReasoningDetail::text(text, &reasoning_id)]),
+                reasoning: Some(text),
+                reasoning_details: Some(vec![detail]),
             };
             emit(sink, plan.chunk(delta)).await?;
             progress.role_sent = true;
             progress.generated += n;
             progress.reasoning += n;
             progress.first_token.get_or_insert_with(Instant::now);
+        }
+        if plan.model.signs() && !plan.reasoning.is_empty() {
+            let sig = super::strict::signature(&plan.reasoning.concat());
+            let delta = Delta {
+                content: Some(String::new()),
+                reasoning_details: Some(vec![ReasoningDetail::signed(
+                    String::new(),
+                    &reasoning_id,
+                    Some(sig),
+                )]),
+                ..Delta::default()
+            };
+            emit(sink, plan.chunk(delta)).await?;
         }
     } else if !plan.reasoning.is_empty() {
         // Hidden reasoning still takes time (and is billed); keep the client reassured meanwhile.
@@ -229,7 +247,8 @@ async fn run(
     let generated = progress.generated as u64;
     let reasoning = progress.reasoning as u64;
     match plan.ending {
-        Ending::Finish { reason, native } => {
+        Ending::Finish { .. } | Ending::ErrorFinish(_) => {
+            let (reason, native) = plan.ending.finish().unwrap_or(("stop", "stop"));
             let finish = Chunk {
                 id: &plan.id,
                 object: "chat.completion.chunk",

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::models::SimModel;
 
-const TOOL_MODELS: [&str; 3] = ["sim/tooler", "sim/parallel", "sim/badjson"];
+const TOOL_MODELS: [&str; 4] = ["sim/tooler", "sim/parallel", "sim/badjson", "sim/signer"];
 
 /// Arguments that satisfy a tool's schema, made up from the prompt's words.
 fn arguments(schema: &Value, topic: &str, n: usize) -> Value {
@@ -86,8 +86,35 @@ pub(crate) fn structured(model: &SimModel, body: &Value, prompt: &str) -> Option
     serde_json::to_string_pretty(&value).ok()
 }
 
-/// The reply when a tool model should call tools now, or `None` to answer in prose.
-pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response> {
+/// The signing model's reasoning before its calls: the text pieces, streamed as `reasoning.text`
+/// items of index 0 (the signature comes last, alone), then the calls' thought as one
+/// `reasoning.encrypted` item of index 1.
+fn signed_reasoning(prompt: &str, call_ids: &[String]) -> (String, Vec<Value>) {
+    let text: String = super::text::tokenize(&super::text::reasoning("sim/signer", prompt))
+        .into_iter()
+        .take(24)
+        .collect();
+    let fmt = super::strict::SIGNED_FORMAT;
+    let mut items: Vec<Value> = super::text::tokenize(&text)
+        .into_iter()
+        .map(|piece| json!({"type": "reasoning.text", "text": piece, "signature": null, "format": fmt, "index": 0}))
+        .collect();
+    items.push(json!({"type": "reasoning.text", "text": "", "signature": super::strict::signature(&text), "format": fmt, "index": 0}));
+    items.push(
+        json!({"type": "reasoning.encrypted", "data": super::strict::thought(call_ids),
+        "id": call_ids.first(), "format": fmt, "index": 1}),
+    );
+    (text, items)
+}
+
+/// The reply when a tool model should call tools now, or `None` to answer in prose. With
+/// `repeat_names` every fragment of a call repeats its id and whole name, as some servers do.
+pub(crate) fn reply(
+    model: &SimModel,
+    body: &Value,
+    id: &str,
+    repeat_names: bool,
+) -> Option<Response> {
     if !TOOL_MODELS.contains(&model.id) {
         return None;
     }
@@ -133,13 +160,30 @@ pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response
         .collect();
     let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
     let created = chrono::Utc::now().timestamp();
-    let completion_tokens = calls.iter().map(|c| c.2.len() as u64 / 4 + 8).sum::<u64>();
+    let ids: Vec<String> = calls.iter().map(|c| c.0.clone()).collect();
+    let prompt = messages
+        .iter()
+        .rev()
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        .and_then(|m| m.get("content"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let (thinking, details) = if model.signs() {
+        signed_reasoning(prompt, &ids)
+    } else {
+        (String::new(), Vec::new())
+    };
+    let reasoning_tokens = super::text::tokenize(&thinking).len() as u64;
+    let completion_tokens =
+        calls.iter().map(|c| c.2.len() as u64 / 4 + 8).sum::<u64>() + reasoning_tokens;
     let price = |p: &str| p.parse::<f64>().unwrap_or(0.0);
     let prompt_tokens = body.to_string().len() as u64 / 4;
     let cost = prompt_tokens as f64 * price(model.prompt_price)
         + completion_tokens as f64 * price(model.completion_price);
     let usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-        "total_tokens": prompt_tokens + completion_tokens, "cost": cost, "is_byok": false});
+        "total_tokens": prompt_tokens + completion_tokens,
+        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
+        "cost": cost, "is_byok": false});
     if !stream {
         let wire: Vec<Value> = calls
             .iter()
@@ -149,6 +193,15 @@ pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response
             "provider": model.provider, "choices": [{"index": 0, "finish_reason": "tool_calls",
             "native_finish_reason": "tool_use", "message": {"role": "assistant", "content": null, "tool_calls": wire}}],
             "usage": usage});
+        let mut body = body;
+        if !details.is_empty() {
+            let mut merged = Vec::new();
+            for d in &details {
+                crate::provider::reasoning::merge(&mut merged, d.clone());
+            }
+            body["choices"][0]["message"]["reasoning"] = json!(thinking);
+            body["choices"][0]["message"]["reasoning_details"] = Value::Array(merged);
+        }
         return Some(([("x-generation-id", id.to_string())], axum::Json(body)).into_response());
     }
     let chunk = |delta: Value, finish: Value| {
@@ -160,19 +213,33 @@ pub(crate) fn reply(model: &SimModel, body: &Value, id: &str) -> Option<Response
         )
     };
     let mut sse = String::from(": OPENROUTER PROCESSING\n\n");
-    for (i, (cid, name, args)) in calls.iter().enumerate() {
+    let (encrypted, text_items) = details
+        .split_last()
+        .map_or((None, &[][..]), |(e, t)| (Some(e), t));
+    for item in text_items {
+        let piece = item.get("text").cloned().unwrap_or(Value::Null);
         sse.push_str(&chunk(
-            json!({"role": "assistant", "content": "", "tool_calls": [{"index": i, "id": cid, "type": "function",
-                   "function": {"name": name, "arguments": ""}}]}),
+            json!({"content": "", "reasoning": piece, "reasoning_details": [item]}),
             Value::Null,
         ));
+    }
+    for (i, (cid, name, args)) in calls.iter().enumerate() {
+        let mut first = json!({"role": "assistant", "content": "", "tool_calls": [{"index": i, "id": cid, "type": "function",
+                   "function": {"name": name, "arguments": ""}}]});
+        if let (0, Some(e)) = (i, encrypted) {
+            // Gemini's thought signature travels with the first call.
+            first["reasoning_details"] = json!([e]);
+        }
+        sse.push_str(&chunk(first, Value::Null));
         let chars: Vec<char> = args.chars().collect();
         for piece in chars.chunks(7) {
             let piece: String = piece.iter().collect();
-            sse.push_str(&chunk(
-                json!({"tool_calls": [{"index": i, "function": {"arguments": piece}}]}),
-                Value::Null,
-            ));
+            let fragment = if repeat_names {
+                json!({"index": i, "id": cid, "type": "function", "function": {"name": name, "arguments": piece}})
+            } else {
+                json!({"index": i, "function": {"arguments": piece}})
+            };
+            sse.push_str(&chunk(json!({"tool_calls": [fragment]}), Value::Null));
         }
     }
     sse.push_str(&chunk(json!({"content": ""}), json!("tool_calls")));

@@ -99,6 +99,15 @@ impl ReasoningDetail {
             index: 0,
         }
     }
+
+    /// The signing model's pieces: its format, and the signature on the last, empty piece.
+    pub fn signed(text: String, id: &str, signature: Option<String>) -> Self {
+        ReasoningDetail {
+            signature,
+            format: super::strict::SIGNED_FORMAT,
+            ..Self::text(text, id)
+        }
+    }
 }
 
 #[derive(Serialize, Default, Debug)]

@@ -55,12 +55,20 @@ impl ChunkDecoder {
             }
         }
         // `choices` is empty on the usage chunk; never index it.
+        let mut failure = None;
         for choice in chunk.choices {
             if let Some(delta) = choice.delta.or(choice.message) {
-                if let Some(r) = delta.reasoning.or(delta.reasoning_content) {
-                    if !r.is_empty() {
-                        out.push(StreamEvent::Reasoning(r));
-                    }
+                let details = delta.reasoning_details.unwrap_or_default();
+                let text = delta
+                    .reasoning
+                    .or(delta.reasoning_content)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| crate::provider::reasoning::readable(&details));
+                if !text.is_empty() {
+                    out.push(StreamEvent::Reasoning(text));
+                }
+                if !details.is_empty() {
+                    out.push(StreamEvent::ReasoningDetails(details));
                 }
                 if let Some(c) = delta.content.or(delta.refusal) {
                     if !c.is_empty() {
@@ -77,18 +85,30 @@ impl ChunkDecoder {
                     });
                 }
             }
-            if let Some(reason) = choice.finish_reason {
-                if reason != "error" {
-                    out.push(StreamEvent::Finish(reason));
-                }
+            let native = choice.native_finish_reason.filter(|n| !n.is_empty());
+            if let Some(n) = &native {
+                out.push(StreamEvent::NativeFinish(n.clone()));
+            }
+            if let Some(err) = choice.error {
+                failure.get_or_insert_with(|| ApiError::mid_stream(&err));
+            } else if choice.finish_reason.as_deref() == Some("error") {
+                // A failure with no error object still ends the answer as failed.
+                failure.get_or_insert_with(|| ApiError::MidStream {
+                    code: native.clone().unwrap_or_else(|| "error".into()),
+                    message: "the provider ended the answer with an error".into(),
+                    error_type: None,
+                });
+            } else if let Some(reason) = choice.finish_reason {
+                out.push(StreamEvent::Finish(reason));
             }
         }
         if let Some(usage) = chunk.usage {
             out.push(StreamEvent::Usage(usage));
         }
-        if let Some(err) = chunk.error {
+        // A top-level error says more than one inside a choice.
+        if let Some(err) = chunk.error.map(|e| ApiError::mid_stream(&e)).or(failure) {
             self.finished = true;
-            out.push(StreamEvent::Error(ApiError::mid_stream(&err)));
+            out.push(StreamEvent::Error(err));
         }
         out
     }
@@ -136,6 +156,51 @@ mod tests {
         );
         assert!(d.finished());
         assert!(d.decode("[DONE]").is_empty());
+    }
+
+    #[test]
+    fn reasoning_details_come_with_their_text_and_alone() {
+        let mut d = ChunkDecoder::new();
+        let both = d.decode(
+            r#"{"choices":[{"delta":{"reasoning":"Hm","reasoning_details":[{"type":"reasoning.text","text":"Hm","index":0}]}}]}"#,
+        );
+        assert_eq!(both[0], StreamEvent::Reasoning("Hm".into()));
+        assert!(matches!(&both[1], StreamEvent::ReasoningDetails(v) if v.len() == 1));
+        let alone = d.decode(
+            r#"{"choices":[{"delta":{"reasoning_details":[{"type":"reasoning.summary","summary":"S","index":0},{"type":"reasoning.encrypted","data":"x","index":1}]}}]}"#,
+        );
+        assert_eq!(alone[0], StreamEvent::Reasoning("S".into()));
+        assert!(matches!(&alone[1], StreamEvent::ReasoningDetails(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn finish_error_without_an_error_object_fails_the_answer() {
+        let mut d = ChunkDecoder::new();
+        let e = d.decode(
+            r#"{"choices":[{"delta":{"content":"x"},"finish_reason":"error","native_finish_reason":"MALFORMED_FUNCTION_CALL"}]}"#,
+        );
+        assert_eq!(e[0], StreamEvent::Delta("x".into()));
+        assert_eq!(
+            e[1],
+            StreamEvent::NativeFinish("MALFORMED_FUNCTION_CALL".into())
+        );
+        assert!(
+            matches!(&e[2], StreamEvent::Error(ApiError::MidStream { code, .. }) if code == "MALFORMED_FUNCTION_CALL"),
+            "{e:?}"
+        );
+        assert!(d.finished());
+    }
+
+    #[test]
+    fn an_error_inside_a_choice_is_terminal() {
+        let mut d = ChunkDecoder::new();
+        let e = d.decode(
+            r#"{"choices":[{"delta":{"content":""},"finish_reason":"stop","error":{"code":502,"message":"Provider returned error"}}]}"#,
+        );
+        assert!(
+            matches!(&e[..], [StreamEvent::Error(ApiError::MidStream { code, message, .. })] if code == "502" && message == "Provider returned error"),
+            "{e:?}"
+        );
     }
 
     #[test]

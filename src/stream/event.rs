@@ -20,6 +20,9 @@ pub enum StreamEvent {
     Delta(String),
     /// Reasoning ("thinking") text, kept apart from the answer.
     Reasoning(String),
+    /// Structured reasoning items of one delta, as received; merged per `index` by the answer
+    /// ([`crate::provider::reasoning::merge`]) and sent back on the assistant message.
+    ReasoningDetails(Vec<serde_json::Value>),
     /// A piece of tool call `index`: its id and name when first seen, then argument text.
     ToolCall {
         index: usize,
@@ -28,6 +31,8 @@ pub enum StreamEvent {
         arguments: String,
     },
     Finish(String),
+    /// The upstream provider's own finish reason (`end_turn`, `MAX_TOKENS`, `SAFETY`, …).
+    NativeFinish(String),
     Usage(Usage),
     /// An attempt failed before its first token; kept in the answer's hop trail.
     Hop(HopRecord),
@@ -66,6 +71,7 @@ impl StreamEvent {
             },
             StreamEvent::Delta(t) => StreamEvent::Delta(clean(&t)),
             StreamEvent::Reasoning(t) => StreamEvent::Reasoning(clean(&t)),
+            StreamEvent::NativeFinish(t) => StreamEvent::NativeFinish(clean(&t)),
             StreamEvent::ToolCall {
                 index,
                 id,

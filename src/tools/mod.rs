@@ -3,6 +3,11 @@
 
 use serde_json::{json, Value};
 
+/// The result sent for a call left waiting when a new prompt goes out instead: every call must
+/// be answered before the conversation goes on, or strict servers refuse the whole request.
+pub const NOT_ANSWERED: &str =
+    "not answered: the user sent a new message instead of a result for this call";
+
 /// A tool the models may call, as the config defines it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToolDef {
@@ -81,8 +86,15 @@ pub fn assemble(
     if let Some(id) = id {
         c.id = id;
     }
+    // Servers differ: most send the name once, some repeat it whole in every fragment, a few
+    // stream it in pieces. A repeat (or a longer name that starts with what is known) replaces;
+    // anything else is the next piece.
     if let Some(name) = name {
-        c.name.push_str(&name);
+        if name.starts_with(c.name.as_str()) {
+            c.name = name;
+        } else {
+            c.name.push_str(&name);
+        }
     }
     c.arguments.push_str(arguments);
 }
@@ -197,6 +209,21 @@ mod tests {
         assert_eq!(calls[0].arguments, "{\"city\":\"Oslo\"}");
         assert_eq!(calls[1].id, "c2");
         assert_eq!(check(&calls[1], &[weather()]).unwrap()["city"], "Rome");
+    }
+
+    #[test]
+    fn names_sent_once_repeated_or_in_pieces_all_assemble() {
+        for pieces in [
+            vec![Some("read_file"), None, None],
+            vec![Some("read_file"), Some("read_file"), Some("read_file")],
+            vec![Some("read_"), Some("file"), None],
+        ] {
+            let mut calls = Vec::new();
+            for p in pieces {
+                assemble(&mut calls, 0, Some("c".into()), p.map(String::from), "{}");
+            }
+            assert_eq!(calls[0].name, "read_file");
+        }
     }
 
     #[test]

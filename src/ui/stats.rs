@@ -100,9 +100,19 @@ pub fn footer(
         (0, w) => parts.push((8, format!("{w} cache write"), theme.stats)),
         (c, w) => parts.push((8, format!("{c} cached, {w} written"), theme.stats)),
     }
-    if let Some(reason) = &a.finish_reason {
-        if a.status == Status::Done {
-            parts.push((7, reason.clone(), theme.stats));
+    if a.status == Status::Done {
+        let (reason, native) = (
+            a.finish_reason.as_deref(),
+            a.native_finish_reason.as_deref(),
+        );
+        if let Some(label) = crate::provider::finish::label(reason, native) {
+            // A provider's own reason (SAFETY, MAX_TOKENS) is worth keeping on a narrow pane.
+            let keep = if crate::provider::finish::informative(reason, native) {
+                3
+            } else {
+                7
+            };
+            parts.push((keep, label, theme.stats));
         }
     }
     match &a.structured {

@@ -1,0 +1,352 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The wire as OpenRouter speaks it today, through the real stream path against the strict
+//! simulator: signed reasoning kept across tool turns, every call answered before a new
+//! prompt, failures that end with `finish_reason: "error"`, and tool names repeated in every
+//! fragment.
+
+mod common;
+
+use common::drive::{drive, starts};
+use common::keys::{press, type_text};
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use serde_json::{json, Value};
+use switchboard::app::{App, Effect, Status};
+use switchboard::cost::ledger::Ledger;
+use switchboard::provider::request::chat_body;
+use switchboard::provider::{ApiError, ProviderKind};
+use switchboard::session::store::{Op, Writer};
+use switchboard::sim::{self, SimOptions, SimServer};
+use switchboard::tools::ToolDef;
+
+fn weather() -> ToolDef {
+    ToolDef {
+        name: "get_weather".into(),
+        description: "Current weather for a city".into(),
+        parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+        result: Some("sunny, 21°C".into()),
+        results: Default::default(),
+    }
+}
+
+async fn server(opts: SimOptions) -> SimServer {
+    sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..opts
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn tool_app(server: &SimServer, models: &[&str]) -> App {
+    let mut a = common::sim_app(models);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.tools = vec![weather()];
+    for p in &mut a.panes {
+        p.settings.tools = vec!["get_weather".into()];
+    }
+    a
+}
+
+/// Posts a body to the simulator as it is, returning the status and the JSON reply.
+async fn post(server: &SimServer, body: &Value) -> (u16, Value) {
+    let mut body = body.clone();
+    body["stream"] = json!(false);
+    let r = reqwest::Client::new()
+        .post(format!("{}/chat/completions", server.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+fn failure(a: &App, pane: usize) -> Option<ApiError> {
+    match &a.panes[pane].current().unwrap().status {
+        Status::Failed(e) => Some(e.clone()),
+        _ => None,
+    }
+}
+
+fn assert_all_done(a: &App, when: &str) {
+    for (i, p) in a.panes.iter().enumerate() {
+        let last = p.current().unwrap();
+        assert_eq!(
+            last.status,
+            Status::Done,
+            "{when}: pane {} ({}) {:?}",
+            i + 1,
+            p.model,
+            failure(a, i)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_what_strict_upstreams_refuse() {
+    let s = server(SimOptions::default()).await;
+    let call = json!({"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}});
+    let tools = json!([weather().wire()]);
+    // A call followed by a user message instead of its result.
+    let (status, body) = post(
+        &s,
+        &json!({"model": "sim/swift", "messages": [
+            {"role": "user", "content": "Weather?"},
+            {"role": "assistant", "content": null, "tool_calls": [call]},
+            {"role": "user", "content": "Never mind"}]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not have response messages: c1"),
+        "{body}"
+    );
+    // The signing model's thought dropped from a follow-up.
+    let (status, first) = post(
+        &s,
+        &json!({"model": "sim/signer", "tools": tools, "messages": [{"role": "user", "content": "Weather in Oslo?"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    let message = &first["choices"][0]["message"];
+    let calls = message["tool_calls"].clone();
+    let id = calls[0]["id"].as_str().unwrap();
+    let follow = |details: Option<Value>| {
+        let mut assistant = json!({"role": "assistant", "content": null, "tool_calls": calls});
+        if let Some(d) = details {
+            assistant["reasoning_details"] = d;
+        }
+        json!({"model": "sim/signer", "tools": tools, "messages": [
+            {"role": "user", "content": "Weather in Oslo?"}, assistant,
+            {"role": "tool", "tool_call_id": id, "content": "rain"}]})
+    };
+    let (status, body) = post(&s, &follow(None)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reasoning details must be preserved"),
+        "{body}"
+    );
+    let (status, body) = post(&s, &follow(Some(message["reasoning_details"].clone()))).await;
+    assert_eq!(
+        status, 200,
+        "sent back unchanged, the thought is accepted: {body}"
+    );
+    // Variants answer under the base model's entry.
+    let (status, body) = post(
+        &s,
+        &json!({"model": "sim/swift:nitro", "messages": [{"role": "user", "content": "hi"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["model"], "sim/swift");
+}
+
+/// Three tool-using reasoning panes: a tool step, a new prompt sent to one pane while its calls
+/// wait, then a second tool step in all three. The simulator refuses anything invalid, so every
+/// answer finishing is the proof; the bodies are checked as well.
+#[tokio::test]
+async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/signer", "sim/signer:nitro", "sim/signer:exacto"]);
+    type_text(&mut a, "What is the weather in Oslo?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let mut seen = drive(&mut a, fx).await;
+    assert_all_done(&a, "first step");
+    for p in &a.panes {
+        let answer = p.current().unwrap();
+        assert_eq!(answer.tool_calls.len(), 1);
+        assert!(!answer.reasoning.is_empty(), "the thinking block has text");
+        let d = &answer.reasoning_details;
+        assert_eq!(d.len(), 2, "merged per index: {d:?}");
+        assert_eq!(d[0]["type"], "reasoning.text");
+        assert_eq!(d[0]["text"].as_str().unwrap(), answer.reasoning);
+        assert!(d[0]["signature"].as_str().unwrap().starts_with("sig_"));
+        assert_eq!(d[1]["type"], "reasoning.encrypted");
+    }
+
+    // Pane 1 gets a new prompt while its call waits (Tab to the panes, then Ctrl+S there).
+    a.focus = 0;
+    type_text(&mut a, "Actually, what about Rome?");
+    let fx = press(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let sent = starts(&fx);
+    assert_eq!(sent.len(), 1, "only the focused pane");
+    let body = chat_body(ProviderKind::Openrouter, &sent[0]);
+    let m = body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = m.iter().map(|x| x["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["user", "assistant", "tool", "user"], "{body:#}");
+    assert_eq!(m[1]["content"], Value::Null);
+    assert_eq!(m[1]["reasoning_details"].as_array().unwrap().len(), 2);
+    assert_eq!(m[2]["tool_call_id"], m[1]["tool_calls"][0]["id"]);
+    assert!(m[2]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("not answered"));
+    let notice = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("not answered"), "{notice}");
+    seen.extend(drive(&mut a, fx).await);
+    assert_all_done(&a, "a new prompt over a waiting call");
+    assert_eq!(a.panes[0].turns.len(), 2);
+
+    // Alt+T answers every pane's waiting call; then a second prompt and a second tool step.
+    let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
+    assert_eq!(starts(&fx).len(), 3);
+    seen.extend(drive(&mut a, fx).await);
+    assert_all_done(&a, "tool results");
+    for p in &a.panes {
+        assert!(
+            p.current().unwrap().tool_calls.is_empty(),
+            "answered in prose"
+        );
+        assert!(!p.current().unwrap().text.is_empty());
+    }
+    type_text(&mut a, "And in Bergen?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    seen.extend(drive(&mut a, fx).await);
+    let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
+    seen.extend(drive(&mut a, fx).await);
+    assert_all_done(&a, "second tool step");
+
+    // The whole session, resumed from the history, carries the conversation on exactly.
+    let db = Ledger::in_memory().unwrap();
+    let mut w = Writer::default();
+    w.apply(
+        db.conn(),
+        Op::Session {
+            started_at: 1,
+            workspace: None,
+        },
+    )
+    .unwrap();
+    for e in seen {
+        if let Effect::History(op) = e {
+            w.apply(db.conn(), *op).unwrap();
+        }
+    }
+    let (_, rounds) = switchboard::session::export::load(db.conn(), 1)
+        .unwrap()
+        .unwrap();
+    let (panes, _) =
+        switchboard::session::resume::panes(&a.providers, &rounds, std::time::Instant::now());
+    assert_eq!(panes.len(), 3);
+    for (p, live) in panes.iter().zip(&a.panes) {
+        let mut resumed = p.params(p.turns.len(), "One more: Tromsø?");
+        let mut now = live.params(live.turns.len(), "One more: Tromsø?");
+        resumed.tools = vec![weather().wire()];
+        now.tools = resumed.tools.clone();
+        let (rb, nb) = (
+            chat_body(ProviderKind::Openrouter, &resumed),
+            chat_body(ProviderKind::Openrouter, &now),
+        );
+        assert_eq!(rb["messages"], nb["messages"], "{}", p.model);
+        let (status, body) = post(&s, &rb).await;
+        assert_eq!(status, 200, "{}: {body}", p.model);
+    }
+}
+
+#[tokio::test]
+async fn a_new_prompt_in_a_compare_round_where_only_some_panes_called_tools() {
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/tooler", "sim/swift", "sim/parallel"]);
+    type_text(&mut a, "Weather in Oslo?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    assert_eq!(a.panes[1].current().unwrap().tool_calls.len(), 0);
+    assert_eq!(a.panes[2].current().unwrap().tool_calls.len(), 2);
+    type_text(&mut a, "Thanks. Now explain backpressure.");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let bodies: Vec<Value> = starts(&fx)
+        .iter()
+        .map(|p| chat_body(ProviderKind::Openrouter, p))
+        .collect();
+    let tool_messages = |b: &Value| {
+        b["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["role"] == "tool")
+            .count()
+    };
+    assert_eq!(
+        bodies.iter().map(tool_messages).collect::<Vec<_>>(),
+        [1, 0, 2]
+    );
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "the next round");
+}
+
+#[tokio::test]
+async fn finish_error_without_an_error_object_fails_and_keeps_its_native_reason() {
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/malformed", "sim/swift"]);
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let seen = drive(&mut a, fx).await;
+    let answer = a.panes[0].current().unwrap();
+    assert!(!answer.text.is_empty(), "what arrived is kept");
+    assert_eq!(
+        answer.native_finish_reason.as_deref(),
+        Some("MALFORMED_FUNCTION_CALL")
+    );
+    let e = failure(&a, 0).expect("the answer failed");
+    assert!(e.to_string().contains("MALFORMED_FUNCTION_CALL"), "{e}");
+    assert_eq!(a.panes[1].current().unwrap().status, Status::Done);
+    assert_eq!(
+        a.panes[1]
+            .current()
+            .unwrap()
+            .native_finish_reason
+            .as_deref(),
+        Some("stop")
+    );
+    // Stored with the answer, and exported.
+    let finish = seen
+        .iter()
+        .find_map(|e| match e {
+            Effect::History(op) => match &**op {
+                Op::Finish { record, .. } if record.status == "failed" => Some(record.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        finish.native_finish_reason.as_deref(),
+        Some("MALFORMED_FUNCTION_CALL")
+    );
+}
+
+#[tokio::test]
+async fn tool_names_repeated_in_every_fragment_assemble_once() {
+    let s = server(SimOptions {
+        repeat_tool_names: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let mut a = tool_app(&s, &["sim/tooler", "sim/parallel"]);
+    type_text(&mut a, "Weather in Oslo?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    for p in &a.panes {
+        for call in &p.current().unwrap().tool_calls {
+            assert_eq!(call.name, "get_weather");
+            assert!(call.invalid.is_none(), "{call:?}");
+        }
+    }
+    let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "answered");
+}
