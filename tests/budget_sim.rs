@@ -194,3 +194,89 @@ async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
         .iter()
         .any(|e| matches!(e, Effect::RecordSpend(r) if !r.reported && r.cost == Some(est))));
 }
+
+/// Variants and aliases price from the base entry; an answer served by the model behind one is
+/// not a fallback; a model with no known price is refused while a budget is set.
+#[tokio::test]
+async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
+    let server = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut app = app_on(
+        &server,
+        &["sim/swift:nitro", "~sim/steady-latest", "sim/seer:free"],
+    )
+    .await;
+    let ep = app.providers.endpoints["sim"].clone();
+    let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(models.iter().all(|m| !m.id.contains(':')), "base ids only");
+    app.set_catalog(Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models,
+    });
+    let info =
+        |app: &switchboard::app::App, m: &str| app.model_info("sim", m).map(|i| i.into_owned());
+    assert_eq!(info(&app, "sim/swift:nitro").unwrap().id, "sim/swift");
+    assert_eq!(info(&app, "~sim/steady-latest").unwrap().id, "sim/steady");
+    assert!(
+        info(&app, "sim/seer:free").unwrap().vision,
+        "modalities from the base"
+    );
+    assert!(app.price_of("sim", "sim/seer:free").unwrap().is_free());
+    assert!(!app.price_of("sim", "sim/swift:nitro").unwrap().is_free());
+    app.budget = Budget {
+        session_usd: Some(5.0),
+        ..Budget::default()
+    };
+
+    type_text(&mut app, "Explain vector clocks");
+    let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Start { .. }))
+            .count(),
+        3,
+        "every price is known: {:?}",
+        app.notice
+    );
+    drive(&mut app, fx).await;
+    for pane in &app.panes {
+        let a = pane.current().unwrap();
+        assert_eq!(a.status, switchboard::app::Status::Done, "{}", pane.model);
+        assert_ne!(a.served_model.as_deref(), Some(pane.model.as_str()));
+        assert!(
+            !a.is_fallback(&pane.model, &pane.settings.fallbacks),
+            "{} served by {:?} is what was asked for",
+            pane.model,
+            a.served_model
+        );
+    }
+
+    // A model the catalog does not list has no price: refused, kept, then sent on request.
+    app.panes[0].model = "sim/unlisted".into();
+    type_text(&mut app, "And Lamport clocks?");
+    let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(fx.is_empty(), "nothing sent: {fx:?}");
+    let notice = app.notice.clone().expect("a refusal").text;
+    assert!(
+        notice.contains("sim/unlisted has no known price") && notice.contains("Ctrl+G"),
+        "{notice}"
+    );
+    let fx = press(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::Start { .. }))
+            .count(),
+        3
+    );
+}

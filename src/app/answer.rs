@@ -186,9 +186,16 @@ impl Answer {
             && self.usage.is_none()
     }
 
-    /// Whether another model than the one asked for answered (either side of the wire).
-    pub fn is_fallback(&self, requested: &str) -> bool {
-        self.fell_back.is_some() || self.served_model.as_deref().is_some_and(|m| m != requested)
+    /// Whether another model than the one asked for answered (either side of the wire). The
+    /// concrete model behind a variant, a router or an alias is the one asked for; a model from
+    /// the fallback list is not.
+    pub fn is_fallback(&self, requested: &str, fallbacks: &[String]) -> bool {
+        self.fell_back.is_some()
+            || self.served_model.as_deref().is_some_and(|m| {
+                m != requested
+                    && (fallbacks.iter().any(|f| f == m)
+                        || !crate::catalog::variant::same_model(requested, m))
+            })
     }
 
     pub fn cost(&self) -> CostView {

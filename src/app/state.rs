@@ -413,12 +413,13 @@ impl App {
             .collect();
     }
 
-    pub fn model_info(&self, provider: &str, model: &str) -> Option<&ModelInfo> {
-        self.catalogs
-            .get(provider)?
-            .models
-            .iter()
-            .find(|m| m.id == model)
+    /// The catalog entry for a model, variants and aliases resolved to the entry behind them.
+    pub fn model_info(
+        &self,
+        provider: &str,
+        model: &str,
+    ) -> Option<std::borrow::Cow<'_, ModelInfo>> {
+        crate::catalog::variant::resolve(&self.catalogs.get(provider)?.models, model)
     }
 
     /// The config's price, else the catalog's.

@@ -1239,11 +1239,23 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
         Some(_) => return,
         None => (0..app.panes.len()).collect(),
     };
-    if !anyway {
-        let worst: f64 = targets
-            .iter()
-            .map(|&i| worst_case(app, i, app.panes[i].turns.len(), &text))
-            .sum();
+    if !anyway && app.budget.is_set() {
+        let mut worst = 0.0;
+        for &i in &targets {
+            match worst_case(app, i, app.panes[i].turns.len(), &text) {
+                Some(c) => worst += c,
+                // An unknown price is not $0: a budget cannot vouch for what it cannot price.
+                None => {
+                    let model = app.panes[i].model.clone();
+                    return notice_error(
+                        app,
+                        format!(
+                            "not sent: a budget is set and {model} has no known price, so this round's worst case cannot be priced — Ctrl+G sends anyway (or give it a price in the config)"
+                        ),
+                    );
+                }
+            }
+        }
         if let Some(breach) = app.budget.check(app.live_spent(), worst) {
             return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
         }
@@ -1327,19 +1339,16 @@ fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
 
 /// The most a turn could cost: the prompt, plus the longest answer the model may give. With no
 /// known limit on the answer, only the prompt is counted and the live guard watches the rest.
-fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> f64 {
+/// `None` when the model's price is unknown or dynamic.
+fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> Option<f64> {
     let pane = &app.panes[i];
-    let Some(price) = app.price_of(&pane.provider, &pane.model) else {
-        return 0.0;
-    };
+    let price = app.price_of(&pane.provider, &pane.model)?;
     let prompt_tokens = estimate_prompt_tokens(&pane.params(upto, prompt).messages);
     let max_out = pane.settings.max_tokens.map(u64::from).or_else(|| {
         app.model_info(&pane.provider, &pane.model)
             .and_then(|m| m.max_completion)
     });
-    price
-        .cost(prompt_tokens, max_out.unwrap_or(0))
-        .unwrap_or(0.0)
+    price.cost(prompt_tokens, max_out.unwrap_or(0))
 }
 
 /// Starts (or restarts) a turn in pane `i`: `Some(turn)` regenerates that turn's answer,

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod fuzzy;
+pub mod variant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +20,9 @@ pub struct ModelInfo {
     pub tools: bool,
     pub reasoning: bool,
     pub vision: bool,
+    /// When the model was published (unix seconds), to find a family's newest.
+    #[serde(default)]
+    pub created: Option<i64>,
 }
 
 impl ModelInfo {
@@ -32,6 +36,7 @@ impl ModelInfo {
             tools: false,
             reasoning: false,
             vision: false,
+            created: None,
         }
     }
 
@@ -125,6 +130,7 @@ fn model_info(m: &Value) -> Option<ModelInfo> {
         reasoning: supported.contains(&"reasoning")
             || m.get("reasoning").is_some_and(Value::is_object),
         vision: inputs.contains(&"image"),
+        created: m.get("created").and_then(Value::as_i64),
         id,
     })
 }

@@ -363,8 +363,13 @@ pub(crate) const VARIANTS: [&str; 7] = [
     "free", "nitro", "floor", "exacto", "online", "thinking", "extended",
 ];
 
-/// The model for an id, a variant of one (`sim/swift:nitro`) included.
+/// The model for an id: a variant of one (`sim/swift:nitro`) and a family's newest
+/// (`~sim/swift-latest`, the last of the family in the table) included.
 pub(crate) fn find(id: &str) -> Option<&'static SimModel> {
+    if let Some(family) = id.strip_prefix('~') {
+        let family = family.strip_suffix("-latest").unwrap_or(family);
+        return MODELS.iter().rev().find(|m| m.id.starts_with(family));
+    }
     let base = match id.rsplit_once(':') {
         Some((base, variant)) if VARIANTS.contains(&variant) => base,
         _ => id,

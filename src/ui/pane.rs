@@ -52,7 +52,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     } else if let Some(a) = pane.current() {
         block = block.title_bottom(Line::from(stats::footer(
             a,
-            &pane.model,
+            (&pane.model, &pane.settings.fallbacks),
             app.now,
             theme,
             area.width.saturating_sub(2) as usize,

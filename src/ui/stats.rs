@@ -25,7 +25,7 @@ pub fn duration(d: Duration) -> String {
 /// in `width` columns are dropped, least useful first.
 pub fn footer(
     a: &Answer,
-    requested: &str,
+    requested: (&str, &[String]),
     now: Instant,
     theme: &Theme,
     width: usize,
@@ -46,7 +46,7 @@ pub fn footer(
         ));
         return join(parts, theme, width);
     }
-    if a.is_fallback(requested) {
+    if a.is_fallback(requested.0, requested.1) {
         parts.push((2, "↪ fallback".into(), theme.notice));
     }
     match &a.status {
@@ -192,7 +192,7 @@ mod tests {
                 }),
                 ..Default::default()
             });
-            footer(&a, "m", now, &theme, 200)
+            footer(&a, ("m", &[]), now, &theme, 200)
                 .iter()
                 .map(|s| s.content.to_string())
                 .collect::<String>()
@@ -209,7 +209,7 @@ mod tests {
         let mut a = Answer::new(1, now);
         a.finished = Some(now);
         a.status = Status::Failed(crate::provider::ApiError::NotSent("no images".into()));
-        let text: String = footer(&a, "m", now, &Theme::default(), 200)
+        let text: String = footer(&a, ("m", &[]), now, &Theme::default(), 200)
             .iter()
             .map(|s| s.content.to_string())
             .collect();
