@@ -70,6 +70,7 @@ fn app() -> App {
         base_url: "http://127.0.0.1:1/v1".into(),
         api_key: None,
         simulated: false,
+        options: Default::default(),
     };
     let providers = Providers {
         endpoints: BTreeMap::from([("openrouter".to_string(), ep)]),

@@ -46,6 +46,7 @@ fn app(lines: usize, streaming: bool) -> App {
         base_url: "http://127.0.0.1:1/v1".into(),
         api_key: None,
         simulated: true,
+        options: Default::default(),
     };
     let providers = Providers {
         endpoints: BTreeMap::from([("sim".to_string(), ep)]),

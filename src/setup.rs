@@ -119,6 +119,12 @@ pub fn build(
                 base_url: normalize_base_url(&p.base_url),
                 api_key: keys.get(name).cloned().flatten(),
                 simulated: false,
+                options: crate::provider::request::WireOptions {
+                    token_field: p.token_field,
+                    referer: cfg.app_url.clone(),
+                    title: cfg.app_title.clone(),
+                    user: cfg.user.clone(),
+                },
             },
         );
     }
@@ -130,6 +136,7 @@ pub fn build(
             base_url: normalize_base_url(sim_url),
             api_key: None,
             simulated: true,
+            options: Default::default(),
         },
     );
     let lacks_key = |name: &str| {

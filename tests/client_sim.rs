@@ -31,6 +31,7 @@ fn endpoint(server: &sim::SimServer, kind: ProviderKind) -> Endpoint {
         base_url: server.base_url(),
         api_key: None,
         simulated: true,
+        options: Default::default(),
     }
 }
 
@@ -270,6 +271,7 @@ async fn nothing_listening_is_a_connection_error() {
         base_url: format!("http://127.0.0.1:{port}/v1"),
         api_key: None,
         simulated: false,
+        options: Default::default(),
     };
     let ev = collect(&ep, &params("m"), Duration::from_secs(30)).await;
     assert!(
@@ -303,6 +305,7 @@ async fn a_whole_json_reply_is_read_as_one_answer() {
         base_url: url,
         api_key: None,
         simulated: false,
+        options: Default::default(),
     };
     let ev = collect(&ep, &params("llama3.2"), Duration::from_secs(30)).await;
     assert_eq!(common::delta_text(&ev), "Hi there");

@@ -20,6 +20,7 @@ fn endpoint(base_url: String) -> Endpoint {
         base_url,
         api_key: None,
         simulated: false,
+        options: Default::default(),
     }
 }
 

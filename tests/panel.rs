@@ -63,6 +63,9 @@ fn app() -> App {
     let mut a = common::sim_app(&["sim/swift", "sim/down"]);
     a.size = (140, 44);
     a.session_label = "2026-11-23 14:02".into();
+    for (i, p) in a.panes.iter_mut().enumerate() {
+        p.session_id = format!("sb-{i:016x}");
+    }
     a
 }
 

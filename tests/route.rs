@@ -127,6 +127,7 @@ fn endpoint(base_url: &str, kind: ProviderKind) -> Endpoint {
         base_url: base_url.into(),
         api_key: Some("k".into()),
         simulated: false,
+        options: Default::default(),
     }
 }
 
@@ -138,6 +139,7 @@ fn hop(ep: &Endpoint, model: &str) -> Hop {
             messages: vec![Message::new(Role::User, "Explain consistent hashing")],
             settings: Settings::default(),
             tools: Vec::new(),
+            session_id: None,
         },
     }
 }
@@ -452,7 +454,11 @@ async fn the_bodies_on_the_wire_for_every_setting() {
     );
     assert_eq!(or["stop"], serde_json::json!(["\n\n"]));
     assert_eq!(or["stream"], true);
-    assert_eq!(or_headers["x-title"], "switchboard");
+    assert_eq!(or_headers["x-openrouter-title"], "switchboard");
+    assert!(
+        or_headers.get("http-referer").is_none(),
+        "no referer unless the config gives one"
+    );
     assert_eq!(or_headers["authorization"], "Bearer k");
 
     let (oa_headers, oa) = &bodies[1];

@@ -350,3 +350,127 @@ async fn tool_names_repeated_in_every_fragment_assemble_once() {
     drive(&mut a, fx).await;
     assert_all_done(&a, "answered");
 }
+
+#[tokio::test]
+async fn a_server_that_refuses_max_tokens_gets_max_completion_tokens_from_then_on() {
+    use switchboard::provider::request::TokenField;
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/oseries", "sim/oseries"]);
+    let mut openai = a.providers.endpoints["sim"].clone();
+    openai.provider = "oa".into();
+    openai.kind = ProviderKind::Openai;
+    openai.base_url = format!("http://{}/v1", s.addr());
+    a.providers.endpoints.insert("oa".into(), openai);
+    a.panes[0].provider = "oa".into();
+    for p in &mut a.panes {
+        p.settings.max_tokens = Some(300);
+    }
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "after the switch");
+    let first = a.panes[0].current().unwrap();
+    assert_eq!(first.token_field, Some(TokenField::MaxCompletionTokens));
+    assert_eq!(
+        a.providers.endpoints["oa"].options.token_field,
+        TokenField::MaxCompletionTokens,
+        "remembered for the session"
+    );
+    let notice = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("max_completion_tokens"), "{notice}");
+    assert_eq!(
+        a.panes[1].current().unwrap().token_field,
+        None,
+        "OpenRouter's path takes max_tokens"
+    );
+    type_text(&mut a, "And flow control?");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "the next round");
+    assert_eq!(
+        a.panes[0].current().unwrap().token_field,
+        None,
+        "sent as max_completion_tokens at once, not refused again"
+    );
+}
+
+/// Records each request's headers and body; answers with a one-word stream.
+async fn recorder(
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Value)>>>,
+) -> String {
+    use axum::response::IntoResponse;
+    let handler = move |headers: axum::http::HeaderMap, axum::Json(body): axum::Json<Value>| {
+        let seen = seen.clone();
+        async move {
+            seen.lock().unwrap().push((headers, body));
+            (
+                [("content-type", "text/event-stream")],
+                "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi.\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+            )
+                .into_response()
+        }
+    };
+    let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn attribution_comes_from_the_config_and_each_conversation_keeps_its_session_id() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let url = recorder(seen.clone()).await;
+    let mut a = common::sim_app(&["a/one", "b/two"]);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = url;
+    for round in ["Hello", "Again"] {
+        type_text(&mut a, round);
+        let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+        drive(&mut a, fx).await;
+    }
+    {
+        let ep = a.providers.endpoints.get_mut("sim").unwrap();
+        ep.options.referer = Some("https://example.org/my-app".into());
+        ep.options.title = Some("My Bench".into());
+        ep.options.user = Some("alice".into());
+    }
+    type_text(&mut a, "Third");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 6);
+    let session = |i: usize| seen[i].1["session_id"].as_str().unwrap().to_string();
+    let by_model = |model: &str| -> Vec<String> {
+        (0..6)
+            .filter(|&i| seen[i].1["model"] == model)
+            .map(session)
+            .collect()
+    };
+    let (one, two) = (by_model("a/one"), by_model("b/two"));
+    assert!(
+        one.iter().all(|s| *s == one[0]),
+        "stable per conversation: {one:?}"
+    );
+    assert!(two.iter().all(|s| *s == two[0]));
+    assert_ne!(one[0], two[0], "one per pane");
+    for (i, (h, body)) in seen.iter().enumerate() {
+        let header = |k: &str| h.get(k).map(|v| v.to_str().unwrap().to_string());
+        if i < 4 {
+            assert_eq!(header("http-referer"), None, "no made-up referer");
+            assert_eq!(header("x-openrouter-title").as_deref(), Some("switchboard"));
+            assert!(body.get("user").is_none());
+        } else {
+            assert_eq!(
+                header("http-referer").as_deref(),
+                Some("https://example.org/my-app")
+            );
+            assert_eq!(header("x-openrouter-title").as_deref(), Some("My Bench"));
+            assert_eq!(body["user"], "alice");
+        }
+    }
+}

@@ -86,6 +86,8 @@ pub struct Answer {
     pub finish_reason: Option<String>,
     /// The upstream provider's own reason, when the server reports one.
     pub native_finish_reason: Option<String>,
+    /// Set when the server refused `max_tokens` and the request went again with this field.
+    pub token_field: Option<crate::provider::request::TokenField>,
     /// Structured reasoning items, merged per `index`, exactly as the model sent them; they go
     /// back on this answer's assistant message in follow-ups.
     pub reasoning_details: Vec<serde_json::Value>,
@@ -128,6 +130,7 @@ impl Answer {
             usage: None,
             finish_reason: None,
             native_finish_reason: None,
+            token_field: None,
             reasoning_details: Vec::new(),
             price: None,
             budget_exempt: false,

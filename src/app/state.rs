@@ -120,6 +120,15 @@ pub struct Pane {
     pub cache: std::cell::RefCell<crate::render::transcript::TranscriptCache>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
+    /// Sent as `session_id` with every request of this conversation, so OpenRouter keeps it on
+    /// one provider; a cleared conversation gets a new one.
+    pub session_id: String,
+}
+
+/// A fresh conversation id: `sb-` and 16 hex digits.
+pub fn new_session_id() -> String {
+    use rand::Rng;
+    format!("sb-{:016x}", rand::thread_rng().gen::<u64>())
 }
 
 impl Pane {
@@ -133,6 +142,7 @@ impl Pane {
             show_thinking: None,
             cache: std::cell::RefCell::default(),
             scroll: None,
+            session_id: new_session_id(),
         }
     }
 
@@ -212,6 +222,7 @@ impl Pane {
             messages,
             settings: self.settings.clone(),
             tools: Vec::new(),
+            session_id: Some(self.session_id.clone()),
         }
     }
 }

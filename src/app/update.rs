@@ -577,6 +577,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             for pane in &mut app.panes {
                 pane.turns.clear();
                 pane.scroll = None;
+                pane.session_id = crate::app::state::new_session_id();
             }
             notice(app, "conversations cleared");
         }
@@ -1635,6 +1636,19 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
     }) else {
         return;
     };
+    if let StreamEvent::TokenField(field) = &event {
+        let provider = app.panes[i].provider.clone();
+        if let Some(ep) = app.providers.endpoints.get_mut(&provider) {
+            ep.options.token_field = *field;
+        }
+        notice(
+            app,
+            format!(
+                "{provider} refuses max_tokens: sending {} from now on",
+                field.name()
+            ),
+        );
+    }
     let Some(answer) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
         return;
     };
@@ -1702,6 +1716,7 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         }
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
         StreamEvent::NativeFinish(reason) => answer.native_finish_reason = Some(reason),
+        StreamEvent::TokenField(field) => answer.token_field = Some(field),
         StreamEvent::Usage(usage) => {
             answer.usage = Some(usage);
             costs_more = true;

@@ -228,7 +228,13 @@ mod tests {
     #[test]
     fn openai_list_of_ids() {
         let m = parse(r#"{"object":"list","data":[{"id":"llama3.2","object":"model","created":1,"owned_by":"library"},{"id":"qwen","max_model_len":32768}]}"#).unwrap();
-        assert_eq!(m[0], ModelInfo::bare("llama3.2"));
+        assert_eq!(
+            m[0],
+            ModelInfo {
+                created: Some(1),
+                ..ModelInfo::bare("llama3.2")
+            }
+        );
         assert_eq!(m[1].context_length, Some(32768));
         assert!(parse("[]").is_err());
     }

@@ -76,6 +76,7 @@ mod tests {
             api_key_env: Some("K".into()),
             api_key_cmd: cmd.map(str::to_owned),
             prices: std::collections::BTreeMap::new(),
+            token_field: Default::default(),
         }
     }
 

@@ -29,6 +29,8 @@ pub struct ProviderConfig {
     pub api_key_cmd: Option<String>,
     /// Prices for servers that report no cost, by model id.
     pub prices: BTreeMap<String, ModelPrice>,
+    /// Which field caps an answer's length.
+    pub token_field: crate::provider::request::TokenField,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +53,10 @@ pub struct Config {
     /// Keep a pane's thinking open after its answer starts.
     pub expand_thinking: bool,
     pub tools: Vec<crate::tools::ToolDef>,
+    /// OpenRouter app attribution (`HTTP-Referer`, `X-OpenRouter-Title`) and end-user id.
+    pub app_url: Option<String>,
+    pub app_title: Option<String>,
+    pub user: Option<String>,
 }
 
 impl Default for Config {
@@ -64,6 +70,7 @@ impl Default for Config {
                 api_key_env: Some("OPENROUTER_API_KEY".into()),
                 api_key_cmd: None,
                 prices: BTreeMap::new(),
+                token_field: Default::default(),
             },
         );
         Self {
@@ -78,6 +85,9 @@ impl Default for Config {
             workspaces: BTreeMap::new(),
             theme: None,
             expand_thinking: false,
+            app_url: None,
+            app_title: None,
+            user: None,
             tools: Vec::new(),
         }
     }
@@ -348,6 +358,9 @@ impl Config {
             cfg.theme = Some((t.into_inner(), line, column));
         }
         cfg.expand_thinking = file.expand_thinking.unwrap_or(false);
+        cfg.app_url = file.app_url.filter(|s| !s.trim().is_empty());
+        cfg.app_title = file.app_title.filter(|s| !s.trim().is_empty());
+        cfg.user = file.user.filter(|s| !s.trim().is_empty());
         if let Some(b) = file.budget {
             cfg.budget = Budget {
                 session_usd: b.session_usd.map(|u| u.0),
@@ -399,6 +412,10 @@ fn merge_provider(
         );
     }
     Ok(ProviderConfig {
+        token_field: p
+            .max_tokens_field
+            .or(base.map(|b| b.token_field))
+            .unwrap_or_default(),
         prices,
         kind,
         base_url,
@@ -512,9 +529,16 @@ default_provider = "ollama"
 stall_timeout_secs = 5
 theme = "light"
 expand_thinking = true
+app_url = "https://example.org/bench"
+app_title = "Bench"
+user = "alice"
 [providers.ollama]
 kind = "openai"
 base_url = "http://localhost:11434"
+[providers.oai]
+kind = "openai"
+base_url = "https://api.openai.com/v1"
+max_tokens_field = "max_completion_tokens"
 [providers.openrouter]
 api_key_cmd = "pass show openrouter"
 [providers.ollama.prices."llama3.2"]
@@ -546,6 +570,15 @@ max_price_completion = 10
         assert_eq!(cfg.default_provider, "ollama");
         assert_eq!(cfg.theme.as_ref().map(|t| t.0.as_str()), Some("light"));
         assert!(cfg.expand_thinking);
+        assert_eq!(cfg.app_url.as_deref(), Some("https://example.org/bench"));
+        assert_eq!(cfg.app_title.as_deref(), Some("Bench"));
+        assert_eq!(cfg.user.as_deref(), Some("alice"));
+        use crate::provider::request::TokenField;
+        assert_eq!(
+            cfg.providers["oai"].token_field,
+            TokenField::MaxCompletionTokens
+        );
+        assert_eq!(cfg.providers["ollama"].token_field, TokenField::MaxTokens);
         assert_eq!(cfg.stall_timeout, Duration::from_secs(5));
         let or = &cfg.providers[OPENROUTER];
         assert_eq!(or.base_url, OPENROUTER_URL);

@@ -27,6 +27,11 @@ pub(super) struct FileConfig {
     pub expand_thinking: Option<bool>,
     #[serde(default)]
     pub tools: Vec<Spanned<FileTool>>,
+    /// OpenRouter app attribution: `HTTP-Referer` and `X-OpenRouter-Title`.
+    pub app_url: Option<String>,
+    pub app_title: Option<String>,
+    /// OpenRouter's end-user id (`user`).
+    pub user: Option<String>,
 }
 
 /// A tool models may call.
@@ -110,6 +115,8 @@ pub(super) struct FileProvider {
     pub api_key_cmd: Option<String>,
     #[serde(default)]
     pub prices: BTreeMap<String, FilePrice>,
+    /// `max_completion_tokens` for servers that refuse `max_tokens` (OpenAI's reasoning models).
+    pub max_tokens_field: Option<crate::provider::request::TokenField>,
 }
 
 #[derive(Debug, Deserialize)]

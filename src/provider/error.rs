@@ -235,6 +235,29 @@ impl ApiError {
     }
 }
 
+/// Whether a 400 body says `max_tokens` is not supported (OpenAI's reasoning models:
+/// `unsupported_parameter` naming `max_tokens`, "Use 'max_completion_tokens' instead"), directly
+/// or inside OpenRouter's `metadata.raw`.
+pub fn refuses_max_tokens(body: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return false;
+    };
+    let e = v.get("error").unwrap_or(&v);
+    let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
+    let raw = e
+        .pointer("/metadata/raw")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let said = format!("{} {raw}", text("message"));
+    let names = text("param") == "max_tokens" || said.contains("max_tokens");
+    let unsupported = text("code") == "unsupported_parameter"
+        || said.contains("unsupported_parameter")
+        || said.contains("Unsupported parameter")
+        || said.contains("not supported")
+        || said.contains("max_completion_tokens");
+    names && unsupported
+}
+
 fn value_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),

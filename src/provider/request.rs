@@ -25,6 +25,38 @@ pub struct Endpoint {
     pub api_key: Option<String>,
     /// Output comes from the built-in simulator; the UI labels it.
     pub simulated: bool,
+    pub options: WireOptions,
+}
+
+/// Which field carries the cap on an answer's length.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenField {
+    #[default]
+    MaxTokens,
+    /// OpenAI's reasoning models refuse `max_tokens` and want this.
+    MaxCompletionTokens,
+}
+
+impl TokenField {
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenField::MaxTokens => "max_tokens",
+            TokenField::MaxCompletionTokens => "max_completion_tokens",
+        }
+    }
+}
+
+/// How requests to one provider are dressed, beyond the body's settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WireOptions {
+    pub token_field: TokenField,
+    /// `HTTP-Referer` for OpenRouter's app attribution: the config's `app_url`, never made up.
+    pub referer: Option<String>,
+    /// `X-OpenRouter-Title`: the config's `app_title`.
+    pub title: Option<String>,
+    /// `user`, OpenRouter's end-user id for abuse tracking.
+    pub user: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -36,6 +68,7 @@ impl std::fmt::Debug for Endpoint {
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "<set>"))
             .field("simulated", &self.simulated)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -64,11 +97,29 @@ pub struct ChatParams {
     pub settings: Settings,
     /// The tools offered, as the wire has them.
     pub tools: Vec<serde_json::Value>,
+    /// One id per conversation, so OpenRouter keeps it on one provider (sticky routing and
+    /// cache hits) and groups its logs.
+    pub session_id: Option<String>,
 }
 
-/// Attribution headers OpenRouter reads; they do not affect routing.
+/// The title OpenRouter shows for the app when the config names none.
 pub const APP_TITLE: &str = "switchboard";
-pub const APP_URL: &str = "https://switchboard.local/";
+
+/// The JSON body for a request to `endpoint`: [`chat_body`] with the endpoint's own wire
+/// options (which field caps the answer, the `user` id).
+pub fn chat_body_for(endpoint: &Endpoint, params: &ChatParams) -> Value {
+    let mut body = chat_body(endpoint.kind, params);
+    let o = &endpoint.options;
+    if let (TokenField::MaxCompletionTokens, Some(obj)) = (o.token_field, body.as_object_mut()) {
+        if let Some(v) = obj.remove("max_tokens") {
+            obj.insert(TokenField::MaxCompletionTokens.name().into(), v);
+        }
+    }
+    if let (Some(user), ProviderKind::Openrouter) = (&o.user, endpoint.kind) {
+        body["user"] = json!(user);
+    }
+    body
+}
 
 /// The JSON body for a streaming request.
 pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
@@ -88,6 +139,9 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
         if let Some(p) = params.settings.parallel_tool_calls {
             body.insert("parallel_tool_calls".into(), json!(p));
         }
+    }
+    if let (Some(id), ProviderKind::Openrouter) = (&params.session_id, kind) {
+        body.insert("session_id".into(), json!(id));
     }
     body.insert("stream".into(), json!(true));
     // Local servers stream usage only when asked; OpenRouter ignores the flag.
@@ -133,6 +187,13 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     Value::Object(body)
 }
 
+/// A header value that cannot make the request fail: printable ASCII only.
+fn header_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .collect()
+}
+
 /// Headers for a request, apart from content type.
 pub fn headers(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
     let mut h = Vec::new();
@@ -140,9 +201,12 @@ pub fn headers(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
     let key = endpoint.api_key.as_deref().unwrap_or("none");
     h.push(("authorization", format!("Bearer {key}")));
     if endpoint.kind == ProviderKind::Openrouter {
-        h.push(("http-referer", APP_URL.to_string()));
-        h.push(("x-title", APP_TITLE.to_string()));
-        h.push(("x-openrouter-title", APP_TITLE.to_string()));
+        // Attribution only; a referer is sent only when the config gives the app's real URL.
+        if let Some(url) = &endpoint.options.referer {
+            h.push(("http-referer", header_text(url)));
+        }
+        let title = endpoint.options.title.as_deref().unwrap_or(APP_TITLE);
+        h.push(("x-openrouter-title", header_text(title)));
     }
     h
 }
@@ -183,6 +247,7 @@ mod tests {
                 ..Settings::default()
             },
             tools: Vec::new(),
+            session_id: None,
         };
         let b = chat_body(ProviderKind::Openai, &p);
         assert_eq!(
@@ -203,9 +268,14 @@ mod tests {
             base_url: "https://openrouter.ai/api/v1".into(),
             api_key: Some("sk-or-v1-secret".into()),
             simulated: false,
+            options: Default::default(),
         };
         let h = headers(&e);
-        assert!(h.iter().any(|(k, _)| *k == "x-title"));
+        assert!(h.contains(&("x-openrouter-title", "switchboard".into())));
+        assert!(
+            !h.iter().any(|(k, _)| *k == "http-referer"),
+            "no made-up referer"
+        );
         assert!(h.contains(&("authorization", "Bearer sk-or-v1-secret".into())));
         assert!(!format!("{e:?}").contains("secret"));
         let local = Endpoint {
@@ -213,6 +283,8 @@ mod tests {
             api_key: None,
             ..e
         };
-        assert!(!headers(&local).iter().any(|(k, _)| *k == "x-title"));
+        assert!(!headers(&local)
+            .iter()
+            .any(|(k, _)| *k == "x-openrouter-title"));
     }
 }

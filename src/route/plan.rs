@@ -67,6 +67,7 @@ mod tests {
             base_url: format!("http://{name}/v1"),
             api_key: None,
             simulated: false,
+            options: Default::default(),
         };
         Providers {
             endpoints: BTreeMap::from([
@@ -89,6 +90,7 @@ mod tests {
                 ..Settings::default()
             },
             tools: Vec::new(),
+            session_id: None,
         }
     }
 

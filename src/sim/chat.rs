@@ -132,6 +132,8 @@ struct ChatRequest {
     prompt_tokens: u64,
     reasoning_enabled: bool,
     reasoning_shown: bool,
+    /// Whether the cap came as `max_tokens` (not `max_completion_tokens`).
+    sent_max_tokens: bool,
     /// The last user message's images: media type and decoded size in bytes.
     images: Vec<(String, usize)>,
 }
@@ -238,6 +240,16 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
     // Roughly what a small image costs in prompt tokens.
     let prompt_tokens = prompt_tokens + 85 * images.len() as u64;
 
+    let sent_max_tokens = value.get("max_tokens").is_some();
+    match value.get("session_id") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s.chars().count() <= 256 => {}
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "session_id must be a string of at most 256 characters",
+            ))
+        }
+    }
     let max_tokens = ["max_tokens", "max_completion_tokens"]
         .iter()
         .find_map(|k| value.get(*k).and_then(Value::as_u64))
@@ -262,6 +274,7 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         prompt_tokens,
         reasoning_enabled,
         reasoning_shown,
+        sent_max_tokens,
         images,
     })
 }
@@ -430,12 +443,18 @@ fn build_plan(
     }
 }
 
-pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes) -> Response {
+pub(crate) async fn completions(
+    State(state): State<Arc<SimState>>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    body: Bytes,
+) -> Response {
     let started = Instant::now();
     let req = match parse_request(&body) {
         Ok(req) => req,
         Err(e) => return e.into_response(),
     };
+    // The OpenAI-style path behaves like OpenAI itself, not like OpenRouter in front of it.
+    let openai_path = uri.path().starts_with("/v1/");
 
     let mut last_error = None;
     let mut chosen = None;
@@ -453,6 +472,16 @@ pub(crate) async fn completions(State(state): State<Arc<SimState>>, body: Bytes)
             .unwrap_or_else(|| ApiError::bad_request("No model to try"))
             .into_response();
     };
+    if openai_path && model.wants_completion_tokens() && req.sent_max_tokens {
+        return ApiError {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({"error": {
+                "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+                "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}}),
+            retry_after: None,
+        }
+        .into_response();
+    }
 
     let mut structured = None;
     if let Ok(raw) = serde_json::from_slice::<Value>(&body) {

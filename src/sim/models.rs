@@ -77,6 +77,12 @@ impl SimModel {
         self.id == "sim/signer"
     }
 
+    /// Whether the model refuses `max_tokens` on the OpenAI-style path, as OpenAI's o-series
+    /// does, wanting `max_completion_tokens`.
+    pub fn wants_completion_tokens(&self) -> bool {
+        self.id == "sim/oseries"
+    }
+
     /// Whether the model takes images; only sim/seer does.
     pub fn sees(&self) -> bool {
         self.id == "sim/seer"
@@ -339,6 +345,22 @@ pub(crate) static MODELS: &[SimModel] = &[
         style: Style::Prose,
         answer_tokens: (120, 200),
         native_stop: "STOP",
+    },
+    SimModel {
+        id: "sim/oseries",
+        name: "Sim: O-Series",
+        provider: "OpenAI Sim",
+        description: "Simulated model (switchboard simulator): like OpenAI's o-series, it refuses max_tokens on the OpenAI-style /v1 path and wants max_completion_tokens.",
+        prompt_price: "0.0000011",
+        completion_price: "0.0000044",
+        ttft_ms: 500.0,
+        tokens_per_sec: 100.0,
+        context_length: 200_000,
+        max_completion_tokens: 100_000,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (120, 200),
+        native_stop: "stop",
     },
     SimModel {
         id: "sim/malformed",

@@ -48,6 +48,9 @@ pub enum StreamEvent {
         model: String,
         provider: String,
     },
+    /// The server refused `max_tokens`; the request was sent again with this field, which the
+    /// provider should use from now on.
+    TokenField(crate::provider::request::TokenField),
     /// Terminal: the request failed. Nothing follows.
     Error(ApiError),
     /// Terminal: `[DONE]` arrived.

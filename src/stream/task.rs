@@ -6,7 +6,7 @@ use bytes::Bytes;
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 
-use crate::provider::request::{chat_body, headers};
+use crate::provider::request::{chat_body_for, headers, TokenField};
 use crate::provider::{ApiError, ChatParams, Endpoint};
 
 use super::decode::ChunkDecoder;
@@ -100,16 +100,36 @@ pub async fn run_request<F>(
 ) where
     F: FnMut(StreamEvent),
 {
-    let mut req = client
-        .post(endpoint.chat_url())
-        .json(&chat_body(endpoint.kind, params));
-    for (k, v) in headers(endpoint) {
-        req = req.header(k, v);
-    }
-    let response = match tokio::time::timeout(opts.stall_timeout, req.send()).await {
-        Err(_) => return emit(StreamEvent::Error(ApiError::Stalled(opts.stall_timeout))),
-        Ok(Err(e)) => return emit(StreamEvent::Error(send_error(&e))),
-        Ok(Ok(r)) => r,
+    let mut endpoint = std::borrow::Cow::Borrowed(endpoint);
+    let response = loop {
+        let body = chat_body_for(&endpoint, params);
+        let capped = body.get("max_tokens").is_some();
+        let mut req = client.post(endpoint.chat_url()).json(&body);
+        for (k, v) in headers(&endpoint) {
+            req = req.header(k, v);
+        }
+        let response = match tokio::time::timeout(opts.stall_timeout, req.send()).await {
+            Err(_) => return emit(StreamEvent::Error(ApiError::Stalled(opts.stall_timeout))),
+            Ok(Err(e)) => return emit(StreamEvent::Error(send_error(&e))),
+            Ok(Ok(r)) => r,
+        };
+        if response.status().as_u16() != 400 || !capped {
+            break response;
+        }
+        let body = tokio::time::timeout(opts.stall_timeout, response.text())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        if !crate::provider::error::refuses_max_tokens(&body) {
+            return emit(StreamEvent::Error(ApiError::from_response(
+                400, &body, None,
+            )));
+        }
+        // OpenAI's reasoning models want `max_completion_tokens`: switch once, and say so,
+        // so the app keeps the choice for this provider.
+        emit(StreamEvent::TokenField(TokenField::MaxCompletionTokens));
+        endpoint.to_mut().options.token_field = TokenField::MaxCompletionTokens;
     };
     let status = response.status();
     if !status.is_success() {

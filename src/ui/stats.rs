@@ -115,6 +115,10 @@ pub fn footer(
             parts.push((keep, label, theme.stats));
         }
     }
+    if let Some(field) = a.token_field {
+        // The server refused max_tokens; the cap went as this field instead.
+        parts.push((6, format!("sent {}", field.name()), theme.notice));
+    }
     match &a.structured {
         Some(Ok(())) => parts.push((2, "json ✓".into(), theme.served)),
         Some(Err(_)) => parts.push((0, "json ✗".into(), theme.error)),

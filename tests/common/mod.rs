@@ -20,6 +20,7 @@ pub fn sim_app(models: &[&str]) -> App {
         base_url: "http://127.0.0.1:1/v1".into(),
         api_key: None,
         simulated: true,
+        options: Default::default(),
     };
     let providers = Providers {
         endpoints: BTreeMap::from([("sim".to_string(), ep)]),
