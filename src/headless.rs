@@ -53,11 +53,18 @@ pub struct Result_ {
     pub ok: bool,
     pub error: Option<String>,
     pub finish_reason: Option<String>,
+    /// The upstream provider's own reason, when the server reports one.
+    pub native_finish_reason: Option<String>,
     pub ttft_ms: Option<u64>,
     pub elapsed_ms: u64,
     pub completion_tokens: Option<u64>,
     pub tokens_per_s: Option<f64>,
     pub cost: Option<f64>,
+    /// Where `cost` comes from: `billed` (`/generation`), `reported` (the stream's
+    /// `usage.cost`, when the billed figure did not come in time), or none.
+    pub cost_source: Option<&'static str>,
+    /// The server's id for the generation.
+    pub generation_id: Option<String>,
     pub attempts: usize,
     /// With structured output asked for: whether the answer was the JSON asked for.
     pub valid_json: Option<bool>,
@@ -253,6 +260,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         }
     }
     let mut results = Vec::new();
+    let mut bills = tokio::task::JoinSet::new();
     while let Some(done) = set.join_next().await {
         let Ok((request, r)) = done else { continue };
         if let Ok(g) = writer.lock() {
@@ -269,6 +277,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                     cost: r.cost,
                     reported: r.cost.is_some(),
                     status: if r.ok { "done".into() } else { "failed".into() },
+                    generation_id: r.generation_id.clone(),
                 });
             }
         }
@@ -281,6 +290,8 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 status: if r.ok { "done".into() } else { "failed".into() },
                 error: r.error.clone(),
                 finish_reason: r.finish_reason.clone(),
+                native_finish_reason: r.native_finish_reason.clone(),
+                generation_id: r.generation_id.clone(),
                 ttft_ms: r.ttft_ms,
                 elapsed_ms: Some(r.elapsed_ms),
                 completion_tokens: r.completion_tokens,
@@ -294,7 +305,46 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         if let Some(b) = &bar {
             b.inc(1);
         }
+        // Ask what it was billed while the other answers finish.
+        if let Some(id) = &r.generation_id {
+            if let Some(ep) = providers
+                .endpoints
+                .get(&r.provider)
+                .filter(|e| e.kind == crate::provider::ProviderKind::Openrouter)
+            {
+                let (client, ep, id) = (client.clone(), ep.clone(), id.clone());
+                let at = results.len();
+                bills.spawn(async move {
+                    let result = crate::provider::generation::fetch(
+                        &client,
+                        &ep,
+                        &id,
+                        crate::provider::generation::PATIENCE,
+                    )
+                    .await;
+                    (at, request, id, result)
+                });
+            }
+        }
         results.push(r);
+    }
+    // Book the billed figures; one that does not come in time leaves the stream's figure,
+    // labelled as such.
+    while let Some(done) = bills.join_next().await {
+        let Ok((at, request, id, result)) = done else {
+            continue;
+        };
+        let (Some(r), Ok(billed)) = (results.get_mut(at), result) else {
+            continue;
+        };
+        r.cost = Some(billed.booked());
+        r.cost_source = Some("billed");
+        record(Op::Billed {
+            request,
+            generation_id: id,
+            cost: billed.booked(),
+            details: billed.to_json(),
+        });
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -354,11 +404,14 @@ fn refused(pi: usize, prompt: &str, model: &str, provider: &str, why: String) ->
         ok: false,
         error: Some(why),
         finish_reason: None,
+        native_finish_reason: None,
         ttft_ms: None,
         elapsed_ms: 0,
         completion_tokens: None,
         tokens_per_s: None,
         cost: None,
+        cost_source: None,
+        generation_id: None,
         attempts: 0,
         valid_json: None,
     }
@@ -402,6 +455,11 @@ async fn one(
             r.served_provider = provider;
         }
         StreamEvent::Finish(f) => r.finish_reason = Some(f),
+        StreamEvent::NativeFinish(f) => r.native_finish_reason = Some(f),
+        StreamEvent::Started { generation_id } => r.generation_id = generation_id,
+        StreamEvent::Generation(id) => {
+            r.generation_id.get_or_insert(id);
+        }
         StreamEvent::Usage(u) => usage = Some(u),
         StreamEvent::Hop(_) => r.attempts += 1,
         StreamEvent::Done => ok = true,
@@ -418,6 +476,7 @@ async fn one(
     r.ttft_ms = first.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     r.completion_tokens = usage.as_ref().and_then(|u| u.completion_tokens);
     r.cost = usage.as_ref().and_then(|u| u.cost);
+    r.cost_source = r.cost.map(|_| "reported");
     if let (Some(n), Some(f)) = (r.completion_tokens, first) {
         let gen = elapsed.saturating_sub(f).as_secs_f64();
         if gen > 0.0 {
@@ -525,6 +584,9 @@ fn csv(results: &[Result_]) -> Result<String, String> {
         "cost_usd",
         "attempts",
         "text",
+        "cost_source",
+        "finish_reason",
+        "native_finish_reason",
     ])
     .map_err(|e| e.to_string())?;
     for r in results {
@@ -547,6 +609,9 @@ fn csv(results: &[Result_]) -> Result<String, String> {
             r.cost.map(|v| v.to_string()).unwrap_or_default(),
             r.attempts.to_string(),
             r.text.clone(),
+            r.cost_source.unwrap_or_default().to_string(),
+            r.finish_reason.clone().unwrap_or_default(),
+            r.native_finish_reason.clone().unwrap_or_default(),
         ])
         .map_err(|e| e.to_string())?;
     }

@@ -782,14 +782,14 @@ async fn key_and_generation_track_usage() {
     let (events, _) = read_sse(resp).await;
     let usage = events.iter().filter_map(Event::json).next_back().unwrap()["usage"].clone();
 
-    let gen: Value = client()
-        .get(format!("{base}/generation?id={gen_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // Like OpenRouter, the generation is not found on the first ask right after it ends.
+    let ask = || {
+        client()
+            .get(format!("{base}/generation?id={gen_id}"))
+            .send()
+    };
+    assert_eq!(ask().await.unwrap().status(), 404);
+    let gen: Value = ask().await.unwrap().json().await.unwrap();
     let g = &gen["data"];
     assert_eq!(g["id"], gen_id.as_str());
     assert_eq!(g["model"], "sim/pricey");

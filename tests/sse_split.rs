@@ -54,8 +54,9 @@ async fn complete_stream_with_comments_crlf_utf8_and_usage() {
         "Hello, 世界! Ünïcödé ✓\n```rust\nfn main() {}\n```"
     );
     assert_eq!(reasoning, "Let me think… 🤔");
+    assert!(matches!(events.first(), Some(StreamEvent::Generation(_))));
     assert_eq!(
-        events.first(),
+        events.get(1),
         Some(&StreamEvent::Served {
             model: "anthropic/claude-3.5-sonnet".into(),
             provider: Some("Anthropic".into()),

@@ -73,6 +73,11 @@ pub enum Action {
         model: String,
         slugs: Vec<String>,
     },
+    /// What `/generation` said an answer was billed, or why it never said.
+    Generation {
+        request: u64,
+        result: Result<crate::provider::generation::Billed, String>,
+    },
     /// A provider's connection test finished.
     ProviderTested {
         provider: String,
@@ -161,6 +166,12 @@ pub enum Effect {
     Copy {
         text: String,
         what: String,
+    },
+    /// Ask `/generation` what answer `request` was billed, in the background.
+    FetchGeneration {
+        request: u64,
+        provider: String,
+        id: String,
     },
     /// Check a provider: its base URL, its models, its key, its latency.
     TestProvider {

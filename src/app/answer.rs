@@ -50,6 +50,8 @@ impl Status {
 pub enum CostView {
     /// `usage.cost`, the server's own figure.
     Reported(f64),
+    /// What `/generation` says was billed (with the upstream bill of a BYOK request).
+    Billed(f64),
     /// Tokens × known prices.
     Estimated(f64),
     /// No price known (or a dynamic one): never shown as $0.
@@ -60,7 +62,7 @@ impl CostView {
     /// The amount to count against budgets; unpriced counts as nothing.
     pub fn usd(self) -> f64 {
         match self {
-            CostView::Reported(v) | CostView::Estimated(v) => v,
+            CostView::Reported(v) | CostView::Billed(v) | CostView::Estimated(v) => v,
             CostView::Unpriced => 0.0,
         }
     }
@@ -86,6 +88,10 @@ pub struct Answer {
     pub finish_reason: Option<String>,
     /// The upstream provider's own reason, when the server reports one.
     pub native_finish_reason: Option<String>,
+    /// The billed figures from `/generation`, once they arrive.
+    pub billed: Option<crate::provider::generation::Billed>,
+    /// Why no billed figure came (asked for too long, refused).
+    pub unbilled: Option<String>,
     /// Set when the server refused `max_tokens` and the request went again with this field.
     pub token_field: Option<crate::provider::request::TokenField>,
     /// Structured reasoning items, merged per `index`, exactly as the model sent them; they go
@@ -131,6 +137,8 @@ impl Answer {
             finish_reason: None,
             native_finish_reason: None,
             token_field: None,
+            billed: None,
+            unbilled: None,
             reasoning_details: Vec::new(),
             price: None,
             budget_exempt: false,
@@ -202,6 +210,9 @@ impl Answer {
     }
 
     pub fn cost(&self) -> CostView {
+        if let Some(b) = &self.billed {
+            return CostView::Billed(b.booked());
+        }
         if let Some(c) = self.usage.as_ref().and_then(|u| u.cost) {
             return CostView::Reported(c);
         }

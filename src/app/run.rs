@@ -198,6 +198,25 @@ fn run_effect(
                 });
             }
         }
+        Effect::FetchGeneration {
+            request,
+            provider,
+            id,
+        } => {
+            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+                let (client, tx) = (rt.client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let result = crate::provider::generation::fetch(
+                        &client,
+                        &ep,
+                        &id,
+                        crate::provider::generation::PATIENCE,
+                    )
+                    .await;
+                    let _ = tx.send(Action::Generation { request, result });
+                });
+            }
+        }
         Effect::FetchCatalog { provider } => {
             if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());

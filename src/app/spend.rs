@@ -78,8 +78,9 @@ pub fn record(
             CostView::Unpriced => None,
             c => Some(c.usd()),
         },
-        reported: matches!(cost, CostView::Reported(_)),
+        reported: matches!(cost, CostView::Reported(_) | CostView::Billed(_)),
         status: answer.status.label().to_string(),
+        generation_id: answer.generation_id.clone(),
     }
 }
 

@@ -155,8 +155,52 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 *slot = Some(result);
             }
         }
+        Action::Generation { request, result } => on_billed(app, request, result, &mut fx),
     }
     fx
+}
+
+/// Books what `/generation` says an answer was billed in place of the stream's figure or the
+/// estimate: in the totals, the ledger and the history.
+fn on_billed(
+    app: &mut App,
+    request: u64,
+    result: Result<crate::provider::generation::Billed, String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(answer) = app
+        .panes
+        .iter_mut()
+        .flat_map(|p| p.turns.iter_mut())
+        .map(|t| &mut t.answer)
+        .find(|a| a.request == request)
+    else {
+        return;
+    };
+    let billed = match result {
+        Ok(b) => b,
+        Err(why) => {
+            answer.unbilled = Some(why);
+            return;
+        }
+    };
+    let before = answer.cost().usd();
+    let (id, cost, details) = (
+        answer.generation_id.clone().unwrap_or_default(),
+        billed.booked(),
+        billed.to_json(),
+    );
+    answer.billed = Some(billed);
+    answer.unbilled = None;
+    if !answer.status.is_active() {
+        app.spend.add(cost - before);
+    }
+    fx.push(history(Op::Billed {
+        request,
+        generation_id: id,
+        cost,
+        details,
+    }));
 }
 
 /// What a session asks for as it opens: every catalog and the key's credit.
@@ -231,7 +275,12 @@ fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> b
 /// goes to the ledger. After the last running answer, the key's credit is refreshed.
 fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     let (now, unix, today) = (app.now, app.unix, app.today);
-    let App { panes, spend, .. } = app;
+    let App {
+        panes,
+        spend,
+        providers,
+        ..
+    } = app;
     let Some(pane) = panes.get_mut(i) else {
         return;
     };
@@ -240,6 +289,19 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     };
     turn.answer.finished.get_or_insert(now);
     book(spend, &turn.answer);
+    // OpenRouter knows what it billed: ask, and book that figure when it comes.
+    if let (Some(id), Some(ep)) = (
+        &turn.answer.generation_id,
+        providers.endpoints.get(&pane.provider),
+    ) {
+        if ep.kind == crate::provider::ProviderKind::Openrouter && turn.answer.billed.is_none() {
+            fx.push(Effect::FetchGeneration {
+                request: turn.answer.request,
+                provider: pane.provider.clone(),
+                id: id.clone(),
+            });
+        }
+    }
     fx.push(history(finish_op(&turn.answer, unix)));
     fx.push(Effect::RecordSpend(spend::record(
         &turn.answer,
@@ -312,7 +374,10 @@ fn finish_op(a: &Answer, unix: i64) -> Op {
                 super::answer::CostView::Unpriced => None,
                 c => Some(c.usd()),
             },
-            reported: matches!(cost, super::answer::CostView::Reported(_)),
+            reported: matches!(
+                cost,
+                super::answer::CostView::Reported(_) | super::answer::CostView::Billed(_)
+            ),
             hops: serde_json::Value::Array(hops).to_string(),
             at: unix,
         }),
@@ -1658,6 +1723,9 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         StreamEvent::Started { generation_id } => {
             answer.generation_id = generation_id;
             answer.retrying = None;
+        }
+        StreamEvent::Generation(id) => {
+            answer.generation_id.get_or_insert(id);
         }
         StreamEvent::Hop(record) => answer.hops.push(record),
         StreamEvent::Retrying {

@@ -87,6 +87,13 @@ ALTER TABLE answers ADD COLUMN tool_calls TEXT;         -- JSON array, as sent b
 ALTER TABLE answers ADD COLUMN tool_results TEXT;       -- JSON [[call id, content]], the turn's input
 ALTER TABLE answers ADD COLUMN generation_id TEXT;
 ",
+    r"
+-- Reconciliation with `/generation`: the billed figure replaces the stream's or the estimate.
+ALTER TABLE spend ADD COLUMN generation_id TEXT;
+ALTER TABLE spend ADD COLUMN billed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX spend_generation ON spend(generation_id);
+ALTER TABLE answers ADD COLUMN billed TEXT;   -- the /generation figures, JSON
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -102,6 +109,8 @@ pub struct SpendRecord {
     pub cost: Option<f64>,
     pub reported: bool,
     pub status: String,
+    /// The server's id for the generation, to book its billed figure later.
+    pub generation_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,8 +163,8 @@ impl Ledger {
     pub fn record(&self, r: &SpendRecord) -> Result<(), LedgerError> {
         self.conn.execute(
             "INSERT INTO spend (at, day, provider, model, served_model, served_provider,
-                prompt_tokens, completion_tokens, cost, reported, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                prompt_tokens, completion_tokens, cost, reported, status, generation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 r.at,
                 r.day.format("%Y-%m-%d").to_string(),
@@ -168,6 +177,7 @@ impl Ledger {
                 r.cost,
                 r.reported,
                 r.status,
+                r.generation_id,
             ],
         )?;
         Ok(())
@@ -246,6 +256,7 @@ mod tests {
             cost,
             reported: true,
             status: "done".into(),
+            generation_id: None,
         }
     }
 
@@ -311,8 +322,12 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(MIGRATIONS[0]).unwrap();
             conn.pragma_update(None, "user_version", 1).unwrap();
-            let l = Ledger { conn };
-            l.record(&rec(d(2026, 11, 1), "a", Some(0.5))).unwrap();
+            conn.execute(
+                "INSERT INTO spend (at, day, provider, model, completion_tokens, cost, reported, status)
+                 VALUES (0, '2026-11-01', 'sim', 'a', 20, 0.5, 1, 'done')",
+                [],
+            )
+            .unwrap();
         }
         let l = Ledger::open(&path).unwrap();
         let v: i64 = l

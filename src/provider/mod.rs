@@ -3,6 +3,7 @@
 pub mod account;
 pub mod error;
 pub mod finish;
+pub mod generation;
 pub mod reasoning;
 pub mod request;
 pub mod settings;

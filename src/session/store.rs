@@ -46,6 +46,15 @@ pub enum Op {
         request: u64,
         record: Box<Finished>,
     },
+    /// What `/generation` says an answer was billed: it replaces the answer's cost, here and
+    /// in the spend ledger.
+    Billed {
+        request: u64,
+        generation_id: String,
+        cost: f64,
+        /// The billed figures, JSON.
+        details: String,
+    },
     Vote {
         round: u64,
         verdict: String,
@@ -216,6 +225,23 @@ impl Writer {
                      FROM answers a JOIN rounds r ON r.id = a.round_id WHERE a.id = ?1",
                     params![id],
                 )?;
+            }
+            Op::Billed {
+                request,
+                generation_id,
+                cost,
+                details,
+            } => {
+                conn.execute(
+                    "UPDATE spend SET cost = ?1, reported = 1, billed = 1 WHERE generation_id = ?2",
+                    params![cost, generation_id],
+                )?;
+                if let Some(&id) = self.answers.get(&request) {
+                    conn.execute(
+                        "UPDATE answers SET cost = ?1, reported = 1, billed = ?2 WHERE id = ?3",
+                        params![cost, details, id],
+                    )?;
+                }
             }
             Op::Vote {
                 round,

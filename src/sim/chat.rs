@@ -73,12 +73,25 @@ impl Plan {
     }
 
     pub fn usage(&self, completion_tokens: u64, reasoning_tokens: u64) -> Usage {
-        Usage::new(
+        let usage = Usage::new(
             self.prompt_tokens,
             completion_tokens,
             reasoning_tokens,
             self.model.prompt_price_usd(),
             self.model.completion_price_usd(),
+        );
+        if self.model.byok() {
+            usage.byok()
+        } else {
+            usage
+        }
+    }
+
+    /// Every token the plan generates, reasoning included.
+    pub fn generated(&self) -> (usize, usize) {
+        (
+            self.reasoning.len() + self.content.len(),
+            self.reasoning.len(),
         )
     }
 
@@ -117,7 +130,8 @@ impl Plan {
             native_finish_reason: finish.map(|f| f.1.to_owned()),
             streamed,
             cancelled,
-            is_byok: false,
+            is_byok: usage.is_byok,
+            upstream_inference_cost: usage.cost_details.upstream_inference_cost,
         });
         usage
     }
@@ -491,9 +505,7 @@ pub(crate) async fn completions(
                 return e.into_response();
             }
         }
-        if let Some(reply) =
-            super::tools::reply(model, &raw, &new_generation_id(), state.repeat_tool_names())
-        {
+        if let Some(reply) = super::tools::reply(&state, model, &raw, &new_generation_id()) {
             return reply;
         }
         structured = super::tools::structured(model, &raw, &req.last_user_text);

@@ -77,6 +77,17 @@ impl SimModel {
         self.id == "sim/signer"
     }
 
+    /// Whether the provider finishes and bills the whole answer when the client goes away, as
+    /// Google, Bedrock and Groq do (`cancelled: true` in `/generation`).
+    pub fn bills_whole_answer(&self) -> bool {
+        self.provider == "Gemini Sim"
+    }
+
+    /// Whether requests go through the user's own provider key (BYOK).
+    pub fn byok(&self) -> bool {
+        self.id == "sim/byok"
+    }
+
     /// Whether the model refuses `max_tokens` on the OpenAI-style path, as OpenAI's o-series
     /// does, wanting `max_completion_tokens`.
     pub fn wants_completion_tokens(&self) -> bool {
@@ -345,6 +356,22 @@ pub(crate) static MODELS: &[SimModel] = &[
         style: Style::Prose,
         answer_tokens: (120, 200),
         native_stop: "STOP",
+    },
+    SimModel {
+        id: "sim/byok",
+        name: "Sim: BYOK",
+        provider: "Own Key Cloud",
+        description: "Simulated model (switchboard simulator): served through the user's own provider key; the provider bills upstream_inference_cost, OpenRouter a 5% fee.",
+        prompt_price: "0.000002",
+        completion_price: "0.000008",
+        ttft_ms: 250.0,
+        tokens_per_sec: 150.0,
+        context_length: 128_000,
+        max_completion_tokens: 16_384,
+        behaviour: Behaviour::Normal,
+        style: Style::Prose,
+        answer_tokens: (150, 220),
+        native_stop: "stop",
     },
     SimModel {
         id: "sim/oseries",

@@ -32,6 +32,8 @@ pub(crate) struct GenRecord {
     pub streamed: bool,
     pub cancelled: bool,
     pub is_byok: bool,
+    /// What the upstream provider billed a bring-your-own-key request.
+    pub upstream_inference_cost: Option<f64>,
 }
 
 #[derive(Default)]
@@ -39,6 +41,9 @@ struct Ledger {
     order: VecDeque<String>,
     records: HashMap<String, GenRecord>,
     total_cost: f64,
+    /// Ids already asked for once: like OpenRouter, a generation is not found on the first ask
+    /// right after it ends.
+    asked: std::collections::HashSet<String>,
 }
 
 pub(crate) struct SimState {
@@ -99,12 +104,19 @@ impl SimState {
         while ledger.order.len() > LEDGER_CAPACITY {
             if let Some(old) = ledger.order.pop_front() {
                 ledger.records.remove(&old);
+                ledger.asked.remove(&old);
             }
         }
     }
 
+    /// The record of a generation; `None` on the first ask for it, as OpenRouter answers 404
+    /// for a moment after a generation ends.
     pub fn generation(&self, id: &str) -> Option<GenRecord> {
-        self.ledger().records.get(id).cloned()
+        let mut ledger = self.ledger();
+        if ledger.asked.insert(id.to_owned()) {
+            return None;
+        }
+        ledger.records.get(id).cloned()
     }
 
     pub fn total_cost(&self) -> f64 {

@@ -159,10 +159,17 @@ async fn produce(state: Arc<SimState>, plan: Plan, tx: mpsc::Sender<Item>) {
     };
     let outcome = run(&state, &plan, &sink, &mut progress).await;
     if outcome.is_err() {
+        // Some providers stop generating (and billing) when the client goes; others finish
+        // the answer and bill all of it.
+        let (generated, reasoning) = if plan.model.bills_whole_answer() {
+            plan.generated()
+        } else {
+            (progress.generated, progress.reasoning)
+        };
         plan.record(
             &state,
-            progress.generated as u64,
-            progress.reasoning as u64,
+            generated as u64,
+            reasoning as u64,
             progress.first_token,
             None,
             true,

@@ -110,11 +110,12 @@ fn signed_reasoning(prompt: &str, call_ids: &[String]) -> (String, Vec<Value>) {
 /// The reply when a tool model should call tools now, or `None` to answer in prose. With
 /// `repeat_names` every fragment of a call repeats its id and whole name, as some servers do.
 pub(crate) fn reply(
+    state: &super::state::SimState,
     model: &SimModel,
     body: &Value,
     id: &str,
-    repeat_names: bool,
 ) -> Option<Response> {
+    let repeat_names = state.repeat_tool_names();
     if !TOOL_MODELS.contains(&model.id) {
         return None;
     }
@@ -180,6 +181,27 @@ pub(crate) fn reply(
     let prompt_tokens = body.to_string().len() as u64 / 4;
     let cost = prompt_tokens as f64 * price(model.prompt_price)
         + completion_tokens as f64 * price(model.completion_price);
+    let cost = super::wire::round_usd(cost);
+    // Known to `/generation` like any other answer (the reply is complete at once).
+    state.record(super::state::GenRecord {
+        id: id.to_string(),
+        total_cost: cost,
+        model: model.id.to_string(),
+        provider_name: model.provider.to_string(),
+        tokens_prompt: prompt_tokens,
+        tokens_completion: completion_tokens,
+        native_tokens_prompt: prompt_tokens,
+        native_tokens_completion: completion_tokens,
+        native_tokens_reasoning: reasoning_tokens,
+        latency: 0,
+        generation_time: 0,
+        finish_reason: Some("tool_calls".into()),
+        native_finish_reason: Some("tool_use".into()),
+        streamed: stream,
+        cancelled: false,
+        is_byok: false,
+        upstream_inference_cost: None,
+    });
     let usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
         "total_tokens": prompt_tokens + completion_tokens,
         "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},

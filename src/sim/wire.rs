@@ -38,12 +38,30 @@ pub(crate) struct CostDetails {
     pub upstream_inference_completions_cost: f64,
 }
 
+/// OpenRouter's fee on a bring-your-own-key request, as a share of the upstream cost.
+pub(crate) const BYOK_FEE: f64 = 0.05;
+
 /// Rounds a USD amount so sums of tiny per-token prices do not print as 0.00012300000000000001.
 pub(crate) fn round_usd(x: f64) -> f64 {
     (x * 1e10).round() / 1e10
 }
 
 impl Usage {
+    /// Usage of a bring-your-own-key request: the upstream provider bills the key's owner
+    /// (`upstream_inference_cost`), and OpenRouter's own charge (`cost`) is its 5% fee.
+    pub fn byok(self) -> Self {
+        let upstream = self.cost;
+        Usage {
+            cost: round_usd(upstream * BYOK_FEE),
+            is_byok: true,
+            cost_details: CostDetails {
+                upstream_inference_cost: Some(upstream),
+                ..self.cost_details
+            },
+            ..self
+        }
+    }
+
     pub fn new(
         prompt_tokens: u64,
         completion_tokens: u64,

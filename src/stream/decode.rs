@@ -9,6 +9,7 @@ use super::event::StreamEvent;
 #[derive(Debug, Default)]
 pub struct ChunkDecoder {
     served: Option<(String, Option<String>)>,
+    id_seen: bool,
     finished: bool,
 }
 
@@ -44,6 +45,10 @@ impl ChunkDecoder {
             }
         };
         let mut out = Vec::new();
+        if let Some(id) = chunk.id.filter(|i| !i.is_empty() && !self.id_seen) {
+            self.id_seen = true;
+            out.push(StreamEvent::Generation(id));
+        }
         if let Some(model) = chunk.model.filter(|m| !m.is_empty()) {
             let served = (model, chunk.provider.filter(|p| !p.is_empty()));
             if self.served.as_ref() != Some(&served) {
@@ -124,9 +129,10 @@ mod tests {
         let ev = d.decode(
             r#"{"id":"gen-1","model":"m","provider":"P","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8,"cost":0.001}}"#,
         );
-        assert_eq!(ev.len(), 2);
+        assert_eq!(ev.len(), 3);
+        assert_eq!(ev[0], StreamEvent::Generation("gen-1".into()));
         assert!(
-            matches!(&ev[1], StreamEvent::Usage(u) if u.cost == Some(0.001) && u.completion_tokens == Some(5))
+            matches!(&ev[2], StreamEvent::Usage(u) if u.cost == Some(0.001) && u.completion_tokens == Some(5))
         );
     }
 

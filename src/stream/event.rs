@@ -11,6 +11,9 @@ pub enum StreamEvent {
     Started {
         generation_id: Option<String>,
     },
+    /// The generation's id as the chunks carry it (`id`), for servers that send no
+    /// `X-Generation-Id` header; reported once.
+    Generation(String),
     /// The model and upstream provider that actually serve the answer, once known or changed.
     Served {
         model: String,
@@ -75,6 +78,7 @@ impl StreamEvent {
             StreamEvent::Delta(t) => StreamEvent::Delta(clean(&t)),
             StreamEvent::Reasoning(t) => StreamEvent::Reasoning(clean(&t)),
             StreamEvent::NativeFinish(t) => StreamEvent::NativeFinish(clean(&t)),
+            StreamEvent::Generation(t) => StreamEvent::Generation(clean(&t)),
             StreamEvent::ToolCall {
                 index,
                 id,

@@ -433,7 +433,7 @@ fn scoreboard(
 }
 
 fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
-    let r = centered(area, 100, 16);
+    let r = centered(area, 100, 20);
     f.render_widget(Clear, r);
     let Some(p) = app.panes.get(pane) else { return };
     let mut lines = Vec::new();
@@ -467,13 +467,42 @@ fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
                 _ => format!("now: {}", a.status.label()),
             };
             lines.push(Line::styled(answered, theme.served));
+            if let Some(native) = &a.native_finish_reason {
+                lines.push(Line::styled(
+                    format!(
+                        "finish: {} (provider: {native})",
+                        a.finish_reason.as_deref().unwrap_or("none")
+                    ),
+                    theme.dim,
+                ));
+            }
+            match (&a.billed, &a.unbilled, &a.generation_id) {
+                (Some(b), _, _) => {
+                    for l in b.describe() {
+                        lines.push(Line::styled(l, theme.stats));
+                    }
+                }
+                (None, Some(why), _) => {
+                    lines.push(Line::styled(
+                        format!("billing not confirmed: {why}"),
+                        theme.notice,
+                    ));
+                }
+                (None, None, Some(id)) if !a.status.is_active() => {
+                    lines.push(Line::styled(
+                        format!("asking what {id} was billed…"),
+                        theme.dim,
+                    ));
+                }
+                _ => {}
+            }
         }
     }
     lines.push(Line::default());
     lines.push(Line::styled("any key closes", theme.dim));
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(" hop trail ", theme))
+            .block(boxed(" hop trail and billing ", theme))
             .wrap(ratatui::widgets::Wrap { trim: false }),
         r,
     );

@@ -129,6 +129,11 @@ pub fn footer(
     }
     let (cost, style) = match a.cost() {
         CostView::Reported(c) => (format!("{} ✓", money(c)), theme.served),
+        CostView::Billed(c) => (format!("{} ✓ billed", money(c)), theme.served),
+        // The provider may finish and bill the whole answer; say so until the bill arrives.
+        CostView::Estimated(c) if a.status == Status::Cancelled && a.generation_id.is_some() => {
+            (format!("≈{} · may bill in full", money(c)), theme.notice)
+        }
         CostView::Estimated(c) => (format!("≈{}", money(c)), theme.stats),
         CostView::Unpriced => ("unpriced".to_string(), theme.dim),
     };

@@ -19,6 +19,20 @@ pub async fn drive_each(
     first: Vec<Effect>,
     mut each: impl FnMut(&mut App),
 ) -> Vec<Effect> {
+    drive_react(app, first, |a| {
+        each(a);
+        Vec::new()
+    })
+    .await
+}
+
+/// As [`drive`], calling `react` after every stream event; the effects it returns (a cancel,
+/// a new request) are run like the app's own.
+pub async fn drive_react(
+    app: &mut App,
+    first: Vec<Effect>,
+    mut react: impl FnMut(&mut App) -> Vec<Effect>,
+) -> Vec<Effect> {
     let client = reqwest::Client::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
@@ -67,7 +81,7 @@ pub async fn drive_each(
         }
         app.now = Instant::now();
         queue = update(app, Action::Stream { request, event });
-        each(app);
+        queue.extend(react(app));
     }
 }
 
@@ -78,4 +92,35 @@ pub fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
             _ => None,
         })
         .collect()
+}
+
+/// Runs the `/generation` look-ups among `effects` as the loop does, feeding each answer back.
+pub async fn settle_bills(app: &mut App, effects: &[Effect]) -> Vec<Effect> {
+    let client = reqwest::Client::new();
+    let mut out = Vec::new();
+    for e in effects {
+        if let Effect::FetchGeneration {
+            request,
+            provider,
+            id,
+        } = e
+        {
+            let ep = app.providers.endpoints[provider].clone();
+            let result = switchboard::provider::generation::fetch(
+                &client,
+                &ep,
+                id,
+                switchboard::provider::generation::PATIENCE,
+            )
+            .await;
+            out.extend(update(
+                app,
+                Action::Generation {
+                    request: *request,
+                    result,
+                },
+            ));
+        }
+    }
+    out
 }
