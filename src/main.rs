@@ -164,6 +164,13 @@ enum Command {
         /// Repeat each tool call's id and whole name in every fragment, as some servers do.
         #[arg(long)]
         repeat_tool_names: bool,
+        /// Give the key this much credit (USD): requests it cannot cover get 402 "can only
+        /// afford N"; unlimited without it.
+        #[arg(long, value_name = "USD")]
+        credit: Option<f64>,
+        /// Requests a day to `:free` variants before 429, as OpenRouter's free daily cap.
+        #[arg(long, default_value_t = 50)]
+        free_per_day: u64,
     },
 }
 
@@ -229,10 +236,14 @@ fn main() -> ExitCode {
                 port,
                 speed,
                 repeat_tool_names,
+                credit,
+                free_per_day,
             }) => {
                 let opts = SimOptions {
                     speed,
                     repeat_tool_names,
+                    credit,
+                    free_per_day,
                 };
                 serve_sim(&host, port, opts).await
             }

@@ -474,3 +474,85 @@ async fn attribution_comes_from_the_config_and_each_conversation_keeps_its_sessi
         }
     }
 }
+
+#[tokio::test]
+async fn a_402_offers_to_cap_max_tokens_at_what_the_key_can_afford() {
+    let s = server(SimOptions {
+        credit: Some(0.01),
+        ..SimOptions::default()
+    })
+    .await;
+    let mut a = tool_app(&s, &["sim/pricey"]);
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    let e = failure(&a, 0).expect("refused");
+    let afford = e
+        .affordable()
+        .expect("the reply says what the key can afford");
+    assert!(afford > 50 && afford < 200, "{afford}");
+    assert!(e.to_string().contains("Ctrl+R caps"), "{e}");
+    let fx = press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(a.panes[0].settings.max_tokens, Some(afford));
+    let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
+    assert_eq!(body["max_tokens"], afford);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "capped");
+}
+
+#[tokio::test]
+async fn each_404_says_what_to_relax() {
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(
+        &s,
+        &[
+            "sim/pricey:free",
+            "sim/swift",
+            "sim/swift",
+            "sim/swift:nitro",
+        ],
+    );
+    a.panes[1].settings.routing.only = vec!["nowhere".into()];
+    a.panes[2].settings.routing.only = vec!["sim-backup".into()];
+    a.panes[2].settings.routing.zdr = Some(true);
+    a.panes[3].settings.routing.only = vec!["sim-backup/fp8".into()];
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    let said = |i: usize| failure(&a, i).map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        said(0).starts_with("404") && said(0).contains("drop `:free`"),
+        "{}",
+        said(0)
+    );
+    assert!(
+        said(1).contains("routing filters out every provider"),
+        "{}",
+        said(1)
+    );
+    assert!(said(2).contains("privacy settings"), "{}", said(2));
+    let pinned = a.panes[3].current().unwrap();
+    assert_eq!(pinned.status, Status::Done, "{:?}", failure(&a, 3));
+    assert_eq!(pinned.served_provider.as_deref(), Some("Sim Backup"));
+}
+
+#[tokio::test]
+async fn the_free_daily_cap_says_when_it_resets_and_is_not_retried() {
+    let s = server(SimOptions {
+        free_per_day: 1,
+        ..SimOptions::default()
+    })
+    .await;
+    let mut a = tool_app(&s, &["sim/swift:free"]);
+    for prompt in ["First", "Second"] {
+        type_text(&mut a, prompt);
+        let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+        drive(&mut a, fx).await;
+    }
+    assert_eq!(a.panes[0].turns[0].answer.status, Status::Done);
+    let capped = a.panes[0].current().unwrap();
+    let e = failure(&a, 0).expect("capped");
+    assert!(e.to_string().starts_with("429"), "{e}");
+    assert!(e.to_string().contains("resets at"), "{e}");
+    assert!(capped.hops.is_empty(), "not retried: {:?}", capped.hops);
+}

@@ -1560,8 +1560,25 @@ fn resend(app: &mut App, fx: &mut Vec<Effect>) {
                 begin(app, i, round, (last.clone(), Vec::new()), false, false, fx);
             }
             Some(turn) => {
-                let (round, prompt) = (turn.round, (turn.prompt.clone(), turn.images.clone()));
-                begin(app, i, round, prompt, true, false, fx);
+                // A 402 that said what the key can afford: ask for no more than that.
+                let afford = failure(&turn.answer).and_then(ApiError::affordable);
+                let round = turn.round;
+                let input = if turn.tool_results.is_empty() {
+                    TurnInput::Prompt(turn.prompt.clone(), turn.images.clone())
+                } else {
+                    TurnInput::ToolResults(turn.tool_results.clone())
+                };
+                if let Some(n) = afford {
+                    app.panes[i].settings.max_tokens = Some(n);
+                    notice(
+                        app,
+                        format!(
+                            "pane {}: max_tokens capped at {n}, what the key can afford",
+                            i + 1
+                        ),
+                    );
+                }
+                begin_with(app, i, round, input, true, false, fx);
             }
         }
     }

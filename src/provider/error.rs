@@ -9,7 +9,7 @@ use super::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The server answered with a non-2xx status before streaming began.
-    #[error("{}", http_summary(*.status, .message, .provider.as_deref()))]
+    #[error("{}", http_summary(*.status, .message, .provider.as_deref(), advice.hint.as_deref()))]
     Http {
         status: u16,
         message: String,
@@ -18,6 +18,9 @@ pub enum ApiError {
         /// The upstream provider's own error text, often JSON in a string.
         raw: Option<String>,
         retry_after: Option<Duration>,
+        /// What this particular failure means and what to do, when the body says more than
+        /// the status.
+        advice: Advice,
     },
     /// An `error` object inside a 200 stream: generation started, then failed.
     #[error("failed mid-answer ({code}): {message} — Ctrl+R retries")]
@@ -41,6 +44,19 @@ pub enum ApiError {
     NotSent(String),
 }
 
+/// What a failure's body says beyond its status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Advice {
+    /// Replaces the status's generic next step.
+    pub hint: Option<String>,
+    /// The server's own word on whether trying again can help (`error.availability`).
+    pub retryable: Option<bool>,
+    /// A 402's "can only afford N": the most `max_tokens` the key can pay for.
+    pub afford: Option<u32>,
+    /// When a rate limit resets (unix milliseconds, `X-RateLimit-Reset`).
+    pub resets_at: Option<i64>,
+}
+
 impl ApiError {
     /// The same error with server-sent text cleaned of escapes and control characters, so
     /// it can be drawn, stored and printed safely.
@@ -55,6 +71,7 @@ impl ApiError {
                 provider,
                 raw,
                 retry_after,
+                advice,
             } => ApiError::Http {
                 status,
                 message: clean(&message),
@@ -62,6 +79,10 @@ impl ApiError {
                 provider: opt(provider),
                 raw: opt(raw),
                 retry_after,
+                advice: Advice {
+                    hint: opt(advice.hint),
+                    ..advice
+                },
             },
             ApiError::MidStream {
                 code,
@@ -123,8 +144,9 @@ fn meaning(status: u16) -> (&'static str, &'static str) {
     }
 }
 
-fn http_summary(status: u16, message: &str, provider: Option<&str>) -> String {
+fn http_summary(status: u16, message: &str, provider: Option<&str>, hint: Option<&str>) -> String {
     let (what, next) = meaning(status);
+    let next = hint.unwrap_or(next);
     let mut s = format!("{status} {what}");
     if let Some(p) = provider {
         s.push_str(&format!(" ({p})"));
@@ -141,6 +163,16 @@ fn http_summary(status: u16, message: &str, provider: Option<&str>) -> String {
 impl ApiError {
     /// Builds the error for a non-2xx response from its status, body and `Retry-After` header.
     pub fn from_response(status: u16, body: &str, retry_after: Option<&str>) -> Self {
+        Self::from_reply(status, body, retry_after, None)
+    }
+
+    /// As [`ApiError::from_response`], with the `X-RateLimit-Reset` header (unix ms) too.
+    pub fn from_reply(
+        status: u16,
+        body: &str,
+        retry_after: Option<&str>,
+        ratelimit_reset: Option<&str>,
+    ) -> Self {
         let parsed: Option<ErrorBody> =
             serde_json::from_str::<ErrorEnvelope>(body)
                 .ok()
@@ -171,18 +203,44 @@ impl ApiError {
             }
             None => (first_line(body), None, None, None, None),
         };
+        let availability = parsed
+            .as_ref()
+            .and_then(|_| serde_json::from_str::<Value>(body).ok())
+            .and_then(|v| v.pointer("/error/availability").cloned());
+        let avail_retry = availability
+            .as_ref()
+            .and_then(|a| a.get("retry_after"))
+            .and_then(Value::as_f64);
         let retry_after = retry_after
             .and_then(|v| v.trim().parse::<f64>().ok())
             .or(meta_retry)
+            .or(avail_retry)
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(|s| Duration::from_millis((s * 1000.0) as u64));
+        let resets_at = ratelimit_reset.and_then(|v| v.trim().parse::<i64>().ok());
+        let advice = super::advice::advise(status, &message, availability.as_ref(), resets_at);
         ApiError::Http {
             status,
             message,
-            error_type,
+            error_type: error_type.or_else(|| {
+                availability
+                    .as_ref()
+                    .and_then(|a| a.get("code"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
             provider,
             raw,
             retry_after,
+            advice,
+        }
+    }
+
+    /// The most `max_tokens` the key can pay for, when a 402 said so.
+    pub fn affordable(&self) -> Option<u32> {
+        match self {
+            ApiError::Http { advice, .. } => advice.afford,
+            _ => None,
         }
     }
 
@@ -288,6 +346,7 @@ mod tests {
                 provider: Some("OpenAI".into()),
                 raw: Some("{\"detail\":\"slow down\"}".into()),
                 retry_after: Some(Duration::from_secs(3)),
+                advice: Advice::default(),
             }
         );
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Talking to chat-completion servers: wire types, request building and typed errors.
 
 pub mod account;
+pub mod advice;
 pub mod error;
 pub mod finish;
 pub mod generation;

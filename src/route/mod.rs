@@ -37,7 +37,7 @@ impl Default for Policy {
         Self {
             retries: 2,
             backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(20),
+            max_wait: Duration::from_secs(60),
             fallback_on_client_errors: false,
             stream: StreamOptions::default(),
         }
@@ -67,6 +67,15 @@ pub enum Verdict {
 
 pub fn verdict(e: &ApiError, fallback_on_client_errors: bool) -> Verdict {
     match e {
+        // The server's own word wins: a daily cap or a filtered model will not pass on retry.
+        ApiError::Http { advice, .. } if advice.retryable == Some(false) => {
+            if fallback_on_client_errors || advice.resets_at.is_some() {
+                Verdict::Next
+            } else {
+                Verdict::Stop
+            }
+        }
+        ApiError::Http { advice, .. } if advice.retryable == Some(true) => Verdict::Retry,
         ApiError::Http { status, .. } => match status {
             408 | 429 | 500 | 502 | 503 | 504 | 524 | 529 => Verdict::Retry,
             _ if fallback_on_client_errors => Verdict::Next,
@@ -183,7 +192,37 @@ mod tests {
             provider: None,
             raw: None,
             retry_after,
+            advice: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_minute_of_retry_after_is_honoured_and_the_server_says_what_retries() {
+        let policy = Policy::default();
+        let e = http(429, Some(Duration::from_secs(45)));
+        assert_eq!(wait_for(&e, 1, &policy), Duration::from_secs(45));
+        let e = http(503, Some(Duration::from_secs(60)));
+        assert_eq!(wait_for(&e, 1, &policy), Duration::from_secs(60));
+        let mut capped = http(429, None);
+        if let ApiError::Http { advice, .. } = &mut capped {
+            advice.retryable = Some(false);
+            advice.resets_at = Some(1);
+        }
+        assert_eq!(
+            verdict(&capped, false),
+            Verdict::Next,
+            "a daily cap moves on"
+        );
+        let mut filtered = http(404, None);
+        if let ApiError::Http { advice, .. } = &mut filtered {
+            advice.retryable = Some(false);
+        }
+        assert_eq!(verdict(&filtered, false), Verdict::Stop);
+        let mut busy = http(404, None);
+        if let ApiError::Http { advice, .. } = &mut busy {
+            advice.retryable = Some(true);
+        }
+        assert_eq!(verdict(&busy, false), Verdict::Retry);
     }
 
     #[test]

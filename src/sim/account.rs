@@ -17,8 +17,8 @@ pub(crate) async fn key(State(state): State<Arc<SimState>>) -> Json<serde_json::
     Json(json!({
         "data": {
             "label": "sim",
-            "limit": null,
-            "limit_remaining": null,
+            "limit": state.credit(),
+            "limit_remaining": state.credit_left(),
             "limit_reset": null,
             "include_byok_in_limit": false,
             "usage": usage,

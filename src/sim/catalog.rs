@@ -72,15 +72,6 @@ pub(crate) async fn list() -> Json<Value> {
     }))
 }
 
-/// A provider slug as OpenRouter writes it: "Steady Labs" → "steady-labs".
-fn slug(name: &str) -> String {
-    name.to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// `GET /models/{author}/{slug}/endpoints`: who serves a model. Each simulated model has its
 /// own provider and a slower, cheaper backup, so routing settings have something to choose.
 pub(crate) async fn endpoints(
@@ -92,19 +83,24 @@ pub(crate) async fn endpoints(
         return super::wire::ApiError::not_found(format!("No endpoints found for {id}"))
             .into_response();
     };
-    let endpoint = |provider: &str, tag: String, quantization: &str, uptime: f64| {
+    let endpoint = |e: &super::routing::Endpoint| {
+        // The backup is slower: its p50 latency and throughput follow its pace.
+        let latency = m.ttft_ms * e.slowdown;
+        let throughput = m.tokens_per_sec / e.slowdown;
         json!({
-            "name": format!("{provider} | {id}"),
-            "provider_name": provider,
-            "tag": tag,
+            "name": format!("{} | {id}", e.provider),
+            "provider_name": e.provider,
+            "tag": super::routing::tag(e),
             "context_length": m.context_length,
             "pricing": {"prompt": m.prompt_price, "completion": m.completion_price},
-            "quantization": quantization,
+            "quantization": e.quantization,
             "max_completion_tokens": m.max_completion_tokens,
             "supported_parameters": ["max_tokens", "temperature", "top_p", "stop", "seed"],
-            "uptime_last_30m": uptime,
-            "latency_last_30m": null,
-            "throughput_last_30m": null,
+            "uptime_last_5m": e.uptime,
+            "uptime_last_30m": e.uptime,
+            "uptime_last_1d": e.uptime,
+            "latency_last_30m": {"p50": latency, "p75": latency * 1.2, "p90": latency * 1.5, "p99": latency * 2.5},
+            "throughput_last_30m": {"p50": throughput, "p75": throughput * 0.9, "p90": throughput * 0.8, "p99": throughput * 0.6},
         })
     };
     Json(json!({
@@ -113,10 +109,7 @@ pub(crate) async fn endpoints(
             "name": m.name,
             "created": CREATED,
             "description": m.description,
-            "endpoints": [
-                endpoint(m.provider, slug(m.provider), "bf16", 99.5),
-                endpoint("Sim Backup", "sim-backup/fp8".to_string(), "fp8", 97.0),
-            ],
+            "endpoints": super::routing::endpoints(m).iter().map(endpoint).collect::<Vec<_>>(),
         }
     }))
     .into_response()

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use super::models::{self, Behaviour, SimModel};
+use super::routing;
 use super::state::{shutdown_requested, GenRecord, SimState};
 use super::text;
 use super::wire::{ApiError, Choice, Completion, Message, ReasoningDetail, Usage};
@@ -53,6 +54,10 @@ pub(crate) struct Plan {
     pub id: String,
     pub created: i64,
     pub model: &'static SimModel,
+    /// The provider serving it, as routing chose.
+    pub provider: &'static str,
+    /// How much slower than the model's own pace this endpoint runs.
+    pub slowdown: f64,
     pub prompt_tokens: u64,
     /// Reasoning pieces generated (and billed), whether or not they are shown.
     pub reasoning: Vec<String>,
@@ -68,7 +73,8 @@ pub(crate) struct Plan {
 impl Plan {
     /// When the `k`-th generated token (0-based, reasoning first) is ready.
     pub fn token_time(&self, state: &SimState, k: usize) -> Instant {
-        let ms = self.model.ttft_ms + k as f64 * 1000.0 / self.model.tokens_per_sec;
+        let ms =
+            (self.model.ttft_ms + k as f64 * 1000.0 / self.model.tokens_per_sec) * self.slowdown;
         self.started + state.scaled(ms)
     }
 
@@ -118,7 +124,7 @@ impl Plan {
             id: self.id.clone(),
             total_cost: usage.cost,
             model: self.model.id.to_owned(),
-            provider_name: self.model.provider.to_owned(),
+            provider_name: self.provider.to_owned(),
             tokens_prompt: self.prompt_tokens,
             tokens_completion: completion_tokens,
             native_tokens_prompt: self.prompt_tokens,
@@ -148,6 +154,8 @@ struct ChatRequest {
     reasoning_shown: bool,
     /// Whether the cap came as `max_tokens` (not `max_completion_tokens`).
     sent_max_tokens: bool,
+    /// The `provider` routing preferences.
+    provider: Option<Value>,
     /// The last user message's images: media type and decoded size in bytes.
     images: Vec<(String, usize)>,
 }
@@ -289,6 +297,7 @@ fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         reasoning_enabled,
         reasoning_shown,
         sent_max_tokens,
+        provider: value.get("provider").cloned(),
         images,
     })
 }
@@ -372,7 +381,7 @@ fn describe_images(images: &[(String, usize)]) -> String {
 /// `structured`, when given, is the whole answer (JSON asked for by `response_format`).
 fn build_plan(
     req: &ChatRequest,
-    model: &'static SimModel,
+    (model, endpoint): (&'static SimModel, super::routing::Endpoint),
     started: Instant,
     structured: Option<String>,
 ) -> Plan {
@@ -447,6 +456,8 @@ fn build_plan(
         id: new_generation_id(),
         created: chrono::Utc::now().timestamp(),
         model,
+        provider: endpoint.provider,
+        slowdown: endpoint.slowdown,
         prompt_tokens: req.prompt_tokens,
         reasoning,
         show_reasoning: req.reasoning_shown,
@@ -473,27 +484,42 @@ pub(crate) async fn completions(
     let mut last_error = None;
     let mut chosen = None;
     for id in &req.candidates {
-        match admit(&state, id).and_then(|m| sees(m, &req)) {
-            Ok(model) => {
-                chosen = Some(model);
+        let served = admit(&state, id)
+            .and_then(|m| sees(m, &req))
+            .and_then(|m| routing::free_variant(m, id).map(|()| m))
+            .and_then(|m| routing::route(m, id, req.provider.as_ref()).map(|e| (m, e)))
+            .and_then(|served| {
+                if id.ends_with(":free") {
+                    let (used, cap) = state.free_request();
+                    routing::free_cap(used, cap)?;
+                }
+                Ok(served)
+            });
+        match served {
+            Ok(served) => {
+                chosen = Some(served);
                 break;
             }
             Err(e) => last_error = Some(e),
         }
     }
-    let Some(model) = chosen else {
+    let Some((model, endpoint)) = chosen else {
         return last_error
             .unwrap_or_else(|| ApiError::bad_request("No model to try"))
             .into_response();
     };
+    if let Some(left) = state.credit_left() {
+        if let Err(e) = routing::afford(model, left, req.prompt_tokens, req.max_tokens) {
+            return e.into_response();
+        }
+    }
     if openai_path && model.wants_completion_tokens() && req.sent_max_tokens {
-        return ApiError {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({"error": {
+        return ApiError::with_body(
+            StatusCode::BAD_REQUEST,
+            json!({"error": {
                 "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
                 "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}}),
-            retry_after: None,
-        }
+        )
         .into_response();
     }
 
@@ -510,7 +536,7 @@ pub(crate) async fn completions(
         }
         structured = super::tools::structured(model, &raw, &req.last_user_text);
     }
-    let plan = build_plan(&req, model, started, structured);
+    let plan = build_plan(&req, (model, endpoint), started, structured);
     if req.stream {
         super::stream::respond(state, plan)
     } else {
@@ -621,7 +647,7 @@ async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
         object: "chat.completion",
         created: plan.created,
         model: plan.model.id,
-        provider: plan.model.provider,
+        provider: plan.provider,
         system_fingerprint: None,
         choices: vec![Choice {
             index: 0,

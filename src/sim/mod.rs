@@ -9,6 +9,7 @@ mod account;
 mod catalog;
 mod chat;
 mod models;
+mod routing;
 mod state;
 mod stream;
 mod strict;
@@ -35,6 +36,11 @@ pub struct SimOptions {
     /// Repeat each tool call's id and whole name in every fragment, as some servers do,
     /// instead of sending them once.
     pub repeat_tool_names: bool,
+    /// The key's credit in USD: a request whose worst case it cannot cover is refused with
+    /// 402 "can only afford N". `None` is unlimited.
+    pub credit: Option<f64>,
+    /// Requests a day to `:free` variants before 429 (OpenRouter's cap below $10 of credits).
+    pub free_per_day: u64,
 }
 
 impl Default for SimOptions {
@@ -42,6 +48,8 @@ impl Default for SimOptions {
         SimOptions {
             speed: 1.0,
             repeat_tool_names: false,
+            credit: None,
+            free_per_day: 50,
         }
     }
 }

@@ -49,6 +49,9 @@ struct Ledger {
 pub(crate) struct SimState {
     speed: f64,
     repeat_tool_names: bool,
+    credit: Option<f64>,
+    free_per_day: u64,
+    free_used: AtomicU64,
     flaky_calls: AtomicU64,
     ledger: Mutex<Ledger>,
     shutdown: watch::Sender<bool>,
@@ -59,6 +62,9 @@ impl SimState {
         let speed = opts.speed;
         SimState {
             repeat_tool_names: opts.repeat_tool_names,
+            credit: opts.credit,
+            free_per_day: opts.free_per_day,
+            free_used: AtomicU64::new(0),
             speed: if speed.is_finite() && speed > 0.0 {
                 speed
             } else {
@@ -74,6 +80,23 @@ impl SimState {
     pub fn scaled(&self, ms: f64) -> Duration {
         // Microsecond resolution; clamped so odd inputs can never panic.
         Duration::from_micros((ms * 1000.0 / self.speed).clamp(0.0, 1e15) as u64)
+    }
+
+    /// The key's credit left, when it has a limit.
+    pub fn credit_left(&self) -> Option<f64> {
+        self.credit.map(|c| c - self.total_cost())
+    }
+
+    pub fn credit(&self) -> Option<f64> {
+        self.credit
+    }
+
+    /// Counts a request to a `:free` variant: how many today, this one included, and the cap.
+    pub fn free_request(&self) -> (u64, u64) {
+        (
+            self.free_used.fetch_add(1, Ordering::Relaxed) + 1,
+            self.free_per_day,
+        )
     }
 
     /// Whether every tool-call fragment repeats the call's whole name.

@@ -120,7 +120,7 @@ impl Plan {
             object: "chat.completion.chunk",
             created: self.created,
             model: self.model.id,
-            provider: self.model.provider,
+            provider: self.provider,
             error: None,
             choices: vec![ChunkChoice {
                 index: 0,
@@ -261,7 +261,7 @@ async fn run(
                 object: "chat.completion.chunk",
                 created: plan.created,
                 model: plan.model.id,
-                provider: plan.model.provider,
+                provider: plan.provider,
                 error: None,
                 choices: vec![ChunkChoice {
                     index: 0,
@@ -292,7 +292,7 @@ async fn run(
                 object: "chat.completion.chunk",
                 created: plan.created,
                 model: plan.model.id,
-                provider: plan.model.provider,
+                provider: plan.provider,
                 error: None,
                 choices: Vec::new(),
                 usage: Some(usage),
@@ -335,13 +335,13 @@ async fn run(
                 object: "chat.completion.chunk",
                 created: plan.created,
                 model: plan.model.id,
-                provider: plan.model.provider,
+                provider: plan.provider,
                 error: Some(json!({
                     "code": 502,
                     "message": "Provider returned error",
                     "metadata": {
                         "error_type": "provider_unavailable",
-                        "provider_name": plan.model.provider,
+                        "provider_name": plan.provider,
                         "raw": "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
                     },
                 })),

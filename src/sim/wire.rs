@@ -208,6 +208,8 @@ pub(crate) struct ApiError {
     pub status: StatusCode,
     pub body: Value,
     pub retry_after: Option<u64>,
+    /// Other headers the reply carries (`X-RateLimit-*`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -218,6 +220,17 @@ impl ApiError {
                 "error": { "code": status.as_u16(), "message": message.into() }
             }),
             retry_after: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// An error with a body of its own shape.
+    pub fn with_body(status: StatusCode, body: Value) -> Self {
+        ApiError {
+            status,
+            body,
+            retry_after: None,
+            headers: Vec::new(),
         }
     }
 
@@ -228,6 +241,7 @@ impl ApiError {
                 "error": { "code": status.as_u16(), "message": message.into(), "metadata": metadata }
             }),
             retry_after: None,
+            headers: Vec::new(),
         }
     }
 
@@ -247,6 +261,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert("retry-after", HeaderValue::from(secs));
+        }
+        for (name, value) in self.headers {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, v);
+            }
         }
         response
     }

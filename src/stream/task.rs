@@ -133,20 +133,24 @@ pub async fn run_request<F>(
     };
     let status = response.status();
     if !status.is_success() {
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (retry_after, reset) = (header("retry-after"), header("x-ratelimit-reset"));
         let body = tokio::time::timeout(opts.stall_timeout, response.text())
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        return emit(StreamEvent::Error(ApiError::from_response(
+        return emit(StreamEvent::Error(ApiError::from_reply(
             status.as_u16(),
             &body,
             retry_after.as_deref(),
+            reset.as_deref(),
         )));
     }
     let generation_id = response
