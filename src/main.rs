@@ -440,6 +440,13 @@ async fn playground(start: Start) -> Result<(), String> {
     for name in names {
         if let Some(c) = switchboard::catalog::cache::load(&catalog_dir, &name) {
             app.set_catalog(c);
+            let replaced = app.replace_unlisted_defaults(&name);
+            if !replaced.is_empty() {
+                app.notice = Some(switchboard::app::state::Notice {
+                    text: replaced.join("; "),
+                    error: false,
+                });
+            }
         }
     }
     let today = chrono::Local::now().date_naive();

@@ -9,10 +9,12 @@ use crate::provider::{Endpoint, ProviderKind};
 use crate::sim::{self, SimOptions, SimServer};
 
 pub const DEFAULT_SIM_PANES: [&str; 3] = ["sim/swift", "sim/steady", "sim/thinker"];
+/// Small, fast current models from three makers; checked against the catalog when it arrives
+/// and replaced if no longer listed.
 pub const DEFAULT_LIVE_PANES: [&str; 3] = [
-    "openai/gpt-4o-mini",
-    "anthropic/claude-3.5-haiku",
-    "meta-llama/llama-3.3-70b-instruct",
+    "openai/gpt-5-mini",
+    "anthropic/claude-haiku-4.5",
+    "google/gemini-3-flash-preview",
 ];
 
 #[derive(Debug)]
@@ -192,7 +194,9 @@ pub fn build(
             };
             for m in defaults {
                 let (provider, model) = providers.route(m);
-                panes.push(Pane::new(model, provider));
+                let mut pane = Pane::new(model, provider);
+                pane.stock = true;
+                panes.push(pane);
             }
         }
     }

@@ -556,3 +556,56 @@ async fn the_free_daily_cap_says_when_it_resets_and_is_not_retried() {
     assert!(e.to_string().contains("resets at"), "{e}");
     assert!(capped.hops.is_empty(), "not retried: {:?}", capped.hops);
 }
+
+#[tokio::test]
+async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_round() {
+    use switchboard::app::Action;
+    use switchboard::catalog::{self, Catalog};
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/swift", "sim/retired", "other/model"]);
+    a.panes[0].stock = true;
+    a.panes[1].stock = true;
+    // Asked for by name, not a default: left as asked.
+    a.panes[2].stock = false;
+    let ep = a.providers.endpoints["sim"].clone();
+    let models = catalog::fetch(
+        &reqwest::Client::new(),
+        &ep,
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    switchboard::app::update(
+        &mut a,
+        Action::Catalog {
+            provider: "sim".into(),
+            result: Ok(Catalog {
+                provider: "sim".into(),
+                fetched_at: 0,
+                models,
+            }),
+        },
+    );
+    assert_eq!(a.panes[0].model, "sim/swift", "listed: kept");
+    let new = a.panes[1].model.clone();
+    assert!(
+        new.starts_with("sim/") && new != "sim/retired" && new != "sim/swift",
+        "{new}"
+    );
+    assert_eq!(a.panes[2].model, "other/model");
+    let notice = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        notice.contains("default sim/retired is no longer in sim's catalog")
+            && notice.contains(&format!("pane 2 uses {new}")),
+        "{notice}"
+    );
+    a.panes.truncate(2);
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "no 404 on a first run");
+}

@@ -120,6 +120,8 @@ pub struct Pane {
     pub cache: std::cell::RefCell<crate::render::transcript::TranscriptCache>,
     /// `None` follows the tail; `Some(top)` pins the first visible line.
     pub scroll: Option<usize>,
+    /// Opened from the built-in defaults rather than asked for: checked against the catalog.
+    pub stock: bool,
     /// Sent as `session_id` with every request of this conversation, so OpenRouter keeps it on
     /// one provider; a cleared conversation gets a new one.
     pub session_id: String,
@@ -143,6 +145,7 @@ impl Pane {
             cache: std::cell::RefCell::default(),
             scroll: None,
             session_id: new_session_id(),
+            stock: false,
         }
     }
 
@@ -407,6 +410,54 @@ impl App {
             library: Vec::new(),
             stashed: BTreeMap::new(),
         }
+    }
+
+    /// Replaces each default pane whose model `provider`'s catalog no longer lists, before it
+    /// has sent anything, with the newest listed model of the same author (else the newest
+    /// listed model), so a first run never opens on a 404. Says what it changed and why.
+    pub fn replace_unlisted_defaults(&mut self, provider: &str) -> Vec<String> {
+        let Some(catalog) = self.catalogs.get(provider) else {
+            return Vec::new();
+        };
+        let mut said = Vec::new();
+        for i in 0..self.panes.len() {
+            let pane = &self.panes[i];
+            if !pane.stock || pane.provider != provider || !pane.turns.is_empty() {
+                continue;
+            }
+            if crate::catalog::variant::resolve(&catalog.models, &pane.model).is_some() {
+                continue;
+            }
+            let author = pane.model.split('/').next().unwrap_or("").to_string();
+            let taken: Vec<&str> = self.panes.iter().map(|p| p.model.as_str()).collect();
+            let usable = |m: &&ModelInfo| {
+                !m.id.contains(':')
+                    && !crate::catalog::variant::is_alias(&m.id)
+                    && !taken.contains(&m.id.as_str())
+            };
+            let newest = |same_author: bool| {
+                catalog
+                    .models
+                    .iter()
+                    .filter(usable)
+                    .filter(|m| !same_author || m.id.starts_with(&format!("{author}/")))
+                    .max_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)))
+            };
+            let (pick, why) = match newest(true) {
+                Some(m) => (m, format!("the newest {author} model listed")),
+                None => match newest(false) {
+                    Some(m) => (m, "the newest model listed".to_string()),
+                    None => continue,
+                },
+            };
+            let (old, new) = (pane.model.clone(), pick.id.clone());
+            said.push(format!(
+                "default {old} is no longer in {provider}'s catalog: pane {} uses {new}, {why}",
+                i + 1
+            ));
+            self.panes[i].model = new;
+        }
+        said
     }
 
     /// Adds or replaces a provider's catalog.

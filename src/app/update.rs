@@ -46,6 +46,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 if let Some(Overlay::Picker(p)) = &mut app.overlay {
                     p.refresh(&app.entries);
                 }
+                let replaced = app.replace_unlisted_defaults(&provider);
+                if !replaced.is_empty() {
+                    notice(app, replaced.join("; "));
+                }
             }
             Err(e) => {
                 let cached = app
