@@ -126,6 +126,7 @@ pub fn build(
                     referer: cfg.app_url.clone(),
                     title: cfg.app_title.clone(),
                     user: cfg.user.clone(),
+                    routing_metadata: p.routing_metadata,
                 },
             },
         );
@@ -138,7 +139,10 @@ pub fn build(
             base_url: normalize_base_url(sim_url),
             api_key: None,
             simulated: true,
-            options: Default::default(),
+            options: crate::provider::request::WireOptions {
+                routing_metadata: true,
+                ..Default::default()
+            },
         },
     );
     let lacks_key = |name: &str| {

@@ -384,6 +384,7 @@ fn every_setting() -> Settings {
         reasoning_max_tokens: None,
         reasoning_exclude: true,
         reasoning_enabled: None,
+        debug_echo: false,
         routing: Routing {
             order: vec!["anthropic".into(), "openai".into()],
             only: vec!["anthropic".into()],

@@ -609,3 +609,69 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
     drive(&mut a, fx).await;
     assert_all_done(&a, "no 404 on a first run");
 }
+
+fn render(a: &App) -> String {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &switchboard::theme::Theme::default(), f))
+        .unwrap();
+    format!("{}", t.backend())
+}
+
+#[tokio::test]
+async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_shown() {
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/down", "sim/swift"]);
+    a.size = (160, 48);
+    a.providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .options
+        .routing_metadata = true;
+    a.panes[0].settings.fallbacks = vec!["sim/steady".into()];
+    a.panes[1].settings.debug_echo = true;
+    a.panes[1].settings.top_k = Some(40);
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "served");
+
+    // The server-side fallback: OpenRouter's attempts beside the client's hop trail.
+    let first = a.panes[0].current().unwrap();
+    assert_eq!(first.served_model.as_deref(), Some("sim/steady"));
+    let attempts = first.router.as_ref().unwrap()["attempts"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[0]["status"], 503);
+    a.overlay = Some(switchboard::app::state::Overlay::Trail(0));
+    let screen = render(&a);
+    assert!(screen.contains("on OpenRouter's side"), "{screen}");
+    assert!(
+        screen.contains("sim/down via Offline Systems · 503"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("sim/steady via Steady Labs · 200"),
+        "{screen}"
+    );
+    a.overlay = None;
+
+    // The debug echo: what the provider received, and what never reached it.
+    let received = a.panes[1].current().unwrap().upstream_body.clone().unwrap();
+    assert!(received.get("top_k").is_none() && received.get("session_id").is_none());
+    assert!(received.get("messages").is_some());
+    a.focus = 1;
+    press(&mut a, KeyCode::F(2), KeyModifiers::NONE);
+    press(&mut a, KeyCode::Char('v'), KeyModifiers::NONE);
+    let screen = render(&a);
+    assert!(
+        screen.contains("not passed on to the provider (last request):")
+            && screen.contains("top_k")
+            && screen.contains("session_id"),
+        "{screen}"
+    );
+}

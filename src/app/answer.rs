@@ -88,6 +88,10 @@ pub struct Answer {
     pub finish_reason: Option<String>,
     /// The upstream provider's own reason, when the server reports one.
     pub native_finish_reason: Option<String>,
+    /// OpenRouter's own account of its routing, when asked for.
+    pub router: Option<serde_json::Value>,
+    /// The body as the provider received it, when the pane asked for the echo.
+    pub upstream_body: Option<serde_json::Value>,
     /// The billed figures from `/generation`, once they arrive.
     pub billed: Option<crate::provider::generation::Billed>,
     /// Why no billed figure came (asked for too long, refused).
@@ -139,6 +143,8 @@ impl Answer {
             token_field: None,
             billed: None,
             unbilled: None,
+            router: None,
+            upstream_body: None,
             reasoning_details: Vec::new(),
             price: None,
             budget_exempt: false,

@@ -37,6 +37,7 @@ pub enum Field {
     MaxPricePrompt,
     MaxPriceCompletion,
     Compression,
+    DebugEcho,
     Tools,
     ToolChoice,
     ParallelToolCalls,
@@ -109,6 +110,7 @@ pub const SECTIONS: &[(&str, &[Field])] = &[
             Field::MaxPricePrompt,
             Field::MaxPriceCompletion,
             Field::Compression,
+            Field::DebugEcho,
         ],
     ),
     (
@@ -165,6 +167,7 @@ impl Field {
             Field::MaxPricePrompt => "max $/M prompt",
             Field::MaxPriceCompletion => "max $/M completion",
             Field::Compression => "context compression",
+            Field::DebugEcho => "echo upstream body",
             Field::Tools => "tools offered",
             Field::ToolChoice => "tool_choice",
             Field::ParallelToolCalls => "parallel_tool_calls",
@@ -207,6 +210,9 @@ impl Field {
             Field::Quantizations => "e.g. fp8, bf16 (comma-separated)",
             Field::MaxPricePrompt | Field::MaxPriceCompletion => "USD per million tokens",
             Field::Compression => "drop the middle of a prompt that does not fit",
+            Field::DebugEcho => {
+                "v then shows what the provider received beside what was sent (streaming only)"
+            }
             Field::Tools => "names from [[tools]], comma-separated",
             Field::ToolChoice => "auto, none, required, or a tool's name",
             Field::ParallelToolCalls => "several calls in one turn",
@@ -231,6 +237,7 @@ impl Field {
             | Field::Zdr
             | Field::Sort
             | Field::Compression
+            | Field::DebugEcho
             | Field::ParallelToolCalls
             | Field::JsonObject
             | Field::Cache
@@ -257,6 +264,7 @@ impl Field {
                 | Field::MaxPricePrompt
                 | Field::MaxPriceCompletion
                 | Field::Compression
+                | Field::DebugEcho
                 | Field::ReasoningEnabled
                 | Field::ReasoningExclude
                 | Field::ReasoningMaxTokens
@@ -315,6 +323,7 @@ impl Field {
             Field::MaxPricePrompt => num(r.max_price_prompt),
             Field::MaxPriceCompletion => num(r.max_price_completion),
             Field::Compression => flag(s.compression),
+            Field::DebugEcho => flag(s.debug_echo.then_some(true)),
             Field::Tools => s.tools.join(", "),
             Field::ToolChoice => s.tool_choice.clone().unwrap_or_default(),
             Field::ParallelToolCalls => flag(s.parallel_tool_calls),
@@ -411,6 +420,7 @@ impl Field {
             Field::MaxPricePrompt => r.max_price_prompt = opt_f64(t, usd)?,
             Field::MaxPriceCompletion => r.max_price_completion = opt_f64(t, usd)?,
             Field::Compression => next.compression = parse_flag(t)?,
+            Field::DebugEcho => next.debug_echo = parse_flag(t)?.unwrap_or(false),
             Field::Tools => next.tools = list(t),
             Field::ToolChoice => {
                 next.tool_choice = (!t.is_empty()).then(|| t.to_string());
@@ -473,7 +483,7 @@ impl Field {
                 c.extend(Effort::ALL.iter().map(|e| e.name().to_string()));
                 c
             }
-            Field::ReasoningExclude | Field::CacheSystem => v(&["", "on"]),
+            Field::ReasoningExclude | Field::CacheSystem | Field::DebugEcho => v(&["", "on"]),
             Field::JsonObject => v(&["", "json_object", "json_schema"]),
             Field::Cache => v(&["", "5m", "1h"]),
             Field::DataCollection => v(&["", "allow", "deny"]),

@@ -332,6 +332,16 @@ fn finish_op(a: &Answer, unix: i64) -> Op {
             serde_json::json!({"model": h.model, "provider": h.provider, "outcome": h.outcome,
                                "wait_ms": h.wait.map(ms)})
         })
+        .chain(
+            // OpenRouter's own attempts, when it reported them.
+            a.router
+                .as_ref()
+                .and_then(|m| m.get("attempts"))
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|at| serde_json::json!({"server": true, "attempt": at})),
+        )
         .collect();
     Op::Finish {
         request: a.request,
@@ -1806,6 +1816,8 @@ fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effec
         StreamEvent::Finish(reason) => answer.finish_reason = Some(reason),
         StreamEvent::NativeFinish(reason) => answer.native_finish_reason = Some(reason),
         StreamEvent::TokenField(field) => answer.token_field = Some(field),
+        StreamEvent::RouterMetadata(meta) => answer.router = Some(meta),
+        StreamEvent::UpstreamBody(body) => answer.upstream_body = Some(body),
         StreamEvent::Usage(usage) => {
             answer.usage = Some(usage);
             costs_more = true;

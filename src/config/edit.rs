@@ -74,6 +74,7 @@ fn write_pane(t: &mut Table, pane: &PaneConfig) {
     );
     set(t, "reasoning_exclude", s.reasoning_exclude.then_some(true));
     set(t, "reasoning_enabled", s.reasoning_enabled);
+    set(t, "debug_echo", s.debug_echo.then_some(true));
     set(t, "compression", s.compression);
     set_list(t, "tools", &s.tools);
     set(t, "tool_choice", s.tool_choice.as_deref());

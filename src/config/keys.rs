@@ -77,6 +77,7 @@ mod tests {
             api_key_cmd: cmd.map(str::to_owned),
             prices: std::collections::BTreeMap::new(),
             token_field: Default::default(),
+            routing_metadata: true,
         }
     }
 

@@ -31,6 +31,8 @@ pub struct ProviderConfig {
     pub prices: BTreeMap<String, ModelPrice>,
     /// Which field caps an answer's length.
     pub token_field: crate::provider::request::TokenField,
+    /// Ask OpenRouter for its routing metadata.
+    pub routing_metadata: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +73,7 @@ impl Default for Config {
                 api_key_cmd: None,
                 prices: BTreeMap::new(),
                 token_field: Default::default(),
+                routing_metadata: true,
             },
         );
         Self {
@@ -412,6 +415,10 @@ fn merge_provider(
         );
     }
     Ok(ProviderConfig {
+        routing_metadata: p
+            .routing_metadata
+            .or(base.map(|b| b.routing_metadata))
+            .unwrap_or(kind == ProviderKind::Openrouter),
         token_field: p
             .max_tokens_field
             .or(base.map(|b| b.token_field))

@@ -117,6 +117,8 @@ pub(super) struct FileProvider {
     pub prices: BTreeMap<String, FilePrice>,
     /// `max_completion_tokens` for servers that refuse `max_tokens` (OpenAI's reasoning models).
     pub max_tokens_field: Option<crate::provider::request::TokenField>,
+    /// Ask OpenRouter for its routing metadata (on by default for OpenRouter).
+    pub routing_metadata: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +151,9 @@ pub(super) struct FilePane {
     #[serde(default)]
     pub reasoning_exclude: bool,
     pub reasoning_enabled: Option<bool>,
+    /// Ask OpenRouter to echo the body the provider received (`debug.echo_upstream_body`).
+    #[serde(default)]
+    pub debug_echo: bool,
     pub compression: Option<bool>,
     pub routing: Option<FileRouting>,
     /// Names of `[[tools]]` this pane offers.
@@ -243,6 +248,7 @@ impl From<FilePane> for PaneConfig {
                 reasoning_max_tokens: p.reasoning_max_tokens.map(|t| t.0),
                 reasoning_exclude: p.reasoning_exclude,
                 reasoning_enabled: p.reasoning_enabled,
+                debug_echo: p.debug_echo,
                 routing,
                 compression: p.compression,
                 tools: p.tools,

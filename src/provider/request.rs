@@ -57,6 +57,8 @@ pub struct WireOptions {
     pub title: Option<String>,
     /// `user`, OpenRouter's end-user id for abuse tracking.
     pub user: Option<String>,
+    /// Ask OpenRouter to report its routing (`X-OpenRouter-Metadata: enabled`).
+    pub routing_metadata: bool,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -207,6 +209,11 @@ pub fn headers(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
         }
         let title = endpoint.options.title.as_deref().unwrap_or(APP_TITLE);
         h.push(("x-openrouter-title", header_text(title)));
+        if endpoint.options.routing_metadata {
+            // The documented header, and the name it had while experimental.
+            h.push(("x-openrouter-metadata", "enabled".into()));
+            h.push(("x-openrouter-experimental-metadata", "enabled".into()));
+        }
     }
     h
 }

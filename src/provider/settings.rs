@@ -137,6 +137,9 @@ pub struct Settings {
     pub reasoning_exclude: bool,
     /// `reasoning.enabled`: `Some(false)` turns thinking off where the model allows it.
     pub reasoning_enabled: Option<bool>,
+    /// Ask OpenRouter to echo the body the provider received (`debug.echo_upstream_body`,
+    /// streaming only), to see which parameters were dropped.
+    pub debug_echo: bool,
     pub routing: Routing,
     /// OpenRouter's context compression plugin: `Some(true)` on, `Some(false)` explicitly off.
     pub compression: Option<bool>,
@@ -258,6 +261,9 @@ impl Settings {
                 if let Some(c) = self.cache_control().filter(|_| !self.cache_system) {
                     put("cache_control", c);
                 }
+                if self.debug_echo {
+                    put("debug", json!({"echo_upstream_body": true}));
+                }
                 match self.compression {
                     Some(true) => put("plugins", json!([{"id": "context-compression"}])),
                     Some(false) => put(
@@ -375,6 +381,7 @@ mod tests {
             reasoning_max_tokens: None,
             reasoning_exclude: true,
             reasoning_enabled: Some(true),
+            debug_echo: false,
             routing: Routing {
                 order: vec!["anthropic".into()],
                 allow_fallbacks: Some(false),

@@ -161,4 +161,8 @@ pub struct Chunk {
     pub choices: Vec<ChunkChoice>,
     pub usage: Option<Usage>,
     pub error: Option<ErrorBody>,
+    /// What OpenRouter's router did (attempts, endpoints), when asked for by header.
+    pub openrouter_metadata: Option<Value>,
+    /// `debug.echo_upstream_body`: the body as the provider received it.
+    pub debug: Option<Value>,
 }

@@ -68,6 +68,10 @@ pub(crate) struct Plan {
     /// Seeds the grouping of pieces into chunks, so a replay chunks identically.
     pub chunk_seed: u64,
     pub started: Instant,
+    /// `openrouter_metadata` for the last chunk, when the request asked for it.
+    pub metadata: Option<Value>,
+    /// `debug.echo_upstream_body`: the body as the provider received it, when asked for.
+    pub echo: Option<Value>,
 }
 
 impl Plan {
@@ -465,14 +469,28 @@ fn build_plan(
         ending,
         chunk_seed: text::seed(model.id, prompt, "chunks"),
         started,
+        metadata: None,
+        echo: None,
     }
 }
 
 pub(crate) async fn completions(
     State(state): State<Arc<SimState>>,
     axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
+    let wants_metadata = [
+        "x-openrouter-metadata",
+        "x-openrouter-experimental-metadata",
+    ]
+    .iter()
+    .any(|h| {
+        headers
+            .get(*h)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("enabled"))
+    });
     let started = Instant::now();
     let req = match parse_request(&body) {
         Ok(req) => req,
@@ -483,6 +501,8 @@ pub(crate) async fn completions(
 
     let mut last_error = None;
     let mut chosen = None;
+    // What the router tried, for `openrouter_metadata`.
+    let mut attempts = Vec::new();
     for id in &req.candidates {
         let served = admit(&state, id)
             .and_then(|m| sees(m, &req))
@@ -497,10 +517,17 @@ pub(crate) async fn completions(
             });
         match served {
             Ok(served) => {
+                attempts.push(json!({"model": id, "provider": served.1.provider, "status": 200, "selected": true}));
                 chosen = Some(served);
                 break;
             }
-            Err(e) => last_error = Some(e),
+            Err(e) => {
+                attempts.push(json!({"model": id,
+                    "provider": models::find(id).map(|m| m.provider),
+                    "status": e.status.as_u16(),
+                    "error": e.body.pointer("/error/message").cloned()}));
+                last_error = Some(e);
+            }
         }
     }
     let Some((model, endpoint)) = chosen else {
@@ -536,12 +563,78 @@ pub(crate) async fn completions(
         }
         structured = super::tools::structured(model, &raw, &req.last_user_text);
     }
-    let plan = build_plan(&req, (model, endpoint), started, structured);
+    let mut plan = build_plan(&req, (model, endpoint), started, structured);
+    if wants_metadata {
+        plan.metadata = Some(router_metadata(&req, model, endpoint, attempts));
+    }
+    if req.stream {
+        plan.echo = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .filter(|raw| raw.pointer("/debug/echo_upstream_body") == Some(&Value::Bool(true)))
+            .map(|raw| upstream_body(&raw, model));
+    }
     if req.stream {
         super::stream::respond(state, plan)
     } else {
         respond_whole(state, plan).await
     }
+}
+
+/// What the router did: the models tried (server-side fallbacks) and the endpoints it could
+/// choose from, in the shape of OpenRouter's router metadata.
+fn router_metadata(
+    req: &ChatRequest,
+    model: &SimModel,
+    chosen: routing::Endpoint,
+    attempts: Vec<Value>,
+) -> Value {
+    let available: Vec<Value> = routing::endpoints(model)
+        .iter()
+        .map(|e| json!({"model": model.id, "provider": e.provider, "selected": e.provider == chosen.provider}))
+        .collect();
+    let failed = attempts.len().saturating_sub(1);
+    json!({
+        "requested": req.candidates.first(),
+        "strategy": if req.candidates.len() > 1 { "fallback" } else { "direct" },
+        "attempt": attempts.len(),
+        "attempts": attempts,
+        "endpoints": {"total": available.len(), "available": available},
+        "is_byok": model.byok(),
+        "region": "sim",
+        "summary": format!("available={}, selected={}, failed attempts={failed}",
+            routing::endpoints(model).len(), chosen.provider),
+    })
+}
+
+/// The body as the provider receives it: OpenRouter's own fields gone, and the parameters the
+/// model does not support dropped, as OpenRouter drops them.
+fn upstream_body(raw: &Value, model: &SimModel) -> Value {
+    let mut keep = vec![
+        "model",
+        "messages",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "seed",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+        "stream",
+    ];
+    if model.reasons() {
+        keep.push("reasoning");
+    }
+    let mut out = serde_json::Map::new();
+    for (k, v) in raw.as_object().into_iter().flatten() {
+        if keep.contains(&k.as_str()) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out.insert("model".into(), json!(model.id));
+    Value::Object(out)
 }
 
 fn provider_error(model: &SimModel, message: &str, raw: &str) -> ApiError {
@@ -663,6 +756,7 @@ async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
             },
         }],
         usage,
+        openrouter_metadata: plan.metadata.clone(),
     };
     (
         [(header::CACHE_CONTROL, "no-cache".to_owned())],

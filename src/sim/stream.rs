@@ -130,6 +130,7 @@ impl Plan {
                 logprobs: None,
             }],
             usage: None,
+            openrouter_metadata: None,
         })
     }
 }
@@ -187,6 +188,13 @@ async fn run(
     let every = state.scaled(KEEPALIVE_EVERY_MS);
     // One comment straight away tells the client the request was accepted.
     sink.send(KEEPALIVE.to_owned()).await?;
+    if let Some(echo) = &plan.echo {
+        // `debug.echo_upstream_body`: a first chunk with no choices and the body as sent on.
+        let chunk = json!({"id": plan.id, "object": "chat.completion.chunk", "created": plan.created,
+            "model": plan.model.id, "provider": plan.provider, "choices": [],
+            "debug": {"echo_upstream_body": echo}});
+        sink.send(format!("data: {chunk}\n\n")).await?;
+    }
     let mut next_ping = plan.started + every;
     sink.wait_with_pings(plan.token_time(state, 0), &mut next_ping, every)
         .await?;
@@ -275,6 +283,7 @@ async fn run(
                     logprobs: None,
                 }],
                 usage: None,
+                openrouter_metadata: None,
             };
             emit(sink, sse_data(&finish)).await?;
             // Recorded before the usage chunk so `/generation` knows the id once `[DONE]` arrives.
@@ -296,6 +305,7 @@ async fn run(
                 error: None,
                 choices: Vec::new(),
                 usage: Some(usage),
+                openrouter_metadata: plan.metadata.clone(),
             };
             // From here the generation is complete and recorded, so a vanished client changes nothing.
             let _ = emit(sink, sse_data(&usage_chunk)).await;
@@ -354,6 +364,7 @@ async fn run(
                     finish_reason: "error",
                 }],
                 usage: None,
+                openrouter_metadata: None,
             };
             let _ = emit(sink, sse_data(&chunk)).await;
             let _ = sink.send(DONE.to_owned()).await;

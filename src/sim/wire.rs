@@ -169,6 +169,9 @@ pub(crate) struct Chunk<'a, C: Serialize> {
     pub choices: Vec<C>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// What the router did, on the last chunk, when `X-OpenRouter-Metadata: enabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<Value>,
 }
 
 #[derive(Serialize, Debug)]
@@ -200,6 +203,8 @@ pub(crate) struct Completion<'a> {
     pub system_fingerprint: Option<String>,
     pub choices: Vec<Choice>,
     pub usage: Usage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<Value>,
 }
 
 /// An OpenRouter error response: status, body and optional `Retry-After`.

@@ -110,6 +110,19 @@ impl ChunkDecoder {
         if let Some(usage) = chunk.usage {
             out.push(StreamEvent::Usage(usage));
         }
+        if let Some(meta) = chunk
+            .openrouter_metadata
+            .filter(serde_json::Value::is_object)
+        {
+            out.push(StreamEvent::RouterMetadata(meta));
+        }
+        if let Some(body) = chunk
+            .debug
+            .and_then(|d| d.get("echo_upstream_body").cloned())
+            .filter(serde_json::Value::is_object)
+        {
+            out.push(StreamEvent::UpstreamBody(body));
+        }
         // A top-level error says more than one inside a choice.
         if let Some(err) = chunk.error.map(|e| ApiError::mid_stream(&e)).or(failure) {
             self.finished = true;

@@ -54,6 +54,10 @@ pub enum StreamEvent {
     /// The server refused `max_tokens`; the request was sent again with this field, which the
     /// provider should use from now on.
     TokenField(crate::provider::request::TokenField),
+    /// OpenRouter's account of its routing: attempts, endpoints, a summary.
+    RouterMetadata(serde_json::Value),
+    /// The request body as the upstream provider received it (`debug.echo_upstream_body`).
+    UpstreamBody(serde_json::Value),
     /// Terminal: the request failed. Nothing follows.
     Error(ApiError),
     /// Terminal: `[DONE]` arrived.

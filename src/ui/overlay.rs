@@ -432,6 +432,46 @@ fn scoreboard(
     f.render_widget(Table::new(table_rows, widths).header(header), body);
 }
 
+/// OpenRouter's side of the trail: its summary, then every model and provider it tried.
+fn router_lines(meta: &serde_json::Value, theme: &Theme) -> Vec<Line<'static>> {
+    use serde_json::Value;
+    let text = |v: Option<&Value>| {
+        v.map(|v| match v {
+            Value::String(s) => crate::sanitize::clean(s),
+            other => crate::sanitize::clean(&other.to_string()),
+        })
+        .unwrap_or_default()
+    };
+    let mut out = vec![Line::styled(
+        format!("on OpenRouter's side: {}", text(meta.get("summary"))),
+        theme.title,
+    )];
+    for a in meta
+        .get("attempts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let status = text(a.get("status"));
+        let ok = status == "200" || a.get("selected") == Some(&Value::Bool(true));
+        let why = text(a.get("error").or_else(|| a.get("message")));
+        out.push(Line::styled(
+            format!(
+                "  {} via {} · {status}{}",
+                text(a.get("model")),
+                text(a.get("provider")),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {why}")
+                }
+            ),
+            if ok { theme.served } else { theme.error },
+        ));
+    }
+    out
+}
+
 fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(area, 100, 20);
     f.render_widget(Clear, r);
@@ -460,6 +500,9 @@ fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
                     Span::styled(wait, theme.dim),
                 ]));
                 lines.push(Line::styled(format!("    {}", h.outcome), theme.error));
+            }
+            if let Some(meta) = &a.router {
+                lines.extend(router_lines(meta, theme));
             }
             let answered = match (&a.served_model, &a.served_provider) {
                 (Some(m), Some(pr)) => format!("answered by {m} via {pr}"),

@@ -266,12 +266,29 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
     match crate::route::plan(&app.providers, &pane.provider, &params) {
         Ok(hops) => {
             if let Some(first) = hops.first() {
-                let body = crate::provider::request::chat_body(first.endpoint.kind, &first.params);
+                let body = crate::provider::request::chat_body_for(&first.endpoint, &first.params);
+                let received = pane.current().and_then(|a| a.upstream_body.as_ref());
+                // What was dropped comes first: the bodies can run past the screen.
+                if let Some(received) = received {
+                    lines.push(dropped_line(&body, received, theme));
+                }
                 let text = serde_json::to_string_pretty(&body).unwrap_or_default();
                 lines.extend(
                     text.lines()
                         .map(|l| Line::styled(l.to_string(), theme.code)),
                 );
+                if let Some(received) = received {
+                    lines.push(Line::default());
+                    lines.push(Line::styled(
+                        "what the provider received (last request):",
+                        theme.notice,
+                    ));
+                    let text = serde_json::to_string_pretty(received).unwrap_or_default();
+                    lines.extend(
+                        text.lines()
+                            .map(|l| Line::styled(crate::sanitize::clean(l), theme.code)),
+                    );
+                }
             }
             for h in hops.iter().skip(1) {
                 lines.push(Line::styled(
@@ -286,6 +303,33 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
         Err(e) => lines.push(Line::styled(e, theme.error)),
     }
     f.render_widget(side(lines, theme), area);
+}
+
+/// Which of the fields sent never reached the provider, by OpenRouter's debug echo of the last
+/// request.
+fn dropped_line(
+    sent: &serde_json::Value,
+    received: &serde_json::Value,
+    theme: &Theme,
+) -> Line<'static> {
+    let dropped: Vec<&str> = sent
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| received.get(*k).is_none())
+        .collect();
+    Line::styled(
+        if dropped.is_empty() {
+            "the provider received every field (last request)".to_string()
+        } else {
+            format!(
+                "not passed on to the provider (last request): {}",
+                dropped.join(", ")
+            )
+        },
+        theme.notice,
+    )
 }
 
 /// The right-hand column: help or the JSON body, set off by a rule.
