@@ -394,7 +394,19 @@ fn routing_fields_suggest_the_providers_serving_the_model() {
         &mut a,
         Action::Endpoints {
             model: "sim/swift".into(),
-            slugs: vec!["simcloud".into(), "sim-backup/fp8".into()],
+            endpoints: ["simcloud", "sim-backup/fp8"]
+                .iter()
+                .map(|t| switchboard::catalog::ProviderEndpoint {
+                    provider: t.to_string(),
+                    tag: t.to_string(),
+                    quantization: None,
+                    context: None,
+                    price: None,
+                    latency_p50: None,
+                    throughput_p50: None,
+                    uptime: None,
+                })
+                .collect(),
         },
     );
     select(&mut a, Field::Order);

@@ -397,6 +397,7 @@ fn every_setting() -> Settings {
             quantizations: vec!["fp8".into(), "bf16".into()],
             max_price_prompt: Some(1.0),
             max_price_completion: Some(2.0),
+            ..Routing::default()
         },
         compression: Some(false),
         tools: Vec::new(),

@@ -675,3 +675,118 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn the_same_model_on_each_of_its_providers_side_by_side() {
+    use switchboard::app::Action;
+    use switchboard::catalog::{self, Catalog};
+    let s = server(SimOptions::default()).await;
+    let mut a = tool_app(&s, &["sim/swift"]);
+    a.size = (150, 48);
+    let ep = a.providers.endpoints["sim"].clone();
+    let client = reqwest::Client::new();
+    let timeout = std::time::Duration::from_secs(10);
+    let models = catalog::fetch(&client, &ep, timeout).await.unwrap();
+    a.set_catalog(Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models,
+    });
+    let fx = press(&mut a, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    let mut asked: Vec<String> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchEndpoints { model, .. } => Some(model.clone()),
+            _ => None,
+        })
+        .collect();
+    for c in "sim/steady".chars() {
+        for e in press(&mut a, KeyCode::Char(c), KeyModifiers::NONE) {
+            if let Effect::FetchEndpoints { model, .. } = e {
+                asked.push(model);
+            }
+        }
+    }
+    assert!(asked.contains(&"sim/steady".to_string()), "{asked:?}");
+    let endpoints = catalog::endpoints(&client, &ep, "sim/steady", timeout)
+        .await
+        .unwrap();
+    assert_eq!(endpoints.len(), 2);
+    switchboard::app::update(
+        &mut a,
+        Action::Endpoints {
+            model: "sim/steady".into(),
+            endpoints,
+        },
+    );
+    let screen = render(&a);
+    for want in [
+        "providers of sim/steady",
+        "Steady Labs",
+        "Sim Backup",
+        "fp8",
+        "400ms",
+        "640ms",
+        "99.5%",
+        "Ctrl+E",
+    ] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+
+    let fx = press(&mut a, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty());
+    assert!(a.overlay.is_none(), "the picker closed");
+    assert_eq!(a.panes.len(), 3);
+    for (pane, tag) in a.panes[1..].iter().zip(["steady-labs", "sim-backup/fp8"]) {
+        assert_eq!(pane.model, "sim/steady");
+        assert_eq!(pane.settings.routing.only, vec![tag.to_string()]);
+        assert_eq!(pane.settings.routing.allow_fallbacks, Some(false));
+    }
+    type_text(&mut a, "Explain backpressure");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let bodies: Vec<Value> = starts(&fx)
+        .iter()
+        .map(|p| chat_body(ProviderKind::Openrouter, p))
+        .collect();
+    assert_eq!(
+        bodies[2]["provider"],
+        json!({"only": ["sim-backup/fp8"], "allow_fallbacks": false})
+    );
+    drive(&mut a, fx).await;
+    assert_all_done(&a, "each provider");
+    let served: Vec<Option<String>> = a.panes[1..]
+        .iter()
+        .map(|p| p.current().unwrap().served_provider.clone())
+        .collect();
+    assert_eq!(
+        served,
+        [
+            Some("Steady Labs".to_string()),
+            Some("Sim Backup".to_string())
+        ]
+    );
+}
+
+#[test]
+fn every_routing_preference_reaches_the_body() {
+    use switchboard::provider::settings::Routing;
+    let mut a = common::sim_app(&["sim/swift"]);
+    a.panes[0].settings.routing = Routing {
+        sort: Some("throughput".into()),
+        sort_partition: Some("none".into()),
+        preferred_min_throughput: Some(50.0),
+        preferred_max_latency: Some(2.5),
+        max_price_prompt: Some(1.0),
+        max_price_completion: Some(4.0),
+        max_price_request: Some(0.01),
+        max_price_image: Some(0.02),
+        ..Routing::default()
+    };
+    let body = chat_body(ProviderKind::Openrouter, &a.panes[0].params(0, "hi"));
+    assert_eq!(
+        body["provider"],
+        json!({"sort": {"by": "throughput", "partition": "none"},
+               "preferred_min_throughput": 50.0, "preferred_max_latency": 2.5,
+               "max_price": {"prompt": 1.0, "completion": 4.0, "request": 0.01, "image": 0.02}})
+    );
+}

@@ -68,10 +68,11 @@ pub enum Action {
     /// A write to the config file finished: a message, and for a saved pane which pane and
     /// which `[[panes]]` entry it now is.
     ConfigSaved(Result<(String, Option<(usize, usize)>), String>),
-    /// The provider slugs serving a model, for routing suggestions.
+    /// The providers serving a model: for routing suggestions, the picker's endpoint table
+    /// and the per-provider comparison.
     Endpoints {
         model: String,
-        slugs: Vec<String>,
+        endpoints: Vec<crate::catalog::ProviderEndpoint>,
     },
     /// What `/generation` said an answer was billed, or why it never said.
     Generation {

@@ -36,6 +36,11 @@ pub enum Field {
     Quantizations,
     MaxPricePrompt,
     MaxPriceCompletion,
+    MaxPriceRequest,
+    MaxPriceImage,
+    SortPartition,
+    MinThroughput,
+    MaxLatency,
     Compression,
     DebugEcho,
     Tools,
@@ -109,6 +114,11 @@ pub const SECTIONS: &[(&str, &[Field])] = &[
             Field::Quantizations,
             Field::MaxPricePrompt,
             Field::MaxPriceCompletion,
+            Field::MaxPriceRequest,
+            Field::MaxPriceImage,
+            Field::SortPartition,
+            Field::MinThroughput,
+            Field::MaxLatency,
             Field::Compression,
             Field::DebugEcho,
         ],
@@ -166,6 +176,11 @@ impl Field {
             Field::Quantizations => "quantizations",
             Field::MaxPricePrompt => "max $/M prompt",
             Field::MaxPriceCompletion => "max $/M completion",
+            Field::MaxPriceRequest => "max $ per request",
+            Field::MaxPriceImage => "max $ per image",
+            Field::SortPartition => "sort partition",
+            Field::MinThroughput => "preferred min tok/s",
+            Field::MaxLatency => "preferred max latency",
             Field::Compression => "context compression",
             Field::DebugEcho => "echo upstream body",
             Field::Tools => "tools offered",
@@ -209,6 +224,12 @@ impl Field {
             Field::Sort => "price, throughput or latency",
             Field::Quantizations => "e.g. fp8, bf16 (comma-separated)",
             Field::MaxPricePrompt | Field::MaxPriceCompletion => "USD per million tokens",
+            Field::MaxPriceRequest | Field::MaxPriceImage => "USD",
+            Field::SortPartition => {
+                "model: sort within each fallback model · none: across all of them"
+            }
+            Field::MinThroughput => "tokens per second (p50); slower endpoints go last",
+            Field::MaxLatency => "seconds to the first token (p50); slower endpoints go last",
             Field::Compression => "drop the middle of a prompt that does not fit",
             Field::DebugEcho => {
                 "v then shows what the provider received beside what was sent (streaming only)"
@@ -236,6 +257,7 @@ impl Field {
             | Field::DataCollection
             | Field::Zdr
             | Field::Sort
+            | Field::SortPartition
             | Field::Compression
             | Field::DebugEcho
             | Field::ParallelToolCalls
@@ -263,6 +285,11 @@ impl Field {
                 | Field::Quantizations
                 | Field::MaxPricePrompt
                 | Field::MaxPriceCompletion
+                | Field::MaxPriceRequest
+                | Field::MaxPriceImage
+                | Field::SortPartition
+                | Field::MinThroughput
+                | Field::MaxLatency
                 | Field::Compression
                 | Field::DebugEcho
                 | Field::ReasoningEnabled
@@ -322,6 +349,11 @@ impl Field {
             Field::Quantizations => r.quantizations.join(", "),
             Field::MaxPricePrompt => num(r.max_price_prompt),
             Field::MaxPriceCompletion => num(r.max_price_completion),
+            Field::MaxPriceRequest => num(r.max_price_request),
+            Field::MaxPriceImage => num(r.max_price_image),
+            Field::SortPartition => r.sort_partition.clone().unwrap_or_default(),
+            Field::MinThroughput => num(r.preferred_min_throughput),
+            Field::MaxLatency => num(r.preferred_max_latency),
             Field::Compression => flag(s.compression),
             Field::DebugEcho => flag(s.debug_echo.then_some(true)),
             Field::Tools => s.tools.join(", "),
@@ -419,6 +451,17 @@ impl Field {
             }
             Field::MaxPricePrompt => r.max_price_prompt = opt_f64(t, usd)?,
             Field::MaxPriceCompletion => r.max_price_completion = opt_f64(t, usd)?,
+            Field::MaxPriceRequest => r.max_price_request = opt_f64(t, usd)?,
+            Field::MaxPriceImage => r.max_price_image = opt_f64(t, usd)?,
+            Field::SortPartition => {
+                r.sort_partition = match t {
+                    "" => None,
+                    "model" | "none" => Some(t.to_string()),
+                    other => return Err(format!("`{other}` is not model or none")),
+                }
+            }
+            Field::MinThroughput => r.preferred_min_throughput = opt_f64(t, usd)?,
+            Field::MaxLatency => r.preferred_max_latency = opt_f64(t, usd)?,
             Field::Compression => next.compression = parse_flag(t)?,
             Field::DebugEcho => next.debug_echo = parse_flag(t)?.unwrap_or(false),
             Field::Tools => next.tools = list(t),
@@ -488,6 +531,7 @@ impl Field {
             Field::Cache => v(&["", "5m", "1h"]),
             Field::DataCollection => v(&["", "allow", "deny"]),
             Field::Sort => v(&["", "price", "throughput", "latency"]),
+            Field::SortPartition => v(&["", "model", "none"]),
             _ => v(&["", "on", "off"]),
         }
     }

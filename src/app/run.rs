@@ -257,10 +257,10 @@ fn run_effect(
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
                     // Suggestions only: a failure just means none are shown.
-                    if let Ok(slugs) =
-                        catalog::endpoint_slugs(&client, &ep, &model, SIDE_REQUEST_TIMEOUT).await
+                    if let Ok(endpoints) =
+                        catalog::endpoints(&client, &ep, &model, SIDE_REQUEST_TIMEOUT).await
                     {
-                        let _ = tx.send(Action::Endpoints { model, slugs });
+                        let _ = tx.send(Action::Endpoints { model, endpoints });
                     }
                 });
             }

@@ -357,6 +357,10 @@ pub struct App {
     pub library: Vec<crate::library::Saved>,
     /// Provider slugs serving each model, for the routing fields' suggestions.
     pub slugs: BTreeMap<String, Vec<String>>,
+    /// The providers serving each model, as `/endpoints` describes them; and the models asked
+    /// about, so each is asked once.
+    pub endpoints: BTreeMap<String, Vec<crate::catalog::ProviderEndpoint>>,
+    pub endpoints_asked: std::collections::BTreeSet<String>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
 }
@@ -403,6 +407,8 @@ impl App {
             blind: false,
             order: Vec::new(),
             slugs: BTreeMap::new(),
+            endpoints: BTreeMap::new(),
+            endpoints_asked: std::collections::BTreeSet::new(),
             vars: BTreeMap::new(),
             attachments: Vec::new(),
             tools: Vec::new(),

@@ -140,8 +140,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => notice(app, text),
             }
         }
-        Action::Endpoints { model, slugs } => {
-            app.slugs.insert(model, slugs);
+        Action::Endpoints { model, endpoints } => {
+            app.slugs.insert(
+                model.clone(),
+                endpoints.iter().map(|e| e.tag.clone()).collect(),
+            );
+            app.endpoints.insert(model, endpoints);
         }
         Action::ProviderTested { provider, report } => {
             let (text, error) = match report {
@@ -454,10 +458,9 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::SendFocused => send(app, Some(app.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
         Command::PickModel => {
-            app.overlay = Some(Overlay::Picker(Box::new(Picker::new(
-                PickMode::SetModel,
-                &app.entries,
-            ))));
+            let picker = Picker::new(PickMode::SetModel, &app.entries);
+            ask_endpoints(app, &picker, fx);
+            app.overlay = Some(Overlay::Picker(Box::new(picker)));
         }
         Command::Settings => {
             if let Some(pane) = app.panes.get(app.focus) {
@@ -747,6 +750,7 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Overlay::Picker(mut picker)) => {
             let keep_open = !ctrl_c && picker_key(app, &mut picker, key);
             app.overlay = if keep_open {
+                ask_endpoints(app, &picker, fx);
                 Some(Overlay::Picker(picker))
             } else {
                 picker.return_to.take().map(Overlay::Panel)
@@ -891,6 +895,7 @@ fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> bool {
         KeyCode::Esc => false,
         KeyCode::Enter => choose(app, picker, picker.mode).is_err(),
         KeyCode::Char('n') if ctrl => choose(app, picker, PickMode::AddPane).is_err(),
+        KeyCode::Char('e') if ctrl => compare_providers(app, picker).is_err(),
         KeyCode::Char('s') if ctrl => {
             picker.next_sort(&app.entries);
             true
@@ -928,6 +933,69 @@ fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> bool {
             true
         }
     }
+}
+
+/// Asks, once per model, which providers serve the picker's highlighted model (OpenRouter).
+fn ask_endpoints(app: &mut App, picker: &Picker, fx: &mut Vec<Effect>) {
+    let Some(e) = picker.current(&app.entries) else {
+        return;
+    };
+    let openrouter = app
+        .providers
+        .endpoints
+        .get(&e.provider)
+        .is_some_and(|ep| ep.kind == crate::provider::ProviderKind::Openrouter);
+    let (provider, model) = (e.provider.clone(), e.info.id.clone());
+    if openrouter && app.endpoints_asked.insert(model.clone()) {
+        fx.push(Effect::FetchEndpoints { provider, model });
+    }
+}
+
+/// Opens the highlighted model once per provider serving it, each pane pinned to its provider
+/// (`provider.only`, no fallbacks), so quantization, speed and price differences show side by
+/// side.
+fn compare_providers(app: &mut App, picker: &mut Picker) -> Result<(), ()> {
+    let Some(e) = picker.current(&app.entries) else {
+        picker.error = Some("highlight a model first".into());
+        return Err(());
+    };
+    let (provider, model) = (e.provider.clone(), e.info.id.clone());
+    let Some(list) = app.endpoints.get(&model).filter(|l| !l.is_empty()).cloned() else {
+        picker.error = Some(format!("the providers of {model} are not known yet"));
+        return Err(());
+    };
+    let room = MAX_PANES.saturating_sub(app.panes.len());
+    if room == 0 {
+        picker.error = Some(format!("at most {MAX_PANES} panes"));
+        return Err(());
+    }
+    let opened: Vec<String> = list
+        .iter()
+        .take(room)
+        .map(|ep| {
+            let mut pane = Pane::new(model.clone(), provider.clone());
+            pane.settings.routing.only = vec![ep.tag.clone()];
+            pane.settings.routing.allow_fallbacks = Some(false);
+            app.panes.push(pane);
+            ep.tag.clone()
+        })
+        .collect();
+    app.focus = app.panes.len() - opened.len();
+    let left_out = list.len() - opened.len();
+    notice(
+        app,
+        format!(
+            "{model} on each provider: {}{}",
+            opened.join(", "),
+            if left_out > 0 {
+                format!(" ({left_out} more did not fit)")
+            } else {
+                String::new()
+            }
+        ),
+    );
+    app.zone = Zone::Prompt;
+    Ok(())
 }
 
 /// Applies the picker's choice: the highlighted model, else the typed id as it is.

@@ -171,15 +171,73 @@ pub async fn fetch(
     parse(&body).map_err(ApiError::Malformed)
 }
 
-/// The provider slugs serving `model` (for `provider.order`, `only`, `ignore`), from
-/// `GET /models/{author}/{slug}/endpoints`.
-pub async fn endpoint_slugs(
+/// One provider serving a model, from `GET /models/{author}/{slug}/endpoints`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderEndpoint {
+    pub provider: String,
+    /// The slug `provider.order`, `only` and `ignore` take.
+    pub tag: String,
+    pub quantization: Option<String>,
+    pub context: Option<u64>,
+    pub price: Option<ModelPrice>,
+    /// Milliseconds to the first token, median of the last 30 minutes.
+    pub latency_p50: Option<f64>,
+    /// Tokens per second, median of the last 30 minutes.
+    pub throughput_p50: Option<f64>,
+    /// Percent of requests served, last 30 minutes.
+    pub uptime: Option<f64>,
+}
+
+/// The endpoints in an `/endpoints` reply.
+pub fn parse_endpoints(body: &str) -> Result<Vec<ProviderEndpoint>, String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let list = v
+        .pointer("/data/endpoints")
+        .and_then(Value::as_array)
+        .ok_or("no `data.endpoints` in the reply")?;
+    Ok(list
+        .iter()
+        .filter_map(|e| {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).map(crate::sanitize::clean);
+            let price_of = |k: &str| {
+                e.pointer(&format!("/pricing/{k}"))?
+                    .as_str()
+                    .and_then(Price::parse)
+            };
+            // p50 as a number, or a bare number where a server reports only one figure.
+            let p50 = |k: &str| {
+                e.get(k)
+                    .and_then(|v| v.get("p50").and_then(Value::as_f64).or_else(|| v.as_f64()))
+            };
+            Some(ProviderEndpoint {
+                provider: text("provider_name")?,
+                tag: text("tag")?,
+                quantization: text("quantization"),
+                context: e.get("context_length").and_then(Value::as_u64),
+                price: match (price_of("prompt"), price_of("completion")) {
+                    (Some(prompt), Some(completion)) => Some(ModelPrice { prompt, completion }),
+                    _ => None,
+                },
+                latency_p50: p50("latency_last_30m"),
+                throughput_p50: p50("throughput_last_30m"),
+                uptime: e
+                    .get("uptime_last_30m")
+                    .and_then(Value::as_f64)
+                    .or_else(|| e.get("uptime_last_1d").and_then(Value::as_f64)),
+            })
+        })
+        .collect())
+}
+
+/// The providers serving `model`, from `GET /models/{author}/{slug}/endpoints` (variants and
+/// presets resolved to the base id).
+pub async fn endpoints(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     model: &str,
     timeout: std::time::Duration,
-) -> Result<Vec<String>, ApiError> {
-    let model = model.split(':').next().unwrap_or(model);
+) -> Result<Vec<ProviderEndpoint>, ApiError> {
+    let model = variant::base(model);
     let body = get(
         client,
         endpoint,
@@ -187,15 +245,21 @@ pub async fn endpoint_slugs(
         timeout,
     )
     .await?;
-    let v: Value = serde_json::from_str(&body).map_err(|e| ApiError::Malformed(e.to_string()))?;
-    Ok(v.pointer("/data/endpoints")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e.get("tag").and_then(Value::as_str).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default())
+    parse_endpoints(&body).map_err(ApiError::Malformed)
+}
+
+/// The provider slugs serving `model` (for `provider.order`, `only`, `ignore`).
+pub async fn endpoint_slugs(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    model: &str,
+    timeout: std::time::Duration,
+) -> Result<Vec<String>, ApiError> {
+    Ok(endpoints(client, endpoint, model, timeout)
+        .await?
+        .into_iter()
+        .map(|e| e.tag)
+        .collect())
 }
 
 #[cfg(test)]

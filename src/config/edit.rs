@@ -111,6 +111,11 @@ fn write_pane(t: &mut Table, pane: &PaneConfig) {
     set_list(rt, "quantizations", &r.quantizations);
     set(rt, "max_price_prompt", r.max_price_prompt);
     set(rt, "max_price_completion", r.max_price_completion);
+    set(rt, "max_price_request", r.max_price_request);
+    set(rt, "max_price_image", r.max_price_image);
+    set(rt, "sort_partition", r.sort_partition.as_deref());
+    set(rt, "preferred_min_throughput", r.preferred_min_throughput);
+    set(rt, "preferred_max_latency", r.preferred_max_latency);
 }
 
 /// Writes `pane` over `[[panes]]` entry `index`, or appends a new entry. Returns the new text

@@ -203,6 +203,22 @@ pub(super) struct FileRouting {
     pub quantizations: Vec<Checked<QuantRule>>,
     pub max_price_prompt: Option<Usd>,
     pub max_price_completion: Option<Usd>,
+    pub max_price_request: Option<Usd>,
+    pub max_price_image: Option<Usd>,
+    pub sort_partition: Option<Checked<PartitionRule>>,
+    pub preferred_min_throughput: Option<Usd>,
+    pub preferred_max_latency: Option<Usd>,
+}
+
+#[derive(Debug)]
+pub(super) struct PartitionRule;
+impl Rule for PartitionRule {
+    fn check(s: &str) -> Result<String, String> {
+        match s.trim() {
+            "model" | "none" => Ok(s.trim().to_string()),
+            other => Err(format!("sort_partition `{other}` must be model or none")),
+        }
+    }
 }
 
 /// One pane as configured.
@@ -227,6 +243,11 @@ impl From<FilePane> for PaneConfig {
             quantizations: r.quantizations.into_iter().map(|q| q.0).collect(),
             max_price_prompt: r.max_price_prompt.map(|u| u.0),
             max_price_completion: r.max_price_completion.map(|u| u.0),
+            max_price_request: r.max_price_request.map(|u| u.0),
+            max_price_image: r.max_price_image.map(|u| u.0),
+            sort_partition: r.sort_partition.map(|c| c.0),
+            preferred_min_throughput: r.preferred_min_throughput.map(|u| u.0),
+            preferred_max_latency: r.preferred_max_latency.map(|u| u.0),
         });
         Self {
             model: p.model.0,

@@ -63,9 +63,19 @@ pub struct Routing {
     /// `price`, `throughput` or `latency`.
     pub sort: Option<String>,
     pub quantizations: Vec<String>,
+    /// `sort.partition`: `model` sorts within each model of the fallback list, `none` across
+    /// all of them. With it, `sort` is sent as an object.
+    pub sort_partition: Option<String>,
+    /// Prefer endpoints at least this fast (tokens/s, p50).
+    pub preferred_min_throughput: Option<f64>,
+    /// Prefer endpoints at most this slow to the first token (seconds, p50).
+    pub preferred_max_latency: Option<f64>,
     /// USD per million tokens.
     pub max_price_prompt: Option<f64>,
     pub max_price_completion: Option<f64>,
+    /// USD per request, and per image.
+    pub max_price_request: Option<f64>,
+    pub max_price_image: Option<f64>,
 }
 
 impl Routing {
@@ -97,8 +107,23 @@ impl Routing {
         if let Some(b) = self.zdr {
             m.insert("zdr".into(), json!(b));
         }
-        if let Some(s) = &self.sort {
-            m.insert("sort".into(), json!(s));
+        match (&self.sort, &self.sort_partition) {
+            (Some(by), Some(p)) => {
+                m.insert("sort".into(), json!({"by": by, "partition": p}));
+            }
+            (None, Some(p)) => {
+                m.insert("sort".into(), json!({"partition": p}));
+            }
+            (Some(by), None) => {
+                m.insert("sort".into(), json!(by));
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = self.preferred_min_throughput {
+            m.insert("preferred_min_throughput".into(), json!(t));
+        }
+        if let Some(l) = self.preferred_max_latency {
+            m.insert("preferred_max_latency".into(), json!(l));
         }
         if !self.quantizations.is_empty() {
             m.insert("quantizations".into(), list(&self.quantizations));
@@ -109,6 +134,12 @@ impl Routing {
         }
         if let Some(p) = self.max_price_completion {
             price.insert("completion".into(), json!(p));
+        }
+        if let Some(p) = self.max_price_request {
+            price.insert("request".into(), json!(p));
+        }
+        if let Some(p) = self.max_price_image {
+            price.insert("image".into(), json!(p));
         }
         if !price.is_empty() {
             m.insert("max_price".into(), Value::Object(price));

@@ -59,19 +59,29 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
             theme.dim,
         ),
         (None, false) => Line::styled(
-            "Enter choose · Ctrl+N add as a new pane · Tab filter · Ctrl+S sort · ↑↓ PgUp PgDn · Esc close",
+            "Enter choose · Ctrl+N add as a new pane · Ctrl+E one pane per provider · Tab filter · Ctrl+S sort · Esc close",
             theme.dim,
         ),
     };
     let bottom = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
     f.render_widget(Paragraph::new(hint), bottom);
 
-    let table_area = Rect::new(
+    let mut table_area = Rect::new(
         inner.x,
         inner.y + 1,
         inner.width,
         inner.height.saturating_sub(2),
     );
+    // The providers of the highlighted model, below the list when there is room.
+    let current = p.current(&app.entries);
+    if let Some((e, list)) = current.and_then(|e| app.endpoints.get(&e.info.id).map(|l| (e, l))) {
+        let want = (list.len() as u16 + 2).min(10);
+        if !list.is_empty() && table_area.height >= want + 6 {
+            table_area.height -= want;
+            let area = Rect::new(table_area.x, table_area.bottom(), table_area.width, want);
+            endpoints(&e.info.id, list, theme, f, area);
+        }
+    }
     let many_providers = app.catalogs.len() > 1;
     // Narrow screens keep the model and its output price; the rest goes first.
     let cols = Columns::for_width(table_area.width);
@@ -96,6 +106,72 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         .row_highlight_style(theme.selection);
     let mut state = TableState::default().with_selected(Some(p.selected - first));
     f.render_stateful_widget(table, table_area, &mut state);
+}
+
+/// One row per provider serving `model`: what it runs, what it costs, how fast and how
+/// reliable it has been.
+fn endpoints(
+    model: &str,
+    list: &[crate::catalog::ProviderEndpoint],
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let title = Line::from(vec![
+        Span::styled(format!("providers of {model}"), theme.title),
+        Span::styled(" · Ctrl+E opens one pane per provider", theme.dim),
+    ]);
+    f.render_widget(
+        Paragraph::new(title),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let per_m = |p: Option<crate::cost::Price>| {
+        p.and_then(crate::cost::Price::usd_per_million)
+            .map_or("—".to_string(), |v| format!("{v:.2}"))
+    };
+    let rows: Vec<Row> = list
+        .iter()
+        .map(|ep| {
+            Row::new(vec![
+                Cell::from(ep.provider.clone()),
+                Cell::from(ep.tag.clone()).style(theme.dim),
+                Cell::from(ep.quantization.clone().unwrap_or_default()),
+                Cell::from(ep.context.map_or(String::new(), short_count)),
+                Cell::from(per_m(ep.price.map(|p| p.prompt))),
+                Cell::from(per_m(ep.price.map(|p| p.completion))),
+                Cell::from(ep.latency_p50.map_or("—".into(), |v| format!("{v:.0}ms"))),
+                Cell::from(ep.throughput_p50.map_or("—".into(), |v| format!("{v:.0}"))),
+                Cell::from(ep.uptime.map_or("—".into(), |v| format!("{v:.1}%"))),
+            ])
+        })
+        .collect();
+    let header = Row::new(
+        [
+            "provider", "slug", "quant", "context", "$/M in", "$/M out", "p50", "tok/s", "uptime",
+        ]
+        .into_iter()
+        .map(|h| Cell::from(h).style(theme.title)),
+    );
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(7),
+    ];
+    f.render_widget(
+        Table::new(rows, widths).header(header),
+        Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(1),
+        ),
+    );
 }
 
 #[derive(Clone, Copy)]
