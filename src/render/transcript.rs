@@ -336,16 +336,16 @@ fn call_lines(
             out.extend(wrap(&l, width, theme.marker));
         }
     }
-    match state {
-        Calls::Waiting => out.push(Line::styled(
-            "Alt+T answers (type a result first, or use canned ones); a new prompt sends them as not answered",
+    let note = match state {
+        Calls::Waiting => Some((
+            "Alt+T answers (type a result first, or use canned ones); a new prompt sends them back as not answered",
             theme.dim,
         )),
-        Calls::Skipped => out.push(Line::styled(
-            "not answered: a new prompt was sent instead",
-            theme.notice,
-        )),
-        Calls::Answered | Calls::Dropped => {}
+        Calls::Skipped => Some(("not answered: a new prompt was sent instead", theme.notice)),
+        Calls::Answered | Calls::Dropped => None,
+    };
+    if let Some((text, style)) = note {
+        out.extend(wrap(&RLine::styled(text, style), width, theme.marker));
     }
     out
 }

@@ -134,6 +134,7 @@ impl Plan {
             native_tokens_prompt: self.prompt_tokens,
             native_tokens_completion: completion_tokens,
             native_tokens_reasoning: reasoning_tokens,
+            native_tokens_cached: 0,
             latency: first_token.map(ms).unwrap_or_else(|| ms(now)),
             generation_time: ms(now),
             finish_reason: finish.map(|f| f.0.to_owned()),

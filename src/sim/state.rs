@@ -23,6 +23,8 @@ pub(crate) struct GenRecord {
     pub native_tokens_prompt: u64,
     pub native_tokens_completion: u64,
     pub native_tokens_reasoning: u64,
+    /// Prompt tokens read from a cache; the simulator caches nothing.
+    pub native_tokens_cached: u64,
     /// Milliseconds to the first token.
     pub latency: u64,
     /// Milliseconds from request to the last token.

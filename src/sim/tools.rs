@@ -193,6 +193,7 @@ pub(crate) fn reply(
         native_tokens_prompt: prompt_tokens,
         native_tokens_completion: completion_tokens,
         native_tokens_reasoning: reasoning_tokens,
+        native_tokens_cached: 0,
         latency: 0,
         generation_time: 0,
         finish_reason: Some("tool_calls".into()),
