@@ -13,8 +13,8 @@ use switchboard::app::state::CostView;
 use switchboard::app::{App, Effect, Status};
 use switchboard::cost::ledger::Ledger;
 use switchboard::provider::generation::{self, Billed};
-use switchboard::session::store::{Op, Writer};
-use switchboard::sim::{self, SimOptions};
+use switchboard::session::store::Writer;
+use switchboard::sim;
 
 /// Writes the effects' history and spend records as the loop's ledger thread does.
 fn book(db: &Ledger, w: &mut Writer, effects: &[Effect]) {
@@ -43,28 +43,10 @@ async fn billed(server: &sim::SimServer, id: &str) -> Billed {
 
 #[tokio::test]
 async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 20.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(20.0).await;
     let mut app: App = common::sim_app(&["sim/signer", "sim/byok", "sim/swift"]);
     app.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
-    let db = Ledger::in_memory().unwrap();
-    let mut w = Writer::default();
-    w.apply(
-        db.conn(),
-        Op::Session {
-            started_at: 1,
-            workspace: None,
-        },
-    )
-    .unwrap();
+    let (db, mut w) = common::history_db();
     let mut all = Vec::new();
 
     // Round 1: pane 1 alone, cancelled at its first token. Its provider finishes and bills

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::drive::drive;
+use common::drive::{drive, starts};
 use common::keys::{press, type_text};
 
 use std::time::Duration;
@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use switchboard::app::{App, Effect, Status};
 use switchboard::catalog::{self, Catalog};
 use switchboard::cost::{Budget, ModelPrice};
-use switchboard::sim::{self, SimOptions};
+use switchboard::sim;
 
 async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
     let mut app = common::sim_app(models);
@@ -23,16 +23,7 @@ async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
 
 #[tokio::test]
 async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let mut app = app_on(&server, &["sim/pricey", "sim/swift"]).await;
     let ep = app.providers.endpoints["sim"].clone();
     let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
@@ -63,12 +54,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
     );
 
     let fx = press(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
-    assert_eq!(
-        fx.iter()
-            .filter(|e| matches!(e, Effect::Start { .. }))
-            .count(),
-        2
-    );
+    assert_eq!(starts(&fx).len(), 2);
     let all = drive(&mut app, fx).await;
     for pane in &app.panes {
         assert_eq!(
@@ -98,16 +84,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
 
 #[tokio::test]
 async fn streams_are_stopped_when_spending_crosses_a_limit() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 20.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(20.0).await;
     let mut app = app_on(&server, &["sim/pricey", "sim/steady"]).await;
     // Prices known, the longest answer not: the guard can only count the prompt up front.
     app.prices.insert(
@@ -126,14 +103,7 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
 
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(
-        fx.iter()
-            .filter(|e| matches!(e, Effect::Start { .. }))
-            .count(),
-        2,
-        "{:?}",
-        app.notice
-    );
+    assert_eq!(starts(&fx).len(), 2, "{:?}", app.notice);
     let all = drive(&mut app, fx).await;
 
     let pricey = app.panes[0].current().unwrap();
@@ -164,16 +134,7 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
 
 #[tokio::test]
 async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let mut app = app_on(&server, &["sim/cutoff"]).await;
     app.prices.insert(
         ("sim".into(), "sim/cutoff".into()),
@@ -199,16 +160,7 @@ async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
 /// not a fallback; a model with no known price is refused while a budget is set.
 #[tokio::test]
 async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let mut app = app_on(
         &server,
         &["sim/swift:nitro", "~sim/steady-latest", "sim/seer:free"],
@@ -242,9 +194,7 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
-        fx.iter()
-            .filter(|e| matches!(e, Effect::Start { .. }))
-            .count(),
+        starts(&fx).len(),
         3,
         "every price is known: {:?}",
         app.notice
@@ -273,10 +223,5 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
         "{notice}"
     );
     let fx = press(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
-    assert_eq!(
-        fx.iter()
-            .filter(|e| matches!(e, Effect::Start { .. }))
-            .count(),
-        3
-    );
+    assert_eq!(starts(&fx).len(), 3);
 }

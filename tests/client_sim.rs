@@ -7,21 +7,12 @@ mod common;
 use std::time::Duration;
 
 use switchboard::provider::{ApiError, ChatParams, Endpoint, Message, ProviderKind, Role};
-use switchboard::sim::{self, SimOptions};
+use switchboard::sim;
 use switchboard::stream::task::{run_request, StreamOptions};
 use switchboard::stream::StreamEvent;
 
 async fn sim() -> sim::SimServer {
-    sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
+    common::sim_at(50.0).await
 }
 
 fn endpoint(server: &sim::SimServer, kind: ProviderKind) -> Endpoint {
@@ -352,16 +343,7 @@ async fn provider_slugs_for_a_model_come_from_its_endpoints() {
 
 #[tokio::test]
 async fn the_marathon_writes_exactly_its_length() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 10_000.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(10_000.0).await;
     let ep = endpoint(&server, ProviderKind::Openrouter);
     let usage_of = |ev: &[StreamEvent]| {
         ev.iter()

@@ -39,16 +39,7 @@ fn answers(db: &Path) -> BTreeMap<String, (String, String, Option<String>)> {
 fn expected(models: &[&str]) -> BTreeMap<String, String> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let sim = switchboard::sim::start(
-            "127.0.0.1",
-            0,
-            switchboard::sim::SimOptions {
-                speed: 1000.0,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let sim = common::sim_at(1000.0).await;
         let mut out = BTreeMap::new();
         for m in models {
             let text = common::sim_text(&sim.base_url(), m, PROMPT).await;

@@ -11,7 +11,6 @@ use switchboard::app::{update, Action, App, Effect, Status};
 use switchboard::catalog::{Catalog, ModelInfo};
 use switchboard::provider::request::chat_body;
 use switchboard::provider::ProviderKind;
-use switchboard::sim::{self, SimOptions};
 
 /// Alt+I with the path on the prompt's last line, then the read the loop would do.
 fn attach(a: &mut App, path: &std::path::Path) {
@@ -32,16 +31,7 @@ fn png(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let dir = tempfile::tempdir().unwrap();
     let mut a = common::sim_app(&["sim/seer"]);
     a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
@@ -155,16 +145,7 @@ fn a_bad_path_is_put_back_with_the_reason() {
 
 #[tokio::test]
 async fn the_simulator_refuses_images_for_a_model_without_vision() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let body = serde_json::json!({
         "model": "sim/swift",
         "messages": [{"role": "user", "content": [

@@ -18,7 +18,6 @@ use serde_json::Value;
 use switchboard::provider::settings::{Effort, Routing, Settings};
 use switchboard::provider::{ApiError, ChatParams, Endpoint, Message, ProviderKind, Role};
 use switchboard::route::{self, Hop, Policy};
-use switchboard::sim::{self, SimOptions};
 use switchboard::stream::task::StreamOptions;
 use switchboard::stream::StreamEvent;
 
@@ -174,16 +173,7 @@ fn hops_of(ev: &[StreamEvent]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn sim_down_falls_over_to_the_next_model_client_side() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let ep = endpoint(&server.base_url(), ProviderKind::Openai);
     let ev = run(vec![hop(&ep, "sim/down"), hop(&ep, "sim/swift")], &quick(1)).await;
     let trail = hops_of(&ev);
@@ -207,16 +197,7 @@ async fn sim_down_falls_over_to_the_next_model_client_side() {
 
 #[tokio::test]
 async fn sim_flaky_is_retried_after_its_retry_after() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let ep = endpoint(&server.base_url(), ProviderKind::Openai);
     let policy = Policy {
         max_wait: Duration::from_secs(20),
@@ -238,16 +219,7 @@ async fn sim_flaky_is_retried_after_its_retry_after() {
 
 #[tokio::test]
 async fn a_stall_after_the_first_token_keeps_the_partial_answer() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let ep = endpoint(&server.base_url(), ProviderKind::Openai);
     let policy = Policy {
         stream: StreamOptions {
@@ -345,16 +317,7 @@ async fn a_drop_after_the_first_token_is_not_retried() {
 
 #[tokio::test]
 async fn openrouter_fallbacks_go_server_side_in_models() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let ep = endpoint(&server.base_url(), ProviderKind::Openrouter);
     let mut h = hop(&ep, "sim/down");
     h.params.settings.fallbacks = vec!["sim/swift".into()];

@@ -49,16 +49,7 @@ fn check(screen: &[String], size: (u16, u16), app: &App, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_size_while_streaming_and_resizing_between_deltas() {
-    let server = switchboard::sim::start(
-        "127.0.0.1",
-        0,
-        switchboard::sim::SimOptions {
-            speed: 20.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(20.0).await;
     let mut app = common::sim_app(&["sim/swift", "sim/coder", "sim/thinker", "sim/down"]);
     for ep in app.providers.endpoints.values_mut() {
         ep.base_url = server.base_url();

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use switchboard::app::Status;
-use switchboard::sim::{self, SimOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_panes_at_full_speed_for_a_minute() {
@@ -17,16 +16,7 @@ async fn sixteen_panes_at_full_speed_for_a_minute() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 10_000.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(10_000.0).await;
     let healthy = [
         "sim/swift",
         "sim/steady",

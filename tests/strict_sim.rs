@@ -12,10 +12,9 @@ use common::keys::{press, type_text};
 use crossterm::event::{KeyCode, KeyModifiers};
 use serde_json::{json, Value};
 use switchboard::app::{App, Effect, Status};
-use switchboard::cost::ledger::Ledger;
 use switchboard::provider::request::chat_body;
 use switchboard::provider::{ApiError, ProviderKind};
-use switchboard::session::store::{Op, Writer};
+use switchboard::session::store::Op;
 use switchboard::sim::{self, SimOptions, SimServer};
 use switchboard::tools::ToolDef;
 
@@ -221,16 +220,7 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     assert_all_done(&a, "second tool step");
 
     // The whole session, resumed from the history, carries the conversation on exactly.
-    let db = Ledger::in_memory().unwrap();
-    let mut w = Writer::default();
-    w.apply(
-        db.conn(),
-        Op::Session {
-            started_at: 1,
-            workspace: None,
-        },
-    )
-    .unwrap();
+    let (db, mut w) = common::history_db();
     for e in seen {
         if let Effect::History(op) = e {
             w.apply(db.conn(), *op).unwrap();
@@ -414,11 +404,10 @@ async fn recorder(
                 .into_response()
         }
     };
-    let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}/v1")
+    common::serve_loopback(
+        axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler)),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use switchboard::app::{update, Action, Effect, Status};
 use switchboard::provider::request::chat_body;
 use switchboard::provider::ProviderKind;
-use switchboard::sim::{self, SimOptions};
 use switchboard::stream::task::{decode_sse, BodyError};
 use switchboard::stream::StreamEvent;
 use switchboard::tools::{self, ToolDef};
@@ -73,16 +72,7 @@ async fn tool_calls_assemble_the_same_at_every_split() {
 
 #[tokio::test]
 async fn a_two_step_tool_conversation_in_three_panes() {
-    let server = sim::start(
-        "127.0.0.1",
-        0,
-        SimOptions {
-            speed: 50.0,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let server = common::sim_at(50.0).await;
     let mut a = common::sim_app(&["sim/tooler", "sim/parallel", "sim/badjson"]);
     a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
     a.tools = vec![weather()];
@@ -288,11 +278,10 @@ async fn capturing_server(bodies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>) 
             ([("content-type", "text/event-stream")], sse).into_response()
         }
     };
-    let app = axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}/v1")
+    common::serve_loopback(
+        axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler)),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -71,3 +71,49 @@ pub fn delta_text(events: &[StreamEvent]) -> String {
         })
         .collect()
 }
+
+/// A simulator on a free loopback port, `speed` times faster than real time.
+#[allow(dead_code)]
+pub async fn sim_at(speed: f64) -> switchboard::sim::SimServer {
+    switchboard::sim::start(
+        "127.0.0.1",
+        0,
+        switchboard::sim::SimOptions {
+            speed,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("the simulator starts on loopback")
+}
+
+/// Serves `router` on a free loopback port; the base URL of its `/v1`.
+#[allow(dead_code)]
+pub async fn serve_loopback(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let addr = listener.local_addr().expect("the port's address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}/v1")
+}
+
+/// An in-memory history database with one session open, and the writer for it.
+#[allow(dead_code)]
+pub fn history_db() -> (
+    switchboard::cost::ledger::Ledger,
+    switchboard::session::store::Writer,
+) {
+    use switchboard::session::store::{Op, Writer};
+    let db = switchboard::cost::ledger::Ledger::in_memory().expect("an in-memory database");
+    let mut w = Writer::default();
+    w.apply(
+        db.conn(),
+        Op::Session {
+            started_at: 1,
+            workspace: None,
+        },
+    )
+    .expect("a session row");
+    (db, w)
+}
