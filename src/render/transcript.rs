@@ -192,6 +192,15 @@ impl TranscriptCache {
             segs.push(Seg::Cached(&c.prompt));
             segs.push(Seg::Fresh(vec![Line::default()]));
             let a = &turn.answer;
+            let sealed = crate::provider::reasoning::encrypted(&a.reasoning_details);
+            if a.reasoning.is_empty() && sealed > 0 {
+                // Reasoning the provider keeps encrypted: nothing to read, but it goes back.
+                segs.push(Seg::Fresh(vec![Line::styled(
+                    "▸ thinking · encrypted, kept for follow-ups",
+                    theme.reasoning,
+                )]));
+                segs.push(Seg::Fresh(vec![Line::default()]));
+            }
             if !a.reasoning.is_empty() {
                 let shown = thinking_shown(pane, !a.text.is_empty(), expand_thinking);
                 let tokens = a
@@ -420,6 +429,25 @@ mod tests {
             images: Vec::new(),
             answer,
         }
+    }
+
+    #[test]
+    fn encrypted_reasoning_is_mentioned_though_it_cannot_be_read() {
+        let theme = Theme::default();
+        let mut pane = Pane::new("sim/signer", "sim");
+        let mut t = turn(1, true);
+        t.answer.reasoning_details =
+            vec![serde_json::json!({"type": "reasoning.encrypted", "data": "x", "index": 0})];
+        pane.turns.push(t);
+        let texts = TranscriptCache::default()
+            .view(&pane, 60, &theme, false)
+            .texts();
+        assert!(
+            texts
+                .iter()
+                .any(|l| l.contains("encrypted, kept for follow-ups")),
+            "{texts:?}"
+        );
     }
 
     #[test]
