@@ -164,6 +164,10 @@ enum Command {
         /// Repeat each tool call's id and whole name in every fragment, as some servers do.
         #[arg(long)]
         repeat_tool_names: bool,
+        /// One token per event, each a whole chunk of about 250 bytes, as real servers send
+        /// them (by default 1-3 tokens share an event).
+        #[arg(long)]
+        one_token_per_event: bool,
     },
 }
 
@@ -229,10 +233,12 @@ fn main() -> ExitCode {
                 port,
                 speed,
                 repeat_tool_names,
+                one_token_per_event,
             }) => {
                 let opts = SimOptions {
                     speed,
                     repeat_tool_names,
+                    one_token_per_event,
                 };
                 serve_sim(&host, port, opts).await
             }

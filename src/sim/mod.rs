@@ -35,6 +35,10 @@ pub struct SimOptions {
     /// Repeat each tool call's id and whole name in every fragment, as some servers do,
     /// instead of sending them once.
     pub repeat_tool_names: bool,
+    /// Send one token per event, every delta with its role, as real servers do (about 250
+    /// bytes of chunk JSON per token), instead of grouping 1–3 tokens per delta. The text is
+    /// the same either way.
+    pub one_token_per_event: bool,
 }
 
 impl Default for SimOptions {
@@ -42,6 +46,7 @@ impl Default for SimOptions {
         SimOptions {
             speed: 1.0,
             repeat_tool_names: false,
+            one_token_per_event: false,
         }
     }
 }

@@ -44,6 +44,7 @@ struct Ledger {
 pub(crate) struct SimState {
     speed: f64,
     repeat_tool_names: bool,
+    one_token_per_event: bool,
     flaky_calls: AtomicU64,
     ledger: Mutex<Ledger>,
     shutdown: watch::Sender<bool>,
@@ -54,6 +55,7 @@ impl SimState {
         let speed = opts.speed;
         SimState {
             repeat_tool_names: opts.repeat_tool_names,
+            one_token_per_event: opts.one_token_per_event,
             speed: if speed.is_finite() && speed > 0.0 {
                 speed
             } else {
@@ -74,6 +76,11 @@ impl SimState {
     /// Whether every tool-call fragment repeats the call's whole name.
     pub fn repeat_tool_names(&self) -> bool {
         self.repeat_tool_names
+    }
+
+    /// Whether every token goes in an event of its own.
+    pub fn one_token_per_event(&self) -> bool {
+        self.one_token_per_event
     }
 
     /// True for the 1st, 3rd, 5th… attempt to use the flaky model.
