@@ -1,7 +1,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Frame cost against transcript length. A frame of a 120×40 pane should cost the same with a
 //! 1,000-line transcript as with a 100,000-line one, at the bottom and in the middle; a delta
-//! on a 100,000-line transcript should cost what it does on a 100-line one.
+//! on a 100,000-line transcript should cost what it does on a 100-line one. The same holds
+//! for a block that never closes while it streams: a table of 500 or 5,000 rows, a paragraph
+//! of 100 KB or 1 MB with no blank line.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -39,7 +41,54 @@ fn answer(lines: usize) -> String {
     s
 }
 
+/// A table still streaming, `rows` rows so far.
+fn open_table(rows: usize) -> String {
+    let mut s =
+        String::from("The figures:\n\n| # | name | value | note |\n|--:|:-----|------:|:----:|\n");
+    for i in 0..rows {
+        s.push_str(&table_row(i));
+    }
+    s
+}
+
+fn table_row(i: usize) -> String {
+    format!(
+        "| {i} | item {} | {}.{:02} | *ok* |\n",
+        i % 97,
+        i * 37 % 1000,
+        i % 100
+    )
+}
+
+/// A paragraph of about `bytes` with no blank line: words, some markup, a line break now and
+/// then, as a model that never stops one would write it.
+fn open_paragraph(bytes: usize) -> String {
+    let mut s = String::from("Intro.\n\n");
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&paragraph_piece(i));
+        i += 1;
+    }
+    s
+}
+
+fn paragraph_piece(i: usize) -> String {
+    match i % 50 {
+        10 => "with **bold words** ".into(),
+        20 => "and `some code` ".into(),
+        30 => "see [the docs](https://example.com/docs) ".into(),
+        49 => "end of a line\n".into(),
+        _ => format!("word{} ", i % 13),
+    }
+}
+
 fn app(lines: usize, streaming: bool) -> App {
+    let mut app = app_with(answer(lines), streaming);
+    app.size = (120, 40);
+    app
+}
+
+fn app_with(text: String, streaming: bool) -> App {
     let ep = Endpoint {
         provider: "sim".into(),
         kind: ProviderKind::Openrouter,
@@ -54,7 +103,7 @@ fn app(lines: usize, streaming: bool) -> App {
     };
     let mut pane = Pane::new("sim/coder", "sim");
     let mut a = Answer::new(1, Instant::now());
-    a.text = answer(lines);
+    a.text = text;
     a.status = if streaming {
         Status::Streaming
     } else {
@@ -70,6 +119,16 @@ fn app(lines: usize, streaming: bool) -> App {
     let mut app = App::new(vec![pane], providers, Instant::now());
     app.size = (120, 40);
     app
+}
+
+fn delta(app: &mut App, text: String) {
+    update(
+        app,
+        Action::Stream {
+            request: 1,
+            event: StreamEvent::Delta(text),
+        },
+    );
 }
 
 fn draw(term: &mut Terminal<TestBackend>, app: &App) {
@@ -118,5 +177,47 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// A delta and a frame on a block that is still open, as it grows: the cost must not grow
+/// with it.
+fn open_blocks(c: &mut Criterion) {
+    switchboard::render::highlight::load_now();
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("backend");
+    let mut g = c.benchmark_group("open block");
+    g.sample_size(20);
+    for rows in [500, 5_000] {
+        let mut a = app_with(open_table(rows), true);
+        draw(&mut term, &a);
+        let mut n = rows;
+        let mut piece = 0;
+        g.bench_function(format!("delta+frame/table of {rows} rows"), |b| {
+            b.iter(|| {
+                // A row arrives in three pieces.
+                let row = table_row(n);
+                let cut = [0, row.len() / 3, 2 * row.len() / 3, row.len()];
+                delta(&mut a, row[cut[piece]..cut[piece + 1]].to_string());
+                piece += 1;
+                if piece == 3 {
+                    piece = 0;
+                    n += 1;
+                }
+                draw(&mut term, &a);
+            });
+        });
+    }
+    for kb in [100, 1_000] {
+        let mut a = app_with(open_paragraph(kb * 1000), true);
+        draw(&mut term, &a);
+        let mut i = 0;
+        g.bench_function(format!("delta+frame/paragraph of {kb} KB"), |b| {
+            b.iter(|| {
+                delta(&mut a, paragraph_piece(i));
+                i += 1;
+                draw(&mut term, &a);
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, open_blocks);
 criterion_main!(benches);

@@ -171,6 +171,10 @@ enum Command {
         /// Requests a day to `:free` variants before 429, as OpenRouter's free daily cap.
         #[arg(long, default_value_t = 50)]
         free_per_day: u64,
+        /// One token per event, each a whole chunk of about 250 bytes, as real servers send
+        /// them (by default 1-3 tokens share an event).
+        #[arg(long)]
+        one_token_per_event: bool,
     },
 }
 
@@ -238,12 +242,14 @@ fn main() -> ExitCode {
                 repeat_tool_names,
                 credit,
                 free_per_day,
+                one_token_per_event,
             }) => {
                 let opts = SimOptions {
                     speed,
                     repeat_tool_names,
                     credit,
                     free_per_day,
+                    one_token_per_event,
                 };
                 serve_sim(&host, port, opts).await
             }

@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use switchboard::app::{update, Action, Effect};
-use switchboard::render::line::wrap;
+use switchboard::render::line::{wrap, RLine};
 use switchboard::render::markdown::render;
 use switchboard::render::stream::MdStream;
 use switchboard::stream::task::{decode_sse, BodyError};
@@ -91,8 +91,154 @@ fn markdownish() -> impl Strategy<Value = String> {
     prop::collection::vec(atoms, 0..80).prop_map(|v| v.concat())
 }
 
+/// Long paragraphs full of inline markup, open and closed, and what may end a paragraph.
+fn paragraphish() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "word ",
+        "other ",
+        "text",
+        " ",
+        "  ",
+        "\n",
+        "  \n",
+        "\\\n",
+        "\t",
+        "*",
+        "**",
+        "***",
+        "_",
+        "__",
+        "~",
+        "~~",
+        "`",
+        "``",
+        "[",
+        "]",
+        "](http://e.x)",
+        "[x][y]",
+        "[y]: /u\n",
+        "(",
+        ")",
+        "<",
+        "<b>",
+        "</b>",
+        "<http://e.x>",
+        ">",
+        "\\",
+        "\\*",
+        "&amp;",
+        "!",
+        "![i](p.png)",
+        "|",
+        "# ",
+        "- ",
+        "+ ",
+        "1. ",
+        "2) ",
+        "===",
+        "---",
+        "```",
+        "~~~",
+        "    ",
+        "a_b",
+        "2 * 3",
+        "日本語",
+        "e\u{301}",
+        "🦀",
+        ":",
+        "-",
+        "\r\n",
+    ]);
+    (
+        prop::sample::select(vec![
+            "",
+            "Intro.\n\n",
+            "# Title\n",
+            "[y]: /u\n",
+            "| a | b |\n",
+        ]),
+        prop::collection::vec(atoms, 0..160),
+    )
+        .prop_map(|(lead, v)| format!("{lead}{}", v.concat()))
+}
+
+/// Tables still streaming, with cells of every kind and lines that may end them.
+fn tableish() -> impl Strategy<Value = String> {
+    let cells = prop::sample::select(vec![
+        "| ",
+        " | ",
+        "|",
+        "x",
+        "longer cell text",
+        "**b**",
+        "*i",
+        "`c`",
+        "`",
+        "\\|",
+        "日本",
+        "a very wide cell of more than forty columns, cut",
+        "\n",
+        "\n",
+        "\n",
+        "- ",
+        "# ",
+        "> ",
+        "  ",
+        ":--",
+        "---",
+        "\t",
+    ]);
+    (
+        prop::sample::select(vec![
+            "| a | b |\n|---|:-:|\n",
+            "a | b | c\n--|--|--\n",
+            "| h |\n|--:|\n",
+            "Intro\n\n| x | y |\n|:-|-|\n",
+        ]),
+        prop::collection::vec(cells, 0..160),
+    )
+        .prop_map(|(head, v)| format!("{head}{}", v.concat()))
+}
+
+/// Lines with spans of one style merged: what a span boundary cannot show.
+fn merged(lines: &[RLine]) -> Vec<(Vec<(String, Style)>, String)> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut spans: Vec<(String, Style)> = Vec::new();
+            for s in l.spans.iter().filter(|s| !s.content.is_empty()) {
+                match spans.last_mut() {
+                    Some(last) if last.1 == s.style => last.0.push_str(&s.content),
+                    _ => spans.push((s.content.to_string(), s.style)),
+                }
+            }
+            (
+                spans,
+                format!("{:?} {} {:?} {:?}", l.flow, l.indent, l.lead, l.fill),
+            )
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn an_open_block_kept_from_frame_to_frame_renders_as_a_whole_one(
+        src in prop_oneof![paragraphish(), tableish()],
+        cuts in prop::collection::vec(0.0f64..1.0, 0..24),
+    ) {
+        let theme = Theme::default();
+        let mut md = MdStream::new();
+        let mut grown = String::new();
+        for piece in split(src.as_bytes(), &cuts) {
+            grown.push_str(&String::from_utf8_lossy(&piece));
+            md.advance(&grown, &theme);
+            let whole = merged(&md.open(&grown, &theme));
+            let parts = merged(&md.open_parts(&grown, &theme).flatten());
+            prop_assert_eq!(parts, whole, "{:?}", grown);
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_end_in_exactly_one_terminal_event(

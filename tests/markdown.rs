@@ -153,3 +153,98 @@ fn hostile_output_never_reaches_the_terminal() {
         "{text}"
     );
 }
+
+/// The screen of `a` without the footer (its token estimate counts deltas).
+fn body(a: &App) -> Vec<String> {
+    format!("{}", terminal(a).backend())
+        .lines()
+        .filter(|l| !l.contains(" tok "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Streams `text` in pieces, drawing after each one. At each of `checks` points, and at the
+/// end, the screen (at the bottom and scrolled halfway up) must be what the same text sent at
+/// once shows.
+fn streams_like_the_whole(text: &str, pieces: usize, checks: usize) {
+    let size = (72, 30);
+    let (mut streamed, id) = app_with("", size);
+    let step = text.len().div_ceil(pieces);
+    let check_every = pieces.div_ceil(checks).max(1);
+    let mut end = 0;
+    let mut n = 0;
+    while end < text.len() {
+        let start = end;
+        // Uneven pieces, cut anywhere, rows and words included.
+        end = (end + step / 2 + (n * 7919) % step).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        update(
+            &mut streamed,
+            Action::Stream {
+                request: id,
+                event: StreamEvent::Delta(text[start..end].to_string()),
+            },
+        );
+        let _ = terminal(&streamed);
+        n += 1;
+        if n % check_every == 0 || end == text.len() {
+            let (mut whole, _) = app_with(&text[..end], size);
+            assert_eq!(body(&streamed), body(&whole), "at byte {end}");
+            let total = streamed.panes[0]
+                .cache
+                .borrow_mut()
+                .view(
+                    &streamed.panes[0],
+                    usize::from(size.0) - 2,
+                    &streamed.theme,
+                    false,
+                )
+                .total();
+            streamed.panes[0].scroll = Some(total / 2);
+            whole.panes[0].scroll = Some(total / 2);
+            assert_eq!(body(&streamed), body(&whole), "scrolled up, at byte {end}");
+            streamed.panes[0].scroll = None;
+        }
+    }
+}
+
+#[test]
+fn a_table_of_thousands_of_rows_streams_like_the_whole() {
+    let mut text =
+        String::from("The figures:\n\n| # | name | value | note |\n|--:|:-----|------:|:----:|\n");
+    for i in 0..5_000 {
+        let note = if i % 10 == 0 { "**check**" } else { "ok" };
+        text.push_str(&format!(
+            "| {i} | item `{}` | {}.{:02} | {note} |\n",
+            i % 97,
+            i * 37 % 1000,
+            i % 100
+        ));
+        if i == 2_500 {
+            text.push_str(
+                "| wide | a cell wider than every one before it in this table | 1 | x |\n",
+            );
+        }
+    }
+    text.push_str("| last | row still");
+    streams_like_the_whole(&text, 700, 8);
+}
+
+#[test]
+fn a_megabyte_paragraph_streams_like_the_whole() {
+    let mut text = String::from("Intro.\n\n");
+    let mut i = 0;
+    while text.len() < 1_000_000 {
+        text.push_str(match i % 40 {
+            5 => "with **bold words** and _emphasis_ ",
+            15 => "then `code` and a [link](https://example.com/x) ",
+            25 => "2 * 3 is 6, snake_case stays ",
+            39 => "and the line ends\n",
+            _ => "word ",
+        });
+        i += 1;
+    }
+    streams_like_the_whole(&text, 400, 6);
+}

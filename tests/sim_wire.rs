@@ -888,3 +888,107 @@ async fn shutdown_ends_open_streams() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The text of a stream's reasoning deltas.
+fn reasoning_of(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(Event::json)
+        .filter_map(|c| {
+            c["choices"][0]["delta"]["reasoning"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn one_token_per_event_sends_whole_chunks_of_one_token_and_the_same_text() {
+    let grouped = server().await;
+    let single = sim::start(
+        "127.0.0.1",
+        0,
+        SimOptions {
+            speed: 50.0,
+            one_token_per_event: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("simulator binds");
+    for model in ["sim/swift", "sim/thinker", "sim/coder"] {
+        let (before, _) = read_sse(post(&grouped, &chat_body(model, PROMPT, true)).await).await;
+        let resp = post(&single, &chat_body(model, PROMPT, true)).await;
+        assert_eq!(resp.status(), 200, "{model}");
+        let (events, errored) = read_sse(resp).await;
+        assert!(!errored, "{model}");
+        assert!(matches!(events.last(), Some(Event::Data(d)) if d == "[DONE]"));
+
+        // The same answer and the same reasoning, only cut finer.
+        assert_eq!(content_of(&events), content_of(&before), "{model}");
+        assert_eq!(reasoning_of(&events), reasoning_of(&before), "{model}");
+
+        let chunks: Vec<Value> = events.iter().filter_map(Event::json).collect();
+        let usage = &chunks.last().unwrap()["usage"];
+        let tokens = usage["completion_tokens"].as_u64().unwrap() as usize;
+        let pieces: Vec<(&str, Value)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Data(d) if d != "[DONE]" => Some((d.as_str(), e.json()?)),
+                _ => None,
+            })
+            .filter(|(_, c)| has_text(c))
+            .collect();
+        // Every token in an event of its own: as many events with text as tokens billed.
+        assert_eq!(pieces.len(), tokens, "{model}");
+        assert!(
+            pieces.len() > grouped_pieces(&before),
+            "{model}: finer than the default"
+        );
+        let (mut total, mut answer_events) = (0, 0);
+        for (data, chunk) in &pieces {
+            // `data: ` and the blank line around the JSON. Reasoning events carry their
+            // text twice (`reasoning` and `reasoning_details`).
+            let size = data.len() + 8;
+            if chunk["choices"][0]["delta"]["reasoning"].is_null() {
+                total += size;
+                answer_events += 1;
+                assert!((150..=400).contains(&size), "{model}: {size} bytes: {data}");
+            } else {
+                assert!((300..=700).contains(&size), "{model}: {size} bytes: {data}");
+            }
+            let choice = &chunk["choices"][0];
+            assert_eq!(choice["delta"]["role"], "assistant", "{model}");
+            for field in ["finish_reason", "native_finish_reason", "logprobs"] {
+                assert!(
+                    choice.get(field).is_some_and(Value::is_null),
+                    "{model}: {field} in {data}"
+                );
+            }
+            for field in ["id", "object", "created", "model", "provider"] {
+                assert!(chunk.get(field).is_some(), "{model}: {field} in {data}");
+            }
+        }
+        let mean = total / answer_events;
+        assert!(
+            (180..=320).contains(&mean),
+            "{model}: {mean} bytes an event"
+        );
+    }
+}
+
+/// Whether a chunk carries answer or reasoning text.
+fn has_text(chunk: &Value) -> bool {
+    let d = &chunk["choices"][0]["delta"];
+    d["content"].as_str().is_some_and(|s| !s.is_empty())
+        || d["reasoning"].as_str().is_some_and(|s| !s.is_empty())
+}
+
+/// Events carrying text in a stream.
+fn grouped_pieces(events: &[Event]) -> usize {
+    events
+        .iter()
+        .filter_map(Event::json)
+        .filter(has_text)
+        .count()
+}

@@ -211,10 +211,14 @@ fn code_row(
     Line::from(spans)
 }
 
-fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'static>> {
-    let indent = usize::from(line.indent).min(width / 2);
-    let lead_w: usize = line.lead.iter().map(Span::width).sum();
+/// A character with its style and width.
+type Cell = (char, Style, usize);
+
+/// Word-wraps cells into rows of `width` columns, continuations `width - indent` wide; also
+/// says where in `all` each row starts.
+fn prose_rows(all: &[Cell], width: usize, indent: usize) -> (Vec<Vec<Cell>>, Vec<usize>) {
     let mut out: Vec<Vec<(char, Style, usize)>> = Vec::new();
+    let mut starts = vec![0];
     let mut cur: Vec<(char, Style, usize)> = Vec::new();
     let mut w = 0;
     let room = |first: bool| if first { width } else { width - indent };
@@ -238,13 +242,15 @@ fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'
                 cur.pop();
             }
             out.push(std::mem::take(&mut cur));
+            starts.push(start);
             w = 0;
         }
         // A word longer than a whole line is cut where it must be.
-        for c in word {
+        for (k, c) in word.iter().enumerate() {
             let first = out.is_empty();
             if w + c.2 > room(first) && !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
+                starts.push(start + k);
                 w = 0;
             }
             cur.push(*c);
@@ -258,6 +264,13 @@ fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'
         }
     }
     out.push(cur);
+    (out, starts)
+}
+
+fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'static>> {
+    let indent = usize::from(line.indent).min(width / 2);
+    let lead_w: usize = line.lead.iter().map(Span::width).sum();
+    let (out, _) = prose_rows(all, width, indent);
     out.into_iter()
         .enumerate()
         .map(|(n, cells)| {
@@ -273,6 +286,25 @@ fn prose(line: &RLine, all: &[(char, Style, usize)], width: usize) -> Vec<Line<'
             }
         })
         .collect()
+}
+
+/// Wraps the start of a plain paragraph line (no indent, no lead) whose end is still to come,
+/// as [`wrap`] would wrap it: the rows nothing after it can change, and the text of the last
+/// row, to be wrapped again with what follows. `spans` must end with a whole word: every row
+/// but the last is then settled.
+pub fn wrap_settled(
+    spans: &[Span<'static>],
+    width: usize,
+) -> (Vec<Line<'static>>, Vec<Span<'static>>) {
+    let width = width.max(2);
+    let all = cells(spans);
+    let (mut rows, starts) = prose_rows(&all, width, 0);
+    let last = starts.last().copied().unwrap_or(0);
+    rows.pop();
+    (
+        rows.iter().map(|c| Line::from(to_spans(c))).collect(),
+        to_spans(&all[last.min(all.len())..]),
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Markdown to styled lines (before wrapping), with pulldown-cmark.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -49,11 +51,22 @@ struct List {
     next: Option<u64>,
 }
 
+/// A table cell's text.
+pub(crate) type Cell = Vec<Span<'static>>;
+
 struct TableState {
     align: Vec<Alignment>,
-    rows: Vec<Vec<Vec<Span<'static>>>>,
+    rows: Vec<Vec<Cell>>,
     header_rows: usize,
     in_head: bool,
+}
+
+/// A table as parsed, before it is laid out.
+#[derive(Clone, Debug)]
+pub(crate) struct TableParts {
+    pub align: Vec<Alignment>,
+    pub rows: Vec<Vec<Cell>>,
+    pub header_rows: usize,
 }
 
 struct Renderer<'t> {
@@ -72,33 +85,219 @@ struct Renderer<'t> {
     cell: Vec<Span<'static>>,
     link: Option<String>,
     heading: Option<HeadingLevel>,
+    /// Tables kept as parsed instead of laid out, for [`parse_table`].
+    captured: Option<Vec<TableParts>>,
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+impl<'t> Renderer<'t> {
+    fn new(theme: &'t Theme) -> Self {
+        Renderer {
+            theme,
+            out: Vec::new(),
+            styles: vec![theme.answer],
+            cur: Vec::new(),
+            quote: 0,
+            lists: Vec::new(),
+            pending_marker: None,
+            code: None,
+            table: None,
+            cell: Vec::new(),
+            link: None,
+            heading: None,
+            captured: None,
+        }
+    }
+
+    fn finish(mut self) -> Vec<RLine> {
+        self.flush();
+        while self.out.last().is_some_and(|l| l.spans.is_empty()) {
+            self.out.pop();
+        }
+        self.out
+    }
 }
 
 /// Renders a complete piece of markdown: one or more blocks, separated by blank lines.
 pub fn render(src: &str, theme: &Theme) -> Vec<RLine> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut r = Renderer {
-        theme,
-        out: Vec::new(),
-        styles: vec![theme.answer],
-        cur: Vec::new(),
-        quote: 0,
-        lists: Vec::new(),
-        pending_marker: None,
-        code: None,
-        table: None,
-        cell: Vec::new(),
-        link: None,
-        heading: None,
-    };
-    for ev in Parser::new_ext(src, opts) {
+    let mut r = Renderer::new(theme);
+    for ev in Parser::new_ext(src, OPTIONS) {
         r.event(ev);
     }
-    r.flush();
-    while r.out.last().is_some_and(|l| l.spans.is_empty()) {
-        r.out.pop();
+    r.finish()
+}
+
+/// `src` when it is one table and nothing else: its cells, not yet laid out.
+pub(crate) fn parse_table(src: &str, theme: &Theme) -> Option<TableParts> {
+    let mut r = Renderer::new(theme);
+    r.captured = Some(Vec::new());
+    for ev in Parser::new_ext(src, OPTIONS) {
+        r.event(ev);
     }
-    r.out
+    let mut tables = r.captured.take().unwrap_or_default();
+    if tables.len() != 1 || !r.finish().is_empty() {
+        return None;
+    }
+    tables.pop()
+}
+
+/// A piece of markdown rendered, with what is needed to know whether the text after it can be
+/// rendered on its own.
+#[derive(Debug)]
+pub(crate) struct Piece {
+    pub lines: Vec<RLine>,
+    /// Where the last top-level block starts, when it is a paragraph.
+    pub para: Option<usize>,
+    /// Whether that paragraph leaves nothing that text after it could still close: no
+    /// emphasis, strikethrough, code span, link or HTML tag that might yet end later.
+    pub closed: bool,
+    /// Whether the piece defines link references (which apply to links after it).
+    pub refdefs: bool,
+}
+
+/// Renders `src` and says whether its last top-level block is a paragraph with nothing open.
+pub(crate) fn render_piece(src: &str, theme: &Theme) -> Piece {
+    let mut r = Renderer::new(theme);
+    let mut events = Parser::new_ext(src, OPTIONS).into_offset_iter();
+    let mut depth = 0usize;
+    let mut inline = 0usize;
+    let mut para = None;
+    let mut open = Openers::default();
+    for (ev, range) in events.by_ref() {
+        match &ev {
+            Event::Start(tag) if is_inline(tag) => inline += 1,
+            Event::End(tag) if is_inline_end(*tag) => inline = inline.saturating_sub(1),
+            Event::Start(tag) => {
+                if depth == 0 {
+                    para = matches!(tag, Tag::Paragraph).then_some(range.start);
+                    open = Openers::default();
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Rule | Event::Html(_) if depth == 0 => para = None,
+            Event::Text(_) => open.text(src, range, inline),
+            _ => {}
+        }
+        r.event(ev);
+    }
+    let refdefs = events.reference_definitions().iter().next().is_some();
+    Piece {
+        lines: r.finish(),
+        para,
+        closed: open.closed(),
+        refdefs,
+    }
+}
+
+/// `seg` rendered as more of a paragraph already open: the lines it adds, the first of them to
+/// be joined to the paragraph's last line. `None` when `seg` does not simply continue the
+/// paragraph (it ends it, or turns it into a heading or a table).
+pub(crate) fn render_continuation(seg: &str, theme: &Theme) -> Option<Piece> {
+    const DUMMY: &str = "x\n";
+    let src = format!("{DUMMY}{seg}");
+    let mut piece = render_piece(&src, theme);
+    if piece.para != Some(0) || piece.refdefs {
+        return None;
+    }
+    let first = piece.lines.first_mut()?;
+    let lead = first.spans.first()?;
+    if lead.content != "x" || lead.style != theme.answer || first.indent != 0 {
+        return None;
+    }
+    first.spans.remove(0);
+    Some(piece)
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Literal characters of a paragraph that text after it could still turn into markup: a
+/// delimiter that may open emphasis or strikethrough, a backtick, an unmatched `[`, the `<`
+/// of what may become an HTML tag. Errs on the side of "open".
+#[derive(Default)]
+struct Openers {
+    open: bool,
+    brackets: usize,
+}
+
+impl Openers {
+    fn text(&mut self, src: &str, range: Range<usize>, inline: usize) {
+        let Some(text) = src.get(range.clone()) else {
+            self.open = true;
+            return;
+        };
+        for (i, c) in text.char_indices() {
+            let at = range.start + i;
+            if escaped(src, at) {
+                continue;
+            }
+            match c {
+                '`' => self.open = true,
+                '<' => {
+                    let next = src[at + 1..].chars().next();
+                    if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+                    {
+                        self.open = true;
+                    }
+                }
+                '[' => self.brackets += 1,
+                ']' => self.brackets = self.brackets.saturating_sub(1),
+                // Inside emphasis or a link, an unmatched delimiter can no longer be matched.
+                '*' | '~' | '_' if inline == 0 && may_open(src, at, c) => self.open = true,
+                _ => {}
+            }
+        }
+    }
+
+    fn closed(&self) -> bool {
+        !self.open && self.brackets == 0
+    }
+}
+
+/// Whether the character at `at` follows an odd number of backslashes.
+fn escaped(src: &str, at: usize) -> bool {
+    src[..at].bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
+}
+
+/// Whether the run of `c` around `at` could open emphasis (CommonMark's left-flanking rule,
+/// loosened so that it never says no wrongly).
+fn may_open(src: &str, at: usize, c: char) -> bool {
+    let start = src[..at].trim_end_matches(c).len();
+    let end = at + src[at..].len() - src[at..].trim_start_matches(c).len();
+    let next = src[end..].chars().next();
+    let prev = src[..start].chars().next_back();
+    if next.map_or(true, char::is_whitespace) {
+        return false;
+    }
+    // An underscore between letters or digits never opens.
+    !(c == '_' && prev.is_some_and(char::is_alphanumeric))
 }
 
 impl Renderer<'_> {
@@ -379,7 +578,14 @@ impl Renderer<'_> {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    self.table_lines(t);
+                    match &mut self.captured {
+                        Some(c) => c.push(TableParts {
+                            align: t.align,
+                            rows: t.rows,
+                            header_rows: t.header_rows,
+                        }),
+                        None => self.table_lines(t),
+                    }
                 }
                 self.gap();
             }
@@ -389,69 +595,115 @@ impl Renderer<'_> {
 
     /// Aligned columns; a table wider than the pane is cut cleanly at its edge.
     fn table_lines(&mut self, t: TableState) {
-        let cols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let width_of =
-            |cell: &Vec<Span<'static>>| cell.iter().map(|s| s.content.width()).sum::<usize>();
-        let mut widths = vec![0usize; cols];
+        let mut widths = Vec::new();
         for row in &t.rows {
-            for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(width_of(cell)).min(40);
-            }
+            table_widths(&mut widths, row);
         }
-        let border = self.theme.table_border;
-        let clip = |spans: Vec<Span<'static>>| RLine {
-            spans,
-            flow: Flow::Clip,
-            indent: 0,
-            lead: Vec::new(),
-            fill: Style::default(),
-        };
+        let style = TableStyle::of(self.theme);
         for (r, row) in t.rows.iter().enumerate() {
-            let mut spans = Vec::new();
-            for (i, w) in widths.iter().enumerate() {
-                spans.push(Span::styled(if i == 0 { "│ " } else { " │ " }, border));
-                let cell = row.get(i).cloned().unwrap_or_default();
-                let cw = width_of(&cell).min(*w);
-                let pad = w - cw;
-                let (left, right) = match t.align.get(i) {
-                    Some(Alignment::Right) => (pad, 0),
-                    Some(Alignment::Center) => (pad / 2, pad - pad / 2),
-                    _ => (0, pad),
-                };
-                spans.push(Span::raw(" ".repeat(left)));
-                let header = r < t.header_rows;
-                let mut used = 0;
-                for s in cell {
-                    // Over-long cells are shortened so the columns stay aligned.
-                    let mut text = String::new();
-                    for c in s.content.chars() {
-                        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                        if used + cw > *w {
-                            break;
-                        }
-                        used += cw;
-                        text.push(c);
-                    }
-                    let style = if header {
-                        s.style.patch(self.theme.table_header)
-                    } else {
-                        s.style
-                    };
-                    spans.push(Span::styled(text, style));
-                }
-                spans.push(Span::raw(" ".repeat(right)));
-            }
-            spans.push(Span::styled(" │", border));
-            self.out.push(clip(spans));
+            self.out
+                .push(table_row(row, &widths, &t.align, r < t.header_rows, style));
             if r + 1 == t.header_rows {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                self.out.push(clip(vec![Span::styled(
-                    format!("├─{}─┤", rule.join("─┼─")),
-                    border,
-                )]));
+                self.out.push(table_rule(&widths, style));
             }
         }
     }
+}
+
+/// A cell's width in columns.
+fn cell_width(cell: &Cell) -> usize {
+    cell.iter().map(|s| s.content.width()).sum()
+}
+
+/// Widens `widths` for one more row: each column as wide as its widest cell, at most 40.
+pub(crate) fn table_widths(widths: &mut Vec<usize>, row: &[Cell]) {
+    if widths.len() < row.len() {
+        widths.resize(row.len(), 0);
+    }
+    for (i, cell) in row.iter().enumerate() {
+        widths[i] = widths[i].max(cell_width(cell)).min(40);
+    }
+}
+
+fn clip(spans: Vec<Span<'static>>) -> RLine {
+    RLine {
+        spans,
+        flow: Flow::Clip,
+        indent: 0,
+        lead: Vec::new(),
+        fill: Style::default(),
+    }
+}
+
+/// The theme's styles for tables.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TableStyle {
+    border: Style,
+    header: Style,
+}
+
+impl TableStyle {
+    pub fn of(theme: &Theme) -> Self {
+        Self {
+            border: theme.table_border,
+            header: theme.table_header,
+        }
+    }
+}
+
+/// One row of a table laid out in columns of `widths`.
+pub(crate) fn table_row(
+    row: &[Cell],
+    widths: &[usize],
+    align: &[Alignment],
+    header: bool,
+    style: TableStyle,
+) -> RLine {
+    let border = style.border;
+    let mut spans = Vec::new();
+    for (i, w) in widths.iter().enumerate() {
+        spans.push(Span::styled(if i == 0 { "│ " } else { " │ " }, border));
+        let cell = row.get(i).cloned().unwrap_or_default();
+        let cw = cell_width(&cell).min(*w);
+        let pad = w - cw;
+        let (left, right) = match align.get(i) {
+            Some(Alignment::Right) => (pad, 0),
+            Some(Alignment::Center) => (pad / 2, pad - pad / 2),
+            _ => (0, pad),
+        };
+        spans.push(Span::raw(" ".repeat(left)));
+        let mut used = 0;
+        for s in cell {
+            // Over-long cells are shortened so the columns stay aligned.
+            let mut text = String::new();
+            for c in s.content.chars() {
+                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if used + cw > *w {
+                    break;
+                }
+                used += cw;
+                text.push(c);
+            }
+            let s = if header {
+                s.style.patch(style.header)
+            } else {
+                s.style
+            };
+            spans.push(Span::styled(text, s));
+        }
+        spans.push(Span::raw(" ".repeat(right)));
+    }
+    spans.push(Span::styled(" │", border));
+    clip(spans)
+}
+
+/// The rule under a table's header.
+pub(crate) fn table_rule(widths: &[usize], style: TableStyle) -> RLine {
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    clip(vec![Span::styled(
+        format!("├─{}─┤", rule.join("─┼─")),
+        style.border,
+    )])
 }
 
 #[cfg(test)]

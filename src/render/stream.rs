@@ -1,10 +1,22 @@
 //! Markdown that grows while it streams. What is finished is rendered once and sealed; only the
 //! open block is redone on each frame. Inside an open code fence each finished line is sealed
 //! as it arrives, with the highlighter's state carried forward.
+//!
+//! A block that never closes would make every frame redo it from its start. Two such blocks
+//! are kept up to date piece by piece instead (see [`MdStream::open_parts`]): a table, whose
+//! finished rows are parsed once each, and a paragraph, rendered up to the last point where
+//! nothing is left open that later text could change (an emphasis, a code span, a link), so a
+//! frame renders only what came after it. Both give exactly the lines a render of the whole
+//! block gives; anything else in an open block is rendered whole on each frame.
+
+use pulldown_cmark::Alignment;
 
 use super::highlight::CodeHighlighter;
 use super::line::RLine;
-use super::markdown::{code_label, code_line, render};
+use super::markdown::{
+    code_label, code_line, parse_table, render, render_continuation, render_piece, table_row,
+    table_rule, table_widths, Cell, TableStyle,
+};
 use crate::theme::Theme;
 
 #[derive(Clone, Debug)]
@@ -26,6 +38,188 @@ pub struct MdStream {
     /// Show the whole source as code in this language, unless it brings its own fence: for
     /// answers asked to be JSON, which arrive bare.
     code: Option<String>,
+    /// Complete lines of the open block already looked at for its end.
+    scanned: usize,
+    /// What is kept of the open block from frame to frame, and the block it is about (where
+    /// it starts in the source).
+    tail: Tail,
+    tail_at: usize,
+    /// Changes whenever lines handed out by [`MdStream::open_parts`] change other than by
+    /// growing at their end.
+    gen: u64,
+}
+
+/// What is kept of the open block between frames.
+#[derive(Clone, Debug, Default)]
+enum Tail {
+    /// Not known yet what the block is.
+    #[default]
+    New,
+    Para(ParaTail),
+    Table(TableTail),
+    /// Rendered whole on every frame.
+    Whole,
+}
+
+/// A paragraph rendered up to `cut`, a point after which later text cannot change what is
+/// before it; a frame renders only what comes after, as more of the same paragraph.
+#[derive(Clone, Debug, Default)]
+struct ParaTail {
+    cut: usize,
+    /// The lines of the block up to `cut`; the last is the paragraph's line, which the text
+    /// after `cut` continues.
+    lines: Vec<RLine>,
+    /// Where the line holding `cut` starts.
+    line_start: usize,
+    /// The paragraph's first line: where it starts, and where it ends once it has. A table
+    /// can still start from it while the second line is not known.
+    first: usize,
+    first_end: Option<usize>,
+    /// The first line has been checked up to here for a `|`.
+    first_checked: usize,
+    /// No new try to move `cut` before the source is this long.
+    retry_at: usize,
+}
+
+/// A table still streaming: its rows parsed as they finish, laid out when drawn.
+#[derive(Clone, Debug)]
+struct TableTail {
+    /// The header and delimiter lines, which each new row is parsed after.
+    head: String,
+    align: Vec<Alignment>,
+    header: Vec<Cell>,
+    rows: Vec<Vec<Cell>>,
+    /// Column widths over the header and `rows`.
+    widths: Vec<usize>,
+    /// Where the next row starts.
+    next: usize,
+    /// The blank line between the table and the text before it, if there is one.
+    lines: Vec<RLine>,
+    style: TableStyle,
+}
+
+/// The open block's lines for one frame (see [`MdStream::open_parts`]).
+pub struct Open<'a> {
+    /// While it stays the same (and is not 0), `lines` only grows: lines are added and a
+    /// joined last line gains spans at its end, so a caller may keep them wrapped and wrap
+    /// only what is new. 0: nothing here is kept from frame to frame.
+    pub gen: u64,
+    pub lines: &'a [RLine],
+    /// The last of `lines` is an open paragraph that `fresh[0]` continues, on the same line.
+    pub joined: bool,
+    /// The rows of a table, after `lines`.
+    pub table: Option<TableRows<'a>>,
+    /// Lines made for this frame only, after the others.
+    pub fresh: Vec<RLine>,
+}
+
+impl Open<'_> {
+    /// All the lines, as [`MdStream::open`] makes them.
+    pub fn flatten(self) -> Vec<RLine> {
+        let mut out = self.lines.to_vec();
+        if let Some(t) = &self.table {
+            out.extend((0..t.len()).map(|i| t.line(i)));
+        }
+        let mut fresh = self.fresh.into_iter();
+        if self.joined {
+            if let (Some(last), Some(first)) = (out.last_mut(), fresh.next()) {
+                last.spans.extend(first.spans);
+            }
+        }
+        out.extend(fresh);
+        out
+    }
+}
+
+/// A streaming table's rows, laid out one at a time when asked for.
+pub struct TableRows<'a> {
+    t: &'a TableTail,
+    /// The row still arriving, if it is a row yet.
+    partial: Option<Vec<Cell>>,
+    widths: Vec<usize>,
+}
+
+impl TableRows<'_> {
+    /// Lines: the header, its rule, every row.
+    pub fn len(&self) -> usize {
+        2 + self.t.rows.len() + usize::from(self.partial.is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    pub fn line(&self, i: usize) -> RLine {
+        let t = self.t;
+        match i {
+            0 => table_row(&t.header, &self.widths, &t.align, true, t.style),
+            1 => table_rule(&self.widths, t.style),
+            _ => {
+                let row = t.rows.get(i - 2).or(self.partial.as_ref());
+                table_row(
+                    row.map_or(&[], Vec::as_slice),
+                    &self.widths,
+                    &t.align,
+                    false,
+                    t.style,
+                )
+            }
+        }
+    }
+}
+
+/// Parses `line` as a row of the table `head` starts: `Some(None)` when it adds nothing to
+/// the table (blank so far), `None` when it is not a row (it ends the table).
+fn table_row_of(head: &str, line: &str, theme: &Theme) -> Option<Option<Vec<Cell>>> {
+    let t = parse_table(&format!("{head}{line}"), theme)?;
+    match t.rows.len() {
+        1 => Some(None),
+        2 if t.header_rows == 1 => t.rows.into_iter().nth(1).map(Some),
+        _ => None,
+    }
+}
+
+/// Where a paragraph may be cut, looking back from the end of `src` to no further than
+/// `from`: after a single space between two words, or at the end of a line that ends in
+/// neither a space nor a backslash (either would make a hard break), before a letter (no line
+/// that starts with a letter starts a new block).
+fn cut_point(src: &str, from: usize) -> Option<usize> {
+    const LOOK_BACK: usize = 4096;
+    let b = src.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let low = from.max(src.len().saturating_sub(LOOK_BACK)) + 2;
+    (low..src.len()).rev().find(|&q| {
+        matches!(b[q - 1], b' ' | b'\n')
+            && !ws(b[q - 2])
+            && !(b[q - 1] == b'\n' && b[q - 2] == b'\\')
+            && src[q..].chars().next().is_some_and(char::is_alphabetic)
+    })
+}
+
+/// A cut inside the paragraph's second line needs what is before it to be no start of a
+/// delimiter row: one would turn the first line into a table's header.
+fn second_line_cut_ok(src: &str, first_end: Option<usize>, line_start: usize, q: usize) -> bool {
+    let in_second = first_end.is_some_and(|e| line_start == e + 1) && src.as_bytes()[q - 1] == b' ';
+    !(in_second && may_be_delimiter(&src[line_start..q]))
+}
+
+/// A line that may start link reference definitions: `[label]:`, or a label not closed yet.
+fn may_be_refdef(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    let Some(label) = t.strip_prefix('[') else {
+        return false;
+    };
+    match label.find(']') {
+        Some(i) => label[i + 1..].starts_with(':'),
+        None => true,
+    }
+}
+
+/// A line that may yet be (or become) a table's delimiter row.
+fn may_be_delimiter(line: &str) -> bool {
+    line.trim_end_matches(['\n', '\r'])
+        .chars()
+        .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// A fence line: its character, its length and the info string.
@@ -133,10 +327,12 @@ impl MdStream {
                 self.sealed_to += nl + 1;
                 continue;
             }
-            // Outside a fence: find the first boundary, a blank line or a fence opening.
-            let mut offset = 0;
+            // Outside a fence: find the first boundary, a blank line or a fence opening. Lines
+            // looked at by an earlier call are not looked at again.
+            let skip = self.scanned.saturating_sub(self.sealed_to).min(rest.len());
+            let mut offset = skip;
             let mut boundary = None;
-            for line in rest.split_inclusive('\n') {
+            for line in rest[skip..].split_inclusive('\n') {
                 if !line.ends_with('\n') {
                     break;
                 }
@@ -156,6 +352,7 @@ impl MdStream {
                 offset += line.len();
             }
             let Some((block_end, next, fence)) = boundary else {
+                self.scanned = self.sealed_to + offset;
                 return;
             };
             let block = &rest[..block_end];
@@ -201,6 +398,333 @@ impl MdStream {
         out.extend(render(rest, theme));
         out
     }
+
+    /// The lines of what is not sealed yet, as [`MdStream::open`] gives them, in parts that
+    /// can be kept from one frame to the next (see [`Open`]). A streaming table or paragraph
+    /// costs a frame what arrived since the last one, not the whole block.
+    pub fn open_parts<'a>(&'a mut self, src: &str, theme: &Theme) -> Open<'a> {
+        let start = self.sealed_to.min(src.len());
+        let rest = &src[start..];
+        if self.fence.is_some() || self.code.is_some() || rest.trim().is_empty() {
+            return self.whole(src, theme);
+        }
+        if self.tail_at != start {
+            self.tail = Tail::New;
+            self.tail_at = start;
+            self.gen += 1;
+        }
+        if matches!(self.tail, Tail::New) {
+            self.tail = self.what_block(src, theme);
+        }
+        let is_table = matches!(self.tail, Tail::Table(_));
+        if is_table {
+            self.table_frame(src, theme)
+        } else if matches!(self.tail, Tail::Para(_)) {
+            self.para_frame(src, theme)
+        } else {
+            self.whole(src, theme)
+        }
+    }
+
+    /// Everything fresh, nothing kept.
+    fn whole(&self, src: &str, theme: &Theme) -> Open<'static> {
+        Open {
+            gen: 0,
+            lines: &[],
+            joined: false,
+            table: None,
+            fresh: self.open(src, theme),
+        }
+    }
+
+    fn lead(&self) -> Vec<RLine> {
+        if self.ends_with_text() {
+            vec![RLine::blank()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A table when the block starts with its header and delimiter rows, else a paragraph
+    /// (which is rendered whole for as long as it is something else). `New` while the
+    /// first line may be a table's header and the second has not arrived.
+    fn what_block(&self, src: &str, theme: &Theme) -> Tail {
+        let start = self.tail_at;
+        let rest = &src[start..];
+        let body = start + (rest.len() - rest.trim_start_matches(['\n', '\r', ' ', '\t']).len());
+        // Back to the start of the first line with text.
+        let body = src[..body]
+            .rfind('\n')
+            .map_or(start, |i| (i + 1).max(start));
+        let first = &src[body..];
+        let Some(nl1) = first.find('\n') else {
+            return if first.contains('|') {
+                Tail::New
+            } else {
+                self.new_para(body)
+            };
+        };
+        if !first[..nl1].contains('|') {
+            return self.new_para(body);
+        }
+        let Some(nl2) = first[nl1 + 1..].find('\n') else {
+            return Tail::New;
+        };
+        let head = &first[..nl1 + 1 + nl2 + 1];
+        match parse_table(head, theme) {
+            Some(t) if t.rows.len() == 1 && t.header_rows == 1 => {
+                let mut widths = Vec::new();
+                let header = t.rows.into_iter().next().unwrap_or_default();
+                table_widths(&mut widths, &header);
+                Tail::Table(TableTail {
+                    head: head.to_string(),
+                    align: t.align,
+                    header,
+                    rows: Vec::new(),
+                    widths,
+                    next: body + head.len(),
+                    lines: self.lead(),
+                    style: TableStyle::of(theme),
+                })
+            }
+            _ => self.new_para(body),
+        }
+    }
+
+    fn new_para(&self, body: usize) -> Tail {
+        Tail::Para(ParaTail {
+            cut: self.tail_at,
+            line_start: body,
+            first: body,
+            ..ParaTail::default()
+        })
+    }
+
+    fn table_frame(&mut self, src: &str, theme: &Theme) -> Open<'_> {
+        let Tail::Table(t) = &mut self.tail else {
+            return self.whole(src, theme);
+        };
+        while let Some(nl) = src[t.next..].find('\n') {
+            let line = &src[t.next..t.next + nl + 1];
+            match table_row_of(&t.head, line, theme) {
+                Some(Some(row)) => {
+                    table_widths(&mut t.widths, &row);
+                    t.rows.push(row);
+                    t.next += line.len();
+                }
+                // The table has ended: the block is something else now.
+                _ => {
+                    self.tail = Tail::Whole;
+                    return self.whole(src, theme);
+                }
+            }
+        }
+        let partial = match &src[t.next..] {
+            "" => None,
+            line => match table_row_of(&t.head, line, theme) {
+                Some(row) => row,
+                // Not a row as it stands; it may yet become one.
+                None => return self.whole(src, theme),
+            },
+        };
+        let mut widths = t.widths.clone();
+        if let Some(row) = &partial {
+            table_widths(&mut widths, row);
+        }
+        let Tail::Table(t) = &self.tail else {
+            return self.whole(src, theme);
+        };
+        Open {
+            gen: self.gen,
+            lines: &t.lines,
+            joined: false,
+            table: Some(TableRows { t, partial, widths }),
+            fresh: Vec::new(),
+        }
+    }
+
+    fn para_frame(&mut self, src: &str, theme: &Theme) -> Open<'_> {
+        self.move_cut(src, theme);
+        if !self.para_checks(src) {
+            self.tail = Tail::New;
+            self.gen += 1;
+            return self.whole(src, theme);
+        }
+        let (cut, first_end) = match &self.tail {
+            Tail::Para(p) if !p.lines.is_empty() => (p.cut, p.first_end),
+            _ => return self.whole(src, theme),
+        };
+        let after = &src[cut..];
+        // While the cut is in the paragraph's first line, a second line that may be a
+        // delimiter row could turn the first into a table's header.
+        if let Some(end) = first_end.filter(|e| cut <= *e) {
+            let second = src[end + 1..].split_inclusive('\n').next().unwrap_or("");
+            if may_be_delimiter(second) {
+                if second.ends_with('\n') {
+                    self.tail = Tail::New;
+                    self.gen += 1;
+                }
+                return self.whole(src, theme);
+            }
+        }
+        let Some(piece) = render_continuation(after, theme) else {
+            // A finished first line that does not continue the paragraph: what the block is
+            // has changed, so it is looked at again.
+            if after.contains('\n') {
+                self.tail = Tail::New;
+                self.gen += 1;
+            }
+            return self.whole(src, theme);
+        };
+        match &self.tail {
+            Tail::Para(p) => Open {
+                gen: self.gen,
+                lines: &p.lines,
+                joined: true,
+                table: None,
+                fresh: piece.lines,
+            },
+            _ => self.whole(src, theme),
+        }
+    }
+
+    /// What a cut in the paragraph's first line relies on: that the line has no `|` (it
+    /// could be a table's header otherwise). Checks what arrived since the last frame.
+    fn para_checks(&mut self, src: &str) -> bool {
+        let Tail::Para(p) = &mut self.tail else {
+            return true;
+        };
+        if p.lines.is_empty()
+            || p.first_end
+                .is_some_and(|e| p.cut > e || p.first_checked > e)
+        {
+            return true;
+        }
+        let from = p.first_checked.max(p.first);
+        let line = &src[from..];
+        let line = &line[..line.find('\n').map_or(line.len(), |i| i + 1)];
+        if line.ends_with('\n') {
+            p.first_end = Some(from + line.len() - 1);
+        }
+        p.first_checked = from + line.len();
+        !line.contains('|')
+    }
+
+    /// Moves the paragraph's cut as far on as the source allows, rendering what it passes a
+    /// few kilobytes at a time: something left open (an emphasis not closed yet) then holds
+    /// up only the step it is in.
+    fn move_cut(&mut self, src: &str, theme: &Theme) {
+        const STEP: usize = 4096;
+        let ends_with_text = self.ends_with_text();
+        let Tail::Para(p) = &mut self.tail else {
+            return;
+        };
+        if src.len() < p.retry_at {
+            return;
+        }
+        let mut step = STEP;
+        loop {
+            let mut target = (p.cut + step).min(src.len());
+            while !src.is_char_boundary(target) {
+                target += 1;
+            }
+            let last = target == src.len();
+            match cut_point(&src[..target], p.cut) {
+                Some(q) if move_to(p, src, q, ends_with_text, theme) => step = STEP,
+                _ if last => break,
+                _ => step *= 2,
+            }
+            if last && src.len() - p.cut < STEP {
+                break;
+            }
+        }
+        // What keeps a long stretch open may stay open (an emphasis never closed): try again
+        // once it is twice as long, rather than on every frame.
+        let open = src.len() - p.cut;
+        if open > 4 * STEP {
+            p.retry_at = p.cut + 2 * open;
+        }
+    }
+}
+
+/// Renders the paragraph from its cut to `q` and moves the cut there, if nothing before `q`
+/// can change with what follows.
+fn move_to(p: &mut ParaTail, src: &str, q: usize, ends_with_text: bool, theme: &Theme) -> bool {
+    let b = src.as_bytes();
+    let line_start = match src[p.cut..q - 1].rfind('\n') {
+        Some(i) => p.cut + i + 1,
+        None => p.line_start,
+    };
+    if b[q - 1] == b'\n' {
+        // A line that holds a `|` could be a table's header.
+        if src[line_start..q].contains('|') {
+            return false;
+        }
+    } else {
+        // Whether a line starts a block can depend on more than its start: `+ ` alone does
+        // not (an empty list item cannot end a paragraph), `+ word` does. A line whose part
+        // before the cut has a letter starts a block already or never will; a line starting
+        // with `|` may be a table's header.
+        let part = &src[line_start..q];
+        if !part.chars().any(char::is_alphabetic) || part.trim_start_matches(' ').starts_with('|') {
+            return false;
+        }
+    }
+    let seg = &src[p.cut..q];
+    let first_cut = p.lines.is_empty();
+    let piece = if first_cut {
+        let piece = render_piece(seg, theme);
+        let Some(start) = piece.para.map(|ps| p.cut + ps) else {
+            return false;
+        };
+        // Link reference definitions open a paragraph and apply to all of it.
+        let first = &src[start..];
+        let first_end = first.find('\n').map(|i| start + i);
+        if may_be_refdef(&first[..first.find('\n').unwrap_or(first.len())]) {
+            return false;
+        }
+        // A cut in the first line needs it to have no `|`; see `para_checks`.
+        if first_end.map_or(true, |e| q <= e) && src[start..q].contains('|') {
+            return false;
+        }
+        if !second_line_cut_ok(src, first_end, line_start, q) {
+            return false;
+        }
+        p.first = start;
+        p.first_end = first_end;
+        p.first_checked = q;
+        piece
+    } else {
+        if !second_line_cut_ok(src, p.first_end, line_start, q) {
+            return false;
+        }
+        match render_continuation(seg, theme) {
+            Some(piece) => piece,
+            None => return false,
+        }
+    };
+    if !piece.closed || piece.refdefs {
+        return false;
+    }
+    // The paragraph's line is continued in place: it must be a plain top-level line.
+    let Some(last) = piece.lines.last() else {
+        return false;
+    };
+    if last.indent != 0 || !last.lead.is_empty() || last.flow != super::line::Flow::Prose {
+        return false;
+    }
+    let mut lines = piece.lines.into_iter();
+    if first_cut {
+        if ends_with_text {
+            p.lines.push(RLine::blank());
+        }
+    } else if let (Some(open), Some(more)) = (p.lines.last_mut(), lines.next()) {
+        open.spans.extend(more.spans);
+    }
+    p.lines.extend(lines);
+    p.cut = q;
+    p.line_start = if b[q - 1] == b'\n' { q } else { line_start };
+    true
 }
 
 /// The fenced code blocks of an answer, without their fences (an unclosed one counts).
@@ -316,6 +840,95 @@ mod tests {
                 let _ = all_text(&s, &DOC[..end], &theme);
             }
             assert_eq!(all_text(&s, DOC, &theme), whole, "step {step}");
+        }
+    }
+
+    /// Lines with their spans merged where the style does not change: what a span boundary
+    /// cannot show on screen.
+    pub(crate) fn merged(lines: &[RLine]) -> Vec<RLine> {
+        lines
+            .iter()
+            .map(|l| {
+                let mut spans: Vec<ratatui::text::Span<'static>> = Vec::new();
+                for s in &l.spans {
+                    if s.content.is_empty() {
+                        continue;
+                    }
+                    match spans.last_mut() {
+                        Some(last) if last.style == s.style => {
+                            last.content = format!("{}{}", last.content, s.content).into();
+                        }
+                        _ => spans.push(s.clone()),
+                    }
+                }
+                RLine { spans, ..l.clone() }
+            })
+            .collect()
+    }
+
+    /// Streams `doc` in pieces of `step` bytes; at every piece the open block in parts must
+    /// be the open block rendered whole. Returns the share of frames that kept lines from an
+    /// earlier frame.
+    fn parts_match_whole(doc: &str, step: usize) -> f64 {
+        let theme = Theme::default();
+        let mut s = MdStream::new();
+        let mut end = 0;
+        let (mut frames, mut kept) = (0, 0);
+        while end < doc.len() {
+            end = (end + step).min(doc.len());
+            while !doc.is_char_boundary(end) {
+                end += 1;
+            }
+            let src = &doc[..end];
+            s.advance(src, &theme);
+            let whole = merged(&s.open(src, &theme));
+            let open = s.open_parts(src, &theme);
+            frames += 1;
+            if open.gen != 0 && (!open.lines.is_empty() || open.table.is_some()) {
+                kept += 1;
+            }
+            let parts = merged(&open.flatten());
+            assert_eq!(parts, whole, "at byte {end} of {doc:?}");
+        }
+        f64::from(kept) / f64::from(frames)
+    }
+
+    #[test]
+    fn an_open_paragraph_in_parts_is_the_paragraph_whole() {
+        let mut doc = String::from("Intro.\n\n");
+        for i in 0..60 {
+            doc.push_str(&format!(
+                "Word{i} with **bold {i}** and `code {i}` and a [link](http://x/{i}) plus _it_ "
+            ));
+            if i % 7 == 0 {
+                doc.push_str("end of line\n");
+            }
+            if i % 11 == 0 {
+                doc.push_str("hard break  \n");
+            }
+            if i % 13 == 0 {
+                doc.push_str("2 * 3 = 6 and snake_case and ~strike~ ");
+            }
+        }
+        for step in [1, 2, 5, 17, 64] {
+            let kept = parts_match_whole(&doc, step);
+            assert!(kept > 0.9, "step {step}: {kept}");
+        }
+    }
+
+    #[test]
+    fn an_open_table_in_parts_is_the_table_whole() {
+        let mut doc = String::from("Intro.\n\n| name | **score** | note |\n|:--|--:|:-:|\n");
+        for i in 0..80 {
+            doc.push_str(&format!("| row {i} | {} | *n{i}* `c` |\n", i * 37 % 1000));
+            if i == 40 {
+                doc.push_str("| a much wider cell than any before it | 1 |\n");
+            }
+        }
+        doc.push_str("| last | 2");
+        for step in [1, 3, 16, 100] {
+            let kept = parts_match_whole(&doc, step);
+            assert!(kept > 0.9, "step {step}: {kept}");
         }
     }
 

@@ -4,8 +4,8 @@
 
 use ratatui::text::{Line, Span};
 
-use super::line::{wrap, Packed, RLine};
-use super::stream::{MdStream, PlainStream};
+use super::line::{wrap, wrap_settled, Packed, RLine};
+use super::stream::{MdStream, Open, PlainStream, TableRows};
 use crate::app::state::{Pane, Status};
 use crate::theme::Theme;
 
@@ -25,6 +25,85 @@ impl Wrapped {
     }
 }
 
+/// The kept lines of an answer's open block, wrapped, for as long as they only grow (see
+/// [`Open`]): only what is new in them is wrapped on each frame.
+#[derive(Clone, Debug, Default)]
+struct OpenWrapped {
+    gen: u64,
+    /// How many of the open block's lines are in `rows`.
+    done: usize,
+    rows: Vec<Packed>,
+    /// A joined last line: which line, how many of its spans are taken, and those of its
+    /// last row, which what follows may still change.
+    joint: Option<(usize, usize, Vec<Span<'static>>)>,
+}
+
+impl OpenWrapped {
+    fn sync(&mut self, open: &Open<'_>, width: usize, marker: ratatui::style::Style) {
+        if open.gen == 0 || open.gen != self.gen {
+            *self = Self {
+                gen: open.gen,
+                ..Self::default()
+            };
+        }
+        let n = open.lines.len();
+        let complete = n - usize::from(open.joined && n > 0);
+        while self.done < complete {
+            let l = &open.lines[self.done];
+            match self.joint.take() {
+                // The joined line has ended: wrap the rest of it.
+                Some((line, taken, mut rest)) if line == self.done => {
+                    rest.extend_from_slice(l.spans.get(taken..).unwrap_or_default());
+                    let l = RLine::prose(rest);
+                    self.rows
+                        .extend(wrap(&l, width, marker).iter().map(Packed::pack));
+                }
+                joint => {
+                    self.joint = joint;
+                    self.rows
+                        .extend(wrap(l, width, marker).iter().map(Packed::pack));
+                }
+            }
+            self.done += 1;
+        }
+        if complete < n {
+            let l = &open.lines[complete];
+            let (_, taken, rest) = self.joint.get_or_insert_with(|| (complete, 0, Vec::new()));
+            rest.extend_from_slice(l.spans.get(*taken..).unwrap_or_default());
+            *taken = l.spans.len();
+            let (settled, last) = wrap_settled(rest, width);
+            if !settled.is_empty() {
+                self.rows.extend(settled.iter().map(Packed::pack));
+                *rest = last;
+            }
+        }
+    }
+
+    /// The joined line's last row continued by `fresh[0]`, and the other fresh lines, wrapped.
+    fn fresh(
+        &self,
+        open: Open<'_>,
+        width: usize,
+        marker: ratatui::style::Style,
+    ) -> Vec<Line<'static>> {
+        let mut fresh = open.fresh.into_iter();
+        let mut out = Vec::new();
+        if open.joined {
+            if let Some((_, _, rest)) = &self.joint {
+                let mut spans = rest.clone();
+                if let Some(first) = fresh.next() {
+                    spans.extend(first.spans);
+                }
+                out.extend(wrap(&RLine::prose(spans), width, marker));
+            }
+        }
+        for l in fresh {
+            out.extend(wrap(&l, width, marker));
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct TurnCache {
     request: u64,
@@ -33,6 +112,7 @@ struct TurnCache {
     reasoning_w: Wrapped,
     answer: MdStream,
     answer_w: Wrapped,
+    open_w: OpenWrapped,
     /// A settled answer's tool calls, drawn once: what became of them, and the lines.
     calls: Option<(Calls, Vec<Line<'static>>)>,
 }
@@ -52,6 +132,9 @@ pub enum Seg<'a> {
     Cached(&'a [Line<'static>]),
     Packed(&'a [Packed]),
     Fresh(Vec<Line<'static>>),
+    /// A streaming table's rows, laid out as they are shown: one line each (they are cut at
+    /// the width, never wrapped).
+    Table(TableRows<'a>, usize, ratatui::style::Style),
 }
 
 impl Seg<'_> {
@@ -60,6 +143,7 @@ impl Seg<'_> {
             Seg::Cached(l) => l.len(),
             Seg::Packed(l) => l.len(),
             Seg::Fresh(l) => l.len(),
+            Seg::Table(t, _, _) => t.len(),
         }
     }
 
@@ -68,6 +152,9 @@ impl Seg<'_> {
             Seg::Cached(l) => l.get(i).cloned(),
             Seg::Packed(l) => l.get(i).map(Packed::unpack),
             Seg::Fresh(l) => l.get(i).cloned(),
+            Seg::Table(t, width, marker) => (i < t.len())
+                .then(|| wrap(&t.line(i), *width, *marker).into_iter().next())
+                .flatten(),
         }
     }
 }
@@ -185,11 +272,21 @@ impl TranscriptCache {
             }
         }
         let mut segs = Vec::new();
-        for (i, (turn, c)) in pane.turns.iter().zip(self.turns.iter()).enumerate() {
+        for (i, (turn, c)) in pane.turns.iter().zip(self.turns.iter_mut()).enumerate() {
+            let TurnCache {
+                prompt,
+                reasoning,
+                reasoning_w,
+                answer,
+                answer_w,
+                open_w,
+                calls,
+                ..
+            } = c;
             if i > 0 {
                 segs.push(Seg::Fresh(vec![Line::default()]));
             }
-            segs.push(Seg::Cached(&c.prompt));
+            segs.push(Seg::Cached(prompt));
             segs.push(Seg::Fresh(vec![Line::default()]));
             let a = &turn.answer;
             let sealed = crate::provider::reasoning::encrypted(&a.reasoning_details);
@@ -215,8 +312,8 @@ impl TranscriptCache {
                 };
                 segs.push(Seg::Fresh(vec![Line::styled(label, theme.reasoning)]));
                 if shown {
-                    segs.push(Seg::Packed(&c.reasoning_w.lines));
-                    if let Some(open) = c.reasoning.open(&a.reasoning, theme.reasoning) {
+                    segs.push(Seg::Packed(&reasoning_w.lines));
+                    if let Some(open) = reasoning.open(&a.reasoning, theme.reasoning) {
                         segs.push(Seg::Fresh(wrap(&open, width, theme.marker)));
                     }
                 }
@@ -224,17 +321,20 @@ impl TranscriptCache {
                     segs.push(Seg::Fresh(vec![Line::default()]));
                 }
             }
-            segs.push(Seg::Packed(&c.answer_w.lines));
-            let open: Vec<Line<'static>> = c
-                .answer
-                .open(&a.text, theme)
-                .iter()
-                .flat_map(|l| wrap(l, width, theme.marker))
-                .collect();
-            if !open.is_empty() {
-                segs.push(Seg::Fresh(open));
+            segs.push(Seg::Packed(&answer_w.lines));
+            let mut open = answer.open_parts(&a.text, theme);
+            open_w.sync(&open, width, theme.marker);
+            let table = open.table.take();
+            let open_w: &OpenWrapped = open_w;
+            let fresh = open_w.fresh(open, width, theme.marker);
+            segs.push(Seg::Packed(&open_w.rows));
+            if let Some(t) = table {
+                segs.push(Seg::Table(t, width, theme.marker));
             }
-            match &c.calls {
+            if !fresh.is_empty() {
+                segs.push(Seg::Fresh(fresh));
+            }
+            match calls {
                 Some((_, lines)) if !a.status.is_active() => segs.push(Seg::Cached(lines)),
                 _ if !a.tool_calls.is_empty() => segs.push(Seg::Fresh(call_lines(
                     &a.tool_calls,
@@ -470,5 +570,128 @@ mod tests {
         let texts = cache.view(&pane, 60, &theme, false).texts();
         assert!(texts.iter().any(|t| t.contains("🔧 get_weather")));
         assert_eq!(hint(texts), 0, "the first turn's calls were answered");
+    }
+}
+
+#[cfg(test)]
+mod open_block {
+    use proptest::prelude::*;
+    use ratatui::style::Style;
+
+    use super::*;
+    use crate::app::answer::Answer;
+    use crate::app::state::Turn;
+
+    /// A line as (text, style) runs: what a span boundary cannot change on screen.
+    fn runs(line: &Line<'_>) -> Vec<(String, Style)> {
+        let mut out: Vec<(String, Style)> = Vec::new();
+        for s in line.spans.iter().filter(|s| !s.content.is_empty()) {
+            let style = line.style.patch(s.style);
+            match out.last_mut() {
+                Some(last) if last.1 == style => last.0.push_str(&s.content),
+                _ => out.push((s.content.to_string(), style)),
+            }
+        }
+        out
+    }
+
+    /// The answer's rows as a whole render of its text makes them.
+    fn whole_rows(text: &str, width: usize, theme: &Theme) -> Vec<Vec<(String, Style)>> {
+        let mut md = MdStream::new();
+        md.advance(text, theme);
+        let mut lines = md.sealed().to_vec();
+        lines.extend(md.open(text, theme));
+        lines
+            .iter()
+            .flat_map(|l| wrap(l, width, theme.marker))
+            .map(|l| runs(&l))
+            .collect()
+    }
+
+    /// The answer's rows in a pane's view: after the prompt and the blank line under it.
+    fn view_rows(
+        cache: &mut TranscriptCache,
+        pane: &Pane,
+        width: usize,
+        theme: &Theme,
+    ) -> Vec<Vec<(String, Style)>> {
+        let prompt = prompt_lines(&pane.turns[0].prompt, width.max(4), theme).len();
+        let view = cache.view(pane, width, theme, false);
+        let total = view.total();
+        view.slice(0, total)[prompt + 1..]
+            .iter()
+            .map(runs)
+            .collect()
+    }
+
+    fn streaming_pane() -> Pane {
+        let mut pane = Pane::new("sim/coder", "sim");
+        let mut answer = Answer::new(1, std::time::Instant::now());
+        answer.status = Status::Streaming;
+        pane.turns.push(Turn {
+            round: 1,
+            prompt: "Go on".into(),
+            tool_results: Vec::new(),
+            images: Vec::new(),
+            answer,
+        });
+        pane
+    }
+
+    fn doc() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "word ",
+            "longerword ",
+            "a ",
+            "x",
+            " ",
+            "\n",
+            "  \n",
+            "**b** ",
+            "*",
+            "`c` ",
+            "`",
+            "[l](http://e.x) ",
+            "\t",
+            "日本語 ",
+            "🦀",
+            "supercalifragilisticexpialidocious",
+            "| a | b |\n",
+            "|---|--:|\n",
+            "| 1 | 22 |\n",
+            "- item\n",
+            "\n\n",
+            "# H\n",
+        ]);
+        prop::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Kept from frame to frame and wrapped a piece at a time, an open block shows what
+        /// wrapping it whole shows, at every point of the stream.
+        #[test]
+        fn kept_open_lines_wrap_as_whole_ones(
+            text in doc(),
+            cuts in prop::collection::vec(0.0f64..1.0, 0..30),
+            width in 4usize..90,
+        ) {
+            let theme = Theme::default();
+            let mut pane = streaming_pane();
+            let mut cache = TranscriptCache::default();
+            let mut at: Vec<usize> = cuts.iter().map(|c| (c * text.len() as f64) as usize).collect();
+            at.push(text.len());
+            at.sort_unstable();
+            for end in at {
+                let mut end = end;
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                pane.turns[0].answer.text = text[..end].to_string();
+                let kept = view_rows(&mut cache, &pane, width, &theme);
+                prop_assert_eq!(kept, whole_rows(&text[..end], width, &theme), "{:?} at {}", &text[..end], width);
+            }
+        }
     }
 }

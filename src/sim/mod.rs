@@ -41,6 +41,10 @@ pub struct SimOptions {
     pub credit: Option<f64>,
     /// Requests a day to `:free` variants before 429 (OpenRouter's cap below $10 of credits).
     pub free_per_day: u64,
+    /// Send one token per event, every delta with its role, as real servers do (about 250
+    /// bytes of chunk JSON per token), instead of grouping 1–3 tokens per delta. The text is
+    /// the same either way.
+    pub one_token_per_event: bool,
 }
 
 impl Default for SimOptions {
@@ -50,6 +54,7 @@ impl Default for SimOptions {
             repeat_tool_names: false,
             credit: None,
             free_per_day: 50,
+            one_token_per_event: false,
         }
     }
 }

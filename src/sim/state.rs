@@ -54,6 +54,7 @@ pub(crate) struct SimState {
     credit: Option<f64>,
     free_per_day: u64,
     free_used: AtomicU64,
+    one_token_per_event: bool,
     flaky_calls: AtomicU64,
     ledger: Mutex<Ledger>,
     shutdown: watch::Sender<bool>,
@@ -67,6 +68,7 @@ impl SimState {
             credit: opts.credit,
             free_per_day: opts.free_per_day,
             free_used: AtomicU64::new(0),
+            one_token_per_event: opts.one_token_per_event,
             speed: if speed.is_finite() && speed > 0.0 {
                 speed
             } else {
@@ -104,6 +106,11 @@ impl SimState {
     /// Whether every tool-call fragment repeats the call's whole name.
     pub fn repeat_tool_names(&self) -> bool {
         self.repeat_tool_names
+    }
+
+    /// Whether every token goes in an event of its own.
+    pub fn one_token_per_event(&self) -> bool {
+        self.one_token_per_event
     }
 
     /// True for the 1st, 3rd, 5th… attempt to use the flaky model.

@@ -135,8 +135,11 @@ impl Plan {
     }
 }
 
-/// Splits pieces into deltas of 1–3 pieces each.
-fn groups(pieces: &[String], rng: &mut ChaCha8Rng) -> Vec<(usize, String)> {
+/// Splits pieces into deltas of 1–3 pieces each, or of exactly one with `single`.
+fn groups(pieces: &[String], rng: &mut ChaCha8Rng, single: bool) -> Vec<(usize, String)> {
+    if single {
+        return pieces.iter().map(|p| (1, p.clone())).collect();
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < pieces.len() {
@@ -201,8 +204,9 @@ async fn run(
 
     let mut rng = ChaCha8Rng::seed_from_u64(plan.chunk_seed);
     let reasoning_id = plan.reasoning_id();
+    let single = state.one_token_per_event();
     if plan.show_reasoning {
-        for (n, text) in groups(&plan.reasoning, &mut rng) {
+        for (n, text) in groups(&plan.reasoning, &mut rng, single) {
             sink.wait_until(plan.token_time(state, progress.generated + n - 1))
                 .await?;
             let detail = if plan.model.signs() {
@@ -211,7 +215,7 @@ async fn run(
                 ReasoningDetail::text(text.clone(), &reasoning_id)
             };
             let delta = Delta {
-                role: (!progress.role_sent).then_some("assistant"),
+                role: (single || !progress.role_sent).then_some("assistant"),
                 content: Some(String::new()),
                 reasoning: Some(text),
                 reasoning_details: Some(vec![detail]),
@@ -245,11 +249,11 @@ async fn run(
         progress.first_token.get_or_insert_with(Instant::now);
     }
 
-    for (n, text) in groups(&plan.content, &mut rng) {
+    for (n, text) in groups(&plan.content, &mut rng, single) {
         sink.wait_until(plan.token_time(state, progress.generated + n - 1))
             .await?;
         let delta = Delta {
-            role: (!progress.role_sent).then_some("assistant"),
+            role: (single || !progress.role_sent).then_some("assistant"),
             content: Some(text),
             ..Delta::default()
         };
