@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Performance figures for switchboard, measured on the real binary in a real terminal (tmux,
-# 200x50) against the simulator running as its own process (its CPU is not counted).
+# 200x50) against the simulator running as its own process (its CPU is not counted). The
+# simulator streams as real servers do: one token per SSE event, each a whole chunk of JSON of
+# about 250 bytes (`switchboard sim --one-token-per-event`).
 # docs/performance.md explains the method and records the results.
 #
 #   cpu      CPU seconds (utime+stime of the switchboard process) to stream 10,000 tokens of
@@ -13,11 +15,15 @@
 #   mem      peak memory (VmHWM) after 8 panes x 50,000 tokens
 #   ttft     time to first token added over a raw `curl -N` to the same simulator (speed 1)
 #   aichat   one 20,000-token markdown answer, cold and warm: switchboard with one pane, and
-#            aichat's REPL
+#            aichat's REPL (bar: switchboard at most 1/8 of aichat's CPU)
+#   run      the same answer received by `switchboard run` and by `curl -N -o /dev/null`: CPU
+#            seconds of each process (bar: switchboard run at most 1.3 times curl); curl writing
+#            the stream to a file is measured too, for comparison
 #
 # Usage: bash benches/perf.sh [--only PART[,PART...]] [--runs N] [--out FILE]
 #   --only    run only these parts (default: all, in the order above)
-#   --runs    repetitions for cpu and aichat (default 3); startup uses 10, ttft 11
+#   --runs    repetitions for cpu and aichat (default 3), and 3 times as many for run;
+#             startup uses 10, ttft 11
 #   --out     write the raw results (JSON lines) to FILE as well
 # Environment:
 #   SWITCHBOARD_BIN  binary to measure (default: `cargo build --release`, then
@@ -28,7 +34,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-parts="cpu,idle,startup,mem,ttft,aichat"
+parts="cpu,idle,startup,mem,ttft,aichat,run"
 runs=3
 out=""
 while [ $# -gt 0 ]; do
@@ -314,6 +320,31 @@ def cmd_startup_pty(binary, home, runs, label):
         out({"part": label, "from_fork_ms": round((t1 - t0) * 1000, 1)})
         time.sleep(0.2)
 
+def cmd_cpu_of(label, who, out_path, *argv):
+    """Runs a command to its end with its output in `out_path`, and reports the CPU time
+    (user + system, from the kernel's accounting of that process, in microseconds) and the
+    wall time it took. `bytes` is the size of the output, or the number it printed when that
+    is all it printed (curl's %{size_download})."""
+    t0 = time.time()
+    with open(out_path, "wb") as f:
+        p = subprocess.Popen(list(argv), stdout=f, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+    wall = time.time() - t0
+    if status != 0:
+        sys.exit(f"{label}: {argv[0]} exited with {status}")
+    text = open(out_path, "rb").read()
+    size = int(text) if text.strip().isdigit() else len(text)
+    out({"part": label, "who": who, "cpu_s": round(ru.ru_utime + ru.ru_stime, 6),
+         "user_s": round(ru.ru_utime, 6), "sys_s": round(ru.ru_stime, 6),
+         "wall_s": round(wall, 3), "maxrss_kb": ru.ru_maxrss, "bytes": size})
+
+def cmd_check_run(jsonfile, tokens):
+    """Fails unless `switchboard run --format json` got the whole answer."""
+    r = json.load(open(jsonfile))[0]
+    if not r.get("ok") or r.get("completion_tokens") != int(tokens):
+        sys.exit(f"switchboard run did not get the whole answer: ok={r.get('ok')} "
+                 f"tokens={r.get('completion_tokens')} error={r.get('error')}")
+
 def cmd_reference(jsonfile):
     d = json.load(open(jsonfile))
     text = d["choices"][0]["message"]["content"]
@@ -384,8 +415,28 @@ def cmd_report(path):
         if a:
             rows.append((f"20,000-tok answer, aichat REPL, {phase}: CPU-s", fmt([r["cpu_s"] for r in a], 2),
                          f"whole answer on screen: {all(r['tail_on_screen'] for r in a)}"))
+    for phase in ("cold", "warm"):
+        b = [r["cpu_s"] for r in by("answer20k", who="switchboard", phase=phase)]
+        a = [r["cpu_s"] for r in by("answer20k", who="aichat", phase=phase)]
+        if a and b:
+            ratio = med(b) / med(a)
+            rows.append((f"switchboard / aichat CPU, {phase}", f"{ratio:.3f}",
+                         f"1/{1 / ratio:.1f}; bar <= 1/8: {verdict(ratio <= 1 / 8)}"))
     for r in by("aichat-skipped"):
         rows.append(("aichat comparison", "skipped", r["why"]))
+    c, s = by("run", who="curl"), by("run", who="switchboard")
+    if c and s:
+        rows.append(("20,000-tok stream, curl -N: CPU-s", fmt([r["cpu_s"] for r in c], 3),
+                     f"wall {med([r['wall_s'] for r in c]):.2f} s; {c[0]['bytes']} bytes received"))
+        rows.append(("20,000-tok stream, switchboard run: CPU-s", fmt([r["cpu_s"] for r in s], 3),
+                     f"wall {med([r['wall_s'] for r in s]):.2f} s"))
+        ratio = med([r["cpu_s"] for r in s]) / med([r["cpu_s"] for r in c])
+        rows.append(("switchboard run / curl -N CPU", f"{ratio:.2f}",
+                     f"bar <= 1.3: {verdict(ratio <= 1.3)}"))
+        f = by("run", who="curl-file")
+        if f:
+            rows.append(("20,000-tok stream, curl -N > file: CPU-s", fmt([r["cpu_s"] for r in f], 3),
+                         f"switchboard run / this: {med([r['cpu_s'] for r in s]) / med([r['cpu_s'] for r in f]):.2f}"))
     if not rows:
         return
     w1 = max(len(r[0]) for r in rows)
@@ -410,11 +461,11 @@ mark() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The simulator, as its own process: `sim_start SPEED` sets $sim_port.
+# The simulator, as its own process, one token per event: `sim_start SPEED` sets $sim_port.
 sim_start() {
   local logf="$tmp/sim-$1.log"
   : >"$logf"   # exists before the background job opens it, so the first read below finds it
-  "$bin" sim --host 127.0.0.1 --port 0 --speed "$1" >>"$logf" 2>&1 &
+  "$bin" sim --host 127.0.0.1 --port 0 --speed "$1" --one-token-per-event >>"$logf" 2>&1 &
   pids+=($!)
   sim_port=""
   for _ in $(seq 500); do
@@ -598,8 +649,36 @@ YAML
       kill_session "ai$r"
     done
   else
-    echo '{"part": "aichat-skipped", "why": "no aichat found (set AICHAT_BIN)"}' | tee -a "$results"
+    echo '{"part": "aichat-skipped", "why": "no aichat found (set AICHAT_BIN, or cargo install aichat --locked)"}' | tee -a "$results"
+    log "aichat: skipped, no aichat binary (set AICHAT_BIN, or cargo install aichat --locked)"
   fi
+fi
+
+if want run; then
+  mark run
+  need_fast_sim
+  # The whole 20,000-token document, the request body switchboard sends in substance.
+  python3 -c 'import json,sys; json.dump({"model": "sim/marathon", "stream": True,
+    "messages": [{"role": "user", "content": sys.argv[1]}]}, open(sys.argv[2], "w"))' "$prompt" "$tmp/run-body.json"
+  config "$tmp/run.toml" "$fast_port" 1 ""
+  mkdir -p "$tmp/run-home"
+  n=$((runs * 3))
+  log "run: the 20,000-token stream received by curl -N and by switchboard run, alternately, $n runs each"
+  # Round 0 of each is not counted: it warms files and sockets for both.
+  for r in $(seq 0 "$n"); do
+    # curl throws what it receives away (-o /dev/null): the least a receiver can do with it.
+    h cpu-of run curl "$tmp/curl.out" curl -sN "http://127.0.0.1:$fast_port/v1/chat/completions" \
+      -H 'content-type: application/json' --data-binary "@$tmp/run-body.json" \
+      -o /dev/null -w '%{size_download}' >"$tmp/c.json"
+    # And writing it to a file, as `curl -N URL > FILE` does.
+    h cpu-of run curl-file "$tmp/curl.sse" curl -sN "http://127.0.0.1:$fast_port/v1/chat/completions" \
+      -H 'content-type: application/json' --data-binary "@$tmp/run-body.json" >"$tmp/f.json"
+    (cd "$tmp/run-home" && env -u OPENROUTER_API_KEY -u SWITCHBOARD_CONFIG SWITCHBOARD_HOME="$tmp/run-home" \
+      python3 "$tmp/h.py" cpu-of run switchboard "$tmp/run.json" \
+      "$bin" run --config "$tmp/run.toml" -p "$prompt" --format json >"$tmp/s.json")
+    h check-run "$tmp/run.json" 20000
+    if [ "$r" -gt 0 ]; then cat "$tmp/c.json" "$tmp/f.json" "$tmp/s.json" | tee -a "$results"; fi
+  done
 fi
 
 mark end

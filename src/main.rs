@@ -180,9 +180,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `run` waits on the network and does little else: on one thread, every piece of a stream
+    // goes from the connection to the answer without a hand-off between threads (each one a
+    // wake-up and a system call).
+    let mut builder = if matches!(cli.command, Some(Command::Run { .. })) {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
     // Blocking-pool threads (file writes, name lookups) would otherwise linger for 10 s and
     // then wake up to exit: activity in an app that is sitting idle.
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match builder
         .enable_all()
         .thread_keep_alive(std::time::Duration::from_secs(1))
         .build()

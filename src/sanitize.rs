@@ -50,6 +50,20 @@ pub fn clean(text: &str) -> String {
     out
 }
 
+/// As [`clean`], giving back the string itself when there is nothing to remove: most model
+/// text, a piece at a time, need not be copied.
+pub fn clean_owned(text: String) -> String {
+    // An escape is a control character too.
+    let dirty = text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || bidi_name(c).is_some());
+    if dirty {
+        clean(&text)
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean;

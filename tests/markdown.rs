@@ -248,3 +248,69 @@ fn a_megabyte_paragraph_streams_like_the_whole() {
     }
     streams_like_the_whole(&text, 400, 6);
 }
+
+/// Each row of the screen: its text and the style of every cell (the footer, whose token
+/// estimate counts deltas, left out).
+fn styled_rows(a: &App) -> Vec<(String, Vec<ratatui::style::Style>)> {
+    let t = terminal(a);
+    let buf = t.backend().buffer();
+    let area = buf.area;
+    (area.y..area.y + area.height)
+        .map(|y| {
+            let cells: Vec<_> = (area.x..area.x + area.width)
+                .filter_map(|x| buf.cell((x, y)))
+                .collect();
+            let text: String = cells.iter().map(|c| c.symbol()).collect();
+            (text, cells.iter().map(|c| c.style()).collect())
+        })
+        .filter(|(text, _)| !text.contains(" tok "))
+        .collect()
+}
+
+#[test]
+fn code_that_scrolled_past_unseen_is_highlighted_when_scrolled_back_to() {
+    switchboard::render::highlight::load_now();
+    let mut text = String::new();
+    for i in 0..6 {
+        text.push_str(&format!("## Part {i}\n\nSome words about part {i}.\n\n"));
+        let lang = ["rust", "python", "klingon"][i % 3];
+        text.push_str(&format!("```{lang}\n"));
+        for k in 0..25 {
+            text.push_str(&format!("let value_{k} = \"text {k}\"; // note {i}\n"));
+        }
+        text.push_str("```\n\n");
+    }
+    let size = (64, 14);
+    let (mut streamed, id) = app_with("", size);
+    // In pieces, drawn at the bottom after each: most code is never on screen while it streams.
+    for piece in text.as_bytes().chunks(700) {
+        update(
+            &mut streamed,
+            Action::Stream {
+                request: id,
+                event: StreamEvent::Delta(String::from_utf8(piece.to_vec()).unwrap()),
+            },
+        );
+        let _ = terminal(&streamed);
+    }
+    let (mut whole, _) = app_with(&text, size);
+    let total = streamed.panes[0]
+        .cache
+        .borrow_mut()
+        .view(
+            &streamed.panes[0],
+            usize::from(size.0) - 2,
+            &streamed.theme,
+            false,
+        )
+        .total();
+    for top in (0..total).step_by(7) {
+        streamed.panes[0].scroll = Some(top);
+        whole.panes[0].scroll = Some(top);
+        assert_eq!(
+            styled_rows(&streamed),
+            styled_rows(&whole),
+            "scrolled to {top}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Markdown that grows while it streams. What is finished is rendered once and sealed; only the
 //! open block is redone on each frame. Inside an open code fence each finished line is sealed
-//! as it arrives, with the highlighter's state carried forward.
+//! as it arrives, plain: highlighting it is left to whoever shows it (see [`Sealed`]), with
+//! the highlighter's state carried from line to line of its block.
 //!
 //! A block that never closes would make every frame redo it from its start. Two such blocks
 //! are kept up to date piece by piece instead (see [`MdStream::open_parts`]): a table, whose
@@ -24,7 +25,19 @@ struct OpenFence {
     /// The fence's character and length: a closing fence must match.
     ch: char,
     len: usize,
-    hl: Option<CodeHighlighter>,
+    /// Which code block of the stream this is.
+    block: u32,
+}
+
+/// Sealed lines handed over, with what is needed to highlight the code among them later.
+#[derive(Debug, Default)]
+pub struct Sealed {
+    pub lines: Vec<RLine>,
+    /// Code blocks begun: their number, and a highlighter for their start (`None`: the
+    /// language is not known, the code stays plain).
+    pub blocks: Vec<(u32, Option<CodeHighlighter>)>,
+    /// Code lines among `lines`, plain so far: the line's index, its block, its text.
+    pub code: Vec<(usize, u32, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -38,6 +51,10 @@ pub struct MdStream {
     /// Show the whole source as code in this language, unless it brings its own fence: for
     /// answers asked to be JSON, which arrive bare.
     code: Option<String>,
+    /// Code blocks begun and code lines sealed, not taken yet (see [`Sealed`]).
+    blocks: Vec<(u32, Option<CodeHighlighter>)>,
+    code_lines: Vec<(usize, u32, String)>,
+    next_block: u32,
     /// Complete lines of the open block already looked at for its end.
     scanned: usize,
     /// What is kept of the open block from frame to frame, and the block it is about (where
@@ -96,6 +113,9 @@ struct TableTail {
     /// The blank line between the table and the text before it, if there is one.
     lines: Vec<RLine>,
     style: TableStyle,
+    /// As the last frame showed it: the row still arriving, and the widths with it.
+    partial: Option<Vec<Cell>>,
+    shown_widths: Vec<usize>,
 }
 
 /// The open block's lines for one frame (see [`MdStream::open_parts`]).
@@ -131,18 +151,16 @@ impl Open<'_> {
     }
 }
 
-/// A streaming table's rows, laid out one at a time when asked for.
+/// A streaming table's rows as the last frame has them, laid out one at a time when asked for.
+#[derive(Clone, Copy)]
 pub struct TableRows<'a> {
     t: &'a TableTail,
-    /// The row still arriving, if it is a row yet.
-    partial: Option<Vec<Cell>>,
-    widths: Vec<usize>,
 }
 
 impl TableRows<'_> {
-    /// Lines: the header, its rule, every row.
+    /// Lines: the header, its rule, every row (the one still arriving too, once it is one).
     pub fn len(&self) -> usize {
-        2 + self.t.rows.len() + usize::from(self.partial.is_some())
+        2 + self.t.rows.len() + usize::from(self.t.partial.is_some())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -151,14 +169,15 @@ impl TableRows<'_> {
 
     pub fn line(&self, i: usize) -> RLine {
         let t = self.t;
+        let widths = &t.shown_widths;
         match i {
-            0 => table_row(&t.header, &self.widths, &t.align, true, t.style),
-            1 => table_rule(&self.widths, t.style),
+            0 => table_row(&t.header, widths, &t.align, true, t.style),
+            1 => table_rule(widths, t.style),
             _ => {
-                let row = t.rows.get(i - 2).or(self.partial.as_ref());
+                let row = t.rows.get(i - 2).or(t.partial.as_ref());
                 table_row(
                     row.map_or(&[], Vec::as_slice),
-                    &self.widths,
+                    widths,
                     &t.align,
                     false,
                     t.style,
@@ -270,10 +289,35 @@ impl MdStream {
     /// Moves the sealed lines out: a caller that keeps its own (wrapped) copy need not hold
     /// two copies of a long answer.
     pub fn take_sealed(&mut self) -> Vec<RLine> {
+        self.take().lines
+    }
+
+    /// Moves the sealed lines out, with their code to highlight (see [`Sealed`]).
+    pub fn take(&mut self) -> Sealed {
         if let Some(last) = self.lines.last() {
             self.taken_text = !last.spans.is_empty();
         }
-        std::mem::take(&mut self.lines)
+        Sealed {
+            lines: std::mem::take(&mut self.lines),
+            blocks: std::mem::take(&mut self.blocks),
+            code: std::mem::take(&mut self.code_lines),
+        }
+    }
+
+    /// Begins a code block in `lang`.
+    fn begin_code(&mut self, lang: &str, theme: &Theme) -> u32 {
+        let block = self.next_block;
+        self.next_block += 1;
+        self.blocks
+            .push((block, CodeHighlighter::new(lang, &theme.syntax)));
+        block
+    }
+
+    /// The line still arriving when it is code: its block and its text so far.
+    pub fn open_code<'s>(&self, src: &'s str) -> Option<(u32, &'s str)> {
+        let f = self.fence.as_ref()?;
+        let rest = &src[self.sealed_to.min(src.len())..];
+        (!rest.is_empty()).then_some((f.block, rest))
     }
 
     /// Whether the last sealed line, taken or not, has text.
@@ -295,11 +339,13 @@ impl MdStream {
             return;
         }
         if !start.starts_with("```") && !start.starts_with("~~~") {
-            self.lines.push(code_label(lang, theme));
+            let lang = lang.clone();
+            self.lines.push(code_label(&lang, theme));
+            let block = self.begin_code(&lang, theme);
             self.fence = Some(OpenFence {
                 ch: '\0',
                 len: usize::MAX,
-                hl: CodeHighlighter::new(lang, &theme.syntax),
+                block,
             });
         }
         self.code = None;
@@ -316,13 +362,15 @@ impl MdStream {
             let Some(nl) = rest.find('\n') else {
                 return;
             };
-            if let Some(f) = &mut self.fence {
+            if let Some(f) = &self.fence {
                 let line = &rest[..nl];
                 if fence_close(line, f.ch, f.len) {
                     self.fence = None;
                     self.lines.push(RLine::blank());
                 } else {
-                    self.lines.push(code_line(line, f.hl.as_mut(), theme));
+                    self.code_lines
+                        .push((self.lines.len(), f.block, line.to_string()));
+                    self.lines.push(code_line(line, None, theme));
                 }
                 self.sealed_to += nl + 1;
                 continue;
@@ -367,11 +415,8 @@ impl MdStream {
                     self.lines.push(RLine::blank());
                 }
                 self.lines.push(code_label(&info, theme));
-                self.fence = Some(OpenFence {
-                    ch,
-                    len,
-                    hl: CodeHighlighter::new(&info, &theme.syntax),
-                });
+                let block = self.begin_code(&info, theme);
+                self.fence = Some(OpenFence { ch, len, block });
             }
             self.sealed_to += next;
         }
@@ -383,10 +428,9 @@ impl MdStream {
         if rest.is_empty() {
             return Vec::new();
         }
-        if let Some(f) = &self.fence {
-            // A copy of the state: the partial line is redone on the next frame.
-            let mut hl = f.hl.clone();
-            return vec![code_line(rest, hl.as_mut(), theme)];
+        if self.fence.is_some() {
+            // Plain, as sealed code lines are (see `open_code`).
+            return vec![code_line(rest, None, theme)];
         }
         if rest.trim().is_empty() {
             return Vec::new();
@@ -423,6 +467,14 @@ impl MdStream {
             self.para_frame(src, theme)
         } else {
             self.whole(src, theme)
+        }
+    }
+
+    /// The rows of a table the last [`MdStream::open_parts`] gave, as it gave them.
+    pub fn table_rows(&self) -> Option<TableRows<'_>> {
+        match &self.tail {
+            Tail::Table(t) if self.tail_at == self.sealed_to => Some(TableRows { t }),
+            _ => None,
         }
     }
 
@@ -485,6 +537,8 @@ impl MdStream {
                     next: body + head.len(),
                     lines: self.lead(),
                     style: TableStyle::of(theme),
+                    partial: None,
+                    shown_widths: Vec::new(),
                 })
             }
             _ => self.new_para(body),
@@ -527,10 +581,11 @@ impl MdStream {
                 None => return self.whole(src, theme),
             },
         };
-        let mut widths = t.widths.clone();
+        t.shown_widths.clone_from(&t.widths);
         if let Some(row) = &partial {
-            table_widths(&mut widths, row);
+            table_widths(&mut t.shown_widths, row);
         }
+        t.partial = partial;
         let Tail::Table(t) = &self.tail else {
             return self.whole(src, theme);
         };
@@ -538,7 +593,7 @@ impl MdStream {
             gen: self.gen,
             lines: &t.lines,
             joined: false,
-            table: Some(TableRows { t, partial, widths }),
+            table: Some(TableRows { t }),
             fresh: Vec::new(),
         }
     }

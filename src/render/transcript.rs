@@ -4,8 +4,10 @@
 
 use ratatui::text::{Line, Span};
 
+use super::highlight::CodeHighlighter;
 use super::line::{wrap, wrap_settled, Packed, RLine};
-use super::stream::{MdStream, Open, PlainStream, TableRows};
+use super::markdown::code_line;
+use super::stream::{MdStream, Open, PlainStream, Sealed, TableRows};
 use crate::app::state::{Pane, Status};
 use crate::theme::Theme;
 
@@ -18,10 +20,24 @@ impl Wrapped {
     /// Wraps newly sealed lines. They are not kept unwrapped: a new width re-renders the
     /// whole transcript from its text anyway.
     fn sync(&mut self, logical: Vec<RLine>, width: usize, marker: ratatui::style::Style) {
+        self.sync_rows(logical, width, marker);
+    }
+
+    /// As `sync`, and says where each line went: its first row and how many.
+    fn sync_rows(
+        &mut self,
+        logical: Vec<RLine>,
+        width: usize,
+        marker: ratatui::style::Style,
+    ) -> Vec<(usize, usize)> {
+        let mut rows = Vec::with_capacity(logical.len());
         for l in &logical {
+            let at = self.lines.len();
             self.lines
                 .extend(wrap(l, width, marker).iter().map(Packed::pack));
+            rows.push((at, self.lines.len() - at));
         }
+        rows
     }
 }
 
@@ -104,6 +120,125 @@ impl OpenWrapped {
     }
 }
 
+/// An answer's code that is not highlighted yet. Highlighting is the dearest part of
+/// drawing an answer, and at full speed most lines scroll past between two frames: a code
+/// line is highlighted when it is shown, or when a later line of its block is (the
+/// highlighter's state goes from line to line), never twice.
+#[derive(Clone, Debug, Default)]
+struct LazyCode {
+    /// Each block's highlighter, past the lines of it highlighted so far.
+    blocks: Vec<Option<CodeHighlighter>>,
+    /// Lines not highlighted yet, in the order of their rows.
+    pending: Vec<Pending>,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    block: u32,
+    /// Its rows in the answer's wrapped lines.
+    row: usize,
+    rows: usize,
+    text: String,
+}
+
+impl LazyCode {
+    /// Takes the code of newly sealed lines; `rows[i]` is where line `i` was wrapped to.
+    fn add(&mut self, sealed: &mut Sealed, rows: &[(usize, usize)]) {
+        for (block, hl) in sealed.blocks.drain(..) {
+            let i = block as usize;
+            if self.blocks.len() <= i {
+                self.blocks.resize(i + 1, None);
+            }
+            self.blocks[i] = hl;
+        }
+        for (line, block, text) in sealed.code.drain(..) {
+            let Some(&(row, n)) = rows.get(line) else {
+                continue;
+            };
+            // A block with no highlighter stays as it is: plain.
+            if self.blocks.get(block as usize).is_some_and(Option::is_some) {
+                self.pending.push(Pending {
+                    block,
+                    row,
+                    rows: n,
+                    text,
+                });
+            }
+        }
+    }
+
+    /// Highlights `pending[last]`, and before it the lines of its block not highlighted yet.
+    fn settle(&mut self, last: usize, out: &mut [Packed], width: usize, theme: &Theme) {
+        let Some(block) = self.pending.get(last).map(|p| p.block) else {
+            return;
+        };
+        let mut first = last;
+        while first > 0 && self.pending[first - 1].block == block {
+            first -= 1;
+        }
+        let mut hl = self.blocks.get_mut(block as usize).and_then(Option::as_mut);
+        for p in self.pending.drain(first..=last) {
+            let line = code_line(&p.text, hl.as_deref_mut(), theme);
+            let rows = wrap(&line, width, theme.marker);
+            // The same text wraps to the same rows whatever its colours.
+            if rows.len() == p.rows {
+                if let Some(dest) = out.get_mut(p.row..p.row + p.rows) {
+                    for (d, r) in dest.iter_mut().zip(&rows) {
+                        *d = Packed::pack(r);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Highlights what of rows `lo..hi` is not highlighted yet.
+    fn show(&mut self, lo: usize, hi: usize, out: &mut [Packed], width: usize, theme: &Theme) {
+        loop {
+            let below = self.pending.partition_point(|p| p.row < hi);
+            match below.checked_sub(1) {
+                Some(last) if self.pending[last].row + self.pending[last].rows > lo => {
+                    self.settle(last, out, width, theme);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// A block's highlighter past all of its lines so far, for the line still arriving.
+    fn state_of(
+        &mut self,
+        block: u32,
+        out: &mut [Packed],
+        width: usize,
+        theme: &Theme,
+    ) -> Option<CodeHighlighter> {
+        if let Some(last) = self.pending.iter().rposition(|p| p.block == block) {
+            self.settle(last, out, width, theme);
+        }
+        self.blocks.get(block as usize).cloned().flatten()
+    }
+}
+
+/// What a turn shows this frame besides what is kept: made by `update`, borrowed by `view`.
+#[derive(Clone, Debug, Default)]
+struct Frame {
+    /// The thinking label, and the thinking still arriving, when shown.
+    thinking: Vec<Line<'static>>,
+    reasoning_open: Vec<Line<'static>>,
+    shown: bool,
+    /// The answer's lines made for this frame only.
+    fresh: Vec<Line<'static>>,
+    /// Whether the open block is a table (see [`MdStream::table_rows`]).
+    table: bool,
+    /// Whether the answer has text (a blank line then parts it from the thinking).
+    has_text: bool,
+    /// Tool calls while the answer is live (else the kept ones are shown), the failure or
+    /// cancellation under it.
+    calls: Vec<Line<'static>>,
+    calls_settled: bool,
+    trailer: Vec<Line<'static>>,
+}
+
 #[derive(Clone, Debug, Default)]
 struct TurnCache {
     request: u64,
@@ -113,8 +248,12 @@ struct TurnCache {
     answer: MdStream,
     answer_w: Wrapped,
     open_w: OpenWrapped,
+    code: LazyCode,
     /// A settled answer's tool calls, drawn once: what became of them, and the lines.
     calls: Option<(Calls, Vec<Line<'static>>)>,
+    frame: Frame,
+    /// Where the answer's sealed rows start in the pane's lines.
+    answer_at: usize,
 }
 
 /// Lines of one pane at one width and theme.
@@ -125,6 +264,8 @@ pub struct TranscriptCache {
     /// Code rendered before the syntax set finished loading is plain; redo it once it has.
     highlighting: bool,
     turns: Vec<TurnCache>,
+    /// Lines in all, as the last `update` left them.
+    total: usize,
 }
 
 /// A run of lines: borrowed from the cache, or made for this frame.
@@ -207,7 +348,8 @@ pub fn thinking_shown(pane: &Pane, answer_started: bool, expand_default: bool) -
 }
 
 impl TranscriptCache {
-    /// Brings the cache up to date with the pane and returns the frame's lines.
+    /// Brings the cache up to date with the pane and returns the frame's lines. Code not
+    /// shown yet stays plain: [`TranscriptCache::show`] highlights what a frame shows.
     pub fn view<'a>(
         &'a mut self,
         pane: &Pane,
@@ -215,6 +357,30 @@ impl TranscriptCache {
         theme: &Theme,
         expand_thinking: bool,
     ) -> View<'a> {
+        self.update(pane, width, theme, expand_thinking);
+        self.lines(theme)
+    }
+
+    /// Lines in all, as the last update left them.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Highlights the code among lines `top..top + count` that is not highlighted yet.
+    pub fn show(&mut self, top: usize, count: usize, theme: &Theme) {
+        let width = self.width;
+        for c in &mut self.turns {
+            let n = c.answer_w.lines.len();
+            let lo = top.saturating_sub(c.answer_at).min(n);
+            let hi = (top + count).saturating_sub(c.answer_at).min(n);
+            if lo < hi {
+                c.code.show(lo, hi, &mut c.answer_w.lines, width, theme);
+            }
+        }
+    }
+
+    /// Brings the cache up to date with the pane.
+    pub fn update(&mut self, pane: &Pane, width: usize, theme: &Theme, expand_thinking: bool) {
         let width = width.max(4);
         let highlighting = super::highlight::ready();
         if self.width != width || self.theme != theme.name || self.highlighting != highlighting {
@@ -260,7 +426,11 @@ impl TranscriptCache {
             c.reasoning_w
                 .sync(c.reasoning.take_sealed(), width, theme.marker);
             c.answer.advance(&turn.answer.text, theme);
-            c.answer_w.sync(c.answer.take_sealed(), width, theme.marker);
+            let mut sealed = c.answer.take();
+            let rows = c
+                .answer_w
+                .sync_rows(std::mem::take(&mut sealed.lines), width, theme.marker);
+            c.code.add(&mut sealed, &rows);
             let a = &turn.answer;
             if !a.tool_calls.is_empty() && !a.status.is_active() {
                 let waiting = calls_state(pane, i);
@@ -270,94 +440,145 @@ impl TranscriptCache {
                     c.calls = Some((waiting, lines));
                 }
             }
+            c.frame = frame(c, pane, i, width, theme, expand_thinking);
         }
+        // Where each answer's rows start, and the lines in all.
+        let mut at = 0;
+        for i in 0..self.turns.len() {
+            let (before, rest) = {
+                let segs = turn_segs(&self.turns[i], i, width, theme);
+                let k = segs.iter().position(|(answer, _)| *answer).unwrap_or(0);
+                let len = |s: &[(bool, Seg<'_>)]| s.iter().map(|(_, s)| s.len()).sum::<usize>();
+                (len(&segs[..k]), len(&segs[k..]))
+            };
+            self.turns[i].answer_at = at + before;
+            at += before + rest;
+        }
+        self.total = at;
+    }
+
+    /// The frame's lines, as the last update left them.
+    pub fn lines<'a>(&'a self, theme: &Theme) -> View<'a> {
         let mut segs = Vec::new();
-        for (i, (turn, c)) in pane.turns.iter().zip(self.turns.iter_mut()).enumerate() {
-            let TurnCache {
-                prompt,
-                reasoning,
-                reasoning_w,
-                answer,
-                answer_w,
-                open_w,
-                calls,
-                ..
-            } = c;
-            if i > 0 {
-                segs.push(Seg::Fresh(vec![Line::default()]));
-            }
-            segs.push(Seg::Cached(prompt));
-            segs.push(Seg::Fresh(vec![Line::default()]));
-            let a = &turn.answer;
-            let sealed = crate::provider::reasoning::encrypted(&a.reasoning_details);
-            if a.reasoning.is_empty() && sealed > 0 {
-                // Reasoning the provider keeps encrypted: nothing to read, but it goes back.
-                segs.push(Seg::Fresh(vec![Line::styled(
-                    "▸ thinking · encrypted, kept for follow-ups",
-                    theme.reasoning,
-                )]));
-                segs.push(Seg::Fresh(vec![Line::default()]));
-            }
-            if !a.reasoning.is_empty() {
-                let shown = thinking_shown(pane, !a.text.is_empty(), expand_thinking);
-                let tokens = a
-                    .usage
-                    .as_ref()
-                    .and_then(crate::provider::Usage::reasoning_tokens)
-                    .unwrap_or_else(|| crate::cost::price::estimate_tokens(&a.reasoning));
-                let label = if shown {
-                    format!("▾ thinking · {tokens} tokens")
-                } else {
-                    format!("▸ thinking · {tokens} tokens (F5 shows)")
-                };
-                segs.push(Seg::Fresh(vec![Line::styled(label, theme.reasoning)]));
-                if shown {
-                    segs.push(Seg::Packed(&reasoning_w.lines));
-                    if let Some(open) = reasoning.open(&a.reasoning, theme.reasoning) {
-                        segs.push(Seg::Fresh(wrap(&open, width, theme.marker)));
-                    }
-                }
-                if !a.text.is_empty() {
-                    segs.push(Seg::Fresh(vec![Line::default()]));
-                }
-            }
-            segs.push(Seg::Packed(&answer_w.lines));
-            let mut open = answer.open_parts(&a.text, theme);
-            open_w.sync(&open, width, theme.marker);
-            let table = open.table.take();
-            let open_w: &OpenWrapped = open_w;
-            let fresh = open_w.fresh(open, width, theme.marker);
-            segs.push(Seg::Packed(&open_w.rows));
-            if let Some(t) = table {
-                segs.push(Seg::Table(t, width, theme.marker));
-            }
-            if !fresh.is_empty() {
-                segs.push(Seg::Fresh(fresh));
-            }
-            match calls {
-                Some((_, lines)) if !a.status.is_active() => segs.push(Seg::Cached(lines)),
-                _ if !a.tool_calls.is_empty() => segs.push(Seg::Fresh(call_lines(
-                    &a.tool_calls,
-                    !a.text.is_empty(),
-                    Calls::Answered,
-                    width,
-                    theme,
-                ))),
-                _ => {}
-            }
-            let mut trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
-            if let Some(Err(why)) = &a.structured {
-                let mut l = RLine::styled(format!("✗ not the JSON asked for: {why}"), theme.error);
-                l.indent = 2;
-                trailer.push(Line::default());
-                trailer.extend(wrap(&l, width, theme.marker));
-            }
-            if !trailer.is_empty() {
-                segs.push(Seg::Fresh(trailer));
-            }
+        for (i, c) in self.turns.iter().enumerate() {
+            segs.extend(
+                turn_segs(c, i, self.width, theme)
+                    .into_iter()
+                    .map(|(_, s)| s),
+            );
         }
         View { segs }
     }
+}
+
+/// What a turn shows this frame besides what is kept.
+fn frame(
+    c: &mut TurnCache,
+    pane: &Pane,
+    i: usize,
+    width: usize,
+    theme: &Theme,
+    expand_thinking: bool,
+) -> Frame {
+    let a = &pane.turns[i].answer;
+    let mut f = Frame {
+        has_text: !a.text.is_empty(),
+        calls_settled: !a.status.is_active(),
+        ..Frame::default()
+    };
+    if a.reasoning.is_empty() && crate::provider::reasoning::encrypted(&a.reasoning_details) > 0 {
+        // Reasoning the provider keeps encrypted: nothing to read, but it goes back.
+        f.thinking.push(Line::styled(
+            "▸ thinking · encrypted, kept for follow-ups",
+            theme.reasoning,
+        ));
+    }
+    if !a.reasoning.is_empty() {
+        f.shown = thinking_shown(pane, !a.text.is_empty(), expand_thinking);
+        let tokens = a
+            .usage
+            .as_ref()
+            .and_then(crate::provider::Usage::reasoning_tokens)
+            .unwrap_or_else(|| crate::cost::price::estimate_tokens(&a.reasoning));
+        let label = if f.shown {
+            format!("▾ thinking · {tokens} tokens")
+        } else {
+            format!("▸ thinking · {tokens} tokens (F5 shows)")
+        };
+        f.thinking.push(Line::styled(label, theme.reasoning));
+        if f.shown {
+            if let Some(open) = c.reasoning.open(&a.reasoning, theme.reasoning) {
+                f.reasoning_open = wrap(&open, width, theme.marker);
+            }
+        }
+    }
+    let open = c.answer.open_parts(&a.text, theme);
+    c.open_w.sync(&open, width, theme.marker);
+    f.table = open.table.is_some();
+    f.fresh = c.open_w.fresh(open, width, theme.marker);
+    // The code line still arriving, highlighted with its block's state so far.
+    if let Some((block, text)) = c.answer.open_code(&a.text) {
+        let mut hl = c.code.state_of(block, &mut c.answer_w.lines, width, theme);
+        f.fresh = wrap(&code_line(text, hl.as_mut(), theme), width, theme.marker);
+    }
+    match &c.calls {
+        Some(_) if !a.status.is_active() => {}
+        _ if !a.tool_calls.is_empty() => {
+            f.calls = call_lines(
+                &a.tool_calls,
+                !a.text.is_empty(),
+                Calls::Answered,
+                width,
+                theme,
+            );
+        }
+        _ => {}
+    }
+    f.trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
+    if let Some(Err(why)) = &a.structured {
+        let mut l = RLine::styled(format!("✗ not the JSON asked for: {why}"), theme.error);
+        l.indent = 2;
+        f.trailer.push(Line::default());
+        f.trailer.extend(wrap(&l, width, theme.marker));
+    }
+    f
+}
+
+/// A turn's runs of lines, each marked whether it is the answer's sealed rows.
+fn turn_segs<'a>(c: &'a TurnCache, i: usize, width: usize, theme: &Theme) -> Vec<(bool, Seg<'a>)> {
+    let f = &c.frame;
+    let mut segs = Vec::new();
+    let mut push = |seg| segs.push((false, seg));
+    if i > 0 {
+        push(Seg::Fresh(vec![Line::default()]));
+    }
+    push(Seg::Cached(&c.prompt));
+    push(Seg::Fresh(vec![Line::default()]));
+    if !f.thinking.is_empty() {
+        push(Seg::Cached(&f.thinking));
+        if f.shown {
+            push(Seg::Packed(&c.reasoning_w.lines));
+            push(Seg::Cached(&f.reasoning_open));
+        }
+        if f.has_text {
+            push(Seg::Fresh(vec![Line::default()]));
+        }
+    }
+    segs.push((true, Seg::Packed(&c.answer_w.lines)));
+    let mut push = |seg| segs.push((false, seg));
+    push(Seg::Packed(&c.open_w.rows));
+    if f.table {
+        if let Some(t) = c.answer.table_rows() {
+            push(Seg::Table(t, width, theme.marker));
+        }
+    }
+    push(Seg::Cached(&f.fresh));
+    match &c.calls {
+        Some((_, lines)) if f.calls_settled => push(Seg::Cached(lines)),
+        _ => push(Seg::Cached(&f.calls)),
+    }
+    push(Seg::Cached(&f.trailer));
+    segs
 }
 
 fn prompt_lines(prompt: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
@@ -664,6 +885,69 @@ mod open_block {
             "# H\n",
         ]);
         prop::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
+    }
+
+    /// Code highlighted as it is shown, in any order, has the colours of code highlighted as
+    /// it arrives.
+    #[test]
+    fn code_shown_late_has_the_colours_of_code_highlighted_at_once() {
+        crate::render::highlight::load_now();
+        let theme = Theme::default();
+        let mut text = String::new();
+        for i in 0..5 {
+            text.push_str(&format!(
+                "Part {i}.\n\n```{}\n",
+                ["rust", "python", "klingon"][i % 3]
+            ));
+            for k in 0..30 {
+                text.push_str(&format!("let s{k} = \"open string\n"));
+                text.push_str(&format!("still open {k}\"; // {i}\n"));
+            }
+            text.push_str("```\n\n");
+        }
+        let width = 50;
+        let eager: Vec<Vec<(String, Style)>> = crate::render::markdown::render(&text, &theme)
+            .iter()
+            .flat_map(|l| wrap(l, width, theme.marker))
+            .map(|l| runs(&l))
+            .collect();
+        let mut pane = streaming_pane();
+        pane.turns[0].answer.status = Status::Done;
+        let mut cache = TranscriptCache::default();
+        // Streamed in pieces, the bottom shown after each.
+        for end in (0..=text.len()).step_by(300).chain([text.len()]) {
+            pane.turns[0].answer.text = text[..end].to_string();
+            cache.update(&pane, width, &theme, false);
+            let total = cache.total();
+            cache.show(total.saturating_sub(8), 8, &theme);
+        }
+        let prompt = prompt_lines("Go on", width, &theme).len() + 1;
+        // Then shown in windows from the bottom up, and from the top down again.
+        let total = cache.total();
+        let tops: Vec<usize> = (0..total)
+            .rev()
+            .step_by(9)
+            .chain((0..total).step_by(13))
+            .collect();
+        for top in tops {
+            cache.show(top, 10, &theme);
+            let shown: Vec<_> = cache
+                .lines(&theme)
+                .slice(top, 10)
+                .iter()
+                .map(runs)
+                .collect();
+            for (k, row) in shown.iter().enumerate() {
+                let at = top + k;
+                if at >= prompt && at - prompt < eager.len() {
+                    prop_assert_eq_rows(row, &eager[at - prompt], at);
+                }
+            }
+        }
+    }
+
+    fn prop_assert_eq_rows(a: &[(String, Style)], b: &[(String, Style)], at: usize) {
+        assert_eq!(a, b, "row {at}");
     }
 
     proptest! {

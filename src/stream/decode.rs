@@ -1,5 +1,10 @@
 //! Turning SSE `data:` payloads into [`StreamEvent`]s.
 
+use std::borrow::Cow;
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
 use crate::provider::wire::Chunk;
 use crate::provider::ApiError;
 
@@ -10,6 +15,8 @@ use super::event::StreamEvent;
 pub struct ChunkDecoder {
     served: Option<(String, Option<String>)>,
     id_seen: bool,
+    /// A chunk has been read in full: from then on text-only chunks take the shortcut.
+    read_one: bool,
     finished: bool,
 }
 
@@ -26,14 +33,40 @@ impl ChunkDecoder {
     /// Decodes one event's data. `[DONE]` yields [`StreamEvent::Done`]; a top-level `error`
     /// yields a terminal [`StreamEvent::Error`] after any text in the same chunk.
     pub fn decode(&mut self, data: &str) -> Vec<StreamEvent> {
+        let mut out = Vec::new();
+        self.decode_with(data, |e| out.push(e));
+        out
+    }
+
+    /// As [`ChunkDecoder::decode`], each event handed to `emit` as it is read.
+    pub fn decode_with(&mut self, data: &str, mut emit: impl FnMut(StreamEvent)) {
         let data = data.trim();
         if self.finished || data.is_empty() {
-            return Vec::new();
+            return;
         }
         if data == "[DONE]" {
             self.finished = true;
-            return vec![StreamEvent::Done];
+            return emit(StreamEvent::Done);
         }
+        if self.plain_text(data, &mut emit) {
+            return;
+        }
+        for e in self.full(data) {
+            emit(e);
+        }
+    }
+
+    /// The same as [`ChunkDecoder::decode`] without the shortcut for text chunks.
+    #[cfg(test)]
+    fn decode_full(&mut self, data: &str) -> Vec<StreamEvent> {
+        if self.finished {
+            return Vec::new();
+        }
+        self.full(data.trim())
+    }
+
+    /// Reads a chunk in full.
+    fn full(&mut self, data: &str) -> Vec<StreamEvent> {
         let chunk: Chunk = match serde_json::from_str(data) {
             Ok(c) => c,
             Err(e) => {
@@ -45,6 +78,7 @@ impl ChunkDecoder {
             }
         };
         let mut out = Vec::new();
+        self.read_one = true;
         if let Some(id) = chunk.id.filter(|i| !i.is_empty() && !self.id_seen) {
             self.id_seen = true;
             out.push(StreamEvent::Generation(id));
@@ -129,6 +163,135 @@ impl ChunkDecoder {
             out.push(StreamEvent::Error(err));
         }
         out
+    }
+}
+
+/// Most chunks carry a piece of text and nothing else. They are read without copying any
+/// string; anything more (reasoning, tool calls, a finish, usage, an error) shows up as a
+/// field present, and the chunk is then read in full.
+#[derive(Deserialize)]
+struct PlainChunk<'a> {
+    #[serde(borrow)]
+    model: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    provider: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    choices: OneChoice<'a>,
+    usage: Option<IgnoredAny>,
+    error: Option<IgnoredAny>,
+    openrouter_metadata: Option<IgnoredAny>,
+    debug: Option<IgnoredAny>,
+}
+
+/// The first choice of a chunk, and whether there are more.
+#[derive(Default)]
+struct OneChoice<'a>(Option<PlainChoice<'a>>, bool);
+
+impl<'de: 'a, 'a> Deserialize<'de> for OneChoice<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Seq<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Seq<'a> {
+            type Value = OneChoice<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of choices")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let first = seq.next_element::<PlainChoice<'a>>()?;
+                let mut more = false;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    more = true;
+                }
+                Ok(OneChoice(first, more))
+            }
+        }
+        d.deserialize_seq(Seq(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+struct PlainChoice<'a> {
+    #[serde(borrow)]
+    delta: Option<PlainDelta<'a>>,
+    message: Option<IgnoredAny>,
+    finish_reason: Option<IgnoredAny>,
+    native_finish_reason: Option<IgnoredAny>,
+    error: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct PlainDelta<'a> {
+    #[serde(borrow)]
+    content: Option<Cow<'a, str>>,
+    reasoning: Option<IgnoredAny>,
+    reasoning_content: Option<IgnoredAny>,
+    refusal: Option<IgnoredAny>,
+    tool_calls: Option<IgnoredAny>,
+    reasoning_details: Option<IgnoredAny>,
+}
+
+impl ChunkDecoder {
+    /// Hands `emit` the events of a chunk that is only text (see [`PlainChunk`]), exactly as
+    /// the full reading gives them; false for any other chunk (nothing is emitted then).
+    fn plain_text(&mut self, data: &str, emit: &mut impl FnMut(StreamEvent)) -> bool {
+        let Ok(chunk) = serde_json::from_str::<PlainChunk>(data) else {
+            return false;
+        };
+        let OneChoice(choice, more) = chunk.choices;
+        // The first chunk (its id), and any chunk carrying more than text, is read in full.
+        if !self.read_one
+            || chunk.usage.is_some()
+            || chunk.error.is_some()
+            || chunk.openrouter_metadata.is_some()
+            || chunk.debug.is_some()
+            || more
+        {
+            return false;
+        }
+        let mut text = None;
+        if let Some(choice) = choice {
+            let plain = choice.message.is_none()
+                && choice.finish_reason.is_none()
+                && choice.native_finish_reason.is_none()
+                && choice.error.is_none();
+            if !plain {
+                return false;
+            }
+            if let Some(d) = choice.delta {
+                if d.reasoning.is_some()
+                    || d.reasoning_content.is_some()
+                    || d.refusal.is_some()
+                    || d.tool_calls.is_some()
+                    || d.reasoning_details.is_some()
+                {
+                    return false;
+                }
+                text = d.content.filter(|c| !c.is_empty());
+            }
+        }
+        if let Some(model) = chunk.model.filter(|m| !m.is_empty()) {
+            let provider = chunk.provider.filter(|p| !p.is_empty());
+            let same = self
+                .served
+                .as_ref()
+                .is_some_and(|(m, p)| *m == *model && p.as_deref() == provider.as_deref());
+            if !same {
+                let served = (model.into_owned(), provider.map(Cow::into_owned));
+                emit(StreamEvent::Served {
+                    model: served.0.clone(),
+                    provider: served.1.clone(),
+                });
+                self.served = Some(served);
+            }
+        }
+        if let Some(t) = text {
+            emit(StreamEvent::Delta(t.into_owned()));
+        }
+        true
     }
 }
 
@@ -220,6 +383,31 @@ mod tests {
             matches!(&e[..], [StreamEvent::Error(ApiError::MidStream { code, message, .. })] if code == "502" && message == "Provider returned error"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn text_chunks_read_fast_give_what_a_full_reading_gives() {
+        let chunks = [
+            r#"{"id":"g","object":"chat.completion.chunk","created":1,"model":"m","provider":"P","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi \"there\"\n"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}"#,
+            r#"{"model":"m","provider":"P","choices":[{"delta":{"content":""}}]}"#,
+            r#"{"model":"m","provider":"Q","choices":[{"delta":{"content":"é"}}]}"#,
+            r#"{"model":"","choices":[{"delta":{"content":"x","reasoning":null}}]}"#,
+            r#"{"model":"m","choices":[]}"#,
+            r#"{"choices":[{"delta":{"content":"a","reasoning":"r"}}]}"#,
+            r#"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,
+            r#"{"choices":[{"delta":{"content":"a","reasoning_details":[]}}]}"#,
+            r#"{"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]}"#,
+            r#"{"choices":[{"delta":{"content":7}}]}"#,
+        ];
+        let mut fast = ChunkDecoder::new();
+        let mut full = ChunkDecoder::new();
+        for c in chunks {
+            let want = full.decode_full(c);
+            assert_eq!(fast.decode(c), want, "{c}");
+        }
+        assert!(fast.plain_text(chunks[0], &mut |_| {}));
+        assert!(!fast.plain_text(chunks[5], &mut |_| {}));
+        assert!(!fast.plain_text(chunks[6], &mut |_| {}));
     }
 
     #[test]

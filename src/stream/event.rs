@@ -79,8 +79,8 @@ impl StreamEvent {
                 model: clean(&model),
                 provider: provider.map(|p| clean(&p)),
             },
-            StreamEvent::Delta(t) => StreamEvent::Delta(clean(&t)),
-            StreamEvent::Reasoning(t) => StreamEvent::Reasoning(clean(&t)),
+            StreamEvent::Delta(t) => StreamEvent::Delta(crate::sanitize::clean_owned(t)),
+            StreamEvent::Reasoning(t) => StreamEvent::Reasoning(crate::sanitize::clean_owned(t)),
             StreamEvent::NativeFinish(t) => StreamEvent::NativeFinish(clean(&t)),
             StreamEvent::Generation(t) => StreamEvent::Generation(clean(&t)),
             StreamEvent::ToolCall {

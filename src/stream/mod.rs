@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod event;
+pub mod sse;
 pub mod task;
 
 pub use decode::ChunkDecoder;

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 
 use crate::provider::request::{chat_body_for, headers, TokenField};
@@ -11,6 +10,8 @@ use crate::provider::{ApiError, ChatParams, Endpoint};
 
 use super::decode::ChunkDecoder;
 use super::event::StreamEvent;
+pub use super::sse::MAX_EVENT_BYTES;
+use super::sse::{SseDecoder, SseError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StreamOptions {
@@ -26,10 +27,6 @@ impl Default for StreamOptions {
     }
 }
 
-/// The largest single SSE event accepted. A server that never ends an event would otherwise
-/// grow the decoder's buffer without bound.
-pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
-
 /// Why the byte stream under the SSE decoder ended early.
 #[derive(Debug)]
 pub enum BodyError {
@@ -37,45 +34,6 @@ pub enum BodyError {
     Transport(String),
     /// One event grew past [`MAX_EVENT_BYTES`].
     TooLarge,
-}
-
-/// Counts the bytes of the event being received; a blank line ends an event.
-#[derive(Debug)]
-struct EventSize {
-    len: usize,
-    at_line_start: bool,
-    after_cr: bool,
-}
-
-impl EventSize {
-    fn new() -> Self {
-        Self {
-            len: 0,
-            at_line_start: true,
-            after_cr: false,
-        }
-    }
-
-    /// False once the current event is over the limit.
-    fn feed(&mut self, bytes: &[u8]) -> bool {
-        for &b in bytes {
-            let lf_of_crlf = b == b'\n' && self.after_cr;
-            self.after_cr = b == b'\r';
-            if lf_of_crlf {
-                continue;
-            }
-            if b == b'\n' || b == b'\r' {
-                if self.at_line_start {
-                    self.len = 0;
-                }
-                self.at_line_start = true;
-            } else {
-                self.at_line_start = false;
-                self.len += 1;
-            }
-        }
-        self.len <= MAX_EVENT_BYTES
-    }
 }
 
 impl std::fmt::Display for BodyError {
@@ -213,17 +171,45 @@ fn send_error(e: &reqwest::Error) -> ApiError {
     }
 }
 
-/// Ends the stream with [`BodyError::Stalled`] when no bytes arrive for `timeout`.
+/// Ends the stream with [`BodyError::Stalled`] when no bytes arrive for `timeout`. One timer
+/// serves the whole stream: it is set again only when it goes off early, not for every piece
+/// (a timer set per piece costs more than the piece).
 pub fn stall_guard<S>(inner: S, timeout: Duration) -> impl Stream<Item = Result<Bytes, BodyError>>
 where
     S: Stream<Item = Result<Bytes, BodyError>> + Unpin,
 {
-    futures::stream::unfold(Some(inner), move |state| async move {
-        let mut inner = state?;
-        match tokio::time::timeout(timeout, inner.next()).await {
-            Ok(Some(item)) => Some((item, Some(inner))),
-            Ok(None) => None,
-            Err(_) => Some((Err(BodyError::Stalled(timeout)), None)),
+    use std::future::Future;
+    use std::task::Poll;
+    use tokio::time::Instant;
+
+    let mut inner = Some(inner);
+    let mut last = Instant::now();
+    let mut timer = Box::pin(tokio::time::sleep(timeout));
+    futures::stream::poll_fn(move |cx| {
+        let Some(stream) = inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match stream.poll_next_unpin(cx) {
+            Poll::Ready(Some(item)) => {
+                last = Instant::now();
+                return Poll::Ready(Some(item));
+            }
+            Poll::Ready(None) => {
+                inner = None;
+                return Poll::Ready(None);
+            }
+            Poll::Pending => {}
+        }
+        loop {
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let due = last + timeout;
+            if Instant::now() >= due {
+                inner = None;
+                return Poll::Ready(Some(Err(BodyError::Stalled(timeout))));
+            }
+            timer.as_mut().reset(due);
         }
     })
 }
@@ -236,77 +222,37 @@ where
     F: FnMut(StreamEvent),
 {
     let mut decoder = ChunkDecoder::new();
-    let mut size = EventSize::new();
-    let bounded = bytes.map(move |item| match item {
-        Ok(b) if !size.feed(&b) => Err(BodyError::TooLarge),
-        other => other,
-    });
-    let mut events = std::pin::pin!(bounded.eventsource());
-    while let Some(item) = events.next().await {
+    let mut sse = SseDecoder::new();
+    let mut bytes = std::pin::pin!(bytes);
+    while let Some(item) = bytes.next().await {
         match item {
-            Ok(ev) => {
-                for e in decoder.decode(&ev.data) {
-                    emit(e);
-                }
+            Ok(b) => {
+                let read = sse.feed(&b, |data| {
+                    decoder.decode_with(data, &mut emit);
+                    !decoder.finished()
+                });
                 if decoder.finished() {
                     return;
                 }
+                if let Err(e) = read {
+                    let e = match e {
+                        SseError::TooLarge => BodyError::TooLarge.to_string(),
+                        SseError::Utf8 => e.to_string(),
+                    };
+                    return emit(StreamEvent::Error(ApiError::Malformed(e)));
+                }
             }
-            Err(EventStreamError::Transport(BodyError::Stalled(d))) => {
+            Err(BodyError::Stalled(d)) => {
                 return emit(StreamEvent::Error(ApiError::Stalled(d)));
             }
             // A connection that breaks mid-body means the answer is incomplete.
-            Err(EventStreamError::Transport(BodyError::Transport(_))) => {
+            Err(BodyError::Transport(_)) => {
                 return emit(StreamEvent::Error(ApiError::CutOff));
             }
-            Err(EventStreamError::Transport(e @ BodyError::TooLarge)) => {
-                return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
-            }
-            Err(e) => {
+            Err(e @ BodyError::TooLarge) => {
                 return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
             }
         }
     }
     emit(StreamEvent::Error(ApiError::CutOff));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_size_resets_at_blank_lines_in_every_line_ending() {
-        for sep in ["\n\n", "\r\n\r\n", "\r\r"] {
-            let mut size = EventSize::new();
-            let line = "x".repeat(MAX_EVENT_BYTES / 2);
-            for _ in 0..5 {
-                assert!(
-                    size.feed(format!("data: {line}{sep}").as_bytes()),
-                    "{sep:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn an_endless_event_is_refused() {
-        let mut size = EventSize::new();
-        let piece = format!("data: {}\n", "x".repeat(1 << 20));
-        let fed = (0..32).take_while(|_| size.feed(piece.as_bytes())).count();
-        assert_eq!(
-            fed, 15,
-            "16 MiB of data lines with no blank line between them"
-        );
-    }
-
-    #[test]
-    fn a_crlf_split_across_chunks_is_one_line_end() {
-        let mut size = EventSize::new();
-        assert!(size.feed(b"data: a\r"));
-        assert!(size.feed(b"\ndata: b\r"));
-        assert!(size.feed(b"\n"));
-        assert_eq!(size.len, 14);
-        assert!(size.feed(b"\r\n"));
-        assert_eq!(size.len, 0);
-    }
 }

@@ -61,9 +61,12 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
-    let view = cache.view(pane, inner.width as usize, theme, app.expand_thinking);
-    let total = view.total();
+    cache.update(pane, inner.width as usize, theme, app.expand_thinking);
+    let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
+    // Code is highlighted when it is first shown.
+    cache.show(top, height, theme);
+    let view = cache.lines(theme);
     let below = total.saturating_sub(top + height);
     if below > 0 {
         block = block.title_bottom(
