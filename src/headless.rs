@@ -315,13 +315,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 let (client, ep, id) = (client.clone(), ep.clone(), id.clone());
                 let at = results.len();
                 bills.spawn(async move {
-                    let result = crate::provider::generation::fetch(
-                        &client,
-                        &ep,
-                        &id,
-                        crate::provider::generation::PATIENCE,
-                    )
-                    .await;
+                    let result = crate::provider::generation::fetch_billed(&client, &ep, &id).await;
                     (at, request, id, result)
                 });
             }

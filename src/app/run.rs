@@ -206,13 +206,7 @@ fn run_effect(
             if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = crate::provider::generation::fetch(
-                        &client,
-                        &ep,
-                        &id,
-                        crate::provider::generation::PATIENCE,
-                    )
-                    .await;
+                    let result = crate::provider::generation::fetch_billed(&client, &ep, &id).await;
                     let _ = tx.send(Action::Generation { request, result });
                 });
             }

@@ -128,6 +128,15 @@ impl Billed {
     }
 }
 
+/// [`fetch`] with the usual [`PATIENCE`]: what the playground and `run` both wait.
+pub async fn fetch_billed(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    id: &str,
+) -> Result<Billed, String> {
+    fetch(client, endpoint, id, PATIENCE).await
+}
+
 /// Asks `/generation` for `id` until it answers, backing off while it says 404 (or fails on
 /// the way), for at most `patience`.
 pub async fn fetch(
