@@ -355,8 +355,6 @@ pub struct App {
     pub vars: BTreeMap<String, String>,
     /// Saved prompts, from the config folder's `prompts/`.
     pub library: Vec<crate::library::Saved>,
-    /// Provider slugs serving each model, for the routing fields' suggestions.
-    pub slugs: BTreeMap<String, Vec<String>>,
     /// The providers serving each model, as `/endpoints` describes them; and the models asked
     /// about, so each is asked once.
     pub endpoints: BTreeMap<String, Vec<crate::catalog::ProviderEndpoint>>,
@@ -406,7 +404,6 @@ impl App {
             votes: Vec::new(),
             blind: false,
             order: Vec::new(),
-            slugs: BTreeMap::new(),
             endpoints: BTreeMap::new(),
             endpoints_asked: std::collections::BTreeSet::new(),
             vars: BTreeMap::new(),

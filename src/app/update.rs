@@ -141,10 +141,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Endpoints { model, endpoints } => {
-            app.slugs.insert(
-                model.clone(),
-                endpoints.iter().map(|e| e.tag.clone()).collect(),
-            );
             app.endpoints.insert(model, endpoints);
         }
         Action::ProviderTested { provider, report } => {
@@ -469,7 +465,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                     .endpoints
                     .get(&pane.provider)
                     .is_some_and(|e| e.kind == crate::provider::ProviderKind::Openrouter);
-                if openrouter && !app.slugs.contains_key(&pane.model) {
+                if openrouter && app.endpoints_asked.insert(pane.model.clone()) {
                     fx.push(Effect::FetchEndpoints {
                         provider: pane.provider.clone(),
                         model: pane.model.clone(),

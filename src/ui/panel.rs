@@ -221,8 +221,11 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
     }
     if matches!(field, Field::Order | Field::Only | Field::Ignore) {
         lines.push(Line::styled("providers serving this model", theme.header));
-        match app.slugs.get(&pane.model) {
-            Some(slugs) if !slugs.is_empty() => lines.push(Line::raw(slugs.join(", "))),
+        match app.endpoints.get(&pane.model) {
+            Some(list) if !list.is_empty() => {
+                let slugs: Vec<&str> = list.iter().map(|e| e.tag.as_str()).collect();
+                lines.push(Line::raw(slugs.join(", ")));
+            }
             Some(_) => lines.push(Line::styled("none listed", theme.dim)),
             None => lines.push(Line::styled(
                 "not known (OpenRouter providers only)",
