@@ -1,9 +1,10 @@
 //! The event loop: one task owns the [`App`], waits on input, network messages and a frame
 //! deadline, runs `update`, carries out its effects, and redraws when something changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -43,14 +44,45 @@ pub struct Runtime {
 /// Stream events handled between two chances to draw.
 const MAX_BATCH: usize = 256;
 
+/// A request's stream events not yet handed to `update`, in order. Text that follows text is
+/// joined on: when a stream is faster than the screen (one token an event, thousands a
+/// second), what waits is the text itself rather than an event per token, and it is taken
+/// in one go.
+type Inbox = Arc<Mutex<VecDeque<StreamEvent>>>;
+
+/// Puts an event in an inbox; true when the inbox was empty (whoever takes from it must be
+/// told).
+fn deliver(inbox: &Inbox, event: StreamEvent) -> bool {
+    let mut q = inbox.lock().unwrap_or_else(|e| e.into_inner());
+    let was_empty = q.is_empty();
+    match (q.back_mut(), event) {
+        (Some(StreamEvent::Delta(text)), StreamEvent::Delta(more))
+        | (Some(StreamEvent::Reasoning(text)), StreamEvent::Reasoning(more)) => {
+            text.push_str(&more)
+        }
+        (_, event) => q.push_back(event),
+    }
+    was_empty
+}
+
+/// The requests running: each one's task and inbox, and where they say they have events.
+struct Requests {
+    running: HashMap<u64, (AbortHandle, Inbox)>,
+    ready: UnboundedSender<u64>,
+}
+
 /// How long a catalog or `/key` request may take.
 const SIDE_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Action>();
+    let (ready, mut ready_rx) = unbounded_channel::<u64>();
     spawn_signal_listener(tx.clone());
     let mut events = EventStream::new();
-    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
+    let mut tasks = Requests {
+        running: HashMap::new(),
+        ready,
+    };
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut dirty = true;
@@ -99,6 +131,19 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
                     batch.push(a);
                 }
             },
+            Some(id) = ready_rx.recv() => {
+                // Everything the requests that have events have received so far.
+                let mut ids = vec![id];
+                while let Ok(id) = ready_rx.try_recv() {
+                    ids.push(id);
+                }
+                for request in ids {
+                    if let Some((_, inbox)) = tasks.running.get(&request) {
+                        let taken = std::mem::take(&mut *inbox.lock().unwrap_or_else(|e| e.into_inner()));
+                        batch.extend(taken.into_iter().map(|event| Action::Stream { request, event }));
+                    }
+                }
+            },
             () = sleep_until(deadline) => {
                 if !dirty {
                     batch.push(Action::Tick);
@@ -108,7 +153,7 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
         for action in batch {
             if let Action::Stream { request, event } = &action {
                 if event.is_terminal() {
-                    tasks.remove(request);
+                    tasks.running.remove(request);
                 }
             }
             app.now = Instant::now();
@@ -122,7 +167,7 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
             }
         }
     }
-    for (_, h) in tasks {
+    for (_, (h, _)) in tasks.running {
         h.abort();
     }
     Ok(())
@@ -134,7 +179,7 @@ fn run_effect(
     app: &mut App,
     rt: &Runtime,
     tx: &UnboundedSender<Action>,
-    tasks: &mut HashMap<u64, AbortHandle>,
+    tasks: &mut Requests,
     terminal: &mut Term,
     events: &mut EventStream,
 ) {
@@ -144,11 +189,12 @@ fn run_effect(
             provider,
             params,
         } => {
-            let handle = spawn_request(app, rt, tx, request, &provider, *params);
-            tasks.insert(request, handle);
+            let inbox = Inbox::default();
+            let handle = spawn_request(app, rt, &tasks.ready, &inbox, request, &provider, *params);
+            tasks.running.insert(request, (handle, inbox));
         }
         Effect::Cancel { request } => {
-            if let Some(h) = tasks.remove(&request) {
+            if let Some((h, _)) = tasks.running.remove(&request) {
                 h.abort();
             }
         }
@@ -438,18 +484,21 @@ fn input_action(ev: Event) -> Option<Action> {
 fn spawn_request(
     app: &App,
     rt: &Runtime,
-    tx: &UnboundedSender<Action>,
+    ready: &UnboundedSender<u64>,
+    inbox: &Inbox,
     request: u64,
     provider: &str,
     params: crate::provider::ChatParams,
 ) -> AbortHandle {
-    let tx = tx.clone();
+    let (ready, inbox) = (ready.clone(), inbox.clone());
     let hops = crate::route::plan(&app.providers, provider, &params);
     let client = rt.client.clone();
     let policy = rt.policy.clone();
     tokio::spawn(async move {
         let emit = |event| {
-            let _ = tx.send(Action::Stream { request, event });
+            if deliver(&inbox, event) {
+                let _ = ready.send(request);
+            }
         };
         match hops {
             Ok(hops) => crate::route::run(&client, hops, &policy, emit).await,
@@ -535,4 +584,47 @@ pub fn load_history(path: &std::path::Path, limit: usize) -> Vec<String> {
         .collect();
     let skip = all.len().saturating_sub(limit);
     all.into_iter().skip(skip).collect()
+}
+
+#[cfg(test)]
+mod inbox_tests {
+    use super::*;
+
+    #[test]
+    fn text_that_follows_text_waits_as_one_piece_and_order_is_kept() {
+        let inbox = Inbox::default();
+        let wakes: Vec<bool> = [
+            StreamEvent::Delta("Hel".into()),
+            StreamEvent::Delta("lo".into()),
+            StreamEvent::Served {
+                model: "m".into(),
+                provider: None,
+            },
+            StreamEvent::Reasoning("a".into()),
+            StreamEvent::Reasoning("b".into()),
+            StreamEvent::Delta(" world".into()),
+            StreamEvent::Done,
+        ]
+        .into_iter()
+        .map(|e| deliver(&inbox, e))
+        .collect();
+        // Only the first event finds the inbox empty: one wake-up for all of them.
+        assert_eq!(wakes, [true, false, false, false, false, false, false]);
+        let taken: Vec<StreamEvent> = std::mem::take(&mut *inbox.lock().unwrap()).into();
+        assert_eq!(
+            taken,
+            vec![
+                StreamEvent::Delta("Hello".into()),
+                StreamEvent::Served {
+                    model: "m".into(),
+                    provider: None
+                },
+                StreamEvent::Reasoning("ab".into()),
+                StreamEvent::Delta(" world".into()),
+                StreamEvent::Done,
+            ]
+        );
+        // Emptied, it wakes its reader again.
+        assert!(deliver(&inbox, StreamEvent::Delta("!".into())));
+    }
 }
