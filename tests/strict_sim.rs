@@ -291,6 +291,11 @@ async fn finish_error_without_an_error_object_fails_and_keeps_its_native_reason(
         answer.native_finish_reason.as_deref(),
         Some("MALFORMED_FUNCTION_CALL")
     );
+    let usage = answer
+        .usage
+        .as_ref()
+        .expect("the usage after the failure is read");
+    assert!(usage.cost.is_some_and(|c| c > 0.0), "{usage:?}");
     let e = failure(&a, 0).expect("the answer failed");
     assert!(e.to_string().contains("MALFORMED_FUNCTION_CALL"), "{e}");
     assert_eq!(a.panes[1].current().unwrap().status, Status::Done);

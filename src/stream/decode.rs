@@ -18,6 +18,9 @@ pub struct ChunkDecoder {
     /// A chunk has been read in full: from then on text-only chunks take the shortcut.
     read_one: bool,
     finished: bool,
+    /// A failure a choice reported (`finish_reason: "error"`): the answer has failed, but the
+    /// usage chunk that follows is still read; it ends the stream at `[DONE]` or the body's end.
+    failed: Option<ApiError>,
 }
 
 impl ChunkDecoder {
@@ -28,6 +31,16 @@ impl ChunkDecoder {
     /// True once `[DONE]` or a terminal error has been decoded.
     pub fn finished(&self) -> bool {
         self.finished
+    }
+
+    /// The body ended: the failure a choice reported, if one is waiting for the end.
+    pub fn close(&mut self) -> Option<StreamEvent> {
+        if self.finished {
+            return None;
+        }
+        let failed = self.failed.take()?;
+        self.finished = true;
+        Some(StreamEvent::Error(failed))
     }
 
     /// Decodes one event's data. `[DONE]` yields [`StreamEvent::Done`]; a top-level `error`
@@ -46,9 +59,12 @@ impl ChunkDecoder {
         }
         if data == "[DONE]" {
             self.finished = true;
-            return emit(StreamEvent::Done);
+            return emit(match self.failed.take() {
+                Some(e) => StreamEvent::Error(e),
+                None => StreamEvent::Done,
+            });
         }
-        if self.plain_text(data, &mut emit) {
+        if self.failed.is_none() && self.plain_text(data, &mut emit) {
             return;
         }
         for e in self.full(data) {
@@ -93,9 +109,15 @@ impl ChunkDecoder {
                 self.served = Some(served);
             }
         }
-        // `choices` is empty on the usage chunk; never index it.
+        // `choices` is empty on the usage chunk; never index it. After a failure only usage
+        // and metadata still count.
         let mut failure = None;
-        for choice in chunk.choices {
+        let choices = if self.failed.is_some() {
+            Vec::new()
+        } else {
+            chunk.choices
+        };
+        for choice in choices {
             if let Some(delta) = choice.delta.or(choice.message) {
                 let details = delta.reasoning_details.unwrap_or_default();
                 let text = delta
@@ -157,10 +179,13 @@ impl ChunkDecoder {
         {
             out.push(StreamEvent::UpstreamBody(body));
         }
-        // A top-level error says more than one inside a choice.
-        if let Some(err) = chunk.error.map(|e| ApiError::mid_stream(&e)).or(failure) {
+        // A top-level error is terminal at once and says more than one inside a choice.
+        if let Some(err) = chunk.error {
             self.finished = true;
-            out.push(StreamEvent::Error(err));
+            self.failed = None;
+            out.push(StreamEvent::Error(ApiError::mid_stream(&err)));
+        } else if let Some(f) = failure {
+            self.failed.get_or_insert(f);
         }
         out
     }
@@ -361,28 +386,42 @@ mod tests {
         let e = d.decode(
             r#"{"choices":[{"delta":{"content":"x"},"finish_reason":"error","native_finish_reason":"MALFORMED_FUNCTION_CALL"}]}"#,
         );
-        assert_eq!(e[0], StreamEvent::Delta("x".into()));
         assert_eq!(
-            e[1],
-            StreamEvent::NativeFinish("MALFORMED_FUNCTION_CALL".into())
+            e,
+            vec![
+                StreamEvent::Delta("x".into()),
+                StreamEvent::NativeFinish("MALFORMED_FUNCTION_CALL".into())
+            ]
+        );
+        // The usage that follows is still read; text after the failure is not.
+        let usage = d.decode(
+            r#"{"choices":[{"delta":{"content":"late"}}],"usage":{"completion_tokens":5,"cost":0.002}}"#,
         );
         assert!(
-            matches!(&e[2], StreamEvent::Error(ApiError::MidStream { code, .. }) if code == "MALFORMED_FUNCTION_CALL"),
-            "{e:?}"
+            matches!(&usage[..], [StreamEvent::Usage(u)] if u.cost == Some(0.002)),
+            "{usage:?}"
+        );
+        let end = d.decode("[DONE]");
+        assert!(
+            matches!(&end[..], [StreamEvent::Error(ApiError::MidStream { code, .. })] if code == "MALFORMED_FUNCTION_CALL"),
+            "{end:?}"
         );
         assert!(d.finished());
     }
 
     #[test]
-    fn an_error_inside_a_choice_is_terminal() {
+    fn a_failure_in_a_choice_ends_the_stream_when_the_body_ends() {
         let mut d = ChunkDecoder::new();
         let e = d.decode(
             r#"{"choices":[{"delta":{"content":""},"finish_reason":"stop","error":{"code":502,"message":"Provider returned error"}}]}"#,
         );
+        assert!(e.is_empty(), "{e:?}");
+        assert!(!d.finished());
         assert!(
-            matches!(&e[..], [StreamEvent::Error(ApiError::MidStream { code, message, .. })] if code == "502" && message == "Provider returned error"),
-            "{e:?}"
+            matches!(d.close(), Some(StreamEvent::Error(ApiError::MidStream { code, message, .. })) if code == "502" && message == "Provider returned error")
         );
+        assert!(d.finished());
+        assert_eq!(d.close(), None);
     }
 
     #[test]

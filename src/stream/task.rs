@@ -149,7 +149,7 @@ where
         emit(e);
     }
     if !decoder.finished() {
-        emit(StreamEvent::Done);
+        emit(decoder.close().unwrap_or(StreamEvent::Done));
     }
 }
 
@@ -245,14 +245,23 @@ where
             Err(BodyError::Stalled(d)) => {
                 return emit(StreamEvent::Error(ApiError::Stalled(d)));
             }
-            // A connection that breaks mid-body means the answer is incomplete.
+            // A connection that breaks mid-body means the answer is incomplete, unless it had
+            // already failed.
             Err(BodyError::Transport(_)) => {
-                return emit(StreamEvent::Error(ApiError::CutOff));
+                return emit(
+                    decoder
+                        .close()
+                        .unwrap_or(StreamEvent::Error(ApiError::CutOff)),
+                );
             }
             Err(e @ BodyError::TooLarge) => {
                 return emit(StreamEvent::Error(ApiError::Malformed(e.to_string())));
             }
         }
     }
-    emit(StreamEvent::Error(ApiError::CutOff));
+    emit(
+        decoder
+            .close()
+            .unwrap_or(StreamEvent::Error(ApiError::CutOff)),
+    );
 }
