@@ -6,6 +6,7 @@ pub mod keymap;
 pub mod panel;
 pub mod panel_keys;
 pub mod picker;
+mod picker_keys;
 pub mod run;
 pub mod spend;
 pub mod state;
