@@ -515,9 +515,19 @@ async fn each_404_says_what_to_relax() {
     drive(&mut a, fx).await;
     let said = |i: usize| failure(&a, i).map(|e| e.to_string()).unwrap_or_default();
     assert!(
-        said(0).starts_with("404") && said(0).contains("drop `:free`"),
+        said(0).starts_with("404 free variant ended") && said(0).contains("drop `:free`"),
         "{}",
         said(0)
+    );
+    assert!(
+        said(1).starts_with("404 filtered out by routing"),
+        "{}",
+        said(1)
+    );
+    assert!(
+        said(2).starts_with("404 filtered out by privacy settings"),
+        "{}",
+        said(2)
     );
     assert!(
         said(1).contains("routing filters out every provider"),

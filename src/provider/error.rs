@@ -9,7 +9,7 @@ use super::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The server answered with a non-2xx status before streaming began.
-    #[error("{}", http_summary(*.status, .message, .provider.as_deref(), advice.hint.as_deref()))]
+    #[error("{}", http_summary(*.status, .error_type.as_deref(), .message, .provider.as_deref(), advice.hint.as_deref()))]
     Http {
         status: u16,
         message: String,
@@ -144,9 +144,28 @@ fn meaning(status: u16) -> (&'static str, &'static str) {
     }
 }
 
-fn http_summary(status: u16, message: &str, provider: Option<&str>, hint: Option<&str>) -> String {
-    let (what, next) = meaning(status);
-    let next = hint.unwrap_or(next);
+/// The status's word, made specific where the body says which of its causes it is (a 404
+/// is not always a missing model).
+fn what(status: u16, error_type: Option<&str>) -> &'static str {
+    match (status, error_type) {
+        (404, Some("free_variant_ended")) => "free variant ended",
+        (404, Some("constraint_filtered")) => "filtered out by routing",
+        (404, Some("privacy_restricted")) => "filtered out by privacy settings",
+        (404, Some("no_endpoints")) => "no provider fits",
+        (404, Some("model_deprecated")) => "model deprecated",
+        _ => meaning(status).0,
+    }
+}
+
+fn http_summary(
+    status: u16,
+    error_type: Option<&str>,
+    message: &str,
+    provider: Option<&str>,
+    hint: Option<&str>,
+) -> String {
+    let what = what(status, error_type);
+    let next = hint.unwrap_or(meaning(status).1);
     let mut s = format!("{status} {what}");
     if let Some(p) = provider {
         s.push_str(&format!(" ({p})"));
@@ -281,7 +300,9 @@ impl ApiError {
     /// A short label for a pane footer.
     pub fn short(&self) -> String {
         match self {
-            ApiError::Http { status, .. } => format!("{status} {}", meaning(*status).0),
+            ApiError::Http {
+                status, error_type, ..
+            } => format!("{status} {}", what(*status, error_type.as_deref())),
             ApiError::MidStream { code, .. } => format!("failed mid-answer ({code})"),
             ApiError::Connect(_) => "no connection".into(),
             ApiError::Transport(_) => "connection failed".into(),
