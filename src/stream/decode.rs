@@ -21,6 +21,8 @@ pub struct ChunkDecoder {
     /// A failure a choice reported (`finish_reason: "error"`): the answer has failed, but the
     /// usage chunk that follows is still read; it ends the stream at `[DONE]` or the body's end.
     failed: Option<ApiError>,
+    /// The last text-only chunk's shape: the next ones like it are read without parsing.
+    shape: super::shape::Shape,
 }
 
 impl ChunkDecoder {
@@ -47,23 +49,38 @@ impl ChunkDecoder {
     /// yields a terminal [`StreamEvent::Error`] after any text in the same chunk.
     pub fn decode(&mut self, data: &str) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        self.decode_with(data, |e| out.push(e));
+        self.decode_with(data.as_bytes(), |e| out.push(e));
         out
     }
 
-    /// As [`ChunkDecoder::decode`], each event handed to `emit` as it is read.
-    pub fn decode_with(&mut self, data: &str, mut emit: impl FnMut(StreamEvent)) {
-        let data = data.trim();
+    /// As [`ChunkDecoder::decode`], the data as it came (not yet known to be UTF-8), each
+    /// event handed to `emit` as it is read.
+    pub fn decode_with(&mut self, data: &[u8], mut emit: impl FnMut(StreamEvent)) {
+        let data = data.trim_ascii();
         if self.finished || data.is_empty() {
             return;
         }
-        if data == "[DONE]" {
+        if data == b"[DONE]" {
             self.finished = true;
             return emit(match self.failed.take() {
                 Some(e) => StreamEvent::Error(e),
                 None => StreamEvent::Done,
             });
         }
+        if self.failed.is_none() {
+            if let Some(text) = self.shape.text(data) {
+                if !text.is_empty() {
+                    emit(StreamEvent::Delta(text.into_owned()));
+                }
+                return;
+            }
+        }
+        let Ok(data) = std::str::from_utf8(data) else {
+            self.finished = true;
+            return emit(StreamEvent::Error(ApiError::Malformed(
+                "an event of the stream is not UTF-8".into(),
+            )));
+        };
         if self.failed.is_none() && self.plain_text(data, &mut emit) {
             return;
         }
@@ -83,6 +100,9 @@ impl ChunkDecoder {
 
     /// Reads a chunk in full.
     fn full(&mut self, data: &str) -> Vec<StreamEvent> {
+        // What this chunk changes (the served model, a failure) a later chunk of the kept
+        // shape would not repeat.
+        self.shape.forget();
         let chunk: Chunk = match serde_json::from_str(data) {
             Ok(c) => c,
             Err(e) => {
@@ -197,9 +217,9 @@ impl ChunkDecoder {
 #[derive(Deserialize)]
 struct PlainChunk<'a> {
     #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Option<Text<'a>>,
     #[serde(borrow)]
-    provider: Option<Cow<'a, str>>,
+    provider: Option<Text<'a>>,
     #[serde(borrow, default)]
     choices: OneChoice<'a>,
     usage: Option<IgnoredAny>,
@@ -238,6 +258,36 @@ impl<'de: 'a, 'a> Deserialize<'de> for OneChoice<'a> {
     }
 }
 
+/// A string borrowed from the chunk when it has no escapes. (serde reads an
+/// `Option<Cow<str>>` into an owned string always.)
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Str<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Str<'a> {
+            type Value = Text<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Str(std::marker::PhantomData))
+    }
+}
+
 #[derive(Deserialize)]
 struct PlainChoice<'a> {
     #[serde(borrow)]
@@ -251,7 +301,7 @@ struct PlainChoice<'a> {
 #[derive(Deserialize)]
 struct PlainDelta<'a> {
     #[serde(borrow)]
-    content: Option<Cow<'a, str>>,
+    content: Option<Text<'a>>,
     reasoning: Option<IgnoredAny>,
     reasoning_content: Option<IgnoredAny>,
     refusal: Option<IgnoredAny>,
@@ -295,11 +345,11 @@ impl ChunkDecoder {
                 {
                     return false;
                 }
-                text = d.content.filter(|c| !c.is_empty());
+                text = d.content.map(|t| t.0);
             }
         }
-        if let Some(model) = chunk.model.filter(|m| !m.is_empty()) {
-            let provider = chunk.provider.filter(|p| !p.is_empty());
+        if let Some(model) = chunk.model.map(|m| m.0).filter(|m| !m.is_empty()) {
+            let provider = chunk.provider.map(|p| p.0).filter(|p| !p.is_empty());
             let same = self
                 .served
                 .as_ref()
@@ -313,7 +363,11 @@ impl ChunkDecoder {
                 self.served = Some(served);
             }
         }
-        if let Some(t) = text {
+        match &text {
+            Some(Cow::Borrowed(t)) => self.shape.learn(data, t),
+            _ => self.shape.forget(),
+        }
+        if let Some(t) = text.filter(|t| !t.is_empty()) {
             emit(StreamEvent::Delta(t.into_owned()));
         }
         true
@@ -450,6 +504,61 @@ mod tests {
     }
 
     #[test]
+    fn chunks_of_the_last_shape_give_what_a_full_reading_gives() {
+        let chunk = |provider: &str, delta: &str, finish: &str| {
+            format!(
+                r#"{{"id":"gen-1","object":"chat.completion.chunk","created":1,"model":"m","provider":"{provider}","choices":[{{"index":0,"delta":{{"role":"assistant",{delta}}},"finish_reason":{finish},"logprobs":null}}]}}"#
+            )
+        };
+        let text = |p: &str, t: &str| {
+            let t = serde_json::to_string(t).unwrap();
+            chunk(p, &format!(r#""content":{t}"#), "null")
+        };
+        let chunks = [
+            text("P", "# Title"),
+            text("P", " one"),
+            text("P", "\n\n"),
+            text("P", ""),
+            text("P", "\"é\" \u{1F600} \\ \u{7}"),
+            // Another provider, then back: each change is reported.
+            text("Q", "two"),
+            text("P", "three"),
+            text("P", "four"),
+            // A chunk read in full between two of the same shape.
+            chunk("P", r#""content":"five","reasoning":"why""#, "null"),
+            text("P", "six"),
+            text("P", "seven"),
+            chunk("P", r#""content":"""#, r#""stop""#),
+            r#"{"id":"gen-1","model":"m","provider":"P","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":9}}"#.to_string(),
+        ];
+        let mut fast = ChunkDecoder::new();
+        let mut full = ChunkDecoder::new();
+        let mut by_shape = Vec::new();
+        for (i, c) in chunks.iter().enumerate() {
+            if fast.shape.text(c.as_bytes()).is_some() {
+                by_shape.push(i);
+            }
+            assert_eq!(fast.decode(c), full.decode_full(c), "{c}");
+        }
+        assert_eq!(by_shape, [2, 3, 4, 7, 10]);
+        assert_eq!(fast.decode("[DONE]"), full.decode("[DONE]"));
+    }
+
+    #[test]
+    fn no_chunk_of_the_last_shape_is_read_after_a_failure() {
+        let text = r#"{"model":"m","choices":[{"delta":{"content":"a"}}]}"#;
+        let failed = r#"{"model":"m","choices":[{"delta":{},"finish_reason":"error"}]}"#;
+        let mut d = ChunkDecoder::new();
+        for c in [text, text, failed, text] {
+            d.decode(c);
+        }
+        assert!(matches!(
+            d.decode("[DONE]").as_slice(),
+            [StreamEvent::Error(_)]
+        ));
+    }
+
+    #[test]
     fn garbage_is_reported_not_panicked_on() {
         let mut d = ChunkDecoder::new();
         let e = d.decode("{not json");
@@ -457,5 +566,31 @@ mod tests {
             &e[..],
             [StreamEvent::Error(ApiError::Malformed(_))]
         ));
+    }
+
+    #[test]
+    fn data_that_is_not_utf8_is_reported_shape_or_not() {
+        let text = |t: &[u8]| {
+            [
+                &br#"{"model":"m","choices":[{"delta":{"content":""#[..],
+                t,
+                br#""}}]}"#,
+            ]
+            .concat()
+        };
+        for known in [0, 2] {
+            let mut d = ChunkDecoder::new();
+            let mut out = Vec::new();
+            for _ in 0..known {
+                d.decode_with(&text(b"ok"), |e| out.push(e));
+            }
+            out.clear();
+            d.decode_with(&text(b"\xff"), |e| out.push(e));
+            assert!(
+                matches!(&out[..], [StreamEvent::Error(ApiError::Malformed(m))] if m.contains("UTF-8")),
+                "{out:?}"
+            );
+            assert!(d.finished());
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod event;
+mod shape;
 pub mod sse;
 pub mod task;
 

@@ -3,7 +3,9 @@
 //! Lines end in LF, CR LF or CR; a blank line ends an event; `data:` lines are joined with
 //! LF; comments (`:` …) and other fields (`event`, `id`, `retry`) are skipped; a byte-order
 //! mark may open the stream; an event not ended by a blank line when the body ends is dropped.
-//! The bytes are looked at once each, however the network cuts them.
+//! The bytes are looked at once each, however the network cuts them. An event's data is handed
+//! on as bytes: whoever reads it checks that it is UTF-8 (most of it need not be looked at
+//! again, see `stream::shape`).
 
 /// The largest single event accepted: the bytes of its lines, line ends left out. A server
 /// that never ends an event would otherwise grow the buffer without bound.
@@ -14,15 +16,12 @@ pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 pub enum SseError {
     /// One event grew past [`MAX_EVENT_BYTES`].
     TooLarge,
-    /// A line that is not UTF-8.
-    Utf8,
 }
 
 impl std::fmt::Display for SseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SseError::TooLarge => write!(f, "an event over {} MiB", MAX_EVENT_BYTES >> 20),
-            SseError::Utf8 => f.write_str("a line of the event stream is not UTF-8"),
         }
     }
 }
@@ -32,7 +31,7 @@ pub struct SseDecoder {
     /// The start of a line whose end has not arrived.
     partial: Vec<u8>,
     /// The current event's data, each line followed by LF.
-    data: String,
+    data: Vec<u8>,
     /// Bytes of the current event's finished lines.
     event_len: usize,
     /// The last line ended in CR: an LF right after it belongs to it.
@@ -53,7 +52,7 @@ impl SseDecoder {
     pub fn feed(
         &mut self,
         mut bytes: &[u8],
-        mut event: impl FnMut(&str) -> bool,
+        mut event: impl FnMut(&[u8]) -> bool,
     ) -> Result<(), SseError> {
         if !self.started {
             // Wait for three bytes to tell a byte-order mark from text.
@@ -76,6 +75,18 @@ impl SseDecoder {
         }
         self.after_cr = false;
         while let Some(end) = memchr::memchr2(b'\n', b'\r', bytes) {
+            let next = self.line_end(bytes, end);
+            if let Some((value, after)) = self.whole_event(bytes, end, next) {
+                if self.event_len + value.len() > MAX_EVENT_BYTES {
+                    return Err(SseError::TooLarge);
+                }
+                self.event_len = 0;
+                bytes = &bytes[after..];
+                if !event(value) {
+                    return Ok(());
+                }
+                continue;
+            }
             let more = if self.partial.is_empty() {
                 self.line(&bytes[..end], &mut event)?
             } else {
@@ -86,14 +97,6 @@ impl SseDecoder {
                 self.partial = line;
                 more
             };
-            let mut next = end + 1;
-            if bytes[end] == b'\r' {
-                match bytes.get(next) {
-                    Some(b'\n') => next += 1,
-                    Some(_) => {}
-                    None => self.after_cr = true,
-                }
-            }
             bytes = &bytes[next..];
             if !more {
                 return Ok(());
@@ -106,11 +109,46 @@ impl SseDecoder {
         Ok(())
     }
 
+    /// Where the line that ends at `end` in `bytes` is followed by the next, noting a CR that
+    /// closes `bytes` (an LF may follow it in the next piece).
+    fn line_end(&mut self, bytes: &[u8], end: usize) -> usize {
+        let next = end + 1;
+        if bytes[end] == b'\r' {
+            match bytes.get(next) {
+                Some(b'\n') => return next + 1,
+                Some(_) => {}
+                None => self.after_cr = true,
+            }
+        }
+        next
+    }
+
+    /// The common event, one `data` line and a blank line, whole in `bytes` (its line from
+    /// the start to `end`, the next line from `next`): its data, read where it lies, and where
+    /// the bytes after it start.
+    fn whole_event<'b>(
+        &mut self,
+        bytes: &'b [u8],
+        end: usize,
+        next: usize,
+    ) -> Option<(&'b [u8], usize)> {
+        if !self.partial.is_empty() || !self.data.is_empty() || self.after_cr {
+            return None;
+        }
+        let value = bytes[..end].strip_prefix(b"data:")?;
+        let blank = *bytes.get(next)?;
+        if blank != b'\n' && blank != b'\r' {
+            return None;
+        }
+        let after = self.line_end(bytes, next);
+        Some((value.strip_prefix(b" ").unwrap_or(value), after))
+    }
+
     /// One whole line, without its end.
     fn line(
         &mut self,
         line: &[u8],
-        event: &mut impl FnMut(&str) -> bool,
+        event: &mut impl FnMut(&[u8]) -> bool,
     ) -> Result<bool, SseError> {
         if line.is_empty() {
             self.event_len = 0;
@@ -126,15 +164,17 @@ impl SseDecoder {
         if self.event_len > MAX_EVENT_BYTES {
             return Err(SseError::TooLarge);
         }
-        let line = std::str::from_utf8(line).map_err(|_| SseError::Utf8)?;
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(at) => {
+                let value = &line[at + 1..];
+                (&line[..at], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &b""[..]),
         };
         // An empty field name is a comment.
-        if field == "data" {
-            self.data.push_str(value);
-            self.data.push('\n');
+        if field == b"data" {
+            self.data.extend_from_slice(value);
+            self.data.push(b'\n');
         }
         Ok(true)
     }
@@ -144,13 +184,14 @@ impl SseDecoder {
 mod tests {
     use super::*;
 
-    /// Every event's data, with the body cut into the given pieces.
+    /// Every event's data, with the body cut into the given pieces (data that is not UTF-8
+    /// shown lossily).
     fn events(pieces: &[&[u8]]) -> Result<Vec<String>, SseError> {
         let mut d = SseDecoder::new();
         let mut out = Vec::new();
         for p in pieces {
             d.feed(p, |e| {
-                out.push(e.to_string());
+                out.push(String::from_utf8_lossy(e).into_owned());
                 true
             })?;
         }
@@ -212,7 +253,7 @@ mod tests {
         let mut d = SseDecoder::new();
         let mut seen = Vec::new();
         d.feed(b"data: 1\n\ndata: 2\n\n", |e| {
-            seen.push(e.to_string());
+            seen.push(String::from_utf8_lossy(e).into_owned());
             false
         })
         .unwrap();
@@ -220,9 +261,20 @@ mod tests {
     }
 
     #[test]
-    fn a_line_that_is_not_utf8_is_an_error() {
-        assert_eq!(events(&[b"data: \xff\xfe\n\n"]), Err(SseError::Utf8));
-        // A character cut in two by the network is not.
+    fn data_is_handed_on_as_it_came() {
+        // Bytes that are not UTF-8 are left for the reader of the data to refuse.
+        let mut d = SseDecoder::new();
+        let mut seen = Vec::new();
+        d.feed(
+            b"data: \xff\xfe\n\n: \xff comment\ndata: a\ndata: \xff\n\n",
+            |e| {
+                seen.push(e.to_vec());
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, [&b"\xff\xfe"[..], b"a\n\xff"]);
+        // A character cut in two by the network is whole again.
         let text = "data: é✓\n\n".as_bytes();
         assert_eq!(events(&[&text[..7], &text[7..]]).unwrap(), ["é✓"]);
     }

@@ -171,27 +171,31 @@ fn send_error(e: &reqwest::Error) -> ApiError {
     }
 }
 
-/// Ends the stream with [`BodyError::Stalled`] when no bytes arrive for `timeout`. One timer
-/// serves the whole stream: it is set again only when it goes off early, not for every piece
-/// (a timer set per piece costs more than the piece).
+/// Ends the stream with [`BodyError::Stalled`] when no bytes arrive for `timeout` (noticed
+/// within an eighth of it after). One timer serves the whole stream, going off every eighth of
+/// the timeout; a piece only sets a flag. (A timer set, or even the clock read, per piece costs
+/// more than the piece at a token per event.)
 pub fn stall_guard<S>(inner: S, timeout: Duration) -> impl Stream<Item = Result<Bytes, BodyError>>
 where
     S: Stream<Item = Result<Bytes, BodyError>> + Unpin,
 {
     use std::future::Future;
     use std::task::Poll;
-    use tokio::time::Instant;
 
+    const TICKS: u32 = 8;
+    let tick = (timeout / TICKS).max(Duration::from_millis(1));
     let mut inner = Some(inner);
-    let mut last = Instant::now();
-    let mut timer = Box::pin(tokio::time::sleep(timeout));
+    let mut arrived = false;
+    // Ticks in a row with nothing arrived.
+    let mut quiet = 0;
+    let mut timer = Box::pin(tokio::time::sleep(tick));
     futures::stream::poll_fn(move |cx| {
         let Some(stream) = inner.as_mut() else {
             return Poll::Ready(None);
         };
         match stream.poll_next_unpin(cx) {
             Poll::Ready(Some(item)) => {
-                last = Instant::now();
+                arrived = true;
                 return Poll::Ready(Some(item));
             }
             Poll::Ready(None) => {
@@ -204,12 +208,16 @@ where
             if timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
             }
-            let due = last + timeout;
-            if Instant::now() >= due {
+            quiet = if std::mem::take(&mut arrived) {
+                0
+            } else {
+                quiet + 1
+            };
+            if quiet >= TICKS {
                 inner = None;
                 return Poll::Ready(Some(Err(BodyError::Stalled(timeout))));
             }
-            timer.as_mut().reset(due);
+            timer.as_mut().reset(tokio::time::Instant::now() + tick);
         }
     })
 }
@@ -235,11 +243,10 @@ where
                     return;
                 }
                 if let Err(e) = read {
-                    let e = match e {
-                        SseError::TooLarge => BodyError::TooLarge.to_string(),
-                        SseError::Utf8 => e.to_string(),
-                    };
-                    return emit(StreamEvent::Error(ApiError::Malformed(e)));
+                    let SseError::TooLarge = e;
+                    return emit(StreamEvent::Error(ApiError::Malformed(
+                        BodyError::TooLarge.to_string(),
+                    )));
                 }
             }
             Err(BodyError::Stalled(d)) => {
@@ -264,4 +271,47 @@ where
             .close()
             .unwrap_or(StreamEvent::Error(ApiError::CutOff)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn a_stall_is_told_after_the_timeout_and_not_before() {
+        let timeout = Duration::from_millis(400);
+        let (tx, rx) = futures::channel::mpsc::unbounded();
+        let mut guarded = std::pin::pin!(stall_guard(rx, timeout));
+        let feeder = tokio::spawn(async move {
+            // Pieces closer together than the timeout, for three times the timeout.
+            for _ in 0..12 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if tx.unbounded_send(Ok(Bytes::from_static(b"x"))).is_err() {
+                    return;
+                }
+            }
+            // The sender stays open: the stream never ends, it stalls.
+            std::future::pending::<()>().await;
+        });
+        let mut last = Instant::now();
+        let mut pieces = 0;
+        let stalled = loop {
+            let item = tokio::time::timeout(Duration::from_secs(30), guarded.next())
+                .await
+                .expect("a stall is told within 30 s");
+            match item {
+                Some(Ok(_)) => {
+                    pieces += 1;
+                    last = Instant::now();
+                }
+                Some(Err(e)) => break e,
+                None => panic!("the stream ended"),
+            }
+        };
+        feeder.abort();
+        assert_eq!(pieces, 12, "no stall while pieces come");
+        assert!(matches!(stalled, BodyError::Stalled(d) if d == timeout));
+        assert!(last.elapsed() >= timeout, "told after {:?}", last.elapsed());
+    }
 }
