@@ -145,7 +145,7 @@ fn cancel_drops_later_events_of_that_request() {
     let mut a = app(&["sim/swift", "sim/steady"]);
     let ids = started(&send(&mut a, "hi"));
     stream(&mut a, ids[0], StreamEvent::Delta("partial".into()));
-    let fx = key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::ALT);
     assert_eq!(cancelled(&fx), ids);
     assert_eq!(
         fx.iter()
@@ -163,6 +163,85 @@ fn cancel_drops_later_events_of_that_request() {
     assert_eq!(a.zone, Zone::Prompt);
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(a.zone, Zone::Panes);
+}
+
+#[test]
+fn esc_while_streaming_moves_between_prompt_and_panes_and_cancels_nothing() {
+    let mut a = app(&["sim/swift", "sim/steady"]);
+    let ids = started(&send(&mut a, "hi"));
+    stream(&mut a, ids[0], StreamEvent::Delta("partial".into()));
+    let fx = key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(cancelled(&fx).is_empty(), "{fx:?}");
+    assert_eq!(a.zone, Zone::Panes);
+    assert!(a.panes.iter().all(|p| p.is_active()));
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.zone, Zone::Prompt);
+    // `X` in the panes cancels them all, `x` the focused one.
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    let fx = key(&mut a, KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_eq!(cancelled(&fx), [ids[0]]);
+    let fx = key(&mut a, KeyCode::Char('X'), KeyModifiers::SHIFT);
+    assert_eq!(cancelled(&fx), [ids[1]]);
+    assert!(!a.any_active());
+}
+
+/// The panes whose requests `fx` starts.
+fn started_panes(a: &App, fx: &[Effect]) -> Vec<usize> {
+    let ids = started(fx);
+    (0..a.panes.len())
+        .filter(|&i| {
+            a.panes[i]
+                .current()
+                .is_some_and(|ans| ids.contains(&ans.request))
+        })
+        .collect()
+}
+
+/// Two panes of three fail; the second answers.
+fn one_round_two_failures(a: &mut App) -> Vec<u64> {
+    let ids = started(&send(a, "hi"));
+    let err = ApiError::from_response(
+        503,
+        r#"{"error":{"code":503,"message":"No available provider"}}"#,
+        None,
+    );
+    stream(a, ids[0], StreamEvent::Error(err.clone()));
+    stream(a, ids[1], StreamEvent::Delta("fine".into()));
+    stream(a, ids[1], StreamEvent::Done);
+    stream(a, ids[2], StreamEvent::Error(ApiError::CutOff));
+    ids
+}
+
+#[test]
+fn ctrl_r_after_failures_retries_only_the_failed_panes() {
+    let mut a = app(&["sim/down", "sim/swift", "sim/cutoff"]);
+    one_round_two_failures(&mut a);
+    let fx = key(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let again = started_panes(&a, &fx);
+    assert_eq!(again, [0, 2], "the answer that came is not paid for again");
+    assert_eq!(a.panes[1].current().unwrap().text, "fine");
+    assert!(a.notice.as_ref().unwrap().text.contains("2 failed panes"));
+    // Once nothing failed, Ctrl+R regenerates every pane.
+    for id in started(&fx) {
+        stream(&mut a, id, StreamEvent::Done);
+    }
+    let fx = key(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(started(&fx).len(), 3);
+}
+
+#[test]
+fn r_in_the_panes_re_sends_the_focused_pane_only() {
+    let mut a = app(&["sim/down", "sim/swift", "sim/cutoff"]);
+    one_round_two_failures(&mut a);
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('3'), KeyModifiers::NONE);
+    let fx = key(&mut a, KeyCode::Char('r'), KeyModifiers::NONE);
+    let panes = started_panes(&a, &fx);
+    assert_eq!(panes, [2]);
+    assert!(matches!(
+        a.panes[0].current().unwrap().status,
+        Status::Failed(_)
+    ));
 }
 
 #[test]
@@ -352,10 +431,36 @@ fn q_types_in_the_prompt_and_quits_from_the_panes() {
     type_text(&mut a, "q");
     assert_eq!(a.prompt_text(), "q");
     assert!(!a.quit);
+    key(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(
         key(&mut a, KeyCode::Char('q'), KeyModifiers::NONE),
         vec![Effect::Quit]
+    );
+}
+
+#[test]
+fn quitting_with_an_unsent_draft_asks_and_keeps_the_draft() {
+    let mut a = app(&["sim/swift"]);
+    type_text(&mut a, "a long prompt I was still writing");
+    let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(a.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(!a.quit);
+    // Staying keeps it in the prompt.
+    key(&mut a, KeyCode::Char('n'), KeyModifiers::NONE);
+    assert_eq!(a.prompt_text(), "a long prompt I was still writing");
+    // Quitting anyway keeps it in the prompt history.
+    key(&mut a, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let fx = key(&mut a, KeyCode::Char('y'), KeyModifiers::NONE);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::SaveHistory {
+                prompt: "a long prompt I was still writing".into()
+            },
+            Effect::Quit
+        ]
     );
 }
 

@@ -8,10 +8,16 @@ use super::state::Zone;
 pub enum Command {
     Send,
     SendFocused,
+    /// Re-send the last prompt: to the panes whose answer failed when some did (the others
+    /// are not paid for again), else to every pane.
     Resend,
-    /// Esc: cancel every stream, or switch between prompt and panes when none runs.
-    CancelAllOrSwitch,
+    /// Re-send the focused pane's last prompt, to that pane only.
+    ResendFocused,
+    /// Esc: switch between prompt and panes. It never cancels: a key pressed to leave the
+    /// prompt must not throw away answers being paid for.
+    Switch,
     CancelFocused,
+    CancelAll,
     Clear,
     NextPane,
     PrevPane,
@@ -127,23 +133,37 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Everywhere,
         Command::Resend,
-        "Ctrl+R  r",
-        "re-send the last prompt (regenerate)",
+        "Ctrl+R",
+        "re-send the last prompt: to the failed panes if any failed, else to all",
         [(KeyCode::Char('r'), CTRL)]
     ),
     bind!(
         Panes,
-        Command::Resend,
+        Command::ResendFocused,
         "r",
-        "",
+        "re-send the focused pane's last prompt (this pane only)",
         [(KeyCode::Char('r'), NONE)]
     ),
     bind!(
         Everywhere,
-        Command::CancelAllOrSwitch,
+        Command::Switch,
         "Esc",
-        "cancel all streams; when idle, switch prompt ↔ panes",
+        "switch prompt ↔ panes (never cancels)",
         [(KeyCode::Esc, NONE)]
+    ),
+    bind!(
+        Everywhere,
+        Command::CancelAll,
+        "Alt+C  X",
+        "cancel every running stream",
+        [(KeyCode::Char('c'), ALT)]
+    ),
+    bind!(
+        Panes,
+        Command::CancelAll,
+        "",
+        "",
+        [(KeyCode::Char('X'), SHIFT), (KeyCode::Char('X'), NONE)]
     ),
     bind!(
         Everywhere,
@@ -549,7 +569,7 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         Command::Quit,
         "Ctrl+C  q",
-        "quit (asks while streams run)",
+        "quit (asks while streams run or a draft is unsent)",
         [(KeyCode::Char('c'), CTRL)]
     ),
     bind!(Panes, Command::Quit, "q", "", [(KeyCode::Char('q'), NONE)]),

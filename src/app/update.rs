@@ -245,8 +245,19 @@ fn notice_error(app: &mut App, text: impl Into<String>) {
     });
 }
 
+/// Whether the prompt holds text that was never sent.
+fn has_draft(app: &App) -> bool {
+    !app.prompt_text().trim().is_empty()
+}
+
 fn quit_now(app: &mut App, fx: &mut Vec<Effect>) {
     stop_all(app, Status::Cancelled, fx);
+    // An unsent draft goes to the prompt history: ↑ brings it back next time.
+    if has_draft(app) {
+        fx.push(Effect::SaveHistory {
+            prompt: app.prompt_text(),
+        });
+    }
     app.quit = true;
     fx.push(Effect::Quit);
 }
@@ -635,15 +646,19 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             fx.push(Effect::LoadBreakdown);
         }
         Command::Resend => resend(app, fx),
-        Command::CancelAllOrSwitch => {
-            if app.any_active() {
-                let n = stop_all(app, Status::Cancelled, fx);
+        Command::ResendFocused => resend_focused(app, fx),
+        Command::Switch => {
+            app.zone = match app.zone {
+                Zone::Prompt => Zone::Panes,
+                Zone::Panes => Zone::Prompt,
+            };
+        }
+        Command::CancelAll => {
+            let n = stop_all(app, Status::Cancelled, fx);
+            if n > 0 {
                 notice(app, format!("cancelled {n} stream{}", plural(n)));
             } else {
-                app.zone = match app.zone {
-                    Zone::Prompt => Zone::Panes,
-                    Zone::Panes => Zone::Prompt,
-                };
+                notice(app, "nothing is streaming");
             }
         }
         Command::CancelFocused => {
@@ -701,7 +716,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }),
         Command::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Quit => {
-            if app.any_active() {
+            if app.any_active() || has_draft(app) {
                 app.overlay = Some(Overlay::ConfirmQuit);
             } else {
                 quit_now(app, fx);
@@ -1455,42 +1470,105 @@ fn start_turn(
     }
 }
 
-/// Regenerates every pane's last answer; a pane with no turns gets the last prompt anew.
+/// Re-sends the last prompt. When some panes failed, only those: the answers that came are
+/// not paid for again (a second Ctrl+R then regenerates every pane). A pane with no turns
+/// gets the last prompt anew.
 fn resend(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(last) = app.history.entries.last().cloned() else {
         return notice_error(app, "nothing to re-send yet");
     };
+    let failed: Vec<usize> = (0..app.panes.len())
+        .filter(|&i| {
+            let pane = &app.panes[i];
+            !pane.is_active()
+                && pane
+                    .turns
+                    .last()
+                    .is_some_and(|t| failure(&t.answer).is_some())
+        })
+        .collect();
+    let all = failed.is_empty();
+    let targets: Vec<usize> = if all {
+        (0..app.panes.len()).collect()
+    } else {
+        failed
+    };
     let mut fresh_round = None;
-    for i in 0..app.panes.len() {
-        match app.panes[i].turns.last() {
-            None => {
-                let round = match fresh_round {
-                    Some(r) => r,
-                    None => *fresh_round.insert(new_round(app, &last, fx)),
-                };
-                begin(app, i, round, (last.clone(), Vec::new()), false, false, fx);
+    for &i in &targets {
+        resend_pane(app, i, &last, &mut fresh_round, fx);
+    }
+    if !all {
+        let n = targets.len();
+        notice(
+            app,
+            format!(
+                "retrying {n} failed pane{} (Ctrl+R again re-sends every pane)",
+                plural(n)
+            ),
+        );
+    }
+}
+
+/// Re-sends the focused pane's last prompt to it alone.
+fn resend_focused(app: &mut App, fx: &mut Vec<Effect>) {
+    let i = app.focus;
+    let Some(pane) = app.panes.get(i) else {
+        return;
+    };
+    if pane.is_active() {
+        return notice_error(app, "this pane is still streaming: x cancels it first");
+    }
+    let Some(last) = app.history.entries.last().cloned() else {
+        return notice_error(app, "nothing to re-send yet");
+    };
+    resend_pane(app, i, &last, &mut None, fx);
+}
+
+/// Regenerates pane `i`'s last answer, or sends it `last` when it has none (in a round
+/// opened once for all such panes).
+fn resend_pane(
+    app: &mut App,
+    i: usize,
+    last: &str,
+    fresh_round: &mut Option<u64>,
+    fx: &mut Vec<Effect>,
+) {
+    match app.panes[i].turns.last() {
+        None => {
+            let round = match *fresh_round {
+                Some(r) => r,
+                None => *fresh_round.insert(new_round(app, last, fx)),
+            };
+            begin(
+                app,
+                i,
+                round,
+                (last.to_string(), Vec::new()),
+                false,
+                false,
+                fx,
+            );
+        }
+        Some(turn) => {
+            // A 402 that said what the key can afford: ask for no more than that.
+            let afford = failure(&turn.answer).and_then(ApiError::affordable);
+            let round = turn.round;
+            let input = if turn.tool_results.is_empty() {
+                TurnInput::Prompt(turn.prompt.clone(), turn.images.clone())
+            } else {
+                TurnInput::ToolResults(turn.tool_results.clone())
+            };
+            if let Some(n) = afford {
+                app.panes[i].settings.max_tokens = Some(n);
+                notice(
+                    app,
+                    format!(
+                        "pane {}: max_tokens capped at {n}, what the key can afford",
+                        i + 1
+                    ),
+                );
             }
-            Some(turn) => {
-                // A 402 that said what the key can afford: ask for no more than that.
-                let afford = failure(&turn.answer).and_then(ApiError::affordable);
-                let round = turn.round;
-                let input = if turn.tool_results.is_empty() {
-                    TurnInput::Prompt(turn.prompt.clone(), turn.images.clone())
-                } else {
-                    TurnInput::ToolResults(turn.tool_results.clone())
-                };
-                if let Some(n) = afford {
-                    app.panes[i].settings.max_tokens = Some(n);
-                    notice(
-                        app,
-                        format!(
-                            "pane {}: max_tokens capped at {n}, what the key can afford",
-                            i + 1
-                        ),
-                    );
-                }
-                begin_with(app, i, round, input, true, false, fx);
-            }
+            begin_with(app, i, round, input, true, false, fx);
         }
     }
 }

@@ -151,7 +151,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             Zone::Prompt => &[
                 ("Enter", "send"),
                 ("Tab", "pane"),
-                ("Esc", "cancel/panes"),
+                ("Esc", "panes"),
                 ("Ctrl+P", "model"),
                 ("Ctrl+N", "add"),
                 ("F1", "help"),
@@ -163,7 +163,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 ("z", "zoom"),
                 ("a", "add"),
                 ("d", "close"),
-                ("r", "resend"),
+                ("r", "resend pane"),
                 ("i", "prompt"),
                 ("?", "help"),
                 ("q", "quit"),
@@ -178,6 +178,14 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 theme.notice,
             ));
             spans.push(Span::styled(" · ", theme.dim));
+            let cancel: &[(&str, &str)] = match app.zone {
+                Zone::Prompt => &[("Ctrl+X", "cancel pane"), ("Alt+C", "cancel all")],
+                Zone::Panes => &[("x", "cancel pane"), ("X", "cancel all")],
+            };
+            for (k, what) in cancel {
+                spans.push(Span::styled(*k, theme.key));
+                spans.push(Span::styled(format!(" {what}  "), theme.dim));
+            }
         }
         for (k, what) in hints {
             spans.push(Span::styled(*k, theme.key));

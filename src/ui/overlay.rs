@@ -17,23 +17,29 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Help { scroll }) => help(theme, f, area, *scroll),
         Some(Overlay::ConfirmQuit) => {
             let n = app.panes.iter().filter(|p| p.is_active()).count();
-            let r = centered(area, 46, 5);
+            let draft = !app.prompt_text().trim().is_empty();
+            let mut text = Vec::new();
+            match n {
+                0 => {}
+                1 => text.push(Line::from("1 stream is still running.")),
+                n => text.push(Line::from(format!("{n} streams are still running."))),
+            }
+            if draft {
+                text.push(Line::from("The prompt holds a draft that was not sent;"));
+                text.push(Line::from("it is kept in the prompt history (↑)."));
+            }
+            if text.is_empty() {
+                text.push(Line::from("Every stream has finished."));
+            }
+            text.push(Line::from(vec![
+                Span::raw("Quit anyway?  "),
+                Span::styled("y", theme.key),
+                Span::raw(" quit   "),
+                Span::styled("n", theme.key),
+                Span::raw(" stay"),
+            ]));
+            let r = centered(area, 48, text.len() as u16 + 2);
             f.render_widget(Clear, r);
-            let first = match n {
-                0 => "Every stream has finished.".to_string(),
-                1 => "1 stream is still running.".to_string(),
-                n => format!("{n} streams are still running."),
-            };
-            let text = vec![
-                Line::from(first),
-                Line::from(vec![
-                    Span::raw("Quit anyway?  "),
-                    Span::styled("y", theme.key),
-                    Span::raw(" quit   "),
-                    Span::styled("n", theme.key),
-                    Span::raw(" stay"),
-                ]),
-            ];
             f.render_widget(Paragraph::new(text).block(boxed(" quit? ", theme)), r);
         }
         Some(Overlay::Picker(p)) => super::picker::draw(app, p, theme, f, area),

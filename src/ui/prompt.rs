@@ -17,7 +17,7 @@ pub fn new_editor() -> TextArea<'static> {
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let focused = app.zone == Zone::Prompt && app.overlay.is_none();
-    const LONG: &str = " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc cancel · F1 help ";
+    const LONG: &str = " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc panes · F1 help ";
     let title = if usize::from(area.width) >= LONG.chars().count() + 2 {
         LONG
     } else {
