@@ -137,6 +137,84 @@ fn blind_mode_hides_and_shuffles_until_the_vote() {
     let _ = render(&a);
 }
 
+/// Rounds until the blind shuffle is not the plain order (a shuffle may leave it as it was).
+fn shuffled_round(a: &mut App) {
+    for n in 0..20 {
+        round(a, &format!("round {n}"));
+        if a.order.iter().enumerate().any(|(slot, &p)| slot != p) {
+            return;
+        }
+        key(a, KeyCode::Char('v'));
+        key(a, KeyCode::Char('='));
+    }
+    panic!("20 rounds in the plain order");
+}
+
+#[test]
+fn blind_digits_and_tab_follow_the_numbers_on_screen_before_and_after_the_reveal() {
+    let mut a = common::sim_app(&["sim/swift", "sim/steady", "sim/coder", "sim/thinker"]);
+    a.size = (160, 30);
+    key(&mut a, KeyCode::F(8));
+    shuffled_round(&mut a);
+    for reveal in [false, true] {
+        for slot in 0..4 {
+            key(&mut a, KeyCode::Char(char::from(b'1' + slot as u8)));
+            assert_eq!(
+                a.focus,
+                a.pane_in_slot(slot),
+                "digit {} (revealed: {reveal})",
+                slot + 1
+            );
+        }
+        // Tab walks the slots left to right.
+        key(&mut a, KeyCode::Char('1'));
+        for slot in 1..4 {
+            key(&mut a, KeyCode::Tab);
+            assert_eq!(a.slot_of(a.focus), slot, "Tab (revealed: {reveal})");
+        }
+        if !reveal {
+            key(&mut a, KeyCode::Char('v'));
+            key(&mut a, KeyCode::Char('2'));
+            // The vote goes to the pane shown as 2.
+            let vote = &a.votes.last().unwrap().1;
+            let Verdict::Winner(k) = vote.verdict else {
+                panic!("{vote:?}")
+            };
+            assert_eq!(vote.models[k], a.panes[a.pane_in_slot(1)].model);
+        }
+    }
+}
+
+#[test]
+fn blind_shows_no_model_before_the_first_round_nor_in_settings_or_the_trail() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(8));
+    let screen = render(&a);
+    for m in ["sim/swift", "sim/steady", "sim/coder", "built-in simulator"] {
+        assert!(!screen.contains(m), "{m} visible while blind:\n{screen}");
+    }
+    assert!(screen.contains("Model A is ready."), "{screen}");
+    round(&mut a, "which is best?");
+    for k in [KeyCode::F(2), KeyCode::F(4)] {
+        key(&mut a, k);
+        assert!(a.overlay.is_none(), "{k:?} opened {:?}", a.overlay);
+        assert!(a
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("hidden")));
+    }
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+    );
+    assert!(a.overlay.is_none(), "the picker names the pane's model");
+    // After the vote they open again.
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::F(4));
+    assert!(a.overlay.is_some());
+}
+
 #[test]
 fn diff_two_answers_word_by_word() {
     let mut a = app();

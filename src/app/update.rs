@@ -465,6 +465,12 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Send => send(app, None, false, fx),
         Command::SendFocused => send(app, Some(app.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
+        Command::PickModel | Command::Settings | Command::Trail if app.hidden() => {
+            notice_error(
+                app,
+                "the models stay hidden until you vote (F6) or turn blind judging off (F8)",
+            );
+        }
         Command::PickModel => {
             let picker = Picker::new(PickMode::SetModel, &app.entries);
             ask_endpoints(app, &picker, fx);
@@ -675,14 +681,20 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
             notice(app, "conversations cleared");
         }
-        Command::NextPane => focus(app, (app.focus + 1) % app.panes.len().max(1)),
+        // Panes are numbered, and walked, in the order they are shown (shuffled while blind).
+        Command::NextPane => {
+            let n = app.panes.len().max(1);
+            let slot = (app.slot_of(app.focus) + 1) % n;
+            focus(app, app.pane_in_slot(slot));
+        }
         Command::PrevPane => {
             let n = app.panes.len().max(1);
-            focus(app, (app.focus + n - 1) % n);
+            let slot = (app.slot_of(app.focus) + n - 1) % n;
+            focus(app, app.pane_in_slot(slot));
         }
-        Command::FocusPane(i) => {
-            if i < app.panes.len() {
-                focus(app, i);
+        Command::FocusPane(slot) => {
+            if slot < app.panes.len() {
+                focus(app, app.pane_in_slot(slot));
             }
         }
         Command::Zoom => app.zoomed = !app.zoomed,

@@ -75,7 +75,13 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
         );
     }
     let visible: Vec<Line> = if total == 0 {
-        empty_hint(pane, simulated, theme)
+        let name = if app.hidden() {
+            super::layout::blind_name(app.slot_of(index))
+        } else {
+            pane.model.clone()
+        };
+        // Blind, even that the simulator answers would tell simulated panes from real ones.
+        empty_hint(&name, simulated && !app.hidden(), theme)
     } else {
         view.slice(top, height)
     };
@@ -126,8 +132,8 @@ fn title(
     spans
 }
 
-fn empty_hint(pane: &Pane, simulated: bool, theme: &Theme) -> Vec<Line<'static>> {
-    let mut v = vec![Line::styled(format!("{} is ready.", pane.model), theme.dim)];
+fn empty_hint(name: &str, simulated: bool, theme: &Theme) -> Vec<Line<'static>> {
+    let mut v = vec![Line::styled(format!("{name} is ready."), theme.dim)];
     if simulated {
         v.push(Line::styled(
             "Answers come from the built-in simulator.",
