@@ -295,3 +295,51 @@ fn the_browser_finds_sessions_and_resumes_one() {
         |e| matches!(e, Effect::History(op) if matches!(op.as_ref(), Op::Round { round: 3, .. }))
     ));
 }
+
+#[test]
+fn last_is_the_session_used_last_not_the_newest() {
+    let l = recorded();
+    let mut w = Writer::default();
+    let mut apply = |op| w.apply(l.conn(), op).unwrap();
+    // A headless run after the session...
+    apply(Op::Session {
+        started_at: 1_795_000_100,
+        workspace: Some("run".into()),
+    });
+    apply(Op::Round {
+        round: 1,
+        prompt: "a batch prompt".into(),
+        at: 1_795_000_100,
+    });
+    assert_eq!(export::resolve(l.conn(), "last").unwrap(), 2);
+    // ...then the first session resumed and carried on: it is the one used last.
+    apply(Op::Resume { session: 1 });
+    apply(Op::Round {
+        round: 3,
+        prompt: "One more question".into(),
+        at: 1_795_000_200,
+    });
+    assert_eq!(export::resolve(l.conn(), "last").unwrap(), 1);
+}
+
+#[test]
+fn a_resumed_answer_keeps_its_figures_and_its_error() {
+    use std::time::{Duration, Instant};
+    let l = recorded();
+    let (_, rounds) = export::load(l.conn(), 1).unwrap().unwrap();
+    let a = common::sim_app(&["sim/swift"]);
+    let now = Instant::now() + Duration::from_secs(10);
+    let (panes, _) = switchboard::session::resume::panes(&a.providers, &rounds, now);
+    let done = &panes[0].turns[0].answer;
+    assert_eq!(done.ttft(), Some(Duration::from_millis(152)));
+    assert_eq!(done.elapsed(now), Duration::from_millis(1200));
+    // 18 tokens in the 1,048 ms after the first one.
+    let rate = done.rate(now).unwrap();
+    assert!((rate - 18.0 / 1.048).abs() < 0.01, "{rate}");
+    let failed = &panes[1].turns[0].answer;
+    let switchboard::app::Status::Failed(e) = &failed.status else {
+        panic!("{:?}", failed.status)
+    };
+    assert_eq!(e.to_string(), "503 no provider available");
+    assert_eq!(e.short(), "503 no provider available");
+}

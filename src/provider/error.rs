@@ -42,6 +42,9 @@ pub enum ApiError {
     /// Refused here, before any request: the reason.
     #[error("not sent: {0}")]
     NotSent(String),
+    /// A failure read back from the history: its message as it was shown then.
+    #[error("{0}")]
+    Recorded(String),
 }
 
 /// What a failure's body says beyond its status.
@@ -97,6 +100,7 @@ impl ApiError {
             ApiError::Transport(m) => ApiError::Transport(clean(&m)),
             ApiError::Malformed(m) => ApiError::Malformed(clean(&m)),
             ApiError::NotSent(m) => ApiError::NotSent(clean(&m)),
+            ApiError::Recorded(m) => ApiError::Recorded(clean(&m)),
             e @ (ApiError::CutOff | ApiError::Stalled(_)) => e,
         }
     }
@@ -310,6 +314,11 @@ impl ApiError {
             ApiError::Stalled(_) => "stalled".into(),
             ApiError::Malformed(_) => "bad data".into(),
             ApiError::NotSent(_) => "not sent".into(),
+            // The message's head, as the footer showed it then ("400 bad request").
+            ApiError::Recorded(m) => {
+                let head = m.split([':', '—']).next().unwrap_or(m).trim();
+                head.chars().take(32).collect()
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ pub fn verdict(e: &ApiError, fallback_on_client_errors: bool) -> Verdict {
             Verdict::Retry
         }
         ApiError::MidStream { .. } => Verdict::Next,
-        ApiError::Malformed(_) | ApiError::NotSent(_) => Verdict::Stop,
+        ApiError::Malformed(_) | ApiError::NotSent(_) | ApiError::Recorded(_) => Verdict::Stop,
     }
 }
 

@@ -107,13 +107,19 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SessionSummary>> {
         .collect()
 }
 
-/// `last` or a number.
+/// `last` or a number. `last` is the session used last: the one whose latest round was
+/// recorded last, so a session resumed and carried on comes before a newer one left alone
+/// (a session's number says when it started, not when it was last used).
 pub fn resolve(conn: &Connection, id: &str) -> Result<i64, String> {
     if id == "last" {
-        return list(conn)
+        return conn
+            .query_row(
+                "SELECT session_id FROM rounds GROUP BY session_id ORDER BY MAX(id) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
             .map_err(|e| e.to_string())?
-            .first()
-            .map(|s| s.id)
             .ok_or_else(|| "no sessions recorded yet".to_string());
     }
     id.parse::<i64>()

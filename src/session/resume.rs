@@ -1,6 +1,6 @@
 //! Picking a past session back up: its panes and their conversations, rebuilt from history.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::export::{RoundRec, SessionSummary};
 use crate::app::state::{Answer, Pane, Providers, Status, Turn};
@@ -46,6 +46,16 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
                     invalid: None,
                 })
                 .collect();
+            // The figures of the footer (time to first token, tokens per second) come from
+            // these instants: set them as far apart as they were.
+            let ms = |v: Option<i64>| {
+                v.and_then(|n| u64::try_from(n).ok())
+                    .map(Duration::from_millis)
+            };
+            if let Some(started) = ms(a.elapsed_ms).and_then(|d| now.checked_sub(d)) {
+                answer.started = started;
+                answer.first_token = ms(a.ttft_ms).map(|d| started + d);
+            }
             answer.finished = Some(now);
             answer.usage = Some(Usage {
                 prompt_tokens: a.prompt_tokens.and_then(|n| u64::try_from(n).ok()),
@@ -55,7 +65,7 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
             });
             answer.status = match a.status.as_str() {
                 "done" => Status::Done,
-                "failed" => Status::Failed(ApiError::Transport(
+                "failed" => Status::Failed(ApiError::Recorded(
                     a.error.clone().unwrap_or_else(|| "failed".into()),
                 )),
                 "stopped: budget" => Status::OverBudget,
