@@ -487,7 +487,7 @@ async fn playground(start: Start) -> Result<(), String> {
                     p.turns.clear();
                 }
                 app.panes = panes;
-                app.session_label = format!("replay of session {id}");
+                app.replaying = Some(id);
                 replaying = Some((rounds, *speed));
             }
             if let Some(id) = &resume {

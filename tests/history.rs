@@ -343,3 +343,166 @@ fn a_resumed_answer_keeps_its_figures_and_its_error() {
     assert_eq!(e.to_string(), "503 no provider available");
     assert_eq!(e.short(), "503 no provider available");
 }
+
+fn press(
+    a: &mut switchboard::app::App,
+    code: crossterm::event::KeyCode,
+    mods: crossterm::event::KeyModifiers,
+) -> Vec<switchboard::app::Effect> {
+    switchboard::app::update(
+        a,
+        switchboard::app::Action::Key(crossterm::event::KeyEvent::new(code, mods)),
+    )
+}
+
+fn screen(a: &switchboard::app::App) -> String {
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.size.0, a.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    format!("{}", t.backend())
+}
+
+fn starts(fx: &[switchboard::app::Effect]) -> usize {
+    fx.iter()
+        .filter(|e| matches!(e, switchboard::app::Effect::Start { .. }))
+        .count()
+}
+
+#[test]
+fn a_replay_sends_nothing_and_spends_nothing() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use switchboard::app::{update, Action};
+    use switchboard::provider::Usage;
+    use switchboard::stream::StreamEvent;
+
+    let mut a = common::sim_app(&["sim/swift"]);
+    a.size = (120, 30);
+    a.session_label = "2026-11-23 14:02".into();
+    a.replaying = Some(1);
+    update(
+        &mut a,
+        Action::ReplayRound {
+            prompt: "Explain consistent hashing".into(),
+            requests: vec![(0, 7)],
+        },
+    );
+    for event in [
+        StreamEvent::Delta("A ring of keys.".into()),
+        StreamEvent::Usage(Usage {
+            completion_tokens: Some(5),
+            cost: Some(0.25),
+            ..Usage::default()
+        }),
+        StreamEvent::Done,
+    ] {
+        update(&mut a, Action::Stream { request: 7, event });
+    }
+    assert_eq!(a.panes[0].current().unwrap().text, "A ring of keys.");
+    assert_eq!(a.session_cost(), 0.0, "spent when it was recorded, not now");
+    assert_eq!(a.spend.day, 0.0);
+    for c in "a new question".chars() {
+        press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(starts(&fx), 0, "{fx:?}");
+    assert_eq!(
+        starts(&press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        0
+    );
+    assert!(a.notice.as_ref().unwrap().text.contains("--resume 1"));
+    let s = screen(&a);
+    assert!(s.contains("· replay of session 1 ·"), "{s}");
+    assert!(
+        !s.contains("session session") && !s.contains("session replay"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_read_only_look_comes_back_to_the_live_session() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use switchboard::app::{update, Action, Effect};
+    use switchboard::stream::StreamEvent;
+
+    let l = recorded();
+    let mut a = common::sim_app(&["sim/coder"]);
+    a.size = (120, 30);
+    a.session_label = "2026-11-29 10:00".into();
+    for c in "live question".chars() {
+        press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let Some(Effect::Start { request, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
+    else {
+        panic!("{fx:?}")
+    };
+    let request = *request;
+    update(
+        &mut a,
+        Action::Stream {
+            request,
+            event: StreamEvent::Delta("live answer".into()),
+        },
+    );
+    update(
+        &mut a,
+        Action::Stream {
+            request,
+            event: StreamEvent::Done,
+        },
+    );
+    // The history says this process writes to session 2; session 1 is looked at read-only.
+    update(&mut a, Action::Recording(Some(2)));
+    update(
+        &mut a,
+        Action::SessionLoaded {
+            loaded: export::load(l.conn(), 1)
+                .unwrap()
+                .map(Box::new)
+                .ok_or("none".into()),
+            read_only: true,
+        },
+    );
+    assert!(a.read_only);
+    let s = screen(&a);
+    assert!(s.contains("· session 1 (read-only)"), "{s}");
+    assert!(!s.contains("session session"), "{s}");
+    assert_eq!(
+        starts(&press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        0,
+        "read-only sends nothing"
+    );
+    // Ctrl+O marks the live session; Enter on it comes back without reading the disk.
+    press(&mut a, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let mut list = export::list(l.conn()).unwrap();
+    let mut live = list[0].clone();
+    live.id = 2;
+    list.insert(0, live);
+    update(&mut a, Action::Sessions(Ok(list)));
+    let s = screen(&a);
+    assert!(s.contains("●    2"), "{s}");
+    let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::OpenSession { .. })),
+        "{fx:?}"
+    );
+    assert!(!a.read_only);
+    assert_eq!(a.panes[0].model, "sim/coder");
+    assert_eq!(a.panes[0].current().unwrap().text, "live answer");
+    assert_eq!(a.session_label, "2026-11-29 10:00");
+    // Ctrl+B does the same from the panes.
+    update(
+        &mut a,
+        Action::SessionLoaded {
+            loaded: export::load(l.conn(), 1)
+                .unwrap()
+                .map(Box::new)
+                .ok_or("none".into()),
+            read_only: true,
+        },
+    );
+    assert!(a.read_only);
+    press(&mut a, KeyCode::Char('b'), KeyModifiers::CONTROL);
+    assert!(!a.read_only);
+    assert_eq!(a.panes[0].current().unwrap().text, "live answer");
+}

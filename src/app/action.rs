@@ -50,6 +50,8 @@ pub enum Action {
     },
     /// Sessions matching the browser's query.
     Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
+    /// The session this process writes its history to (none before its first round).
+    Recording(Option<i64>),
     /// A stored session, read to be resumed or looked at.
     SessionLoaded {
         loaded: Result<

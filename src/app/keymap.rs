@@ -69,6 +69,8 @@ pub enum Command {
     Rerun,
     /// Browse and search past sessions, and resume one.
     Sessions,
+    /// From a read-only look at a stored session back to the live one.
+    BackToLive,
     /// The prompt library: insert a saved prompt, or save this one.
     Library,
     /// Answer pending tool calls: with the typed text, else each tool's canned result.
@@ -501,6 +503,13 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl+O  o",
         "past sessions: search as you type, Enter resumes one",
         [(KeyCode::Char('o'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::BackToLive,
+        "Ctrl+B",
+        "back to the live session from a read-only one",
+        [(KeyCode::Char('b'), CTRL)]
     ),
     bind!(
         Panes,

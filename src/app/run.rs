@@ -345,6 +345,10 @@ fn run_effect(
         Effect::LoadSessions { query } => {
             if let Some(l) = &rt.ledger {
                 let tx = tx.clone();
+                let mark = tx.clone();
+                l.recording(move |id| {
+                    let _ = mark.send(Action::Recording(id));
+                });
                 l.query(move |conn| {
                     let _ = tx.send(Action::Sessions(crate::session::export::find(conn, &query)));
                 });

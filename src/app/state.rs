@@ -283,6 +283,17 @@ impl PromptHistory {
     }
 }
 
+/// What a read-only look at a stored session puts aside, to come back to.
+#[derive(Debug)]
+pub struct Live {
+    pub panes: Vec<Pane>,
+    pub rounds: u64,
+    pub focus: usize,
+    pub order: Vec<usize>,
+    pub session_label: String,
+    pub resumed: Option<i64>,
+}
+
 pub struct App {
     pub panes: Vec<Pane>,
     pub focus: usize,
@@ -306,6 +317,13 @@ pub struct App {
     pub resumed: Option<i64>,
     /// Looking at a stored session without carrying it on: nothing can be sent.
     pub read_only: bool,
+    /// The live session, set aside while a stored one is looked at read-only.
+    pub live: Option<Box<Live>>,
+    /// The stored session the live one is written to, as the history last said.
+    pub recording: Option<i64>,
+    /// Replaying this stored session: nothing can be sent, and what its answers cost was spent
+    /// when they were recorded, not now.
+    pub replaying: Option<i64>,
     pub quit: bool,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
@@ -382,6 +400,9 @@ impl App {
             rounds: 0,
             resumed: None,
             read_only: false,
+            live: None,
+            recording: None,
+            replaying: None,
             quit: false,
             today: chrono::Local::now().date_naive(),
             unix: 0,
@@ -500,6 +521,7 @@ impl App {
         let live: f64 = self
             .panes
             .iter()
+            .filter(|_| self.replaying.is_none())
             .filter_map(Pane::current)
             .filter(|a| a.status.is_active())
             .map(|a| a.cost().usd())

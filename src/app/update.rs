@@ -108,6 +108,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::Recording(id) => app.recording = id,
         Action::Sessions(result) => {
             if let Some(Overlay::Sessions(b)) = &mut app.overlay {
                 b.sessions = Some(result);
@@ -290,6 +291,13 @@ fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> b
 /// Books a pane's last answer, now finished one way or another: its cost joins the totals and
 /// goes to the ledger. After the last running answer, the key's credit is refreshed.
 fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
+    if app.replaying.is_some() {
+        // A replayed answer was paid for when it was recorded.
+        if let Some(t) = app.panes.get_mut(i).and_then(|p| p.turns.last_mut()) {
+            t.answer.finished.get_or_insert(app.now);
+        }
+        return;
+    }
     let (now, unix, today) = (app.now, app.unix, app.today);
     let App {
         panes,
@@ -461,7 +469,35 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
+    let sends = matches!(
+        cmd,
+        Command::Send
+            | Command::SendFocused
+            | Command::SendAnyway
+            | Command::Resend
+            | Command::ResendFocused
+            | Command::Rerun
+            | Command::AnswerTools
+            | Command::AutoTools
+    );
+    if sends {
+        if let Some(id) = app.replaying {
+            return notice_error(
+                app,
+                format!(
+                    "a replay sends nothing: `switchboard --resume {id}` carries session {id} on"
+                ),
+            );
+        }
+        if app.read_only {
+            return notice_error(
+                app,
+                "read-only: Ctrl+O, then Enter, resumes this session; Ctrl+B goes back to yours",
+            );
+        }
+    }
     match cmd {
+        Command::BackToLive => back_to_live(app),
         Command::Send => send(app, None, false, fx),
         Command::SendFocused => send(app, Some(app.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
@@ -852,7 +888,14 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                     .and_then(|r| r.as_ref().ok())
                     .and_then(|l| l.get(b.selected))
                     .map(|s| s.id);
-                if let Some(id) = id {
+                if id.is_some() && id == app.recording {
+                    // The live session is not loaded again from the disk: it is right here.
+                    if app.live.is_some() {
+                        back_to_live(app);
+                    } else {
+                        notice(app, "that is the session you are in");
+                    }
+                } else if let Some(id) = id {
                     fx.push(Effect::OpenSession { id, read_only });
                     notice(app, format!("opening session {id}…"));
                 } else {
@@ -949,6 +992,19 @@ fn resume(
         );
     }
     stop_all(app, Status::Cancelled, fx);
+    if read_only && !app.read_only {
+        // Looking is not leaving: the live session waits aside (Ctrl+B).
+        app.live = Some(Box::new(super::state::Live {
+            panes: std::mem::take(&mut app.panes),
+            rounds: app.rounds,
+            focus: app.focus,
+            order: std::mem::take(&mut app.order),
+            session_label: app.session_label.clone(),
+            resumed: app.resumed,
+        }));
+    } else if !read_only {
+        app.live = None;
+    }
     // Request ids stay unique: the resumed answers are renumbered after this session's.
     let mut panes = panes;
     for p in &mut panes {
@@ -970,11 +1026,11 @@ fn resume(
     app.rounds = last;
     app.read_only = read_only;
     if read_only {
-        app.session_label = format!("session {} (read-only)", summary.id);
+        app.session_label = format!("{} (read-only)", summary.id);
         return notice(
             app,
             format!(
-                "viewing session {} — Ctrl+O, then Enter, resumes it",
+                "viewing session {} — Ctrl+O, then Enter, resumes it; Ctrl+B goes back to yours",
                 summary.id
             ),
         );
@@ -985,6 +1041,23 @@ fn resume(
         session: summary.id,
     }));
     notice(app, format!("resumed session {}", summary.id));
+}
+
+/// Leaves a read-only look at a stored session for the live one, as it was left.
+fn back_to_live(app: &mut App) {
+    let Some(live) = app.live.take() else {
+        return notice_error(app, "this is the live session");
+    };
+    let live = *live;
+    app.panes = live.panes;
+    app.rounds = live.rounds;
+    app.focus = live.focus.min(app.panes.len().saturating_sub(1));
+    app.order = live.order;
+    app.session_label = live.session_label;
+    app.resumed = live.resumed;
+    app.read_only = false;
+    app.zoomed = false;
+    notice(app, "back to the live session");
 }
 
 /// Records a verdict on the latest round; in blind mode it reveals who was who.
@@ -1224,12 +1297,6 @@ fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
 /// budget limit and the user has not said to go anyway.
 fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) {
-    if app.read_only {
-        return notice_error(
-            app,
-            "read-only: Ctrl+O, then Enter, resumes this session to carry on",
-        );
-    }
     let text = app.prompt_text();
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");

@@ -381,6 +381,7 @@ enum Command {
     Record(SpendRecord),
     Query(Box<dyn FnOnce(&Connection) + Send>),
     History(crate::session::store::Op),
+    Recording(Box<dyn FnOnce(Option<i64>) + Send>),
     Flush(std::sync::mpsc::Sender<()>),
     Breakdown {
         today: NaiveDate,
@@ -417,6 +418,7 @@ impl LedgerHandle {
                         reply(ledger.breakdown(today, days).map_err(|e| e.to_string()));
                     }
                     Command::Query(f) => f(ledger.conn()),
+                    Command::Recording(f) => f(history.session()),
                     Command::Flush(done) => {
                         let _ = done.send(());
                     }
@@ -424,6 +426,12 @@ impl LedgerHandle {
             }
         });
         Self { tx }
+    }
+
+    /// Tells `f` which session the history is being written to, after every write asked for
+    /// before.
+    pub fn recording(&self, f: impl FnOnce(Option<i64>) + Send + 'static) {
+        let _ = self.tx.send(Command::Recording(Box::new(f)));
     }
 
     /// Runs `f` on the ledger's thread, with its connection.

@@ -100,6 +100,13 @@ pub struct Writer {
     answers: HashMap<u64, i64>,
 }
 
+impl Writer {
+    /// The session being written to, once it has one.
+    pub fn session(&self) -> Option<i64> {
+        self.session
+    }
+}
+
 fn int(v: Option<u64>) -> Option<i64> {
     v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }

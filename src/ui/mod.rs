@@ -55,7 +55,12 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = vec![Span::styled(" switchboard", theme.header)];
-    if !app.session_label.is_empty() {
+    if let Some(id) = app.replaying {
+        spans.push(Span::styled(
+            format!(" · replay of session {id}"),
+            theme.dim,
+        ));
+    } else if !app.session_label.is_empty() {
         spans.push(Span::styled(
             format!(" · session {}", app.session_label),
             theme.dim,

@@ -48,7 +48,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
         Some(Overlay::Diff { left, right }) => diff(app, *left, *right, theme, f, area),
-        Some(Overlay::Sessions(b)) => sessions(b, theme, f, area),
+        Some(Overlay::Sessions(b)) => sessions(app, b, theme, f, area),
         Some(Overlay::Library { input, selected }) => {
             library(app, input, *selected, theme, f, area)
         }
@@ -174,7 +174,7 @@ fn library(
     f.render_widget(Paragraph::new(lines), body);
 }
 
-fn sessions(b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: Rect) {
+fn sessions(app: &App, b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(area, 110, area.height.saturating_sub(4));
     f.render_widget(Clear, r);
     let block = boxed(" sessions ", theme);
@@ -196,7 +196,7 @@ fn sessions(b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: 
     let hint = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
     f.render_widget(
         Paragraph::new(Line::styled(
-            "type to search · ↑↓ choose · Enter resume · Esc close",
+            "type to search · ↑↓ choose · Enter resume · Tab look read-only · ● yours · Esc close",
             theme.dim,
         )),
         hint,
@@ -234,8 +234,14 @@ fn sessions(b: &crate::app::state::Browser, theme: &Theme, f: &mut Frame, area: 
                         .to_string()
                 })
                 .unwrap_or_default();
+            // The live session: where a read-only look comes back to.
+            let mark = if Some(s.id) == app.recording {
+                "●"
+            } else {
+                " "
+            };
             let text = format!(
-                "{:>5}  {when}  {:>3} round{}  {:>10}  {}",
+                "{mark}{:>5}  {when}  {:>3} round{}  {:>10}  {}",
                 s.id,
                 s.rounds,
                 if s.rounds == 1 { " " } else { "s" },
