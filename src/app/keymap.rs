@@ -71,6 +71,14 @@ pub enum Command {
     Sessions,
     /// From a read-only look at a stored session back to the live one.
     BackToLive,
+    /// Search the focused pane: type, Enter.
+    Search,
+    NextMatch,
+    PrevMatch,
+    NextRound,
+    PrevRound,
+    NextCode,
+    PrevCode,
     /// The prompt library: insert a saved prompt, or save this one.
     Library,
     /// Answer pending tool calls: with the typed text, else each tool's canned result.
@@ -510,6 +518,55 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl+B",
         "back to the live session from a read-only one",
         [(KeyCode::Char('b'), CTRL)]
+    ),
+    bind!(
+        Panes,
+        Command::Search,
+        "/",
+        "search the focused pane (case matters with a capital)",
+        [(KeyCode::Char('/'), NONE), (KeyCode::Char('/'), SHIFT)]
+    ),
+    bind!(
+        Panes,
+        Command::NextMatch,
+        "n  N",
+        "next / previous match",
+        [(KeyCode::Char('n'), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::PrevMatch,
+        "",
+        "",
+        [(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::NextRound,
+        "]  [",
+        "next / previous round of the focused pane",
+        [(KeyCode::Char(']'), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::PrevRound,
+        "",
+        "",
+        [(KeyCode::Char('['), NONE)]
+    ),
+    bind!(
+        Panes,
+        Command::NextCode,
+        "}  {",
+        "next / previous code block",
+        [(KeyCode::Char('}'), NONE), (KeyCode::Char('}'), SHIFT)]
+    ),
+    bind!(
+        Panes,
+        Command::PrevCode,
+        "",
+        "",
+        [(KeyCode::Char('{'), NONE), (KeyCode::Char('{'), SHIFT)]
     ),
     bind!(
         Panes,

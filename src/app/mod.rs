@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod answer;
+pub mod find;
 pub mod keymap;
 pub mod panel;
 pub mod panel_keys;

@@ -321,6 +321,8 @@ pub struct App {
     pub live: Option<Box<Live>>,
     /// The stored session the live one is written to, as the history last said.
     pub recording: Option<i64>,
+    /// A search in the focused pane (`/`).
+    pub search: Option<super::find::Search>,
     /// Replaying this stored session: nothing can be sent, and what its answers cost was spent
     /// when they were recorded, not now.
     pub replaying: Option<i64>,
@@ -402,6 +404,7 @@ impl App {
             read_only: false,
             live: None,
             recording: None,
+            search: None,
             replaying: None,
             quit: false,
             today: chrono::Local::now().date_naive(),

@@ -239,7 +239,7 @@ pub(super) fn notice(app: &mut App, text: impl Into<String>) {
     });
 }
 
-fn notice_error(app: &mut App, text: impl Into<String>) {
+pub(super) fn notice_error(app: &mut App, text: impl Into<String>) {
     app.notice = Some(Notice {
         text: text.into(),
         error: true,
@@ -458,6 +458,9 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
             _ => {}
         }
+    }
+    if app.search.as_ref().is_some_and(|s| s.editing) {
+        return super::find::edit(app, key);
     }
     let prompt_empty = app.prompt.is_empty();
     if let Some(cmd) = keymap::command(app.zone, &key, prompt_empty) {
@@ -689,6 +692,15 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Resend => resend(app, fx),
         Command::ResendFocused => resend_focused(app, fx),
+        // Esc drops a search before it leaves the panes.
+        Command::Switch if app.search.is_some() && app.zone == Zone::Panes => app.search = None,
+        Command::Search => super::find::start(app),
+        Command::NextMatch => super::find::step(app, true),
+        Command::PrevMatch => super::find::step(app, false),
+        Command::NextRound => super::find::jump(app, super::find::Mark::Round, true),
+        Command::PrevRound => super::find::jump(app, super::find::Mark::Round, false),
+        Command::NextCode => super::find::jump(app, super::find::Mark::Code, true),
+        Command::PrevCode => super::find::jump(app, super::find::Mark::Code, false),
         Command::Switch => {
             app.zone = match app.zone {
                 Zone::Prompt => Zone::Panes,
@@ -783,6 +795,13 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn focus(app: &mut App, i: usize) {
+    if app.focus != i {
+        // A search's matches are the focused pane's: another pane is searched anew.
+        if let Some(s) = app.search.as_mut() {
+            s.hits.clear();
+            s.current = None;
+        }
+    }
     app.focus = i;
 }
 

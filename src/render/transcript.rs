@@ -130,6 +130,8 @@ struct LazyCode {
     blocks: Vec<Option<CodeHighlighter>>,
     /// Lines not highlighted yet, in the order of their rows.
     pending: Vec<Pending>,
+    /// Where each block starts (its label) in the answer's wrapped lines, to jump between them.
+    starts: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +157,10 @@ impl LazyCode {
             let Some(&(row, n)) = rows.get(line) else {
                 continue;
             };
+            if block as usize >= self.starts.len() {
+                // The label is the row above a block's first line.
+                self.starts.push(row.saturating_sub(1));
+            }
             // A block with no highlighter stays as it is: plain.
             if self.blocks.get(block as usize).is_some_and(Option::is_some) {
                 self.pending.push(Pending {
@@ -254,6 +260,8 @@ struct TurnCache {
     frame: Frame,
     /// Where the answer's sealed rows start in the pane's lines.
     answer_at: usize,
+    /// Where the turn starts in the pane's lines.
+    start: usize,
 }
 
 /// Lines of one pane at one width and theme.
@@ -366,6 +374,18 @@ impl TranscriptCache {
         self.total
     }
 
+    /// Where each turn starts, and each code block of the answers, in the pane's lines, as the
+    /// last update left them: the places worth jumping to.
+    pub fn marks(&self) -> (Vec<usize>, Vec<usize>) {
+        let turns = self.turns.iter().map(|c| c.start).collect();
+        let code = self
+            .turns
+            .iter()
+            .flat_map(|c| c.code.starts.iter().map(move |r| c.answer_at + r))
+            .collect();
+        (turns, code)
+    }
+
     /// Highlights the code among lines `top..top + count` that is not highlighted yet.
     pub fn show(&mut self, top: usize, count: usize, theme: &Theme) {
         let width = self.width;
@@ -451,6 +471,7 @@ impl TranscriptCache {
                 let len = |s: &[(bool, Seg<'_>)]| s.iter().map(|(_, s)| s.len()).sum::<usize>();
                 (len(&segs[..k]), len(&segs[k..]))
             };
+            self.turns[i].start = at;
             self.turns[i].answer_at = at + before;
             at += before + rest;
         }

@@ -146,7 +146,15 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let line = if let Some(n) = &app.notice {
+    let line = if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+        Line::from(vec![
+            Span::styled(format!(" /{}▏", search.query), theme.notice),
+            Span::styled("  Enter", theme.key),
+            Span::styled(" find  ", theme.dim),
+            Span::styled("Esc", theme.key),
+            Span::styled(" cancel", theme.dim),
+        ])
+    } else if let Some(n) = &app.notice {
         Line::from(Span::styled(
             format!(" {}", n.text),
             if n.error { theme.error } else { theme.notice },
@@ -175,6 +183,21 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             ],
         };
         let mut spans = vec![Span::raw(" ")];
+        if let Some(search) = &app.search {
+            let at = match (search.current, search.hits.len()) {
+                (Some(c), n) => format!("{}/{n}", c + 1),
+                (None, _) => "no match".into(),
+            };
+            spans.push(Span::styled(
+                format!("/{} {at}", search.query),
+                theme.notice,
+            ));
+            spans.push(Span::styled(" · ", theme.dim));
+            for (k, what) in [("n", "next"), ("N", "previous"), ("Esc", "clear")] {
+                spans.push(Span::styled(k, theme.key));
+                spans.push(Span::styled(format!(" {what}  "), theme.dim));
+            }
+        }
         // First, so a narrow terminal still shows it.
         let active = app.panes.iter().filter(|p| p.is_active()).count();
         if active > 0 {

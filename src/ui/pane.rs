@@ -83,9 +83,75 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
         // Blind, even that the simulator answers would tell simulated panes from real ones.
         empty_hint(&name, simulated && !app.hidden(), theme)
     } else {
-        view.slice(top, height)
+        let rows = view.slice(top, height);
+        match app
+            .search
+            .as_ref()
+            .filter(|s| focused && !s.query.is_empty())
+        {
+            Some(search) => {
+                let current = search
+                    .current
+                    .and_then(|c| search.hits.get(c))
+                    .and_then(|r| r.checked_sub(top));
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(i, l)| mark_matches(l, search, current == Some(i), theme))
+                    .collect()
+            }
+            None => rows,
+        }
     };
     f.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+/// A row with the search's matches marked; the current match's row more strongly.
+fn mark_matches(
+    line: Line<'static>,
+    search: &crate::app::find::Search,
+    current: bool,
+    theme: &Theme,
+) -> Line<'static> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let hits = search.matches(&text);
+    if hits.is_empty() {
+        return line;
+    }
+    let mark = if current {
+        theme
+            .selection
+            .add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        theme.selection
+    };
+    // Cut every span at the matches' edges, marking the pieces inside one.
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for span in &line.spans {
+        let (start, end) = (at, at + span.content.len());
+        at = end;
+        let mut cut = start;
+        let mut edges: Vec<usize> = hits
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .filter(|&e| e > start && e < end)
+            .collect();
+        edges.push(end);
+        for edge in edges {
+            let inside = hits.iter().any(|&(a, b)| cut >= a && cut < b);
+            let piece = &span.content[cut - start..edge - start];
+            let style = if inside {
+                span.style.patch(mark)
+            } else {
+                span.style
+            };
+            spans.push(Span::styled(piece.to_string(), style));
+            cut = edge;
+        }
+    }
+    let mut out = Line::from(spans).style(line.style);
+    out.alignment = line.alignment;
+    out
 }
 
 fn title(

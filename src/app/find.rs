@@ -1,0 +1,256 @@
+//! Finding things in the focused pane: `/` and a query (then `n`, `N`), and jumps between the
+//! pane's rounds (`[`, `]`) and code blocks (`{`, `}`).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::state::App;
+use crate::ui::layout;
+
+/// A search in the focused pane.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    /// Being typed: keys go to the query.
+    pub editing: bool,
+    /// The rows of the pane that hold the query, as last counted, and the one shown.
+    pub hits: Vec<usize>,
+    pub current: Option<usize>,
+}
+
+impl Search {
+    /// Case matters only when the query has a capital (as in less and vim's smartcase).
+    pub fn matches(&self, row: &str) -> Vec<(usize, usize)> {
+        find_all(row, &self.query)
+    }
+}
+
+/// Byte ranges of `query` in `text`; case-blind unless the query has a capital letter.
+pub fn find_all(text: &str, query: &str) -> Vec<(usize, usize)> {
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let exact = query.chars().any(char::is_uppercase);
+    let mut out = Vec::new();
+    if exact {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(query) {
+            out.push((from + at, from + at + query.len()));
+            from += at + query.len();
+        }
+        return out;
+    }
+    // Compared a character at a time, so byte positions stay those of `text` even where
+    // lowercasing changes a character's length.
+    let q: Vec<char> = query.chars().flat_map(char::to_lowercase).collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut k = 0;
+        let mut j = i;
+        while k < q.len() && j < chars.len() {
+            let lower: Vec<char> = chars[j].1.to_lowercase().collect();
+            if q.get(k..k + lower.len()) != Some(&lower[..]) {
+                break;
+            }
+            k += lower.len();
+            j += 1;
+        }
+        if k == q.len() {
+            let end = chars.get(j).map_or(text.len(), |c| c.0);
+            out.push((chars[i].0, end));
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Starts typing a search in the focused pane.
+pub fn start(app: &mut App) {
+    app.search = Some(Search {
+        editing: true,
+        ..Search::default()
+    });
+}
+
+/// A key while the query is typed. Enter finds, Esc drops the search.
+pub fn edit(app: &mut App, key: KeyEvent) {
+    let Some(s) = app.search.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc => app.search = None,
+        KeyCode::Enter => {
+            s.editing = false;
+            if s.query.is_empty() {
+                app.search = None;
+            } else {
+                step(app, true);
+            }
+        }
+        KeyCode::Backspace => {
+            s.query.pop();
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            s.query.push(c);
+        }
+        _ => {}
+    }
+}
+
+/// The focused pane as it is drawn: its rows as text, its page height, the row it shows from,
+/// and where its rounds and code blocks start.
+struct Shown {
+    texts: Vec<String>,
+    page: usize,
+    top: usize,
+    rounds: Vec<usize>,
+    code: Vec<usize>,
+}
+
+/// The focused pane as it is drawn; `None` when it is not on screen.
+fn rows(app: &App) -> Option<Shown> {
+    let i = app.focus;
+    let rect = layout::compute(app).rect_of(i)?;
+    let inner = layout::pane_inner(rect);
+    let pane = app.panes.get(i)?;
+    let mut cache = pane.cache.borrow_mut();
+    let texts = cache
+        .view(pane, inner.width as usize, &app.theme, app.expand_thinking)
+        .texts();
+    let (rounds, code) = cache.marks();
+    let page = (inner.height as usize).max(1);
+    let top = crate::render::transcript::top_line(pane.scroll, texts.len(), page);
+    Some(Shown {
+        texts,
+        page,
+        top,
+        rounds,
+        code,
+    })
+}
+
+/// Shows row `row` of the focused pane near the top of its page.
+fn show(app: &mut App, row: usize, total: usize, page: usize) {
+    let max_top = total.saturating_sub(page);
+    // A line of context above what was looked for.
+    let top = row.saturating_sub(1).min(max_top);
+    if let Some(p) = app.panes.get_mut(app.focus) {
+        p.scroll = (top < max_top).then_some(top);
+    }
+}
+
+/// The next (or previous) match after (before) the current one, or from the page shown.
+pub fn step(app: &mut App, forward: bool) {
+    let Some(query) = app.search.as_ref().map(|s| s.query.clone()) else {
+        return super::update::notice_error(app, "no search: / starts one");
+    };
+    let Some(Shown {
+        texts, page, top, ..
+    }) = rows(app)
+    else {
+        return;
+    };
+    let hits: Vec<usize> = texts
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !find_all(t, &query).is_empty())
+        .map(|(r, _)| r)
+        .collect();
+    let Some(s) = app.search.as_mut() else {
+        return;
+    };
+    let from = s.current.and_then(|c| s.hits.get(c)).copied();
+    s.hits = hits;
+    if s.hits.is_empty() {
+        s.current = None;
+        return super::update::notice_error(app, format!("no match for “{query}”"));
+    }
+    let next = match (from, forward) {
+        (Some(r), true) => s.hits.iter().position(|&h| h > r).unwrap_or(0),
+        (Some(r), false) => s
+            .hits
+            .iter()
+            .rposition(|&h| h < r)
+            .unwrap_or(s.hits.len() - 1),
+        (None, true) => s.hits.iter().position(|&h| h >= top).unwrap_or(0),
+        (None, false) => s
+            .hits
+            .iter()
+            .rposition(|&h| h < top + page)
+            .unwrap_or(s.hits.len() - 1),
+    };
+    s.current = Some(next);
+    let row = s.hits[next];
+    show(app, row, texts.len(), page);
+}
+
+/// What to jump between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Round,
+    Code,
+}
+
+/// Shows the next (or previous) round or code block of the focused pane.
+pub fn jump(app: &mut App, mark: Mark, forward: bool) {
+    let Some(Shown {
+        texts,
+        page,
+        top,
+        rounds,
+        code,
+    }) = rows(app)
+    else {
+        return;
+    };
+    let marks = match mark {
+        Mark::Round => rounds,
+        Mark::Code => code,
+    };
+    // The page shows from the row above the mark it was moved to.
+    let at = top + usize::from(top > 0);
+    let target = if forward {
+        marks.iter().copied().find(|&m| m > at)
+    } else {
+        marks.iter().rev().copied().find(|&m| m < at)
+    };
+    match target {
+        Some(row) => show(app, row, texts.len(), page),
+        None => {
+            let what = match mark {
+                Mark::Round => "round",
+                Mark::Code => "code block",
+            };
+            let dir = if forward { "after" } else { "before" };
+            super::update::notice(app, format!("no {what} {dir} this one"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smart_case_and_byte_positions() {
+        assert_eq!(
+            find_all("Ring ring RING", "ring"),
+            [(0, 4), (5, 9), (10, 14)]
+        );
+        assert_eq!(find_all("Ring ring RING", "Ring"), [(0, 4)]);
+        assert_eq!(find_all("aaa", "aa"), [(0, 2)]);
+        // A character whose lowercase is longer keeps the text's byte positions.
+        let t = "İstanbul and istanbul";
+        for (a, b) in find_all(t, "stanbul") {
+            assert_eq!(&t[a..b], "stanbul");
+        }
+        assert_eq!(find_all("é ü É", "é"), [(0, 2), (6, 8)]);
+        assert!(find_all("abc", "").is_empty());
+    }
+}
