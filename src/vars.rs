@@ -46,6 +46,21 @@ pub fn read_file(path: &std::path::Path) -> Result<BTreeMap<String, String>, Str
 }
 
 /// Fills every `{{name}}`; a variable with no value is an error naming it.
+/// The first `{{name}}` of `prompt` with no value.
+pub fn missing(prompt: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+    let mut rest = prompt;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let end = after.find("}}")?;
+        let name = after[..end].trim();
+        if !vars.contains_key(name) {
+            return Some(name.to_string());
+        }
+        rest = &after[end + 2..];
+    }
+    None
+}
+
 pub fn fill(prompt: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(prompt.len());
     let mut rest = prompt;

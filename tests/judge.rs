@@ -332,6 +332,11 @@ fn prompt_variables_and_the_library() {
         "Tips for {{lang}} and {{topic}}",
         "the prompt is kept"
     );
+    assert!(
+        matches!(a.overlay, Some(Overlay::Vars { .. })),
+        "asks for it"
+    );
+    key(&mut a, KeyCode::Esc);
     a.vars.insert("topic".into(), "errors".into());
     let fx = key(&mut a, KeyCode::Enter);
     let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
@@ -385,4 +390,60 @@ fn prompt_variables_and_the_library() {
     key(&mut a, KeyCode::Enter);
     assert!(a.overlay.is_none());
     assert_eq!(a.prompt_text(), "Summarise in 3 bullets.");
+}
+
+#[test]
+fn variables_are_set_from_the_playground_when_a_prompt_needs_one() {
+    let mut a = app();
+    for c in "Review this {{lang}} code".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let fx = key(&mut a, KeyCode::Enter);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Start { .. })),
+        "{fx:?}"
+    );
+    let Some(Overlay::Vars { input, .. }) = &a.overlay else {
+        panic!("{:?}", a.overlay)
+    };
+    assert_eq!(input.lines().join(""), "lang=");
+    assert!(render(&a).contains("variables"));
+    for c in "rust".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.vars.get("lang").map(String::as_str), Some("rust"));
+    // A line that is not name=value says why and sets nothing.
+    for c in "no equals".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert!(render(&a).contains("is not name=value"), "{}", render(&a));
+    key(&mut a, KeyCode::Esc);
+    assert!(a.overlay.is_none());
+    let fx = key(&mut a, KeyCode::Enter);
+    let sent = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Start { params, .. } => Some(params.messages.last().unwrap().content.clone()),
+            _ => None,
+        })
+        .expect("sent once the variable has a value");
+    assert_eq!(sent, "Review this rust code");
+    // Alt+V lists them; Enter on an empty line edits the selected one; Del removes it.
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('v'), KeyModifiers::ALT)),
+    );
+    assert!(render(&a).contains("lang = rust"));
+    key(&mut a, KeyCode::Enter);
+    let Some(Overlay::Vars { input, .. }) = &a.overlay else {
+        panic!("{:?}", a.overlay)
+    };
+    assert_eq!(input.lines().join(""), "lang=rust");
+    for _ in 0.."lang=rust".len() {
+        key(&mut a, KeyCode::Backspace);
+    }
+    key(&mut a, KeyCode::Delete);
+    assert!(a.vars.is_empty());
 }

@@ -71,6 +71,8 @@ pub enum Command {
     Sessions,
     /// From a read-only look at a stored session back to the live one.
     BackToLive,
+    /// The values of `{{name}}` in prompts.
+    Vars,
     /// Search the focused pane: type, Enter.
     Search,
     NextMatch,
@@ -518,6 +520,13 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl+B",
         "back to the live session from a read-only one",
         [(KeyCode::Char('b'), CTRL)]
+    ),
+    bind!(
+        Everywhere,
+        Command::Vars,
+        "Alt+V",
+        "variables: set what {{name}} stands for in prompts",
+        [(KeyCode::Char('v'), ALT)]
     ),
     bind!(
         Panes,

@@ -66,6 +66,12 @@ pub enum Overlay {
     },
     /// Spend per model and per day; `None` while the ledger is being read.
     Spend(Option<Result<Breakdown, String>>),
+    /// The values of `{{name}}` in prompts: a `name=value` line, and the ones set.
+    Vars {
+        input: Box<TextArea<'static>>,
+        selected: usize,
+        error: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -695,6 +695,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         // Esc drops a search before it leaves the panes.
         Command::Switch if app.search.is_some() && app.zone == Zone::Panes => app.search = None,
         Command::Search => super::find::start(app),
+        Command::Vars => super::vars_keys::open(app, None),
         Command::NextMatch => super::find::step(app, true),
         Command::PrevMatch => super::find::step(app, false),
         Command::NextRound => super::find::jump(app, super::find::Mark::Round, true),
@@ -839,6 +840,18 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
         Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Vars {
+            mut input,
+            mut selected,
+            mut error,
+        }) => {
+            let open = super::vars_keys::key(app, &mut input, &mut selected, &mut error, key);
+            app.overlay = open.then_some(Overlay::Vars {
+                input,
+                selected,
+                error,
+            });
+        }
         Some(Overlay::Library {
             mut input,
             selected,
@@ -1319,6 +1332,13 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
     let text = app.prompt_text();
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");
+    }
+    if let Some(name) = crate::vars::missing(&text, &app.vars) {
+        super::vars_keys::open(app, Some(&name));
+        return notice_error(
+            app,
+            format!("not sent: the prompt uses {{{{{name}}}}}: give it a value, Enter sets it"),
+        );
     }
     let text = match crate::vars::fill(&text, &app.vars) {
         Ok(t) => t,

@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::keymap::{BINDINGS, EDITOR_HELP};
@@ -52,7 +52,79 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Library { input, selected }) => {
             library(app, input, *selected, theme, f, area)
         }
+        Some(Overlay::Vars {
+            input,
+            selected,
+            error,
+        }) => vars(app, input, *selected, error.as_deref(), theme, f, area),
     }
+}
+
+fn vars(
+    app: &App,
+    input: &tui_textarea::TextArea<'static>,
+    selected: usize,
+    error: Option<&str>,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let h = (app.vars.len() as u16 + 6).clamp(8, area.height.saturating_sub(2));
+    let r = centered(area, 80, h);
+    f.render_widget(Clear, r);
+    let block = boxed(" variables · {{name}} in prompts ", theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 4 {
+        return;
+    }
+    let mut field = input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_placeholder_style(theme.dim);
+    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
+    if let Some(e) = error {
+        f.render_widget(
+            Paragraph::new(Line::styled(e.to_string(), theme.error)),
+            Rect::new(inner.x, inner.y + 1, inner.width, 1),
+        );
+    }
+    let body = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(3),
+    );
+    let lines: Vec<Line> = if app.vars.is_empty() {
+        vec![Line::styled(
+            "None set. Type name=value and press Enter; {{name}} in a prompt then stands for the value.",
+            theme.dim,
+        )]
+    } else {
+        let rows = usize::from(body.height);
+        let first = selected.saturating_sub(rows.saturating_sub(1));
+        app.vars
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(rows)
+            .map(|(i, (k, v))| {
+                let style = if i == selected {
+                    theme.selection
+                } else {
+                    theme.answer
+                };
+                Line::styled(format!("{k} = {v}"), style)
+            })
+            .collect()
+    };
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            "Enter sets · ↑↓ choose · Enter on an empty line edits · Del removes · Esc closes",
+            theme.dim,
+        )),
+        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
+    );
 }
 
 fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
