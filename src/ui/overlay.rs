@@ -120,7 +120,7 @@ fn vars(
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     f.render_widget(
         Paragraph::new(Line::styled(
-            "Enter sets · ↑↓ choose · Enter on an empty line edits · Del removes · Esc closes",
+            "Enter sets · ↑↓ choose · Enter on an empty line edits · Del removes · Esc",
             theme.dim,
         )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
