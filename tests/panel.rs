@@ -203,10 +203,11 @@ fn save_workspace_and_test_connection_are_effects() {
         [Effect::SaveConfig(w)] => match w.as_ref() {
             ConfigWrite::Pane {
                 pane,
+                number,
                 index,
                 config,
             } => {
-                assert_eq!((*pane, *index), (1, Some(1)));
+                assert_eq!((*pane, *number, *index), (a.panes[1].id, 2, Some(1)));
                 assert_eq!(config.model, "sim/down");
                 assert_eq!(config.settings.max_tokens, Some(256));
             }
@@ -214,9 +215,10 @@ fn save_workspace_and_test_connection_are_effects() {
         },
         other => panic!("{other:?}"),
     }
+    let id = a.panes[1].id;
     update(
         &mut a,
-        Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((1, 3))))),
+        Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((id, 3))))),
     );
     assert_eq!(a.panes[1].origin, Some(3));
     assert_eq!(
@@ -417,4 +419,32 @@ fn routing_fields_suggest_the_providers_serving_the_model() {
         key(&mut a, KeyCode::F(2)).is_empty(),
         "asked once per model"
     );
+}
+
+#[test]
+fn a_save_that_lands_after_a_pane_was_closed_updates_the_pane_it_saved() {
+    let mut a = app();
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::F(2));
+    let fx = key(&mut a, KeyCode::Char('s'));
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Pane { pane: saved, .. } = w.as_ref() else {
+        panic!("{w:?}")
+    };
+    let saved = *saved;
+    // The panel closes, and the first pane with it, before the file is written.
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('d'));
+    assert_eq!(a.panes.len(), 1);
+    assert_eq!(a.panes[0].id, saved, "the saved pane is first now");
+    a.panes[0].origin = None;
+    update(
+        &mut a,
+        Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((saved, 4))))),
+    );
+    assert_eq!(a.panes[0].origin, Some(4));
 }

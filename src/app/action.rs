@@ -69,7 +69,7 @@ pub enum Action {
     BackgroundError(String),
     /// A write to the config file finished: a message, and for a saved pane which pane and
     /// which `[[panes]]` entry it now is.
-    ConfigSaved(Result<(String, Option<(usize, usize)>), String>),
+    ConfigSaved(Result<(String, Option<(super::state::PaneId, usize)>), String>),
     /// The providers serving a model: for routing suggestions, the picker's endpoint table
     /// and the per-provider comparison.
     Endpoints {
@@ -91,9 +91,10 @@ pub enum Action {
 /// A change to the config file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigWrite {
-    /// Pane number `pane` into `[[panes]]` entry `index`, or a new entry.
+    /// Pane `pane` (shown as number `number`) into `[[panes]]` entry `index`, or a new entry.
     Pane {
-        pane: usize,
+        pane: super::state::PaneId,
+        number: usize,
         index: Option<usize>,
         config: Box<crate::config::PaneConfig>,
     },

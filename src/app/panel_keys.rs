@@ -47,7 +47,8 @@ pub fn panel_key(
         KeyCode::Char('s') => {
             let pane = &app.panes[panel.pane];
             fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Pane {
-                pane: panel.pane,
+                pane: pane.id,
+                number: panel.pane + 1,
                 index: pane.origin,
                 config: Box::new(crate::setup::to_config(&app.providers, pane)),
             })));

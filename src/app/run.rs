@@ -409,7 +409,7 @@ fn run_effect(
 fn save_config(
     path: &std::path::Path,
     write: &super::action::ConfigWrite,
-) -> Result<(String, Option<(usize, usize)>), String> {
+) -> Result<(String, Option<(super::state::PaneId, usize)>), String> {
     use super::action::ConfigWrite;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -419,11 +419,12 @@ fn save_config(
     let (new, placed, what) = match write {
         ConfigWrite::Pane {
             pane,
+            number,
             index,
             config,
         } => {
             let (t, i) = crate::config::edit::save_pane(&text, *index, config)?;
-            (t, Some((*pane, i)), format!("pane {}", pane + 1))
+            (t, Some((*pane, i)), format!("pane {number}"))
         }
         ConfigWrite::Workspace { name, panes } => (
             crate::config::edit::save_workspace(&text, name, panes)?,

@@ -111,8 +111,21 @@ fn input_messages(input: &Input) -> Vec<Message> {
     }
 }
 
+/// A pane's name for as long as it is open, whatever its place among the panes: replies that
+/// come back later (a config save) find their pane by it, even after others were closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PaneId(pub u64);
+
+impl PaneId {
+    fn fresh() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Pane {
+    pub id: PaneId,
     pub model: String,
     /// Name of the provider (a key of [`Providers::endpoints`]).
     pub provider: String,
@@ -142,6 +155,7 @@ pub fn new_session_id() -> String {
 impl Pane {
     pub fn new(model: impl Into<String>, provider: impl Into<String>) -> Self {
         Self {
+            id: PaneId::fresh(),
             model: model.into(),
             provider: provider.into(),
             settings: Settings::default(),
@@ -568,6 +582,11 @@ impl App {
     }
 
     /// The slot pane `pane` is shown in.
+    /// Where the pane named `id` is now, if it is still open.
+    pub fn pane_index(&self, id: PaneId) -> Option<usize> {
+        self.panes.iter().position(|p| p.id == id)
+    }
+
     pub fn slot_of(&self, pane: usize) -> usize {
         if self.order.len() != self.panes.len() {
             return pane;

@@ -127,8 +127,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConfigSaved(result) => {
             let (text, error) = match result {
                 Ok((msg, placed)) => {
-                    if let Some((pane, index)) = placed {
-                        if let Some(p) = app.panes.get_mut(pane) {
+                    // Found by name: panes may have been closed since the save was asked for.
+                    if let Some((id, index)) = placed {
+                        if let Some(p) = app.panes.iter_mut().find(|p| p.id == id) {
                             p.origin = Some(index);
                         }
                     }
