@@ -342,11 +342,63 @@ fn send_to_focused_pane_only() {
 fn clear_cancels_and_empties_every_conversation() {
     let mut a = app(&["sim/swift", "sim/coder"]);
     let ids = started(&send(&mut a, "hi"));
-    let fx = key(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    // Ctrl+L is a terminal's redraw habit: it clears nothing.
+    assert!(key(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL).is_empty());
+    assert!(a.panes.iter().all(|p| p.turns.len() == 1));
+    let fx = key(&mut a, KeyCode::Char('l'), KeyModifiers::ALT);
     assert_eq!(cancelled(&fx), ids);
     assert!(a.panes.iter().all(|p| p.turns.is_empty()));
     stream(&mut a, ids[0], StreamEvent::Delta("late".into()));
     assert!(a.panes[0].turns.is_empty());
+    // Alt+U brings the conversations back, stopped where they were.
+    key(&mut a, KeyCode::Char('u'), KeyModifiers::ALT);
+    assert!(a.panes.iter().all(|p| p.turns.len() == 1));
+    assert_eq!(a.panes[0].turns[0].prompt, "hi");
+    assert_eq!(a.panes[0].current().unwrap().status, Status::Cancelled);
+}
+
+#[test]
+fn the_prompt_edits_like_a_shell() {
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    type_text(&mut a, "one two three");
+    let ctrl = |a: &mut App, c: char| key(a, KeyCode::Char(c), KeyModifiers::CONTROL);
+    ctrl(&mut a, 'w');
+    assert_eq!(a.prompt_text(), "one two ");
+    assert_eq!(a.panes.len(), 2, "Ctrl+W closes no pane");
+    ctrl(&mut a, 'a');
+    type_text(&mut a, ">");
+    ctrl(&mut a, 'e');
+    type_text(&mut a, "four");
+    assert_eq!(a.prompt_text(), ">one two four");
+    ctrl(&mut a, 'u');
+    assert_eq!(a.prompt_text(), "");
+    ctrl(&mut a, 'z');
+    assert_eq!(a.prompt_text(), ">one two four");
+    ctrl(&mut a, 'a');
+    key(&mut a, KeyCode::Right, KeyModifiers::NONE);
+    ctrl(&mut a, 'k');
+    assert_eq!(a.prompt_text(), ">");
+}
+
+#[test]
+fn a_closed_pane_comes_back_where_it_was() {
+    let mut a = app(&["sim/swift", "sim/coder", "sim/steady"]);
+    let ids = started(&send(&mut a, "hi"));
+    stream(&mut a, ids[1], StreamEvent::Delta("kept".into()));
+    stream(&mut a, ids[1], StreamEvent::Done);
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('2'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('d'), KeyModifiers::NONE);
+    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    assert_eq!(models, ["sim/swift", "sim/steady"]);
+    assert!(a.notice.as_ref().unwrap().text.contains("brings it back"));
+    key(&mut a, KeyCode::Char('u'), KeyModifiers::NONE);
+    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    assert_eq!(models, ["sim/swift", "sim/coder", "sim/steady"]);
+    assert_eq!(a.focus, 1);
+    assert_eq!(a.panes[1].current().unwrap().text, "kept");
+    key(&mut a, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert!(a.notice.as_ref().unwrap().error, "only once");
 }
 
 #[test]
@@ -368,9 +420,9 @@ fn add_and_close_panes() {
     assert!(matches!(&a.overlay, Some(Overlay::Picker(p)) if p.error.is_some()));
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert!(a.overlay.is_none());
-    key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    key(&mut a, KeyCode::Char('w'), KeyModifiers::ALT);
     assert_eq!(a.panes.len(), 1);
-    key(&mut a, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    key(&mut a, KeyCode::Char('w'), KeyModifiers::ALT);
     assert_eq!(a.panes.len(), 1, "the last pane stays");
     for _ in 0..20 {
         key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);

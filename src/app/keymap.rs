@@ -71,6 +71,8 @@ pub enum Command {
     Sessions,
     /// From a read-only look at a stored session back to the live one.
     BackToLive,
+    /// Bring back the pane closed, or the conversations cleared, last.
+    Undo,
     /// The values of `{{name}}` in prompts.
     Vars,
     /// Search the focused pane: type, Enter.
@@ -194,9 +196,9 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Everywhere,
         Command::Clear,
-        "Ctrl+L",
-        "clear every conversation",
-        [(KeyCode::Char('l'), CTRL)]
+        "Alt+L",
+        "clear every conversation (u brings them back)",
+        [(KeyCode::Char('l'), ALT)]
     ),
     bind!(
         Everywhere,
@@ -308,10 +310,18 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Everywhere,
         Command::ClosePane,
-        "Ctrl+W  d",
-        "close the focused pane",
-        [(KeyCode::Char('w'), CTRL)]
+        "Alt+W  d",
+        "close the focused pane (u brings it back)",
+        [(KeyCode::Char('w'), ALT)]
     ),
+    bind!(
+        Everywhere,
+        Command::Undo,
+        "Alt+U  u",
+        "bring back the pane closed or the conversations cleared last",
+        [(KeyCode::Char('u'), ALT)]
+    ),
+    bind!(Panes, Command::Undo, "", "", [(KeyCode::Char('u'), NONE)]),
     bind!(
         Panes,
         Command::ClosePane,
@@ -382,9 +392,9 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Prompt,
         Command::Editor,
-        "Ctrl+E",
+        "Alt+E",
         "edit the prompt in $EDITOR",
-        [(KeyCode::Char('e'), CTRL)]
+        [(KeyCode::Char('e'), ALT)]
     ),
     bind!(
         Everywhere,
@@ -664,8 +674,10 @@ pub const EDITOR_HELP: &[(&str, &str)] = &[
         "↑ ↓ at the edges",
         "walk prompt history (first / last line)",
     ),
-    ("Ctrl+A / End", "line start / end"),
-    ("Alt+Backspace  Ctrl+U", "delete a word / undo"),
+    ("Ctrl+W  Alt+Backspace", "delete the word before the cursor"),
+    ("Ctrl+U / Ctrl+K", "delete to the line's start / end"),
+    ("Ctrl+A / Ctrl+E  Home / End", "line start / end"),
+    ("Ctrl+Z", "undo an edit"),
 ];
 
 /// The command for a key in a zone. `prompt_empty` lets `?` open help from an empty prompt.

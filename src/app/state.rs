@@ -303,6 +303,15 @@ impl PromptHistory {
     }
 }
 
+/// Something taken away that one key brings back.
+#[derive(Debug)]
+pub enum Undo {
+    /// A closed pane, and where it was.
+    Closed(usize, Box<Pane>),
+    /// Every pane's conversation, as it was before it was cleared.
+    Cleared(Vec<(PaneId, Vec<Turn>, String)>),
+}
+
 /// What a read-only look at a stored session puts aside, to come back to.
 #[derive(Debug)]
 pub struct Live {
@@ -343,6 +352,8 @@ pub struct App {
     pub recording: Option<i64>,
     /// A search in the focused pane (`/`).
     pub search: Option<super::find::Search>,
+    /// What `u` brings back: the pane closed last, or the conversations cleared last.
+    pub undo: Option<Undo>,
     /// Replaying this stored session: nothing can be sent, and what its answers cost was spent
     /// when they were recorded, not now.
     pub replaying: Option<i64>,
@@ -425,6 +436,7 @@ impl App {
             live: None,
             recording: None,
             search: None,
+            undo: None,
             replaying: None,
             quit: false,
             today: chrono::Local::now().date_naive(),

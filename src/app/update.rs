@@ -724,13 +724,18 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Clear => {
             stop_all(app, Status::Cancelled, fx);
+            let mut kept = Vec::new();
             for pane in &mut app.panes {
-                pane.turns.clear();
+                let turns = std::mem::take(&mut pane.turns);
+                let id =
+                    std::mem::replace(&mut pane.session_id, crate::app::state::new_session_id());
+                kept.push((pane.id, turns, id));
                 pane.scroll = None;
-                pane.session_id = crate::app::state::new_session_id();
             }
-            notice(app, "conversations cleared");
+            app.undo = Some(super::state::Undo::Cleared(kept));
+            notice(app, "conversations cleared — u (Alt+U) brings them back");
         }
+        Command::Undo => undo(app),
         // Panes are numbered, and walked, in the order they are shown (shuffled while blind).
         Command::NextPane => {
             let n = app.panes.len().max(1);
@@ -1319,12 +1324,50 @@ fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
         return notice_error(app, "the last pane cannot be closed");
     }
     stop_pane(app, app.focus, Status::Cancelled, fx);
-    let pane = app.panes.remove(app.focus);
+    let at = app.focus;
+    let pane = app.panes.remove(at);
     app.focus = app.focus.min(app.panes.len() - 1);
     if app.panes.len() == 1 {
         app.zoomed = false;
     }
-    notice(app, format!("closed {}", pane.model));
+    notice(
+        app,
+        format!("closed {} — u (Alt+U) brings it back", pane.model),
+    );
+    app.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
+}
+
+/// Brings back the pane closed last, or the conversations cleared last.
+fn undo(app: &mut App) {
+    match app.undo.take() {
+        None => notice_error(app, "nothing to bring back"),
+        Some(super::state::Undo::Closed(at, pane)) => {
+            if app.panes.len() >= MAX_PANES {
+                app.undo = Some(super::state::Undo::Closed(at, pane));
+                return notice_error(app, format!("at most {MAX_PANES} panes"));
+            }
+            let at = at.min(app.panes.len());
+            let model = pane.model.clone();
+            app.panes.insert(at, *pane);
+            app.focus = at;
+            notice(app, format!("{model} is back"));
+        }
+        Some(super::state::Undo::Cleared(kept)) => {
+            for (id, turns, session) in kept {
+                // A pane that has talked since keeps its new conversation.
+                if let Some(p) = app
+                    .panes
+                    .iter_mut()
+                    .find(|p| p.id == id && p.turns.is_empty())
+                {
+                    p.turns = turns;
+                    p.session_id = session;
+                    p.scroll = None;
+                }
+            }
+            notice(app, "conversations are back");
+        }
+    }
 }
 
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
@@ -1696,7 +1739,17 @@ fn edit_prompt(app: &mut App, key: KeyEvent) {
     let (row, _) = app.prompt.cursor();
     let last_row = app.prompt.lines().len().saturating_sub(1);
     let plain = key.modifiers == KeyModifiers::NONE;
+    let ctrl = key.modifiers == KeyModifiers::CONTROL;
     match key.code {
+        // As in a shell; the editor's own Ctrl+U is undo, which Ctrl+Z does here.
+        KeyCode::Char('u') if ctrl => {
+            app.prompt.delete_line_by_head();
+            return;
+        }
+        KeyCode::Char('z') if ctrl => {
+            app.prompt.undo();
+            return;
+        }
         KeyCode::Up if plain && row == 0 => return history_prev(app),
         KeyCode::Down if plain && row == last_row => return history_next(app),
         KeyCode::Enter

@@ -123,7 +123,7 @@ fn meaning(status: u16) -> (&'static str, &'static str) {
         408 => ("timed out", "Ctrl+R retries"),
         413 => (
             "request too large",
-            "shorten the conversation (Ctrl+L clears it)",
+            "shorten the conversation (Alt+L clears it)",
         ),
         422 => ("request rejected", "check the pane's settings (F2)"),
         429 => (
