@@ -60,7 +60,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum SessionsCommand {
     /// Every recorded session, newest first.
-    List,
+    List {
+        /// An array of sessions for scripts (empty when none are recorded).
+        #[arg(long)]
+        json: bool,
+    },
     /// A session as Markdown.
     Show {
         /// A session id, or `last`.
@@ -276,7 +280,7 @@ fn main() -> ExitCode {
             Some(Command::Sessions { command }) => {
                 use switchboard::sessions_cmd::{run, Command as C};
                 run(match command {
-                    SessionsCommand::List => C::List,
+                    SessionsCommand::List { json } => C::List { json },
                     SessionsCommand::Show { id } => C::Show { id },
                     SessionsCommand::Search { query } => C::Search { query },
                     SessionsCommand::Export { id, format, out } => C::Export { id, format, out },

@@ -251,3 +251,48 @@ fn images_go_with_every_prompt_and_a_blind_model_fails_its_row() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an image"));
 }
+
+fn sessions(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("sessions")
+        .args(args)
+        .current_dir(home)
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sessions_list_on_a_fresh_machine_and_as_json() {
+    let h = tempfile::tempdir().unwrap();
+    let out = sessions(h.path(), &["list"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no sessions recorded yet\n"
+    );
+    assert!(out.stderr.is_empty());
+    let out = sessions(h.path(), &["list", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.is_empty());
+    assert!(
+        !h.path().join("history.db").exists(),
+        "listing creates no history"
+    );
+
+    let out = run(h.path(), &["-m", "sim/swift", "-p", "hi", "--sim"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = sessions(h.path(), &["list", "--json"]);
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["workspace"], "run");
+    assert_eq!(list[0]["models"], serde_json::json!(["sim/swift"]));
+    assert_eq!(list[0]["rounds"], 1);
+}
