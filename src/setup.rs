@@ -158,11 +158,7 @@ pub fn build(
             },
         },
     );
-    let lacks_key = |name: &str| {
-        endpoints.get(name).is_some_and(|e| {
-            !e.simulated && e.kind == ProviderKind::Openrouter && e.api_key.is_none()
-        })
-    };
+    let lacks_key = |name: &str| endpoints.get(name).is_some_and(Endpoint::lacks_key);
     let sim_mode = force_sim || lacks_key(&cfg.default_provider);
     let providers = Providers {
         default: if sim_mode {
@@ -175,15 +171,15 @@ pub fn build(
 
     let mut panes = Vec::new();
     if !models.is_empty() {
+        for spec in models {
+            if spec.trim().is_empty() || spec.trim().chars().any(char::is_whitespace) {
+                return Err(format!("`{spec}` is not a model id"));
+            }
             if let Some(name) = unknown_provider(cfg, &providers, spec) {
                 return Err(format!(
                     "-m {spec}: unknown provider `{name}`; configured providers: {}",
                     cfg.providers.keys().cloned().collect::<Vec<_>>().join(", ")
                 ));
-            }
-        for spec in models {
-            if spec.trim().is_empty() || spec.trim().chars().any(char::is_whitespace) {
-                return Err(format!("`{spec}` is not a model id"));
             }
             let (provider, model) = providers.route(spec);
             panes.push(Pane::new(model, provider));
@@ -324,6 +320,10 @@ mod tests {
             s.panes[0].origin, None,
             "saving goes to the workspace, not [[panes]]"
         );
+        let e = build(&cfg, &keys(None), &[], false, "http://x", Some("nope")).unwrap_err();
+        assert!(e.contains("saved: review"), "{e}");
+    }
+
     #[test]
     fn provider_and_model_split_alike_from_the_config_and_the_command_line() {
         let mut cfg = Config::parse(
@@ -364,10 +364,6 @@ mod tests {
             e,
             "-m ollama:x: unknown provider `ollama`; configured providers: openrouter"
         );
-    }
-
-        let e = build(&cfg, &keys(None), &[], false, "http://x", Some("nope")).unwrap_err();
-        assert!(e.contains("saved: review"), "{e}");
     }
 
     #[test]

@@ -197,3 +197,34 @@ fn resizing_down_to_20x5_while_streaming() {
     let end = s.wait_for("a clean exit", |t| t.contains("EXIT="));
     assert!(end.contains("EXIT=0"), "{end}");
 }
+
+#[test]
+fn without_a_key_the_first_screen_shows_the_hints_not_openrouters_catalog() {
+    let home = tempfile::tempdir().unwrap();
+    // Were OpenRouter's catalog fetched, it would fail at once here: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!("[providers.openrouter]\nbase_url = \"http://127.0.0.1:{closed}\"\n"),
+    )
+    .unwrap();
+    let s = Session::start(home.path(), "hints", 80, 24, "");
+    // The key's figures are asked for after the catalogs; by the time the simulator's answer
+    // shows, a fetch from a closed port would long have failed and said so.
+    let screen = s.wait_for("the playground and the key's figures", |t| {
+        t.contains("F1 help") && t.contains("key used")
+    });
+    assert!(
+        !screen.contains("catalog") && !screen.contains("openrouter"),
+        "{screen}"
+    );
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        last.contains("Enter send") && last.contains("F1 help"),
+        "{screen}"
+    );
+}

@@ -598,3 +598,37 @@ fn a_failed_catalog_refresh_is_a_notice_not_an_error() {
     assert!(n.text.contains("using the copy from 2h ago"), "{}", n.text);
     assert_eq!(a.entries.len(), 4, "the cached catalog stays");
 }
+
+#[test]
+fn startup_leaves_a_keyless_openrouter_catalog_alone() {
+    use switchboard::provider::{Endpoint, ProviderKind};
+    let mut a = app(&["sim/swift"]);
+    let endpoint = |name: &str, kind, key: Option<&str>| Endpoint {
+        provider: name.into(),
+        kind,
+        base_url: format!("http://{name}/v1"),
+        api_key: key.map(str::to_owned),
+        simulated: false,
+        options: Default::default(),
+    };
+    a.providers.endpoints.insert(
+        "openrouter".into(),
+        endpoint("openrouter", ProviderKind::Openrouter, None),
+    );
+    a.providers.endpoints.insert(
+        "local".into(),
+        endpoint("local", ProviderKind::Openai, None),
+    );
+    let fetched = |a: &App| -> Vec<String> {
+        switchboard::app::update::startup(a)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::FetchCatalog { provider } => Some(provider),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(fetched(&a), ["local", "sim"]);
+    a.providers.endpoints.get_mut("openrouter").unwrap().api_key = Some("k".into());
+    assert_eq!(fetched(&a), ["local", "openrouter", "sim"]);
+}
