@@ -113,7 +113,8 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     s.wait_for("pane 2 finished", |t| {
         t.contains("2 sim/swift") && t.contains('✓')
     });
-    // sim/stall is still streaming: SIGTERM must still restore the terminal and exit cleanly.
+    // sim/stall is still streaming: SIGTERM must still restore the terminal, keep the history,
+    // and say in the exit status that a signal ended it (128 + 15).
     s.wait_for("a stream still running", |t| t.contains("streaming 1/3"));
     let pid = s.app_pid();
     assert!(Command::new("kill")
@@ -122,7 +123,7 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
         .unwrap()
         .success());
     let after = s.wait_for("exit", |t| t.contains("EXIT="));
-    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(after.contains("EXIT=143"), "{after}");
     assert!(
         !after.contains("sim/swift"),
         "alternate screen left:\n{after}"

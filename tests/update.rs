@@ -385,7 +385,12 @@ fn scrolling_pins_the_view_and_end_follows_again() {
 fn terminate_cancels_everything_and_quits() {
     let mut a = app(&["sim/swift", "sim/coder"]);
     send(&mut a, "hi");
-    let fx = update(&mut a, Action::Terminate);
+    let fx = update(&mut a, Action::Terminate(15));
+    assert_eq!(
+        a.signalled,
+        Some(15),
+        "the exit status says a signal ended it"
+    );
     assert_eq!(
         fx.iter()
             .filter(|e| matches!(e, Effect::Cancel { .. }))

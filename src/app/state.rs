@@ -307,6 +307,8 @@ pub struct App {
     /// Looking at a stored session without carrying it on: nothing can be sent.
     pub read_only: bool,
     pub quit: bool,
+    /// The signal that ended the session, if one did: the exit status says so.
+    pub signalled: Option<i32>,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
     /// Wall-clock unix seconds, set by the loop like `now`.
@@ -383,6 +385,7 @@ impl App {
             resumed: None,
             read_only: false,
             quit: false,
+            signalled: None,
             today: chrono::Local::now().date_naive(),
             unix: 0,
             budget: Budget::default(),

@@ -34,7 +34,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.zone = Zone::Prompt;
         }
         Action::EditorClosed(Err(e)) => notice_error(app, format!("editor: {e}")),
-        Action::Terminate => quit_now(app, &mut fx),
+        Action::Terminate(signal) => {
+            app.signalled = Some(signal);
+            quit_now(app, &mut fx);
+        }
         Action::KeyInfo { provider, status } => {
             if status == KeyStatus::Refused {
                 notice_error(app, format!("{provider}: key refused — check the API key"));
