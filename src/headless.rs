@@ -457,7 +457,7 @@ async fn one(
         StreamEvent::Usage(u) => usage = Some(u),
         StreamEvent::Hop(_) => r.attempts += 1,
         StreamEvent::Done => ok = true,
-        StreamEvent::Error(e) => r.error = Some(e.to_string()),
+        StreamEvent::Error(e) => r.error = Some(e.plain()),
         _ => {}
     })
     .await;

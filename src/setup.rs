@@ -189,7 +189,7 @@ pub fn build(
             Some(name) => cfg.workspaces.get(name).ok_or_else(|| {
                 let known: Vec<&str> = cfg.workspaces.keys().map(String::as_str).collect();
                 if known.is_empty() {
-                    format!("no workspace `{name}`: none saved yet (F2, then w, saves one)")
+                    format!("no workspace `{name}`: none saved yet (a pane's settings in the playground save one)")
                 } else {
                     format!("no workspace `{name}`; saved: {}", known.join(", "))
                 }

@@ -296,3 +296,37 @@ fn sessions_list_on_a_fresh_machine_and_as_json() {
     assert_eq!(list[0]["models"], serde_json::json!(["sim/swift"]));
     assert_eq!(list[0]["rounds"], 1);
 }
+
+#[test]
+fn failures_are_told_in_plain_words_without_the_playgrounds_keys() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let h = home(&format!(
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:{closed}\"\n\
+         [retry]\nper_hop = 0\n"
+    ));
+    let out = run(
+        h.path(),
+        &[
+            "-m", "sim/down", "-m", "local:x", "-p", "hi", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&str> = results
+        .iter()
+        .map(|r| r["error"].as_str().unwrap())
+        .collect();
+    assert!(
+        errors.iter().any(|e| e.starts_with("could not connect")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.starts_with("503")), "{errors:?}");
+    let printed = format!("{errors:?}{}", String::from_utf8_lossy(&out.stderr));
+    for key in ["F2", "Ctrl+", "Alt+", "(F"] {
+        assert!(!printed.contains(key), "{key} in {printed}");
+    }
+}
