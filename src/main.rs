@@ -120,8 +120,9 @@ enum Command {
         /// Requests in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
-        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"], default_value = "table")]
-        format: String,
+        /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
+        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
+        format: Option<String>,
         /// Write results here instead of to standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
