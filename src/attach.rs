@@ -18,12 +18,27 @@ pub struct Attachment {
 impl Attachment {
     /// "cat.png (120 KB)"
     pub fn label(&self) -> String {
-        let kb = self.bytes.div_ceil(1024);
-        if kb >= 1024 {
-            format!("{} ({:.1} MB)", self.name, kb as f64 / 1024.0)
-        } else {
-            format!("{} ({kb} KB)", self.name)
-        }
+        format!("{} ({})", self.name, size(self.bytes))
+    }
+}
+
+/// "73 B", "1.5 KB", "120 KB", "4.2 MB": bytes below a kilobyte, a decimal while the figure is
+/// small, and never a unit's worth shown in the unit below ("1024 KB").
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut v = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while unit + 1 < UNITS.len() && v >= 1023.5 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 9.95 {
+        format!("{v:.1} {}", UNITS[unit])
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
     }
 }
 
@@ -92,13 +107,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sizes_read_in_the_unit_that_fits() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(73), "73 B");
+        assert_eq!(size(1023), "1023 B");
+        assert_eq!(size(1024), "1.0 KB");
+        assert_eq!(size(1536), "1.5 KB");
+        assert_eq!(size(10 * 1024), "10 KB");
+        assert_eq!(size(120 * 1024 + 100), "120 KB");
+        assert_eq!(size(1024 * 1024 - 1), "1.0 MB");
+        assert_eq!(size(4_404_019), "4.2 MB");
+        assert_eq!(size(MAX_BYTES), "5.0 MB");
+        assert_eq!(size(3 * 1024 * 1024 * 1024), "3.0 GB");
+    }
+
+    #[test]
     fn images_are_encoded_and_the_wrong_ones_refused() {
         let dir = tempfile::tempdir().unwrap();
         let png = dir.path().join("dot.png");
         std::fs::write(&png, [0x89, b'P', b'N', b'G']).unwrap();
         let a = load(&png).unwrap();
         assert_eq!(a.data_url, "data:image/png;base64,iVBORw==");
-        assert_eq!(a.label(), "dot.png (1 KB)");
+        assert_eq!(a.label(), "dot.png (4 B)");
         let txt = dir.path().join("notes.txt");
         std::fs::write(&txt, "hi").unwrap();
         assert!(load(&txt).unwrap_err().contains("not an image"));

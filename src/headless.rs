@@ -27,7 +27,8 @@ pub struct Args {
     pub vars: Vec<String>,
     pub vars_file: Option<PathBuf>,
     pub concurrency: usize,
-    pub format: String,
+    /// `None`: from `--out`'s extension, else the table.
+    pub format: Option<String>,
     pub out: Option<PathBuf>,
     /// Images sent with every prompt.
     pub images: Vec<PathBuf>,
@@ -61,13 +62,18 @@ pub struct Result_ {
     pub tokens_per_s: Option<f64>,
     pub cost: Option<f64>,
     /// Where `cost` comes from: `billed` (`/generation`), `reported` (the stream's
-    /// `usage.cost`, when the billed figure did not come in time), or none.
+    /// `usage.cost`, when the billed figure did not come in time), `estimated` (tokens × the
+    /// config's or the catalog's prices, for an answer that ended without a figure, as the
+    /// playground counts it), or none.
     pub cost_source: Option<&'static str>,
     /// The server's id for the generation.
     pub generation_id: Option<String>,
     pub attempts: usize,
     /// With structured output asked for: whether the answer was the JSON asked for.
     pub valid_json: Option<bool>,
+    /// Why it failed, in a few words, for the summary.
+    #[serde(skip)]
+    pub reason: Option<String>,
 }
 
 struct Job {
@@ -130,12 +136,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         (Some(_), Some(_)) => return Err("give -p or --prompts, not both".into()),
         (None, None) => return Err("nothing to run: give -p PROMPT or --prompts FILE".into()),
     };
-    if !["table", "json", "jsonl", "csv", "md"].contains(&args.format.as_str()) {
-        return Err(format!(
-            "unknown format `{}` (table, json, jsonl, csv, md)",
-            args.format
-        ));
-    }
+    let (format, note) = crate::run_output::format(args.format.as_deref(), args.out.as_deref())?;
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
     }
@@ -147,6 +148,11 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     let session =
         crate::setup::Session::open(args.config.clone(), &args.models, args.force_sim, None)
             .await?;
+    // Before anything is sent: a run whose results cannot be written is not worth paying for.
+    let mut dest = crate::run_output::open(args.out.as_ref())?;
+    if let Some(n) = note {
+        eprintln!("{n}");
+    }
     let panes: Vec<Pane> = session.setup.panes.clone();
     let providers = Arc::new(session.setup.providers.clone());
     let policy = session.cfg.policy.clone();
@@ -154,9 +160,17 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         .connect_timeout(session.cfg.connect_timeout)
         .build()
         .map_err(|e| e.to_string())?;
+    let data = crate::config::paths::data_dir();
+    let prices = prices(
+        &client,
+        &session.cfg,
+        &providers,
+        &panes,
+        &data.join("catalog"),
+    )
+    .await;
 
     // History: the run is a session, each prompt a round.
-    let data = crate::config::paths::data_dir();
     let db = std::fs::create_dir_all(&data)
         .ok()
         .and_then(|()| Ledger::open(&data.join("history.db")).ok());
@@ -224,6 +238,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 pane.provider.clone(),
                 job.prompt.clone(),
             );
+            let price = prices
+                .get(&(pane.provider.clone(), pane.model.clone()))
+                .copied();
             set.spawn(async move {
                 let _permit = sem.acquire_owned().await;
                 let over = {
@@ -247,7 +264,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                             pi,
                             prompt,
                             (model, provider),
-                            params,
+                            (params, price),
                         )
                         .await
                     }
@@ -275,7 +292,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                     prompt_tokens: None,
                     completion_tokens: r.completion_tokens.unwrap_or(0),
                     cost: r.cost,
-                    reported: r.cost.is_some(),
+                    reported: r.cost_source == Some("reported"),
                     status: if r.ok { "done".into() } else { "failed".into() },
                     generation_id: r.generation_id.clone(),
                 });
@@ -296,7 +313,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 elapsed_ms: Some(r.elapsed_ms),
                 completion_tokens: r.completion_tokens,
                 cost: r.cost,
-                reported: r.cost.is_some(),
+                reported: r.cost_source == Some("reported"),
                 hops: "[]".into(),
                 at: now(),
                 ..Finished::default()
@@ -346,7 +363,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     session.simulator.shutdown();
     results.sort_by(|a, b| (a.prompt_index, &a.model).cmp(&(b.prompt_index, &b.model)));
     let summary = summary_table(&results);
-    let body = match args.format.as_str() {
+    let body = match format.as_str() {
         "table" => summary.clone(),
         "json" => serde_json::to_string_pretty(&results).map_err(|e| e.to_string())? + "\n",
         "jsonl" => results
@@ -356,13 +373,13 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         "csv" => csv(&results)?,
         _ => markdown(&results),
     };
-    match &args.out {
-        Some(p) => {
-            std::fs::write(p, &body).map_err(|e| format!("cannot write {}: {e}", p.display()))?
-        }
+    match &mut dest {
+        Some((p, file)) => file
+            .write_all(body.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", p.display()))?,
         None => print!("{body}"),
     }
-    if args.format != "table" {
+    if format != "table" || dest.is_some() {
         eprint!("{summary}");
     }
     let _ = std::io::stdout().flush();
@@ -408,7 +425,53 @@ fn refused(pi: usize, prompt: &str, model: &str, provider: &str, why: String) ->
         generation_id: None,
         attempts: 0,
         valid_json: None,
+        reason: Some("not sent".into()),
     }
+}
+
+/// The price of every pane's model, as the playground finds it: the config's, else the
+/// provider's catalog (the cached copy, else fetched once now).
+async fn prices(
+    client: &reqwest::Client,
+    cfg: &crate::config::Config,
+    providers: &Providers,
+    panes: &[Pane],
+    catalog_dir: &std::path::Path,
+) -> BTreeMap<(String, String), crate::cost::ModelPrice> {
+    let mut catalogs: BTreeMap<String, Vec<crate::catalog::ModelInfo>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for p in panes {
+        let configured = cfg
+            .providers
+            .get(&p.provider)
+            .and_then(|c| c.prices.get(&p.model))
+            .copied();
+        let price = match configured {
+            Some(price) => Some(price),
+            None => {
+                if !catalogs.contains_key(&p.provider) {
+                    let models = match crate::catalog::cache::load(catalog_dir, &p.provider) {
+                        Some(c) => c.models,
+                        None => match providers.endpoints.get(&p.provider) {
+                            Some(ep) => crate::catalog::fetch(client, ep, Duration::from_secs(10))
+                                .await
+                                .unwrap_or_default(),
+                            None => Vec::new(),
+                        },
+                    };
+                    catalogs.insert(p.provider.clone(), models);
+                }
+                catalogs
+                    .get(&p.provider)
+                    .and_then(|m| crate::catalog::variant::resolve(m, &p.model))
+                    .and_then(|m| m.price)
+            }
+        };
+        if let Some(price) = price {
+            out.insert((p.provider.clone(), p.model.clone()), price);
+        }
+    }
+    out
 }
 
 async fn one(
@@ -418,17 +481,26 @@ async fn one(
     pi: usize,
     prompt: String,
     (model, provider): (String, String),
-    params: crate::provider::ChatParams,
+    // The request, and the price its cost is estimated at when the server reports none.
+    (params, price): (crate::provider::ChatParams, Option<crate::cost::ModelPrice>),
 ) -> Result_ {
+    use crate::app::answer::{Answer, CostView, Status};
+    use crate::cost::price::{estimate_prompt_tokens, estimate_tokens};
     let start = Instant::now();
     let mut r = refused(pi, &prompt, &model, &provider, String::new());
     r.error = None;
+    r.reason = None;
     r.attempts = 1;
+    // Counted as the playground counts it: the reported figure, else tokens × price.
+    let mut answer = Answer::new(0, start);
+    answer.price = price;
+    answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
     let format = params.settings.response_format.clone();
     let hops = match crate::route::plan(providers, &provider, &params) {
         Ok(h) => h,
         Err(e) => {
             r.error = Some(e);
+            r.reason = Some("not sent".into());
             return r;
         }
     };
@@ -439,10 +511,16 @@ async fn one(
     crate::route::run(client, hops, policy, |e| match e.cleaned() {
         StreamEvent::Delta(t) => {
             first.get_or_insert_with(|| start.elapsed());
+            answer.estimated_tokens += estimate_tokens(&t);
             r.text.push_str(&t);
         }
-        StreamEvent::Reasoning(_) => {
+        StreamEvent::Reasoning(t) => {
             first.get_or_insert_with(|| start.elapsed());
+            answer.estimated_tokens += estimate_tokens(&t);
+        }
+        StreamEvent::ToolCall { arguments, .. } => {
+            first.get_or_insert_with(|| start.elapsed());
+            answer.estimated_tokens += estimate_tokens(&arguments);
         }
         StreamEvent::Served { model, provider } => {
             r.served_model = Some(model);
@@ -457,7 +535,11 @@ async fn one(
         StreamEvent::Usage(u) => usage = Some(u),
         StreamEvent::Hop(_) => r.attempts += 1,
         StreamEvent::Done => ok = true,
-        StreamEvent::Error(e) => r.error = Some(e.to_string()),
+        StreamEvent::Error(e) => {
+            r.error = Some(e.plain());
+            r.reason = Some(e.short());
+            answer.status = Status::Failed(e);
+        }
         _ => {}
     })
     .await;
@@ -469,8 +551,15 @@ async fn one(
     r.elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     r.ttft_ms = first.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     r.completion_tokens = usage.as_ref().and_then(|u| u.completion_tokens);
-    r.cost = usage.as_ref().and_then(|u| u.cost);
-    r.cost_source = r.cost.map(|_| "reported");
+    answer.first_token = first.map(|d| start + d);
+    answer.usage = usage;
+    (r.cost, r.cost_source) = match answer.cost() {
+        CostView::Reported(c) | CostView::Billed(c) => (Some(c), Some("reported")),
+        // Refused before generating anything: not billed, and nothing to estimate.
+        CostView::Estimated(_) if answer.failed_before_answering() => (None, None),
+        CostView::Estimated(c) => (Some(c), Some("estimated")),
+        CostView::Unpriced => (None, None),
+    };
     if let (Some(n), Some(f)) = (r.completion_tokens, first) {
         let gen = elapsed.saturating_sub(f).as_secs_f64();
         if gen > 0.0 {
@@ -508,6 +597,11 @@ pub fn summary_table(results: &[Result_]) -> String {
     if structured {
         rows[0].push("VALID JSON".into());
     }
+    // Why rows failed, in a few words each; the full message is in the JSON and CSV output.
+    let failures = results.iter().any(|r| !r.ok);
+    if failures {
+        rows[0].push("WHY FAILED".into());
+    }
     for m in models {
         let mine: Vec<&Result_> = results.iter().filter(|r| r.model == m).collect();
         let ok = mine.iter().filter(|r| r.ok).count();
@@ -519,6 +613,13 @@ pub fn summary_table(results: &[Result_]) -> String {
         let tokens: u64 = mine.iter().filter_map(|r| r.completion_tokens).sum();
         let cost: f64 = mine.iter().filter_map(|r| r.cost).sum();
         let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format!("{v} ms"));
+        let mut reasons: Vec<&str> = mine
+            .iter()
+            .filter(|r| !r.ok)
+            .map(|r| r.reason.as_deref().unwrap_or("failed"))
+            .collect();
+        reasons.sort_unstable();
+        reasons.dedup();
         rows.push(vec![
             m.to_string(),
             ok.to_string(),
@@ -537,7 +638,11 @@ pub fn summary_table(results: &[Result_]) -> String {
                 row.push(format!("{valid}/{asked}"));
             }
         }
+        if let (true, Some(row)) = (failures, rows.last_mut()) {
+            row.push(reasons.join(", "));
+        }
     }
+    let why = failures.then(|| rows[0].len() - 1);
     let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
@@ -548,7 +653,7 @@ pub fn summary_table(results: &[Result_]) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(i, (c, w))| {
-                if i == 0 {
+                if i == 0 || Some(i) == why {
                     format!("{c:<w$}")
                 } else {
                     format!("{c:>w$}")

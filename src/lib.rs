@@ -15,6 +15,7 @@ pub mod models_cmd;
 pub mod provider;
 pub mod render;
 pub mod route;
+pub mod run_output;
 pub mod sanitize;
 pub mod session;
 pub mod sessions_cmd;

@@ -1,5 +1,6 @@
 //! The `switchboard` command: parses the command line and hands over to the library.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -60,7 +61,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum SessionsCommand {
     /// Every recorded session, newest first.
-    List,
+    List {
+        /// An array of sessions for scripts (empty when none are recorded).
+        #[arg(long)]
+        json: bool,
+    },
     /// A session as Markdown.
     Show {
         /// A session id, or `last`.
@@ -115,8 +120,9 @@ enum Command {
         /// Requests in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
-        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"], default_value = "table")]
-        format: String,
+        /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
+        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
+        format: Option<String>,
         /// Write results here instead of to standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -259,9 +265,9 @@ fn main() -> ExitCode {
                     free_per_day,
                     one_token_per_event,
                 };
-                serve_sim(&host, port, opts).await
+                serve_sim(&host, port, opts).await.map(|()| SUCCESS)
             }
-            Some(Command::Run { .. }) => Ok(()),
+            Some(Command::Run { .. }) => Ok(SUCCESS),
             Some(Command::Replay { id, speed, config }) => {
                 if !(speed.is_finite() && speed > 0.0) {
                     return Err(format!("--speed {speed} must be a positive number"));
@@ -276,11 +282,12 @@ fn main() -> ExitCode {
             Some(Command::Sessions { command }) => {
                 use switchboard::sessions_cmd::{run, Command as C};
                 run(match command {
-                    SessionsCommand::List => C::List,
+                    SessionsCommand::List { json } => C::List { json },
                     SessionsCommand::Show { id } => C::Show { id },
                     SessionsCommand::Search { query } => C::Search { query },
                     SessionsCommand::Export { id, format, out } => C::Export { id, format, out },
                 })
+                .map(|()| SUCCESS)
             }
             Some(Command::Models {
                 query,
@@ -289,17 +296,16 @@ fn main() -> ExitCode {
                 provider,
                 sim,
                 config,
-            }) => {
-                switchboard::models_cmd::run(models_cmd::Args {
-                    query: query.unwrap_or_default(),
-                    sort,
-                    json,
-                    provider,
-                    force_sim: sim,
-                    config,
-                })
-                .await
-            }
+            }) => switchboard::models_cmd::run(models_cmd::Args {
+                query: query.unwrap_or_default(),
+                sort,
+                json,
+                provider,
+                force_sim: sim,
+                config,
+            })
+            .await
+            .map(|()| SUCCESS),
             None => {
                 let mut vars = match &cli.vars_file {
                     Some(p) => switchboard::vars::read_file(p)?,
@@ -333,7 +339,7 @@ fn main() -> ExitCode {
     // Network tasks may still be winding down; they must not hold the exit.
     runtime.shutdown_background();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             term::restore();
             eprintln!("error: {e}");
@@ -376,7 +382,11 @@ struct Start {
     replay: Option<(String, f64)>,
 }
 
-async fn playground(start: Start) -> Result<(), String> {
+/// The exit status of a session that ended as asked.
+const SUCCESS: u8 = 0;
+
+/// Runs the playground; the exit status is 128 plus the signal's number when one ended it.
+async fn playground(start: Start) -> Result<u8, String> {
     let Start {
         models,
         force_sim,
@@ -527,6 +537,11 @@ async fn playground(start: Start) -> Result<(), String> {
             None
         }
     };
+    if !std::io::stdout().is_terminal() {
+        return Err(
+            "the playground needs a terminal to draw on; for scripts use `switchboard run`".into(),
+        );
+    }
     let (guard, mut terminal) =
         term::TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let (err_tx, err_rx) = std::sync::mpsc::channel::<String>();
@@ -555,5 +570,8 @@ async fn playground(start: Start) -> Result<(), String> {
     if let Ok(e) = err_rx.try_recv() {
         eprintln!("warning: {e}");
     }
-    result.map_err(|e| format!("terminal: {e}"))
+    result.map_err(|e| format!("terminal: {e}"))?;
+    Ok(app
+        .signalled
+        .map_or(SUCCESS, |n| u8::try_from(128 + n).unwrap_or(u8::MAX)))
 }

@@ -45,12 +45,13 @@ pub async fn run(args: Args) -> Result<(), String> {
         Err(e) => match cache::load(&dir, &name) {
             Some(c) => {
                 eprintln!(
-                    "note: {name} unreachable ({e}); using the copy from {} ago",
+                    "note: {name} unreachable ({}); using the copy from {} ago",
+                    e.plain(),
                     cache::age(c.fetched_at, chrono::Utc::now().timestamp())
                 );
                 c.models
             }
-            None => return Err(format!("cannot list {name}'s models: {e}")),
+            None => return Err(format!("cannot list {name}'s models: {}", e.plain())),
         },
     };
     session.simulator.shutdown();

@@ -7,7 +7,10 @@ use crate::cost::ledger::Ledger;
 use crate::session::export;
 
 pub enum Command {
-    List,
+    /// `json`: an array for scripts, empty when nothing is recorded.
+    List {
+        json: bool,
+    },
     Show {
         id: String,
     },
@@ -23,6 +26,11 @@ pub enum Command {
 
 pub fn run(cmd: Command) -> Result<(), String> {
     let path = paths::data_dir().join("history.db");
+    // A machine that has recorded nothing yet has no sessions, which is not an error.
+    if let (Command::List { json }, false) = (&cmd, path.exists()) {
+        print_list(&[], *json)?;
+        return Ok(());
+    }
     if !path.exists() {
         return Err(format!(
             "no history yet ({} does not exist)",
@@ -32,29 +40,9 @@ pub fn run(cmd: Command) -> Result<(), String> {
     let ledger = Ledger::open(&path).map_err(|e| e.to_string())?;
     let conn = ledger.conn();
     match cmd {
-        Command::List => {
+        Command::List { json } => {
             let list = export::list(conn).map_err(|e| e.to_string())?;
-            if list.is_empty() {
-                println!("no sessions recorded yet");
-            }
-            for s in list {
-                let when = chrono::DateTime::from_timestamp(s.started_at, 0)
-                    .map(|t| {
-                        t.with_timezone(&chrono::Local)
-                            .format("%Y-%m-%d %H:%M")
-                            .to_string()
-                    })
-                    .unwrap_or_default();
-                let ws = s.workspace.map(|w| format!(" [{w}]")).unwrap_or_default();
-                println!(
-                    "{:>5}  {when}  {:>3} round{}  {:>10}  {}{ws}",
-                    s.id,
-                    s.rounds,
-                    if s.rounds == 1 { " " } else { "s" },
-                    crate::cost::money(s.cost),
-                    s.models.join(", ")
-                );
-            }
+            print_list(&list, json)?;
         }
         Command::Show { id } => {
             let id = export::resolve(conn, &id)?;
@@ -85,6 +73,40 @@ pub fn run(cmd: Command) -> Result<(), String> {
                 None => print!("{text}"),
             }
         }
+    }
+    Ok(())
+}
+
+fn print_list(list: &[export::SessionSummary], json: bool) -> Result<(), String> {
+    if json {
+        let text = serde_json::to_string_pretty(list).map_err(|e| e.to_string())?;
+        println!("{text}");
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("no sessions recorded yet");
+    }
+    for s in list {
+        let when = chrono::DateTime::from_timestamp(s.started_at, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let ws = s
+            .workspace
+            .as_ref()
+            .map(|w| format!(" [{w}]"))
+            .unwrap_or_default();
+        println!(
+            "{:>5}  {when}  {:>3} round{}  {:>10}  {}{ws}",
+            s.id,
+            s.rounds,
+            if s.rounds == 1 { " " } else { "s" },
+            crate::cost::money(s.cost),
+            s.models.join(", ")
+        );
     }
     Ok(())
 }

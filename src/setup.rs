@@ -81,11 +81,12 @@ impl Session {
 
 /// A pane as the config file describes it.
 pub fn from_config(providers: &Providers, pc: &PaneConfig) -> Pane {
-    let provider = pc
-        .provider
-        .clone()
-        .unwrap_or_else(|| providers.route(&pc.model).0);
-    let mut pane = Pane::new(pc.model.clone(), provider);
+    // `model = "ollama:llama3"` means what `-m ollama:llama3` means.
+    let (provider, model) = match &pc.provider {
+        Some(p) => (p.clone(), pc.model.clone()),
+        None => providers.route(&pc.model),
+    };
+    let mut pane = Pane::new(model, provider);
     pane.settings = pc.settings.clone();
     pane
 }
@@ -99,6 +100,18 @@ pub fn to_config(providers: &Providers, pane: &Pane) -> PaneConfig {
         provider: (routed != pane.provider).then(|| pane.provider.clone()),
         settings: pane.settings.clone(),
     }
+}
+
+/// The provider a `name:model` spec names when no such provider is configured. Only where the
+/// default provider is OpenRouter-like: there every id is `author/slug`, so a bare `name:` can
+/// only be meant as a provider, while an Ollama tag such as `llama3:8b` is a model id.
+fn unknown_provider<'a>(cfg: &Config, providers: &Providers, spec: &'a str) -> Option<&'a str> {
+    let name = crate::config::provider_prefix(spec)?;
+    let default_kind = providers.endpoints.get(&providers.default).map(|e| e.kind);
+    (default_kind == Some(ProviderKind::Openrouter)
+        && name != SIM
+        && !cfg.providers.contains_key(name))
+    .then_some(name)
 }
 
 /// `keys` maps provider names to their resolved key. `sim_url` is the in-process simulator.
@@ -145,11 +158,7 @@ pub fn build(
             },
         },
     );
-    let lacks_key = |name: &str| {
-        endpoints.get(name).is_some_and(|e| {
-            !e.simulated && e.kind == ProviderKind::Openrouter && e.api_key.is_none()
-        })
-    };
+    let lacks_key = |name: &str| endpoints.get(name).is_some_and(Endpoint::lacks_key);
     let sim_mode = force_sim || lacks_key(&cfg.default_provider);
     let providers = Providers {
         default: if sim_mode {
@@ -166,6 +175,12 @@ pub fn build(
             if spec.trim().is_empty() || spec.trim().chars().any(char::is_whitespace) {
                 return Err(format!("`{spec}` is not a model id"));
             }
+            if let Some(name) = unknown_provider(cfg, &providers, spec) {
+                return Err(format!(
+                    "-m {spec}: unknown provider `{name}`; configured providers: {}",
+                    cfg.providers.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
             let (provider, model) = providers.route(spec);
             panes.push(Pane::new(model, provider));
         }
@@ -174,7 +189,7 @@ pub fn build(
             Some(name) => cfg.workspaces.get(name).ok_or_else(|| {
                 let known: Vec<&str> = cfg.workspaces.keys().map(String::as_str).collect();
                 if known.is_empty() {
-                    format!("no workspace `{name}`: none saved yet (F2, then w, saves one)")
+                    format!("no workspace `{name}`: none saved yet (a pane's settings in the playground save one)")
                 } else {
                     format!("no workspace `{name}`; saved: {}", known.join(", "))
                 }
@@ -307,6 +322,48 @@ mod tests {
         );
         let e = build(&cfg, &keys(None), &[], false, "http://x", Some("nope")).unwrap_err();
         assert!(e.contains("saved: review"), "{e}");
+    }
+
+    #[test]
+    fn provider_and_model_split_alike_from_the_config_and_the_command_line() {
+        let mut cfg = Config::parse(
+            "[providers.ollama]\nkind = \"openai\"\nbase_url = \"http://x\"\n\
+             [[panes]]\nmodel = \"ollama:llama3\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let s = build(&cfg, &keys(Some("k")), &[], false, "http://x", None).unwrap();
+        assert_eq!(
+            (s.panes[0].provider.as_str(), s.panes[0].model.as_str()),
+            ("ollama", "llama3")
+        );
+        let cli = build(
+            &cfg,
+            &keys(Some("k")),
+            &["ollama:llama3".to_string()],
+            false,
+            "http://x",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (cli.panes[0].provider.as_str(), cli.panes[0].model.as_str()),
+            ("ollama", "llama3")
+        );
+        cfg.providers.remove("ollama");
+        let e = build(
+            &cfg,
+            &keys(None),
+            &["ollama:x".into()],
+            false,
+            "http://x",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "-m ollama:x: unknown provider `ollama`; configured providers: openrouter"
+        );
     }
 
     #[test]

@@ -38,8 +38,10 @@ impl Drop for TerminalGuard {
 
 /// Puts the terminal into the playground's mode (again, after `$EDITOR`).
 pub fn enter_screen() -> std::io::Result<()> {
-    ACTIVE.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
+    // Only now is there something to restore: a start that failed before this point must
+    // print its error and nothing else.
+    ACTIVE.store(true, Ordering::SeqCst);
     execute!(
         stdout(),
         EnterAlternateScreen,

@@ -192,3 +192,21 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_start_without_a_terminal_prints_only_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["-m", "sim/swift"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "no terminal sequences: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: the playground needs a terminal to draw on; for scripts use `switchboard run`"
+    );
+}

@@ -113,7 +113,8 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
     s.wait_for("pane 2 finished", |t| {
         t.contains("2 sim/swift") && t.contains('✓')
     });
-    // sim/stall is still streaming: SIGTERM must still restore the terminal and exit cleanly.
+    // sim/stall is still streaming: SIGTERM must still restore the terminal, keep the history,
+    // and say in the exit status that a signal ended it (128 + 15).
     s.wait_for("a stream still running", |t| t.contains("streaming 1/3"));
     let pid = s.app_pid();
     assert!(Command::new("kill")
@@ -122,7 +123,7 @@ fn narrow_terminal_uses_tabs_and_errors_show_in_their_pane() {
         .unwrap()
         .success());
     let after = s.wait_for("exit", |t| t.contains("EXIT="));
-    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(after.contains("EXIT=143"), "{after}");
     assert!(
         !after.contains("sim/swift"),
         "alternate screen left:\n{after}"
@@ -196,4 +197,35 @@ fn resizing_down_to_20x5_while_streaming() {
     s.keys(&["C-c"]);
     let end = s.wait_for("a clean exit", |t| t.contains("EXIT="));
     assert!(end.contains("EXIT=0"), "{end}");
+}
+
+#[test]
+fn without_a_key_the_first_screen_shows_the_hints_not_openrouters_catalog() {
+    let home = tempfile::tempdir().unwrap();
+    // Were OpenRouter's catalog fetched, it would fail at once here: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!("[providers.openrouter]\nbase_url = \"http://127.0.0.1:{closed}\"\n"),
+    )
+    .unwrap();
+    let s = Session::start(home.path(), "hints", 80, 24, "");
+    // The key's figures are asked for after the catalogs; by the time the simulator's answer
+    // shows, a fetch from a closed port would long have failed and said so.
+    let screen = s.wait_for("the playground and the key's figures", |t| {
+        t.contains("F1 help") && t.contains("key used")
+    });
+    assert!(
+        !screen.contains("catalog") && !screen.contains("openrouter"),
+        "{screen}"
+    );
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        last.contains("Enter send") && last.contains("F1 help"),
+        "{screen}"
+    );
 }

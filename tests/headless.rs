@@ -251,3 +251,216 @@ fn images_go_with_every_prompt_and_a_blind_model_fails_its_row() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an image"));
 }
+
+fn sessions(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("sessions")
+        .args(args)
+        .current_dir(home)
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sessions_list_on_a_fresh_machine_and_as_json() {
+    let h = tempfile::tempdir().unwrap();
+    let out = sessions(h.path(), &["list"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no sessions recorded yet\n"
+    );
+    assert!(out.stderr.is_empty());
+    let out = sessions(h.path(), &["list", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.is_empty());
+    assert!(
+        !h.path().join("history.db").exists(),
+        "listing creates no history"
+    );
+
+    let out = run(h.path(), &["-m", "sim/swift", "-p", "hi", "--sim"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = sessions(h.path(), &["list", "--json"]);
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["workspace"], "run");
+    assert_eq!(list[0]["models"], serde_json::json!(["sim/swift"]));
+    assert_eq!(list[0]["rounds"], 1);
+}
+
+#[test]
+fn failures_are_told_in_plain_words_without_the_playgrounds_keys() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let h = home(&format!(
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:{closed}\"\n\
+         [retry]\nper_hop = 0\n"
+    ));
+    let out = run(
+        h.path(),
+        &[
+            "-m", "sim/down", "-m", "local:x", "-p", "hi", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&str> = results
+        .iter()
+        .map(|r| r["error"].as_str().unwrap())
+        .collect();
+    assert!(
+        errors.iter().any(|e| e.starts_with("could not connect")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.starts_with("503")), "{errors:?}");
+    let printed = format!("{errors:?}{}", String::from_utf8_lossy(&out.stderr));
+    for key in ["F2", "Ctrl+", "Alt+", "(F"] {
+        assert!(!printed.contains(key), "{key} in {printed}");
+    }
+}
+
+/// An OpenAI-style server that counts requests, sends a few words, then goes silent with the
+/// connection open (a stall), reporting no usage and no cost.
+async fn stalling_server(requests: Arc<AtomicUsize>) -> String {
+    use futures::StreamExt as _;
+    let handler = move || {
+        let requests = requests.clone();
+        async move {
+            requests.fetch_add(1, Ordering::SeqCst);
+            let words = "data: {\"choices\":[{\"delta\":{\"content\":\"forty characters of text, give or take..\"}}]}\n\n";
+            let body = futures::stream::iter([Ok::<_, std::io::Error>(words.to_string())])
+                .chain(futures::stream::pending());
+            (
+                [("content-type", "text/event-stream")],
+                axum::body::Body::from_stream(body),
+            )
+                .into_response()
+        }
+    };
+    let app = axum::Router::new().route("/v1/chat/completions", post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_output_is_checked_first_its_format_follows_the_extension_and_stalls_are_costed() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let url = stalling_server(requests.clone()).await;
+    let h = tempfile::tempdir().unwrap();
+    std::fs::write(h.path().join("config.toml"), format!(
+        "stall_timeout_secs = 1\n[sim]\nspeed = 50\n[providers.local]\nkind = \"openai\"\nbase_url = \"{url}\"\n\
+         [providers.local.prices.slow]\nprompt = 1000\ncompletion = 2000\n[retry]\nper_hop = 0\n"
+    ))
+    .unwrap();
+    let dir = h.path().to_path_buf();
+    let blocking = move |args: Vec<&'static str>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || run(&dir, &args))
+    };
+
+    let out = blocking(vec![
+        "-m",
+        "local:slow",
+        "-p",
+        "hi",
+        "--out",
+        "missing/dir/x.csv",
+    ])
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write missing/dir/x.csv"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(requests.load(Ordering::SeqCst), 0, "nothing was sent");
+
+    let out = blocking(vec![
+        "-m",
+        "local:slow",
+        "-m",
+        "sim/down",
+        "-p",
+        "hi",
+        "--out",
+        "r.json",
+    ])
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    let results: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(h.path().join("r.json")).unwrap()).unwrap();
+    let stalled = results.iter().find(|r| r["model"] == "slow").unwrap();
+    assert!(stalled["error"].as_str().unwrap().contains("stalled"));
+    // As the playground counts it: about 10 completion tokens at $2,000/M, plus the prompt.
+    assert_eq!(stalled["cost_source"], "estimated");
+    assert!(stalled["cost"].as_f64().unwrap() > 0.02, "{stalled}");
+    let summary = String::from_utf8_lossy(&out.stderr);
+    let row = |m: &str| {
+        summary
+            .lines()
+            .find(|l| l.starts_with(m))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        summary.lines().next().unwrap().contains("WHY FAILED"),
+        "{summary}"
+    );
+    assert!(row("slow").ends_with("stalled"), "{summary}");
+    assert!(
+        row("sim/down").ends_with("503 no provider available"),
+        "{summary}"
+    );
+    assert!(!row("slow").contains(" $0 "), "{summary}");
+
+    let out = blocking(vec!["-m", "sim/swift", "-p", "hi", "--out", "r.md"])
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(h.path().join("r.md"))
+        .unwrap()
+        .starts_with("## Prompt 1"));
+    let out = blocking(vec![
+        "-m",
+        "sim/swift",
+        "-p",
+        "hi",
+        "--out",
+        "r.csv",
+        "--format",
+        "jsonl",
+    ])
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(h.path().join("r.csv")).unwrap();
+    assert!(
+        serde_json::from_str::<Value>(text.lines().next().unwrap()).is_ok(),
+        "{text}"
+    );
+    let out = blocking(vec!["-m", "sim/swift", "-p", "hi", "--out", "r.xlsx"])
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(h.path().join("r.xlsx"))
+        .unwrap()
+        .starts_with("MODEL"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writing the table"));
+}

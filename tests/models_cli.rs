@@ -84,3 +84,19 @@ fn an_unreachable_provider_falls_back_to_the_cache() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("llama3.2"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("using the copy from"));
 }
+
+#[test]
+fn json_prices_are_the_catalogs_decimals() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(home.path(), &["models", "--sim", "--json", "swift"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\"usd_per_m_input\": 0.1,") && text.contains("\"usd_per_m_output\": 0.4,"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("9999") && !text.contains("0000001"),
+        "{text}"
+    );
+}

@@ -323,3 +323,42 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
         bodies[1]["messages"]
     );
 }
+
+/// The simulator's catalog tags the models that call tools as OpenRouter does, so the picker's
+/// tools filter finds exactly them.
+#[tokio::test]
+async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
+    let server = common::sim_at(50.0).await;
+    let mut a = common::sim_app(&["sim/swift"]);
+    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    let ep = a.providers.endpoints["sim"].clone();
+    let models = switchboard::catalog::fetch(
+        &reqwest::Client::new(),
+        &ep,
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    .unwrap();
+    a.set_catalog(switchboard::catalog::Catalog {
+        provider: "sim".into(),
+        fetched_at: 0,
+        models,
+    });
+    press(&mut a, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    press(&mut a, KeyCode::Tab, KeyModifiers::NONE); // free
+    press(&mut a, KeyCode::Tab, KeyModifiers::NONE); // tools
+    let switchboard::app::state::Overlay::Picker(p) = a.overlay.as_ref().unwrap() else {
+        panic!("no picker");
+    };
+    assert_eq!(p.tag, switchboard::catalog::Tag::Tools);
+    let mut found: Vec<&str> = p
+        .results
+        .iter()
+        .map(|i| a.entries[*i].info.id.as_str())
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["sim/badjson", "sim/parallel", "sim/signer", "sim/tooler"]
+    );
+}

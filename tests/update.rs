@@ -542,7 +542,12 @@ fn scrolling_pins_the_view_and_end_follows_again() {
 fn terminate_cancels_everything_and_quits() {
     let mut a = app(&["sim/swift", "sim/coder"]);
     send(&mut a, "hi");
-    let fx = update(&mut a, Action::Terminate);
+    let fx = update(&mut a, Action::Terminate(15));
+    assert_eq!(
+        a.signalled,
+        Some(15),
+        "the exit status says a signal ended it"
+    );
     assert_eq!(
         fx.iter()
             .filter(|e| matches!(e, Effect::Cancel { .. }))
@@ -754,4 +759,38 @@ fn a_failed_catalog_refresh_is_a_notice_not_an_error() {
     assert!(!n.error);
     assert!(n.text.contains("using the copy from 2h ago"), "{}", n.text);
     assert_eq!(a.entries.len(), 4, "the cached catalog stays");
+}
+
+#[test]
+fn startup_leaves_a_keyless_openrouter_catalog_alone() {
+    use switchboard::provider::{Endpoint, ProviderKind};
+    let mut a = app(&["sim/swift"]);
+    let endpoint = |name: &str, kind, key: Option<&str>| Endpoint {
+        provider: name.into(),
+        kind,
+        base_url: format!("http://{name}/v1"),
+        api_key: key.map(str::to_owned),
+        simulated: false,
+        options: Default::default(),
+    };
+    a.providers.endpoints.insert(
+        "openrouter".into(),
+        endpoint("openrouter", ProviderKind::Openrouter, None),
+    );
+    a.providers.endpoints.insert(
+        "local".into(),
+        endpoint("local", ProviderKind::Openai, None),
+    );
+    let fetched = |a: &App| -> Vec<String> {
+        switchboard::app::update::startup(a)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::FetchCatalog { provider } => Some(provider),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(fetched(&a), ["local", "sim"]);
+    a.providers.endpoints.get_mut("openrouter").unwrap().api_key = Some("k".into());
+    assert_eq!(fetched(&a), ["local", "openrouter", "sim"]);
 }

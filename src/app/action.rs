@@ -25,8 +25,8 @@ pub enum Action {
     Tick,
     /// `$EDITOR` closed: the edited prompt, or why it failed.
     EditorClosed(Result<String, String>),
-    /// SIGTERM / SIGHUP: leave now.
-    Terminate,
+    /// SIGTERM, SIGHUP or SIGINT (its number): leave now.
+    Terminate(i32),
     /// What `/key` said for a provider.
     KeyInfo {
         provider: String,

@@ -523,12 +523,13 @@ fn spawn_signal_listener(tx: UnboundedSender<Action>) {
         ) else {
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = hup.recv() => {},
-            _ = int.recv() => {},
-        }
-        let _ = tx.send(Action::Terminate);
+        // POSIX fixes these numbers; the exit status is 128 plus the number, as shells report.
+        let signal = tokio::select! {
+            _ = term.recv() => 15,
+            _ = hup.recv() => 1,
+            _ = int.recv() => 2,
+        };
+        let _ = tx.send(Action::Terminate(signal));
     });
 }
 

@@ -358,6 +358,8 @@ pub struct App {
     /// when they were recorded, not now.
     pub replaying: Option<i64>,
     pub quit: bool,
+    /// The signal that ended the session, if one did: the exit status says so.
+    pub signalled: Option<i32>,
     /// Today's local date, set by the loop like `now`.
     pub today: NaiveDate,
     /// Wall-clock unix seconds, set by the loop like `now`.
@@ -439,6 +441,7 @@ impl App {
             undo: None,
             replaying: None,
             quit: false,
+            signalled: None,
             today: chrono::Local::now().date_naive(),
             unix: 0,
             budget: Budget::default(),

@@ -34,7 +34,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.zone = Zone::Prompt;
         }
         Action::EditorClosed(Err(e)) => notice_error(app, format!("editor: {e}")),
-        Action::Terminate => quit_now(app, &mut fx),
+        Action::Terminate(signal) => {
+            app.signalled = Some(signal);
+            quit_now(app, &mut fx);
+        }
         Action::KeyInfo { provider, status } => {
             if status == KeyStatus::Refused {
                 notice_error(app, format!("{provider}: key refused — check the API key"));
@@ -210,14 +213,17 @@ fn on_billed(
     }));
 }
 
-/// What a session asks for as it opens: every catalog and the key's credit.
+/// What a session asks for as it opens: every usable provider's catalog and the key's credit.
+/// A keyless OpenRouter is only the simulator's stand-in: its catalog serves no pane, and
+/// offline its fetch would only fail, in place of the first screen's hints.
 pub fn startup(app: &App) -> Vec<Effect> {
     let mut fx: Vec<Effect> = app
         .providers
         .endpoints
-        .keys()
-        .map(|p| Effect::FetchCatalog {
-            provider: p.clone(),
+        .values()
+        .filter(|e| !e.lacks_key())
+        .map(|e| Effect::FetchCatalog {
+            provider: e.provider.clone(),
         })
         .collect();
     if let Some(provider) = app.key_provider() {

@@ -260,7 +260,7 @@ impl Config {
                     None,
                     format!(
                         "pane `{}` offers tool `{unknown}`, which no [[tools]] entry defines",
-                        pane.model.0
+                        pane.model.get_ref().0
                     ),
                 ));
             }
@@ -272,6 +272,28 @@ impl Config {
         }
         if let Some(d) = file.default_provider {
             cfg.default_provider = d.into_inner();
+        }
+        // Where ids are OpenRouter's `author/slug`, `name:model` names a provider, as `-m` reads
+        // it; an Ollama-style default keeps `llama3:8b` as a model id.
+        let openrouter_ids = cfg
+            .providers
+            .get(&cfg.default_provider)
+            .is_some_and(|p| p.kind == ProviderKind::Openrouter);
+        let workspace_panes = file.workspaces.values().flat_map(|w| &w.panes);
+        for pane in file.panes.iter().chain(workspace_panes) {
+            let model = &pane.model.get_ref().0;
+            let Some(name) = provider_prefix(model).filter(|_| openrouter_ids) else {
+                continue;
+            };
+            if pane.provider.is_none() && name != SIM && !cfg.providers.contains_key(name) {
+                return Err(at(
+                    Some(pane.model.span()),
+                    format!(
+                        "model `{model}`: unknown provider `{name}`; configured providers: {}",
+                        names(&cfg.providers)
+                    ),
+                ));
+            }
         }
         if file.panes.len() > crate::app::MAX_PANES {
             return Err(at(
@@ -379,6 +401,14 @@ impl Config {
         }
         Ok(cfg)
     }
+}
+
+/// The `name` of a `name:model` id when it reads as a provider's name rather than as part of
+/// a model id: OpenRouter's ids are `author/slug[:variant]`, so a colon before any slash
+/// separates a provider from its model.
+pub fn provider_prefix(spec: &str) -> Option<&str> {
+    let (name, model) = spec.trim().split_once(':')?;
+    (!name.is_empty() && !model.is_empty() && !name.contains('/')).then_some(name)
 }
 
 /// The parser's messages span lines; a terminal error reads better on one.

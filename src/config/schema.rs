@@ -130,7 +130,7 @@ pub(super) struct FileSim {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FilePane {
-    pub model: ModelId,
+    pub model: Spanned<ModelId>,
     pub provider: Option<Spanned<String>>,
     pub system: Option<String>,
     #[serde(default)]
@@ -250,7 +250,7 @@ impl From<FilePane> for PaneConfig {
             preferred_max_latency: r.preferred_max_latency.map(|u| u.0),
         });
         Self {
-            model: p.model.0,
+            model: p.model.into_inner().0,
             provider: p.provider.map(Spanned::into_inner),
             settings: Settings {
                 system: p.system,

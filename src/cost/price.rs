@@ -29,11 +29,30 @@ impl Price {
         Price::PerToken(usd / 1_000_000.0)
     }
 
+    /// The price per million tokens as the decimal the catalog gave: `"0.0000001"` a token is
+    /// 0.1, not the 0.09999999999999999 that multiplying by a million makes of it.
     pub fn usd_per_million(self) -> Option<f64> {
         match self {
-            Price::PerToken(v) => Some(v * 1_000_000.0),
+            Price::PerToken(v) => Some(shift_six(v)),
             Price::Dynamic => None,
         }
+    }
+}
+
+/// `v` × 1,000,000 done on its shortest decimal form, so no binary rounding creeps in.
+fn shift_six(v: f64) -> f64 {
+    // Display gives the shortest digits that read back as `v`, never in exponent form.
+    let text = format!("{}", v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let shifted = if frac.len() <= 6 {
+        format!("{int}{frac}{}", "0".repeat(6 - frac.len()))
+    } else {
+        format!("{int}{}.{}", &frac[..6], &frac[6..])
+    };
+    match shifted.parse::<f64>() {
+        Ok(m) if v < 0.0 => -m,
+        Ok(m) => m,
+        Err(_) => v * 1_000_000.0,
     }
 }
 
@@ -141,6 +160,32 @@ mod tests {
         assert_eq!(
             ModelPrice::per_million(3.0, 15.0).prompt.usd_per_million(),
             Some(3.0)
+        );
+    }
+
+    #[test]
+    fn per_million_is_the_catalogs_decimal() {
+        for (token, million) in [
+            ("0.0000001", 0.1),
+            ("0.0000004", 0.4),
+            ("0.000003", 3.0),
+            ("0.000015", 15.0),
+            ("0.00000007", 0.07),
+            ("0.0000002", 0.2),
+            ("0.0000012", 1.2),
+            ("0.000000001", 0.001),
+            ("0.0000000375", 0.0375),
+            ("0.00007", 70.0),
+            ("0.0001234567", 123.4567),
+            ("0", 0.0),
+            ("1", 1_000_000.0),
+        ] {
+            let got = Price::parse(token).unwrap().usd_per_million().unwrap();
+            assert_eq!(got.to_string(), million.to_string(), "{token}");
+        }
+        assert_eq!(
+            serde_json::json!(Price::parse("0.0000001").unwrap().usd_per_million()).to_string(),
+            "0.1"
         );
     }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::error::Advice;
+use super::error::{Advice, Hint};
 
 /// "… You requested up to 4096 tokens, but can only afford 1234 …"
 fn afford(message: &str) -> Option<u32> {
@@ -52,34 +52,55 @@ pub fn advise(
         402 => {
             advice.afford = afford(message);
             advice.afford.map(|n| {
-                format!("the key can pay for {n} tokens: Ctrl+R caps this pane's max_tokens at {n} and retries")
+                Hint::new(
+                    format!("the key can pay for {n} tokens: Ctrl+R caps this pane's max_tokens at {n} and retries"),
+                    format!("the key can pay for {n} tokens: set max_tokens to {n} or less"),
+                )
             })
         }
         404 => {
-            let hint = if code == "free_variant_ended"
+            let (keys, plain) = if code == "free_variant_ended"
                 || lower.contains("free variant")
                 || lower.contains("free period")
             {
-                "the free variant has ended: drop `:free` from the model id (F2)"
+                (
+                    "the free variant has ended: drop `:free` from the model id (F2)",
+                    "the free variant has ended: drop `:free` from the model id",
+                )
             } else if code == "privacy_restricted"
                 || lower.contains("data policy")
                 || lower.contains("privacy")
             {
-                "your privacy settings filter out every provider: relax data_collection or zdr (F2), or the account's privacy settings"
+                (
+                    "your privacy settings filter out every provider: relax data_collection or zdr (F2), or the account's privacy settings",
+                    "your privacy settings filter out every provider: relax data_collection or zdr, or the account's privacy settings",
+                )
             } else if code == "constraint_filtered"
                 || lower.contains("routing")
                 || lower.contains("provider preferences")
                 || lower.contains("requested providers")
             {
-                "the pane's routing filters out every provider: relax only, ignore, quantizations or max_price (F2)"
+                (
+                    "the pane's routing filters out every provider: relax only, ignore, quantizations or max_price (F2)",
+                    "the routing settings filter out every provider: relax only, ignore, quantizations or max_price",
+                )
             } else if code == "no_endpoints" || lower.contains("no endpoints found") {
-                "no provider serves this model with what the request needs (tools, images, parameters): drop them or pick another model (Ctrl+P)"
+                (
+                    "no provider serves this model with what the request needs (tools, images, parameters): drop them or pick another model (Ctrl+P)",
+                    "no provider serves this model with what the request needs (tools, images, parameters): drop them or use another model",
+                )
             } else if code == "model_deprecated" {
-                "the model is deprecated: pick its successor (Ctrl+P)"
+                (
+                    "the model is deprecated: pick its successor (Ctrl+P)",
+                    "the model is deprecated: use its successor",
+                )
             } else {
-                "the model is not in the catalog: pick another (Ctrl+P)"
+                (
+                    "the model is not in the catalog: pick another (Ctrl+P)",
+                    "the model is not in the catalog: use another (`switchboard models` lists them)",
+                )
             };
-            Some(hint.to_string())
+            Some(Hint::new(keys, plain))
         }
         429 => {
             let daily = lower.contains("per-day") || lower.contains("per day");
@@ -88,11 +109,12 @@ pub fn advise(
                 resets_at.is_some_and(|ms| ms - chrono::Utc::now().timestamp_millis() > 60_000);
             if daily || far {
                 advice.retryable = Some(false);
-                Some(format!(
+                let text = format!(
                     "the {}limit resets at {} — add credits, or use a model without `:free`",
                     if daily { "free daily " } else { "" },
                     resets_at.map_or_else(|| "midnight UTC".to_string(), clock)
-                ))
+                );
+                Some(Hint::new(text.clone(), text))
             } else {
                 None
             }
@@ -118,7 +140,7 @@ mod tests {
             None,
         );
         assert_eq!(a.afford, Some(1234));
-        assert!(a.hint.unwrap().contains("max_tokens at 1234"));
+        assert!(a.hint.unwrap().keys.contains("max_tokens at 1234"));
         assert_eq!(advise(402, "Insufficient credits", None, None).afford, None);
     }
 
@@ -133,6 +155,7 @@ mod tests {
             )
             .hint
             .unwrap()
+            .keys
         };
         assert!(hint("free_variant_ended", "x").contains(":free"));
         assert!(hint("privacy_restricted", "x").contains("privacy"));
@@ -160,7 +183,7 @@ mod tests {
             Some(tomorrow),
         );
         assert_eq!(a.retryable, Some(false));
-        assert!(a.hint.unwrap().contains("resets at"));
+        assert!(a.hint.unwrap().keys.contains("resets at"));
         let soon = advise(
             429,
             "Rate limit exceeded",

@@ -1,4 +1,5 @@
-//! Typed failures of one request, with messages written for the person at the keyboard.
+//! Typed failures of one request, with messages written for the person at the keyboard: in
+//! the playground the next step names its key, on the command line it is said in plain words.
 
 use std::time::Duration;
 
@@ -6,10 +7,9 @@ use serde_json::Value;
 
 use super::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
     /// The server answered with a non-2xx status before streaming began.
-    #[error("{}", http_summary(*.status, .error_type.as_deref(), .message, .provider.as_deref(), advice.hint.as_deref()))]
     Http {
         status: u16,
         message: String,
@@ -23,35 +23,66 @@ pub enum ApiError {
         advice: Advice,
     },
     /// An `error` object inside a 200 stream: generation started, then failed.
-    #[error("failed mid-answer ({code}): {message} — Ctrl+R retries")]
     MidStream {
         code: String,
         message: String,
         error_type: Option<String>,
     },
-    #[error("could not connect: {0} — is the server running? (F2 tests the connection)")]
     Connect(String),
-    #[error("connection failed: {0}")]
     Transport(String),
-    #[error("the connection dropped before the answer ended — Ctrl+R retries")]
     CutOff,
-    #[error("no data for {}s: the stream stalled — Ctrl+R retries", .0.as_secs())]
     Stalled(Duration),
-    #[error("the server sent something unreadable: {0}")]
     Malformed(String),
     /// Refused here, before any request: the reason.
-    #[error("not sent: {0}")]
     NotSent(String),
     /// A failure read back from the history: its message as it was shown then.
-    #[error("{0}")]
     Recorded(String),
 }
+
+/// A next step in two wordings: with the playground's keys, and in plain words for a command
+/// line, where those keys do nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hint {
+    pub keys: String,
+    pub plain: String,
+}
+
+impl Hint {
+    pub fn new(keys: impl Into<String>, plain: impl Into<String>) -> Self {
+        Self {
+            keys: keys.into(),
+            plain: plain.into(),
+        }
+    }
+
+    fn says(&self, audience: Audience) -> &str {
+        match audience {
+            Audience::Playground => &self.keys,
+            Audience::CommandLine => &self.plain,
+        }
+    }
+}
+
+/// Who reads a message: someone in the playground, or a script's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Playground,
+    CommandLine,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Audience::Playground))
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 /// What a failure's body says beyond its status.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Advice {
     /// Replaces the status's generic next step.
-    pub hint: Option<String>,
+    pub hint: Option<Hint>,
     /// The server's own word on whether trying again can help (`error.availability`).
     pub retryable: Option<bool>,
     /// A 402's "can only afford N": the most `max_tokens` the key can pay for.
@@ -83,7 +114,9 @@ impl ApiError {
                 raw: opt(raw),
                 retry_after,
                 advice: Advice {
-                    hint: opt(advice.hint),
+                    hint: advice
+                        .hint
+                        .map(|h| Hint::new(clean(&h.keys), clean(&h.plain))),
                     ..advice
                 },
             },
@@ -106,46 +139,83 @@ impl ApiError {
     }
 }
 
-/// What the status means, and what to do about it.
-fn meaning(status: u16) -> (&'static str, &'static str) {
-    match status {
-        400 => ("bad request", "check the pane's settings (F2)"),
+/// What the status means, and what to do about it: with the playground's keys, then in plain
+/// words.
+fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
+    const RETRY: (&str, &str) = ("Ctrl+R retries", "try again");
+    const SETTINGS: (&str, &str) = (
+        "check the pane's settings (F2)",
+        "check the model's settings",
+    );
+    let (what, (keys, plain)) = match status {
+        400 => ("bad request", SETTINGS),
         401 => (
             "key refused",
-            "check OPENROUTER_API_KEY or the provider's api_key_cmd",
+            (
+                "check OPENROUTER_API_KEY or the provider's api_key_cmd",
+                "check OPENROUTER_API_KEY or the provider's api_key_cmd",
+            ),
         ),
-        402 => ("out of credit", "add credit, or pick a free model (Ctrl+P)"),
+        402 => (
+            "out of credit",
+            (
+                "add credit, or pick a free model (Ctrl+P)",
+                "add credit, or use a free model",
+            ),
+        ),
         403 => (
             "refused",
-            "the request was flagged or is not allowed for this key",
+            (
+                "the request was flagged or is not allowed for this key",
+                "the request was flagged or is not allowed for this key",
+            ),
         ),
-        404 => ("model not found", "pick another (Ctrl+P)"),
-        408 => ("timed out", "Ctrl+R retries"),
+        404 => (
+            "model not found",
+            ("pick another (Ctrl+P)", "use another model"),
+        ),
+        408 => ("timed out", RETRY),
         413 => (
             "request too large",
-            "shorten the conversation (Alt+L clears it)",
+            (
+                "shorten the conversation (Alt+L clears it)",
+                "shorten the prompt",
+            ),
         ),
-        422 => ("request rejected", "check the pane's settings (F2)"),
+        422 => ("request rejected", SETTINGS),
         429 => (
             "rate limited",
-            "wait a moment, or add a fallback model (F2)",
+            (
+                "wait a moment, or add a fallback model (F2)",
+                "wait a moment, or add a fallback model in the config",
+            ),
         ),
-        500 => ("server error", "Ctrl+R retries"),
+        500 => ("server error", RETRY),
         502 => (
             "provider error",
-            "Ctrl+R retries, or add a fallback model (F2)",
+            (
+                "Ctrl+R retries, or add a fallback model (F2)",
+                "try again, or add a fallback model in the config",
+            ),
         ),
         503 => (
             "no provider available",
-            "add a fallback model (F2), or retry later",
+            (
+                "add a fallback model (F2), or retry later",
+                "add a fallback model in the config, or try again later",
+            ),
         ),
-        504 | 524 => ("upstream timed out", "Ctrl+R retries"),
+        504 | 524 => ("upstream timed out", RETRY),
         529 => (
             "provider overloaded",
-            "retry later, or add a fallback model (F2)",
+            (
+                "retry later, or add a fallback model (F2)",
+                "try again later, or add a fallback model in the config",
+            ),
         ),
-        _ => ("request failed", "Ctrl+R retries"),
-    }
+        _ => ("request failed", RETRY),
+    };
+    (what, keys, plain)
 }
 
 /// The status's word, made specific where the body says which of its causes it is (a 404
@@ -166,10 +236,9 @@ fn http_summary(
     error_type: Option<&str>,
     message: &str,
     provider: Option<&str>,
-    hint: Option<&str>,
+    next: &str,
 ) -> String {
     let what = what(status, error_type);
-    let next = hint.unwrap_or(meaning(status).1);
     let mut s = format!("{status} {what}");
     if let Some(p) = provider {
         s.push_str(&format!(" ({p})"));
@@ -181,6 +250,64 @@ fn http_summary(
     s.push_str(" — ");
     s.push_str(next);
     s
+}
+
+impl ApiError {
+    /// The message in the words that fit where it is read.
+    pub fn describe(&self, audience: Audience) -> String {
+        let playground = audience == Audience::Playground;
+        let retry = if playground {
+            "Ctrl+R retries"
+        } else {
+            "try again"
+        };
+        match self {
+            ApiError::Http {
+                status,
+                message,
+                error_type,
+                provider,
+                advice,
+                ..
+            } => {
+                let (_, keys, plain) = meaning(*status);
+                let next = match &advice.hint {
+                    Some(h) => h.says(audience),
+                    None if playground => keys,
+                    None => plain,
+                };
+                http_summary(
+                    *status,
+                    error_type.as_deref(),
+                    message,
+                    provider.as_deref(),
+                    next,
+                )
+            }
+            ApiError::MidStream { code, message, .. } => {
+                format!("failed mid-answer ({code}): {message} — {retry}")
+            }
+            ApiError::Connect(e) if playground => {
+                format!("could not connect: {e} — is the server running? (F2 tests the connection)")
+            }
+            ApiError::Connect(e) => format!("could not connect: {e} — is the server running?"),
+            ApiError::Transport(e) => format!("connection failed: {e}"),
+            ApiError::CutOff => {
+                format!("the connection dropped before the answer ended — {retry}")
+            }
+            ApiError::Stalled(d) => {
+                format!("no data for {}s: the stream stalled — {retry}", d.as_secs())
+            }
+            ApiError::Malformed(e) => format!("the server sent something unreadable: {e}"),
+            ApiError::NotSent(e) => format!("not sent: {e}"),
+            ApiError::Recorded(m) => m.clone(),
+        }
+    }
+
+    /// The message for a command line: no keys that only the playground has.
+    pub fn plain(&self) -> String {
+        self.describe(Audience::CommandLine)
+    }
 }
 
 impl ApiError {
@@ -432,6 +559,55 @@ mod tests {
         assert!(ApiError::from_response(404, "", None)
             .to_string()
             .contains("pick another"));
+    }
+
+    #[test]
+    fn the_command_line_wording_names_no_keys() {
+        let mut errors: Vec<ApiError> = [400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502]
+            .into_iter()
+            .chain([503, 504, 524, 529, 418])
+            .map(|s| ApiError::from_response(s, "", None))
+            .collect();
+        errors.extend([
+            ApiError::from_response(
+                402,
+                r#"{"error":{"message":"You requested up to 4096 tokens, but can only afford 12"}}"#,
+                None,
+            ),
+            ApiError::from_response(
+                404,
+                r#"{"error":{"message":"No endpoints found matching your data policy"}}"#,
+                None,
+            ),
+            ApiError::from_response(404, r#"{"error":{"message":"free period ended"}}"#, None),
+            ApiError::MidStream {
+                code: "502".into(),
+                message: "upstream died".into(),
+                error_type: None,
+            },
+            ApiError::Connect("refused".into()),
+            ApiError::CutOff,
+            ApiError::Stalled(Duration::from_secs(30)),
+        ]);
+        let keys = ["Ctrl+", "Alt+", "(F", "F2", "F4"];
+        for e in &errors {
+            let plain = e.plain();
+            assert!(
+                !keys.iter().any(|k| plain.contains(k)),
+                "{plain} (playground: {e})"
+            );
+            assert!(
+                plain.contains(" — ") || !e.to_string().contains(" — "),
+                "{plain}"
+            );
+        }
+        assert_eq!(
+            ApiError::Connect("refused".into()).plain(),
+            "could not connect: refused — is the server running?"
+        );
+        assert!(ApiError::Connect("refused".into())
+            .to_string()
+            .contains("F2 tests the connection"));
     }
 
     #[test]

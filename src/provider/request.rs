@@ -28,6 +28,13 @@ pub struct Endpoint {
     pub options: WireOptions,
 }
 
+impl Endpoint {
+    /// An OpenRouter-style server with no key to use: the simulator stands in for it.
+    pub fn lacks_key(&self) -> bool {
+        !self.simulated && self.kind == ProviderKind::Openrouter && self.api_key.is_none()
+    }
+}
+
 /// Which field carries the cap on an answer's length.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

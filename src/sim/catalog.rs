@@ -8,11 +8,20 @@ use super::models::{SimModel, MODELS};
 /// A fixed creation time (2025-01-01T00:00:00Z) so the catalog never changes between runs.
 const CREATED: i64 = 1_735_689_600;
 
-fn model_json(m: &SimModel) -> Value {
+/// The request parameters a model takes, as OpenRouter lists them: what a picker's tools or
+/// reasoning filter goes by.
+fn supported(m: &SimModel) -> Vec<&'static str> {
     let mut supported = vec!["max_tokens", "temperature", "top_p", "stop", "seed"];
     if m.reasons() {
         supported.extend(["reasoning", "include_reasoning"]);
     }
+    if m.calls_tools() {
+        supported.extend(["tools", "tool_choice"]);
+    }
+    supported
+}
+
+fn model_json(m: &SimModel) -> Value {
     let (modality, inputs) = if m.sees() {
         ("text+image->text", json!(["text", "image"]))
     } else {
@@ -48,7 +57,7 @@ fn model_json(m: &SimModel) -> Value {
             "is_moderated": false,
         },
         "per_request_limits": null,
-        "supported_parameters": supported,
+        "supported_parameters": supported(m),
         "default_parameters": {},
     });
     if m.reasons() {
@@ -95,7 +104,7 @@ pub(crate) async fn endpoints(
             "pricing": {"prompt": m.prompt_price, "completion": m.completion_price},
             "quantization": e.quantization,
             "max_completion_tokens": m.max_completion_tokens,
-            "supported_parameters": ["max_tokens", "temperature", "top_p", "stop", "seed"],
+            "supported_parameters": supported(m),
             "uptime_last_5m": e.uptime,
             "uptime_last_30m": e.uptime,
             "uptime_last_1d": e.uptime,

@@ -94,11 +94,19 @@ impl SimModel {
         self.id == "sim/oseries"
     }
 
+    /// Whether the model calls the tools it is offered (and so takes `tools` and `tool_choice`).
+    pub fn calls_tools(&self) -> bool {
+        TOOL_MODELS.contains(&self.id)
+    }
+
     /// Whether the model takes images; only sim/seer does.
     pub fn sees(&self) -> bool {
         self.id == "sim/seer"
     }
 }
+
+/// The models that call offered tools rather than answering in prose at once.
+const TOOL_MODELS: [&str; 4] = ["sim/tooler", "sim/parallel", "sim/badjson", "sim/signer"];
 
 pub(crate) static MODELS: &[SimModel] = &[
     SimModel {

@@ -8,8 +8,6 @@ use serde_json::{json, Map, Value};
 
 use super::models::SimModel;
 
-const TOOL_MODELS: [&str; 4] = ["sim/tooler", "sim/parallel", "sim/badjson", "sim/signer"];
-
 /// Arguments that satisfy a tool's schema, made up from the prompt's words.
 fn arguments(schema: &Value, topic: &str, n: usize) -> Value {
     let mut args = Map::new();
@@ -116,7 +114,7 @@ pub(crate) fn reply(
     id: &str,
 ) -> Option<Response> {
     let repeat_names = state.repeat_tool_names();
-    if !TOOL_MODELS.contains(&model.id) {
+    if !model.calls_tools() {
         return None;
     }
     let tools = body

@@ -30,7 +30,7 @@ pub struct ThemeError {
 #[serde(deny_unknown_fields)]
 struct RawTheme {
     name: Option<String>,
-    syntax: Option<String>,
+    syntax: Option<toml::Spanned<String>>,
     /// The theme whose roles fill in what this one leaves out (default: dark).
     parent: Option<String>,
     #[serde(default)]
@@ -75,18 +75,27 @@ pub fn parse(
     path: &Path,
     parents: &BTreeMap<String, Theme>,
 ) -> Result<Theme, ThemeError> {
+    parse_with(text, path, parents, true)
+}
+
+/// `check_syntax` is off for the shipped themes: a test vouches for their syntax themes, and
+/// checking means loading the syntax themes before the first frame.
+fn parse_with(
+    text: &str,
+    path: &Path,
+    parents: &BTreeMap<String, Theme>,
+    check_syntax: bool,
+) -> Result<Theme, ThemeError> {
     let err = |message: String| ThemeError {
         path: path.to_path_buf(),
         message,
     };
+    let line = |offset: usize| {
+        let before = text.get(..offset.min(text.len())).unwrap_or(text);
+        format!("line {}: ", before.matches('\n').count() + 1)
+    };
     let raw: RawTheme = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| {
-                let before = &text[..s.start.min(text.len())];
-                format!("line {}: ", before.matches('\n').count() + 1)
-            })
-            .unwrap_or_default();
+        let at = e.span().map(|s| line(s.start)).unwrap_or_default();
         err(format!("{at}{}", e.message().trim()))
     })?;
     let stem = path
@@ -103,7 +112,17 @@ pub fn parse(
     };
     theme.name = name;
     if let Some(s) = raw.syntax {
-        theme.syntax = s;
+        // A misspelt name would otherwise leave every code block uncoloured, silently.
+        let known = crate::render::highlight::theme_names;
+        if check_syntax && !known().contains(s.get_ref()) {
+            return Err(err(format!(
+                "{}unknown syntax theme `{}`; syntax themes: {}",
+                line(s.span().start),
+                s.get_ref(),
+                known().join(", ")
+            )));
+        }
+        theme.syntax = s.into_inner();
     }
     for (role, raw) in raw.roles {
         let mut style = Style::default();
@@ -131,7 +150,7 @@ pub fn parse(
 pub fn builtin(name: &str) -> Option<Theme> {
     let mut known = BTreeMap::new();
     for (n, text) in BUILTIN {
-        let t = parse(text, Path::new(&format!("{n}.toml")), &known).ok()?;
+        let t = parse_with(text, Path::new(&format!("{n}.toml")), &known, false).ok()?;
         known.insert(n.to_string(), t);
     }
     known.remove(name)
@@ -141,7 +160,7 @@ pub fn builtin(name: &str) -> Option<Theme> {
 pub fn load_all(dir: Option<&Path>) -> Result<BTreeMap<String, Theme>, ThemeError> {
     let mut known = BTreeMap::new();
     for (n, text) in BUILTIN {
-        let t = parse(text, Path::new(&format!("themes/{n}.toml")), &known)?;
+        let t = parse_with(text, Path::new(&format!("themes/{n}.toml")), &known, false)?;
         known.insert(n.to_string(), t);
     }
     let Some(dir) = dir else {
@@ -220,6 +239,25 @@ mod tests {
         let e = load_all(Some(dir.path())).unwrap_err();
         assert!(
             e.message.contains("line 1") && e.message.contains("unknown field `colour`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_syntax_theme_is_named_with_the_known_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "parent = \"light\"\nsyntax = \"Solarized (lite)\"\n",
+        )
+        .unwrap();
+        let e = load_all(Some(dir.path())).unwrap_err();
+        assert!(e.path.ends_with("mine.toml"));
+        assert!(
+            e.message
+                .starts_with("line 2: unknown syntax theme `Solarized (lite)`; syntax themes: ")
+                && e.message.contains("Solarized (light)")
+                && e.message.contains("base16-ocean.dark"),
             "{e}"
         );
     }
