@@ -421,7 +421,7 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         Command::Vote,
         "F6  v",
-        "judge the round: then 1…8 best pane, = tie, 0 all bad",
+        "judge the round: then the best pane's number (1…16), = tie, 0 all bad",
         [(KeyCode::F(6), NONE)]
     ),
     bind!(Panes, Command::Vote, "", "", [(KeyCode::Char('v'), NONE)]),

@@ -11,6 +11,7 @@ pub mod run;
 pub mod spend;
 pub mod state;
 pub mod update;
+mod vote_keys;
 
 pub use action::{Action, Effect};
 pub use state::{App, Pane, Providers, Status, Zone, MAX_PANES};

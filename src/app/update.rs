@@ -238,7 +238,7 @@ pub(super) fn notice(app: &mut App, text: impl Into<String>) {
     });
 }
 
-fn notice_error(app: &mut App, text: impl Into<String>) {
+pub(super) fn notice_error(app: &mut App, text: impl Into<String>) {
     app.notice = Some(Notice {
         text: text.into(),
         error: true,
@@ -415,21 +415,8 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             _ => notice(app, "no rerun"),
         };
     }
-    if std::mem::take(&mut app.vote_pending) {
-        let verdict = match key.code {
-            KeyCode::Char(c @ '1'..='9') => {
-                let slot = c as usize - '1' as usize;
-                (slot < app.panes.len())
-                    .then(|| crate::judge::Verdict::Winner(app.pane_in_slot(slot)))
-            }
-            KeyCode::Char('=') => Some(crate::judge::Verdict::Tie),
-            KeyCode::Char('0') => Some(crate::judge::Verdict::AllBad),
-            _ => None,
-        };
-        return match verdict {
-            Some(v) => vote(app, v, fx),
-            None => notice(app, "no vote"),
-        };
+    if let Some(entry) = app.vote_pending.take() {
+        return super::vote_keys::vote_key(app, entry, key, fx);
     }
     if std::mem::take(&mut app.copy_pending) {
         match key.code {
@@ -504,8 +491,8 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             if app.rounds == 0 {
                 return notice_error(app, "nothing to judge yet");
             }
-            app.vote_pending = true;
-            notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
+            app.vote_pending = Some(super::state::VoteEntry::Start);
+            notice(app, super::vote_keys::prompt(app));
         }
         Command::AnswerTools => {
             let typed = app.prompt_text();
@@ -960,38 +947,6 @@ fn resume(
     notice(app, format!("resumed session {}", summary.id));
 }
 
-/// Records a verdict on the latest round; in blind mode it reveals who was who.
-fn vote(app: &mut App, verdict: crate::judge::Verdict, fx: &mut Vec<Effect>) {
-    let round = app.rounds;
-    // The panes that answered this round, in pane order.
-    let judged: Vec<usize> = (0..app.panes.len())
-        .filter(|&i| app.panes[i].turns.last().is_some_and(|t| t.round == round))
-        .collect();
-    let models: Vec<String> = judged.iter().map(|&i| app.panes[i].model.clone()).collect();
-    let (verdict, winner_pane, text) = match verdict {
-        crate::judge::Verdict::Winner(pane) => match judged.iter().position(|&i| i == pane) {
-            Some(k) => (
-                crate::judge::Verdict::Winner(k),
-                Some(pane),
-                format!("{} wins round {round}", app.panes[pane].model),
-            ),
-            None => return notice_error(app, "that pane did not answer this round"),
-        },
-        v @ crate::judge::Verdict::Tie => (v, None, format!("round {round}: a tie")),
-        v @ crate::judge::Verdict::AllBad => (v, None, format!("round {round}: all bad")),
-    };
-    fx.push(history(Op::Vote {
-        round,
-        verdict: verdict.name().to_string(),
-        winner_pane,
-        at: app.unix,
-    }));
-    app.votes.retain(|(r, _)| *r != round);
-    app.votes
-        .push((round, crate::judge::Vote { models, verdict }));
-    notice(app, text);
-}
-
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.
 fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
@@ -1427,7 +1382,7 @@ fn begin_with(
     });
 }
 
-fn history(op: Op) -> Effect {
+pub(super) fn history(op: Op) -> Effect {
     Effect::History(Box::new(op))
 }
 
