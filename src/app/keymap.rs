@@ -514,7 +514,7 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         Command::AutoTools,
         "Alt+A",
-        "auto-answer tool calls with canned results (5 steps)",
+        "auto-answer tool calls with canned results (5 steps a prompt; again: off)",
         [(KeyCode::Char('a'), ALT)]
     ),
     bind!(

@@ -498,7 +498,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             let typed = app.prompt_text();
             let typed = (!typed.trim().is_empty()).then_some(typed);
             let from_prompt = typed.is_some();
-            match answer_tools(app, typed, fx) {
+            match answer_tools(app, typed, false, fx) {
                 0 if app.notice.is_none() => notice_error(app, "no tool calls are waiting"),
                 0 => {}
                 n => {
@@ -541,7 +541,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             notice(
                 app,
                 if on {
-                    "tool calls are answered with canned results (5 steps at most)"
+                    "tool calls are answered with canned results, 5 steps per prompt (Alt+A stops)"
                 } else {
                     "tool calls wait for you again"
                 },
@@ -998,6 +998,14 @@ fn shuffle(app: &mut App) {
 /// How many tool steps auto mode takes before handing back to the user.
 const AUTO_TOOL_STEPS: u32 = 5;
 
+/// A prompt the user sends starts a new chain of tool steps: auto mode stays on, and the
+/// cap counts the steps of this prompt, not the ones before it.
+fn renew_tool_steps(app: &mut App) {
+    if app.auto_tools.is_some() {
+        app.auto_tools = Some(AUTO_TOOL_STEPS);
+    }
+}
+
 /// In auto mode, answers waiting calls with canned results, counting the steps.
 fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(left) = app.auto_tools else {
@@ -1010,7 +1018,7 @@ fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
         app.auto_tools = None;
         return notice(app, "auto tool answers stopped after 5 steps");
     }
-    if answer_tools(app, None, fx) > 0 {
+    if answer_tools(app, None, true, fx) > 0 {
         app.auto_tools = Some(left - 1);
     } else {
         app.auto_tools = None;
@@ -1027,7 +1035,7 @@ fn pending_calls(pane: &Pane) -> Vec<crate::tools::ToolCall> {
 
 /// Answers every pending tool call: with `typed` when given, else each tool's canned result.
 /// Every pane that made calls continues its conversation with `tool` messages.
-fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> usize {
+fn answer_tools(app: &mut App, typed: Option<String>, auto: bool, fx: &mut Vec<Effect>) -> usize {
     let mut answered = 0;
     let mut round = None;
     for i in 0..app.panes.len() {
@@ -1054,7 +1062,16 @@ fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> u
         }
         let r = match round {
             Some(r) => r,
-            None => *round.insert(new_round(app, "(tool results)", fx)),
+            // The history tells rounds nobody looked at from those the user answered.
+            None => *round.insert(new_round(
+                app,
+                if auto {
+                    "(tool results, answered automatically)"
+                } else {
+                    "(tool results)"
+                },
+                fx,
+            )),
         };
         begin_with(app, i, r, TurnInput::ToolResults(results), false, false, fx);
         answered += 1;
@@ -1223,6 +1240,7 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
         .map(|&i| (i + 1).to_string())
         .collect();
     let round = new_round(app, &text, fx);
+    renew_tool_steps(app);
     if !skipped.is_empty() {
         notice(
             app,

@@ -141,11 +141,23 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let line = if let Some(n) = &app.notice {
-        Line::from(Span::styled(
-            format!(" {}", n.text),
+    let mut spans = vec![Span::raw(" ")];
+    // A mode that sends requests by itself is shown for as long as it is on, notice or not.
+    if let Some(left) = app.auto_tools {
+        spans.push(Span::styled(
+            format!(
+                "auto tools: {left} step{} left",
+                if left == 1 { "" } else { "s" }
+            ),
+            theme.notice,
+        ));
+        spans.push(Span::styled(" · ", theme.dim));
+    }
+    if let Some(n) = &app.notice {
+        spans.push(Span::styled(
+            n.text.clone(),
             if n.error { theme.error } else { theme.notice },
-        ))
+        ));
     } else {
         let hints: &[(&str, &str)] = match app.zone {
             Zone::Prompt => &[
@@ -169,7 +181,6 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 ("q", "quit"),
             ],
         };
-        let mut spans = vec![Span::raw(" ")];
         // First, so a narrow terminal still shows it.
         let active = app.panes.iter().filter(|p| p.is_active()).count();
         if active > 0 {
@@ -183,7 +194,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             spans.push(Span::styled(*k, theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.dim));
         }
-        Line::from(spans)
-    };
+    }
+    let line = Line::from(spans);
     f.render_widget(Paragraph::new(line), area);
 }
