@@ -418,3 +418,53 @@ fn routing_fields_suggest_the_providers_serving_the_model() {
         "asked once per model"
     );
 }
+
+#[test]
+fn the_workspace_name_box_is_drawn_clean_and_typing_replaces_the_name() {
+    let mut a = app();
+    a.workspace = Some("review".into());
+    key(&mut a, KeyCode::F(2));
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('w'));
+    let screen = render(&a);
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let (y, x) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(y, r)| {
+            let s: String = r.iter().collect();
+            s.find("review")
+                .filter(|_| s.matches('│').count() >= 2)
+                .map(|b| (y, s[..b].chars().count()))
+        })
+        .unwrap_or_else(|| panic!("no name box:\n{screen}"));
+    let row = &rows[y];
+    let left = (0..x).rev().find(|&i| row[i] == '│').unwrap();
+    let right = (x..row.len()).find(|&i| row[i] == '│').unwrap();
+    assert_eq!(
+        right - left + 1,
+        40,
+        "nothing of the panel shows through the box:\n{screen}"
+    );
+    let inside: String = row[left + 1..right].iter().collect();
+    assert_eq!(inside.trim(), "review", "{screen}");
+    // The name is selected: Enter keeps it, typing replaces it.
+    type_text(&mut a, "nightly");
+    let fx = key(&mut a, KeyCode::Enter);
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Workspace { name, .. } = w.as_ref() else {
+        panic!()
+    };
+    assert_eq!(name, "nightly");
+    key(&mut a, KeyCode::Char('w'));
+    let fx = key(&mut a, KeyCode::Enter);
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Workspace { name, .. } = w.as_ref() else {
+        panic!()
+    };
+    assert_eq!(name, "nightly", "Enter saves the workspace on screen again");
+}

@@ -55,9 +55,11 @@ pub fn panel_key(
         }
         KeyCode::Char('w') => {
             let mut input = TextArea::default();
-            input.set_placeholder_text("workspace name");
+            input.set_placeholder_text("letters, digits, - and _");
+            // Saving the workspace on screen again is one Enter; typing replaces its name.
             if let Some(name) = &app.workspace {
                 input.insert_str(name);
+                input.select_all();
             }
             panel.naming = Some(input);
         }

@@ -57,6 +57,10 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
         None => fields_list(app, panel, pane, theme, f, list_area),
     }
     let status = match (&panel.naming, &panel.status) {
+        (Some(input), _) if input.is_selecting() => Line::styled(
+            "name the workspace: Enter saves under this name, typing replaces it, Esc cancels",
+            theme.notice,
+        ),
         (Some(_), _) => Line::styled("name the workspace, Enter saves, Esc cancels", theme.notice),
         (None, Some((text, true))) => Line::styled(text.clone(), theme.error),
         (None, Some((text, false))) => Line::styled(text.clone(), theme.served),
@@ -68,24 +72,34 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
     );
     f.render_widget(Paragraph::new(vec![status, keys]), footer);
     if let Some(input) = &panel.naming {
-        let mut field = input.clone();
-        field.set_cursor_line_style(ratatui::style::Style::default());
-        field.set_block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focused),
-        );
-        let w = 40.min(inner.width);
-        f.render_widget(
-            &field,
-            Rect::new(
-                inner.x + (inner.width - w) / 2,
-                inner.y + inner.height / 2,
-                w,
-                3,
-            ),
-        );
+        naming_box(input, theme, f, inner);
     }
+}
+
+/// The workspace name, in a box of its own over whatever the panel shows there.
+fn naming_box(input: &tui_textarea::TextArea<'static>, theme: &Theme, f: &mut Frame, inner: Rect) {
+    let mut field = input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_cursor_style(theme.cursor);
+    field.set_selection_style(theme.selection);
+    field.set_placeholder_style(theme.dim);
+    field.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused)
+            .title(Span::styled(" workspace name ", theme.title_focused))
+            .style(theme.overlay),
+    );
+    let w = 40.min(inner.width);
+    let h = 3.min(inner.height);
+    let r = Rect::new(
+        inner.x + (inner.width - w) / 2,
+        inner.y + (inner.height - h) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(&field, r);
 }
 
 fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
