@@ -573,6 +573,26 @@ pub const EDITOR_HELP: &[(&str, &str)] = &[
     ("Alt+Backspace  Ctrl+U", "delete a word / undo"),
 ];
 
+/// Keys of the pane settings (F2), for the help overlay; `panel_keys` handles them.
+pub const PANEL_HELP: &[(&str, &str)] = &[
+    (
+        "↑↓  Enter  Space",
+        "move between fields, edit one, cycle a choice",
+    ),
+    (
+        "v",
+        "show the request body (JSON) the pane will send, and back",
+    ),
+    (
+        "PgUp / PgDn",
+        "scroll the request body (↑↓ j k g G too when it fills the panel)",
+    ),
+    (
+        "s  w  t",
+        "save the pane, save the workspace, test the connection",
+    ),
+];
+
 /// The command for a key in a zone. `prompt_empty` lets `?` open help from an empty prompt.
 pub fn command(zone: Zone, key: &KeyEvent, prompt_empty: bool) -> Option<Command> {
     // Digits carry their own pane number, so they are matched before the table.

@@ -40,6 +40,8 @@ pub enum Zone {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// How far the help can scroll, as it was last drawn; `u16::MAX` until then.
+        max: std::cell::Cell<u16>,
     },
     ConfirmQuit,
     Picker(Box<Picker>),

@@ -686,7 +686,12 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Editor => fx.push(Effect::OpenEditor {
             text: app.prompt_text(),
         }),
-        Command::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Help => {
+            app.overlay = Some(Overlay::Help {
+                scroll: 0,
+                max: std::cell::Cell::new(u16::MAX),
+            });
+        }
         Command::Quit => {
             if app.any_active() {
                 app.overlay = Some(Overlay::ConfirmQuit);
@@ -713,7 +718,9 @@ fn focus(app: &mut App, i: usize) {
 fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
     match app.overlay.take() {
-        Some(Overlay::Help { scroll }) => {
+        Some(Overlay::Help { scroll, max }) => {
+            // Clamped, so turning back at the end moves at once.
+            let scroll = scroll.min(max.get());
             let scroll = match key.code {
                 KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
                 KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
@@ -723,7 +730,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 _ => None,
             };
             if let Some(scroll) = scroll {
-                app.overlay = Some(Overlay::Help { scroll });
+                let scroll = scroll.min(max.get());
+                app.overlay = Some(Overlay::Help { scroll, max });
             }
         }
         Some(Overlay::ConfirmQuit) => match key.code {
