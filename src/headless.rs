@@ -725,14 +725,20 @@ fn markdown(results: &[Result_]) -> String {
             out.push_str(&format!(
                 "## Prompt {}\n\n> {}\n\n",
                 r.prompt_index + 1,
-                r.prompt.replace('\n', "\n> ")
+                // Headings of the prompt and the answers sit under the model headings (###).
+                crate::session::outline::nest_headings(&r.prompt, 4)
+                    .trim_end()
+                    .replace('\n', "\n> ")
             ));
             last = Some(r.prompt_index);
         }
         out.push_str(&format!("### {}\n\n", r.model));
         match &r.error {
             Some(e) => out.push_str(&format!("**Error:** {e}\n\n")),
-            None => out.push_str(&format!("{}\n\n", r.text.trim_end())),
+            None => out.push_str(&format!(
+                "{}\n\n",
+                crate::session::outline::nest_headings(&r.text, 4).trim_end()
+            )),
         }
     }
     out.push_str("## Summary\n\n```\n");

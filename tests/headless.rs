@@ -81,6 +81,18 @@ fn json_jsonl_csv_md_and_table() {
     assert!(
         md.contains("## Prompt 1") && md.contains("### sim/swift") && md.contains("## Summary")
     );
+    // The answers' own headings sit under the model headings.
+    let mut fenced = false;
+    for line in md.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        let own =
+            line.starts_with("## Prompt ") || line.starts_with("### sim/") || line == "## Summary";
+        if !fenced && !own && line.starts_with('#') {
+            assert!(line.starts_with("####"), "{line:?} in\n{md}");
+        }
+    }
     let out = run(h.path(), &args);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(

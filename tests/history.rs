@@ -506,3 +506,86 @@ fn a_read_only_look_comes_back_to_the_live_session() {
     assert!(!a.read_only);
     assert_eq!(a.panes[0].current().unwrap().text, "live answer");
 }
+
+/// The headings of a Markdown export, in order, with their levels; fenced code is skipped.
+fn outline(md: &str) -> Vec<(usize, String)> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for line in md.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let level = line.chars().take_while(|c| *c == '#').count();
+        if level > 0 && line[level..].starts_with(' ') {
+            out.push((level, line[level + 1..].to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn an_answers_headings_sit_under_its_pane_in_the_export() {
+    let ledger = Ledger::in_memory().unwrap();
+    let mut w = Writer::default();
+    let mut apply = |op| w.apply(ledger.conn(), op).unwrap();
+    apply(Op::Session {
+        started_at: 1_795_000_000,
+        workspace: None,
+    });
+    apply(Op::Round {
+        round: 1,
+        prompt: "Write a setup guide".into(),
+        at: 1_795_000_010,
+    });
+    let answers = [
+        "# Setup guide\n\nIntro.\n\n## Install\n\n```sh\n# as root\napt install x\n```\n\n### Check\n\nDone.",
+        "### Steps\n\n1. Install.\n\nNotes\n-----\n\nText. Cut off in code:\n\n```python\n# a comment\nprint(1",
+    ];
+    for (i, text) in answers.iter().enumerate() {
+        let request = i as u64 + 1;
+        apply(Op::Answer {
+            round: 1,
+            request,
+            pane: i,
+            model: format!("sim/m{i}"),
+            provider: "sim".into(),
+            settings: "{}".into(),
+            tool_results: None,
+            at: 1_795_000_010,
+        });
+        apply(Op::Append {
+            request,
+            text: (*text).into(),
+            reasoning: String::new(),
+            timeline: String::new(),
+            at: 1_795_000_011,
+        });
+    }
+    let (s, rounds) = export::load(ledger.conn(), 1).unwrap().unwrap();
+    let md = export::markdown(&s, &rounds);
+    let heads = outline(&md);
+    let names: Vec<(usize, &str)> = heads.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    assert_eq!(
+        names,
+        vec![
+            (1, "Session 1 — 2026-11-18 11:06 UTC"),
+            (2, "Round 1"),
+            (3, "1 · sim/m0"),
+            (4, "Setup guide"),
+            (5, "Install"),
+            (6, "Check"),
+            (3, "2 · sim/m1"),
+            // The answer's own order is kept: its `##` is above its `###`.
+            (5, "Steps"),
+            (4, "Notes"),
+        ],
+        "{md}"
+    );
+    // Code is copied as it was, `#` lines and all, and a block cut off is closed.
+    assert!(md.contains("```sh\n# as root\napt install x\n```"), "{md}");
+    assert!(md.contains("```python\n# a comment\nprint(1\n```"), "{md}");
+}

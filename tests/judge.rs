@@ -447,3 +447,63 @@ fn variables_are_set_from_the_playground_when_a_prompt_needs_one() {
     key(&mut a, KeyCode::Delete);
     assert!(a.vars.is_empty());
 }
+
+#[test]
+fn every_one_of_sixteen_panes_can_be_voted_for_by_its_number() {
+    let models = ["sim/swift"; 16];
+    let mut a = common::sim_app(&models);
+    a.size = (200, 50);
+    round(&mut a, "which is best?");
+    let winner = |a: &App| match a.votes.last() {
+        Some((_, v)) => v.verdict.clone(),
+        None => panic!("no vote"),
+    };
+    key(&mut a, KeyCode::Char('v'));
+    let asked = a.notice.as_ref().unwrap().text.clone();
+    assert!(asked.contains("1–16"), "{asked}");
+    // Pane 12: two digits, the number its title shows.
+    let fx = key(&mut a, KeyCode::Char('1'));
+    assert!(
+        fx.is_empty() && a.votes.is_empty(),
+        "waits for a second digit"
+    );
+    let fx = key(&mut a, KeyCode::Char('2'));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::History(op) if matches!(op.as_ref(),
+        Op::Vote { winner_pane: Some(11), .. }))));
+    assert_eq!(winner(&a), Verdict::Winner(11));
+    // Pane 16, the last there can be.
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('6'));
+    assert_eq!(winner(&a), Verdict::Winner(15));
+    // Pane 1: its digit, then Enter.
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(winner(&a), Verdict::Winner(0));
+    // Pane 2 cannot begin a longer number, so it counts at once.
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('2'));
+    assert_eq!(winner(&a), Verdict::Winner(1));
+    // There is no pane 17: nothing is recorded, and the notice says why.
+    let before = a.votes.clone();
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('1'));
+    assert!(key(&mut a, KeyCode::Char('7')).is_empty());
+    assert_eq!(a.votes.len(), before.len());
+    assert_eq!(winner(&a), Verdict::Winner(1));
+    assert!(a
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.error && n.text.contains("17")));
+
+    // With fewer panes the prompt gives their range and one digit is the vote.
+    let mut b = app();
+    round(&mut b, "first");
+    key(&mut b, KeyCode::Char('v'));
+    assert!(b.notice.as_ref().unwrap().text.contains("1–3"));
+    key(&mut b, KeyCode::Char('1'));
+    assert_eq!(winner(&b), Verdict::Winner(0));
+}

@@ -448,3 +448,143 @@ fn a_save_that_lands_after_a_pane_was_closed_updates_the_pane_it_saved() {
     );
     assert_eq!(a.panes[0].origin, Some(4));
 }
+
+/// The request body's rows as drawn, without the panel's frame.
+fn body_rows(a: &App) -> Vec<String> {
+    render(a)
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn the_request_body_scrolls_with_the_usual_keys() {
+    let mut a = app();
+    // A long system prompt: the body runs well past the screen.
+    a.panes[0].settings.system = Some("Answer with care. ".repeat(200));
+    a.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
+    // Alone in a narrow panel: ↑↓ j k PgUp PgDn g G scroll it.
+    a.size = (60, 15);
+    key(&mut a, KeyCode::F(2));
+    key(&mut a, KeyCode::Char('v'));
+    let top = body_rows(&a);
+    let screen = top.join("\n");
+    assert!(screen.contains("POST http://"), "{screen}");
+    assert!(
+        screen.contains("more") && screen.contains("scroll"),
+        "says there is more and how to see it:\n{screen}"
+    );
+    key(&mut a, KeyCode::Char('j'));
+    let one = body_rows(&a);
+    assert_ne!(one, top, "j moves the body");
+    assert!(
+        !one.join("\n").contains("POST http://"),
+        "{}",
+        one.join("\n")
+    );
+    key(&mut a, KeyCode::Char('k'));
+    assert_eq!(body_rows(&a), top, "k moves it back");
+    key(&mut a, KeyCode::PageDown);
+    let paged = body_rows(&a).join("\n");
+    assert!(paged.contains("above"), "{paged}");
+    key(&mut a, KeyCode::Char('G'));
+    let end = body_rows(&a).join("\n");
+    assert!(
+        end.contains("above ·") && !end.contains("more ·"),
+        "the end:\n{end}"
+    );
+    // At the end, turning back moves at once.
+    key(&mut a, KeyCode::PageDown);
+    key(&mut a, KeyCode::Up);
+    assert_ne!(body_rows(&a).join("\n"), end, "no dead keys past the end");
+    key(&mut a, KeyCode::Char('g'));
+    assert_eq!(body_rows(&a), top);
+
+    // Beside the fields: PgUp/PgDn scroll it, ↑↓ still move between fields.
+    a.size = (140, 44);
+    let wide = body_rows(&a);
+    let selected = panel(&a).selected;
+    key(&mut a, KeyCode::PageDown);
+    assert_eq!(panel(&a).selected, selected, "the field stays");
+    let paged = body_rows(&a);
+    assert_ne!(paged, wide, "PgDn scrolls the body");
+    key(&mut a, KeyCode::Down);
+    assert_eq!(
+        panel(&a).selected,
+        selected + 1,
+        "↓ still moves between fields"
+    );
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(body_rows(&a), wide);
+}
+
+#[test]
+fn help_says_what_scrolls_and_scrolls_itself() {
+    let mut a = app();
+    a.size = (120, 40);
+    key(&mut a, KeyCode::F(1));
+    let first = render(&a);
+    assert!(
+        first.contains("more · ↑↓ PgUp PgDn scroll"),
+        "the help says it scrolls while its end is out of sight:\n{first}"
+    );
+    for _ in 0..30 {
+        key(&mut a, KeyCode::PageDown);
+    }
+    let end = render(&a);
+    assert!(end.contains("Pane settings (F2)"), "{end}");
+    assert!(end.contains("scroll the request body"), "{end}");
+    key(&mut a, KeyCode::Up);
+    assert_ne!(render(&a), end, "turning back at the end moves at once");
+}
+
+#[test]
+fn the_workspace_name_box_is_drawn_clean_and_typing_replaces_the_name() {
+    let mut a = app();
+    a.workspace = Some("review".into());
+    key(&mut a, KeyCode::F(2));
+    key(&mut a, KeyCode::Char('v'));
+    key(&mut a, KeyCode::Char('w'));
+    let screen = render(&a);
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let (y, x) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(y, r)| {
+            let s: String = r.iter().collect();
+            s.find("review")
+                .filter(|_| s.matches('│').count() >= 2)
+                .map(|b| (y, s[..b].chars().count()))
+        })
+        .unwrap_or_else(|| panic!("no name box:\n{screen}"));
+    let row = &rows[y];
+    let left = (0..x).rev().find(|&i| row[i] == '│').unwrap();
+    let right = (x..row.len()).find(|&i| row[i] == '│').unwrap();
+    assert_eq!(
+        right - left + 1,
+        40,
+        "nothing of the panel shows through the box:\n{screen}"
+    );
+    let inside: String = row[left + 1..right].iter().collect();
+    assert_eq!(inside.trim(), "review", "{screen}");
+    // The name is selected: Enter keeps it, typing replaces it.
+    type_text(&mut a, "nightly");
+    let fx = key(&mut a, KeyCode::Enter);
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Workspace { name, .. } = w.as_ref() else {
+        panic!()
+    };
+    assert_eq!(name, "nightly");
+    key(&mut a, KeyCode::Char('w'));
+    let fx = key(&mut a, KeyCode::Enter);
+    let [Effect::SaveConfig(w)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ConfigWrite::Workspace { name, .. } = w.as_ref() else {
+        panic!()
+    };
+    assert_eq!(name, "nightly", "Enter saves the workspace on screen again");
+}

@@ -362,3 +362,92 @@ async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
         ["sim/badjson", "sim/parallel", "sim/signer", "sim/tooler"]
     );
 }
+
+/// The status line of the app as drawn at `size`.
+fn status_line(a: &switchboard::app::App, size: (u16, u16)) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..size.0)
+        .map(|x| buf[(x, size.1 - 1)].symbol().to_string())
+        .collect()
+}
+
+/// Sends `prompt`; each pane calls get_weather once and finishes. The requests started.
+fn tool_round(a: &mut switchboard::app::App, prompt: &str) -> Vec<Effect> {
+    type_text(a, prompt);
+    let fx = press(a, KeyCode::Enter, KeyModifiers::NONE);
+    let mut next = Vec::new();
+    for id in fx.iter().filter_map(|e| match e {
+        Effect::Start { request, .. } => Some(*request),
+        _ => None,
+    }) {
+        for event in [
+            StreamEvent::ToolCall {
+                index: 0,
+                id: Some(format!("call_{id}")),
+                name: Some("get_weather".into()),
+                arguments: "{\"city\": \"Oslo\"}".into(),
+            },
+            StreamEvent::Finish("tool_calls".into()),
+            StreamEvent::Done,
+        ] {
+            next.extend(update(a, Action::Stream { request: id, event }));
+        }
+    }
+    next
+}
+
+#[test]
+fn auto_answering_shows_while_it_is_on_and_counts_steps_per_prompt() {
+    let mut a = common::sim_app(&["sim/tooler"]);
+    a.tools = vec![weather()];
+    a.panes[0].settings.tools = vec!["get_weather".into()];
+    for size in [(120, 30), (80, 24)] {
+        assert!(!status_line(&a, size).contains("auto tools"));
+    }
+    press(&mut a, KeyCode::Char('a'), KeyModifiers::ALT);
+    assert_eq!(a.auto_tools, Some(5));
+    // Still shown once the notice is gone (any key acknowledges it), and beside a new one.
+    type_text(&mut a, "x");
+    assert!(a.notice.is_none());
+    for size in [(120, 30), (80, 24)] {
+        let line = status_line(&a, size);
+        assert!(
+            line.contains("auto tools: 5 steps left"),
+            "{size:?}: {line:?}"
+        );
+    }
+    press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+
+    // A round whose call is answered by itself: one step used, recorded as automatic.
+    let fx = tool_round(&mut a, "weather in Oslo?");
+    assert_eq!(a.auto_tools, Some(4));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::History(op)
+        if matches!(op.as_ref(), switchboard::session::store::Op::Round { prompt, .. }
+            if prompt == "(tool results, answered automatically)"))),
+        "{fx:?}"
+    );
+    assert!(status_line(&a, (120, 30)).contains("auto tools: 4 steps left"));
+
+    // The next prompt has five steps of its own.
+    type_text(&mut a, "and in Rome?");
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.auto_tools, Some(5));
+    a.notice = Some(switchboard::app::state::Notice {
+        text: "something else".into(),
+        error: false,
+    });
+    let line = status_line(&a, (120, 30));
+    assert!(
+        line.contains("auto tools") && line.contains("something else"),
+        "{line:?}"
+    );
+
+    // Off: gone from the status line.
+    press(&mut a, KeyCode::Char('a'), KeyModifiers::ALT);
+    assert_eq!(a.auto_tools, None);
+    type_text(&mut a, "y");
+    assert!(!status_line(&a, (120, 30)).contains("auto tools"));
+}

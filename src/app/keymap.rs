@@ -463,7 +463,7 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         Command::Vote,
         "F6  v",
-        "judge the round: then 1…8 best pane, = tie, 0 all bad",
+        "judge the round: then the best pane's number (1…16), = tie, 0 all bad",
         [(KeyCode::F(6), NONE)]
     ),
     bind!(Panes, Command::Vote, "", "", [(KeyCode::Char('v'), NONE)]),
@@ -619,7 +619,7 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         Command::AutoTools,
         "Alt+A",
-        "auto-answer tool calls with canned results (5 steps)",
+        "auto-answer tool calls with canned results (5 steps a prompt; again: off)",
         [(KeyCode::Char('a'), ALT)]
     ),
     bind!(
@@ -678,6 +678,26 @@ pub const EDITOR_HELP: &[(&str, &str)] = &[
     ("Ctrl+U / Ctrl+K", "delete to the line's start / end"),
     ("Ctrl+A / Ctrl+E  Home / End", "line start / end"),
     ("Ctrl+Z", "undo an edit"),
+];
+
+/// Keys of the pane settings (F2), for the help overlay; `panel_keys` handles them.
+pub const PANEL_HELP: &[(&str, &str)] = &[
+    (
+        "↑↓  Enter  Space",
+        "move between fields, edit one, cycle a choice",
+    ),
+    (
+        "v",
+        "show the request body (JSON) the pane will send, and back",
+    ),
+    (
+        "PgUp / PgDn",
+        "scroll the request body (↑↓ j k g G too when it fills the panel)",
+    ),
+    (
+        "s  w  t",
+        "save the pane, save the workspace, test the connection",
+    ),
 ];
 
 /// The command for a key in a zone. `prompt_empty` lets `?` open help from an empty prompt.

@@ -13,6 +13,7 @@ pub mod spend;
 pub mod state;
 pub mod update;
 mod vars_keys;
+mod vote_keys;
 
 pub use action::{Action, Effect};
 pub use state::{App, Pane, Providers, Status, Zone, MAX_PANES};

@@ -607,6 +607,10 @@ pub struct Panel {
     /// The highlighted fallback while the fallbacks row is selected.
     pub fallback: usize,
     pub show_json: bool,
+    /// The first row of the request body shown.
+    pub json_scroll: usize,
+    /// How far the request body can scroll, as it was last drawn (it depends on the width).
+    pub json_max: std::cell::Cell<usize>,
     /// The outcome of the last save or connection test.
     pub status: Option<(String, bool)>,
     /// Naming a workspace to save.
@@ -622,6 +626,8 @@ impl Panel {
             error: None,
             fallback: 0,
             show_json: false,
+            json_scroll: 0,
+            json_max: std::cell::Cell::new(0),
             status: None,
             naming: None,
         }

@@ -26,6 +26,9 @@ pub fn panel_key(
         return editing_key(app, panel, editor, key);
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if panel.show_json && json_key(app, &mut panel, key) {
+        return Some(Overlay::Panel(panel));
+    }
     let all = fields();
     let field = panel.field();
     match key.code {
@@ -43,7 +46,10 @@ pub fn panel_key(
         KeyCode::PageDown => panel.selected = (panel.selected + 8).min(all.len() - 1),
         KeyCode::Home => panel.selected = 0,
         KeyCode::End => panel.selected = all.len() - 1,
-        KeyCode::Char('v') => panel.show_json = !panel.show_json,
+        KeyCode::Char('v') => {
+            panel.show_json = !panel.show_json;
+            panel.json_scroll = 0;
+        }
         KeyCode::Char('s') => {
             let pane = &app.panes[panel.pane];
             fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Pane {
@@ -56,9 +62,11 @@ pub fn panel_key(
         }
         KeyCode::Char('w') => {
             let mut input = TextArea::default();
-            input.set_placeholder_text("workspace name");
+            input.set_placeholder_text("letters, digits, - and _");
+            // Saving the workspace on screen again is one Enter; typing replaces its name.
             if let Some(name) = &app.workspace {
                 input.insert_str(name);
+                input.select_all();
             }
             panel.naming = Some(input);
         }
@@ -126,6 +134,28 @@ pub fn panel_key(
         },
     }
     Some(Overlay::Panel(panel))
+}
+
+/// Scrolling the request body while it is shown, with the keys every scrolling view uses:
+/// PgUp/PgDn always, and ↑↓ j/k, Home/End g/G while it fills the panel (beside the fields
+/// those move between fields). Whether the key was taken.
+fn json_key(app: &App, panel: &mut Panel, key: KeyEvent) -> bool {
+    let alone = !crate::ui::panel::json_beside_fields(app.size);
+    let page = crate::ui::panel::json_page(app.size);
+    let max = panel.json_max.get();
+    let at = panel.json_scroll;
+    panel.json_scroll = match key.code {
+        KeyCode::PageDown => at.saturating_add(page),
+        KeyCode::PageUp => at.saturating_sub(page),
+        KeyCode::Char(' ') if alone => at.saturating_add(page),
+        KeyCode::Down | KeyCode::Char('j') if alone => at.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') if alone => at.saturating_sub(1),
+        KeyCode::Home | KeyCode::Char('g') if alone => 0,
+        KeyCode::End | KeyCode::Char('G') if alone => max,
+        _ => return false,
+    }
+    .min(max);
+    true
 }
 
 fn picker(app: &App, panel: Box<Panel>, mode: PickMode) -> Overlay {

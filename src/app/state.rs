@@ -40,6 +40,8 @@ pub enum Zone {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// How far the help can scroll, as it was last drawn; `u16::MAX` until then.
+        max: std::cell::Cell<u16>,
     },
     ConfirmQuit,
     Picker(Box<Picker>),
@@ -72,6 +74,16 @@ pub enum Overlay {
         selected: usize,
         error: Option<String>,
     },
+}
+
+/// A verdict being typed. Panes are voted for by the number in their title; with ten panes
+/// or more, `1` may begin `10`…`16`, so it waits for a second digit (or Enter, for pane 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteEntry {
+    /// Nothing typed yet.
+    Start,
+    /// The first digit of a two-digit pane number.
+    Tens(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -388,8 +400,8 @@ pub struct App {
     pub presentation: bool,
     /// `y` was pressed: the next digit picks a code block to copy.
     pub copy_pending: bool,
-    /// The vote key was pressed: the next key is the verdict.
-    pub vote_pending: bool,
+    /// The vote key was pressed: the next keys are the verdict.
+    pub vote_pending: Option<VoteEntry>,
     /// The rerun key was pressed: the next digit is how many times.
     pub rerun_pending: bool,
     /// This session's judged rounds.
@@ -458,7 +470,7 @@ impl App {
             expand_thinking: false,
             presentation: false,
             copy_pending: false,
-            vote_pending: false,
+            vote_pending: None,
             rerun_pending: false,
             votes: Vec::new(),
             blind: false,

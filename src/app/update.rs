@@ -441,21 +441,8 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             _ => notice(app, "no rerun"),
         };
     }
-    if std::mem::take(&mut app.vote_pending) {
-        let verdict = match key.code {
-            KeyCode::Char(c @ '1'..='9') => {
-                let slot = c as usize - '1' as usize;
-                (slot < app.panes.len())
-                    .then(|| crate::judge::Verdict::Winner(app.pane_in_slot(slot)))
-            }
-            KeyCode::Char('=') => Some(crate::judge::Verdict::Tie),
-            KeyCode::Char('0') => Some(crate::judge::Verdict::AllBad),
-            _ => None,
-        };
-        return match verdict {
-            Some(v) => vote(app, v, fx),
-            None => notice(app, "no vote"),
-        };
+    if let Some(entry) = app.vote_pending.take() {
+        return super::vote_keys::vote_key(app, entry, key, fx);
     }
     if std::mem::take(&mut app.copy_pending) {
         match key.code {
@@ -567,14 +554,14 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             if app.rounds == 0 {
                 return notice_error(app, "nothing to judge yet");
             }
-            app.vote_pending = true;
-            notice(app, "judge: 1–8 the best pane · = a tie · 0 all bad");
+            app.vote_pending = Some(super::state::VoteEntry::Start);
+            notice(app, super::vote_keys::prompt(app));
         }
         Command::AnswerTools => {
             let typed = app.prompt_text();
             let typed = (!typed.trim().is_empty()).then_some(typed);
             let from_prompt = typed.is_some();
-            match answer_tools(app, typed, fx) {
+            match answer_tools(app, typed, false, fx) {
                 0 if app.notice.is_none() => notice_error(app, "no tool calls are waiting"),
                 0 => {}
                 n => {
@@ -617,7 +604,7 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             notice(
                 app,
                 if on {
-                    "tool calls are answered with canned results (5 steps at most)"
+                    "tool calls are answered with canned results, 5 steps per prompt (Alt+A stops)"
                 } else {
                     "tool calls wait for you again"
                 },
@@ -787,7 +774,12 @@ fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Editor => fx.push(Effect::OpenEditor {
             text: app.prompt_text(),
         }),
-        Command::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Help => {
+            app.overlay = Some(Overlay::Help {
+                scroll: 0,
+                max: std::cell::Cell::new(u16::MAX),
+            });
+        }
         Command::Quit => {
             if app.any_active() || has_draft(app) {
                 app.overlay = Some(Overlay::ConfirmQuit);
@@ -821,7 +813,9 @@ fn focus(app: &mut App, i: usize) {
 fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
     match app.overlay.take() {
-        Some(Overlay::Help { scroll }) => {
+        Some(Overlay::Help { scroll, max }) => {
+            // Clamped, so turning back at the end moves at once.
+            let scroll = scroll.min(max.get());
             let scroll = match key.code {
                 KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
                 KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
@@ -831,7 +825,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 _ => None,
             };
             if let Some(scroll) = scroll {
-                app.overlay = Some(Overlay::Help { scroll });
+                let scroll = scroll.min(max.get());
+                app.overlay = Some(Overlay::Help { scroll, max });
             }
         }
         Some(Overlay::ConfirmQuit) => match key.code {
@@ -1104,38 +1099,6 @@ fn back_to_live(app: &mut App) {
     notice(app, "back to the live session");
 }
 
-/// Records a verdict on the latest round; in blind mode it reveals who was who.
-fn vote(app: &mut App, verdict: crate::judge::Verdict, fx: &mut Vec<Effect>) {
-    let round = app.rounds;
-    // The panes that answered this round, in pane order.
-    let judged: Vec<usize> = (0..app.panes.len())
-        .filter(|&i| app.panes[i].turns.last().is_some_and(|t| t.round == round))
-        .collect();
-    let models: Vec<String> = judged.iter().map(|&i| app.panes[i].model.clone()).collect();
-    let (verdict, winner_pane, text) = match verdict {
-        crate::judge::Verdict::Winner(pane) => match judged.iter().position(|&i| i == pane) {
-            Some(k) => (
-                crate::judge::Verdict::Winner(k),
-                Some(pane),
-                format!("{} wins round {round}", app.panes[pane].model),
-            ),
-            None => return notice_error(app, "that pane did not answer this round"),
-        },
-        v @ crate::judge::Verdict::Tie => (v, None, format!("round {round}: a tie")),
-        v @ crate::judge::Verdict::AllBad => (v, None, format!("round {round}: all bad")),
-    };
-    fx.push(history(Op::Vote {
-        round,
-        verdict: verdict.name().to_string(),
-        winner_pane,
-        at: app.unix,
-    }));
-    app.votes.retain(|(r, _)| *r != round);
-    app.votes
-        .push((round, crate::judge::Vote { models, verdict }));
-    notice(app, text);
-}
-
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.
 fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
@@ -1187,6 +1150,14 @@ fn shuffle(app: &mut App) {
 /// How many tool steps auto mode takes before handing back to the user.
 const AUTO_TOOL_STEPS: u32 = 5;
 
+/// A prompt the user sends starts a new chain of tool steps: auto mode stays on, and the
+/// cap counts the steps of this prompt, not the ones before it.
+fn renew_tool_steps(app: &mut App) {
+    if app.auto_tools.is_some() {
+        app.auto_tools = Some(AUTO_TOOL_STEPS);
+    }
+}
+
 /// In auto mode, answers waiting calls with canned results, counting the steps.
 fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(left) = app.auto_tools else {
@@ -1199,7 +1170,7 @@ fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
         app.auto_tools = None;
         return notice(app, "auto tool answers stopped after 5 steps");
     }
-    if answer_tools(app, None, fx) > 0 {
+    if answer_tools(app, None, true, fx) > 0 {
         app.auto_tools = Some(left - 1);
     } else {
         app.auto_tools = None;
@@ -1216,7 +1187,7 @@ fn pending_calls(pane: &Pane) -> Vec<crate::tools::ToolCall> {
 
 /// Answers every pending tool call: with `typed` when given, else each tool's canned result.
 /// Every pane that made calls continues its conversation with `tool` messages.
-fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> usize {
+fn answer_tools(app: &mut App, typed: Option<String>, auto: bool, fx: &mut Vec<Effect>) -> usize {
     let mut answered = 0;
     let mut round = None;
     for i in 0..app.panes.len() {
@@ -1243,7 +1214,16 @@ fn answer_tools(app: &mut App, typed: Option<String>, fx: &mut Vec<Effect>) -> u
         }
         let r = match round {
             Some(r) => r,
-            None => *round.insert(new_round(app, "(tool results)", fx)),
+            // The history tells rounds nobody looked at from those the user answered.
+            None => *round.insert(new_round(
+                app,
+                if auto {
+                    "(tool results, answered automatically)"
+                } else {
+                    "(tool results)"
+                },
+                fx,
+            )),
         };
         begin_with(app, i, r, TurnInput::ToolResults(results), false, false, fx);
         answered += 1;
@@ -1451,6 +1431,7 @@ fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) 
         .map(|&i| (i + 1).to_string())
         .collect();
     let round = new_round(app, &text, fx);
+    renew_tool_steps(app);
     if !skipped.is_empty() {
         notice(
             app,
@@ -1610,7 +1591,7 @@ fn begin_with(
     });
 }
 
-fn history(op: Op) -> Effect {
+pub(super) fn history(op: Op) -> Effect {
     Effect::History(Box::new(op))
 }
 

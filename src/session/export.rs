@@ -265,7 +265,8 @@ pub fn markdown(s: &SessionSummary, rounds: &[RoundRec]) -> String {
     ));
     for r in rounds {
         out.push_str(&format!("\n## Round {}\n\n", r.seq));
-        for line in r.prompt.lines() {
+        // Headings of the prompt and the answers sit under the pane headings (###).
+        for line in super::outline::nest_headings(&r.prompt, 4).lines() {
             out.push_str(&format!("> {line}\n"));
         }
         for a in &r.answers {
@@ -293,7 +294,7 @@ pub fn markdown(s: &SessionSummary, rounds: &[RoundRec]) -> String {
             stats.push(money(a.cost, a.cost_reported));
             out.push_str(&format!("*{}*\n\n", stats.join(" · ")));
             if !a.text.is_empty() {
-                out.push_str(a.text.trim_end());
+                out.push_str(super::outline::nest_headings(&a.text, 4).trim_end());
                 out.push('\n');
             }
             if let Some(e) = &a.error {

@@ -2,6 +2,7 @@
 //! read back from it (listing, search, export).
 
 pub mod export;
+pub mod outline;
 pub mod replay;
 pub mod resume;
 pub mod store;

@@ -146,19 +146,29 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let line = if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
-        Line::from(vec![
-            Span::styled(format!(" /{}▏", search.query), theme.notice),
-            Span::styled("  Enter", theme.key),
-            Span::styled(" find  ", theme.dim),
-            Span::styled("Esc", theme.key),
-            Span::styled(" cancel", theme.dim),
-        ])
+    let mut spans = vec![Span::raw(" ")];
+    // A mode that sends requests by itself is shown for as long as it is on, notice or not.
+    if let Some(left) = app.auto_tools {
+        spans.push(Span::styled(
+            format!(
+                "auto tools: {left} step{} left",
+                if left == 1 { "" } else { "s" }
+            ),
+            theme.notice,
+        ));
+        spans.push(Span::styled(" · ", theme.dim));
+    }
+    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+        spans.push(Span::styled(format!("/{}▏", search.query), theme.notice));
+        spans.push(Span::styled("  Enter", theme.key));
+        spans.push(Span::styled(" find  ", theme.dim));
+        spans.push(Span::styled("Esc", theme.key));
+        spans.push(Span::styled(" cancel", theme.dim));
     } else if let Some(n) = &app.notice {
-        Line::from(Span::styled(
-            format!(" {}", n.text),
+        spans.push(Span::styled(
+            n.text.clone(),
             if n.error { theme.error } else { theme.notice },
-        ))
+        ));
     } else {
         let hints: &[(&str, &str)] = match app.zone {
             Zone::Prompt => &[
@@ -182,7 +192,6 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 ("q", "quit"),
             ],
         };
-        let mut spans = vec![Span::raw(" ")];
         if let Some(search) = &app.search {
             let at = match (search.current, search.hits.len()) {
                 (Some(c), n) => format!("{}/{n}", c + 1),
@@ -219,7 +228,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             spans.push(Span::styled(*k, theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.dim));
         }
-        Line::from(spans)
-    };
+    }
+    let line = Line::from(spans);
     f.render_widget(Paragraph::new(line), area);
 }

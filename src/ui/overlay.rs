@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::keymap::{BINDINGS, EDITOR_HELP};
+use crate::app::keymap::{BINDINGS, EDITOR_HELP, PANEL_HELP};
 use crate::app::state::Overlay;
 use crate::app::App;
 use crate::theme::Theme;
@@ -14,7 +14,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
     let area = f.area();
     match &app.overlay {
         None => {}
-        Some(Overlay::Help { scroll }) => help(theme, f, area, *scroll),
+        Some(Overlay::Help { scroll, max }) => help(theme, f, area, (*scroll, max)),
         Some(Overlay::ConfirmQuit) => {
             let n = app.panes.iter().filter(|p| p.is_active()).count();
             let draft = !app.prompt_text().trim().is_empty();
@@ -127,7 +127,7 @@ fn vars(
     );
 }
 
-fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
+fn help(theme: &Theme, f: &mut Frame, area: Rect, (scroll, max): (u16, &std::cell::Cell<u16>)) {
     let r = centered(area, 82, area.height);
     let avail = usize::from(r.width.saturating_sub(2));
     // Side by side when there is room, else each key above its description.
@@ -162,9 +162,14 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
         entry(k, what, &mut lines);
     }
     lines.push(Line::default());
+    lines.push(Line::styled("Pane settings (F2)", theme.header));
+    for (k, what) in PANEL_HELP {
+        entry(k, what, &mut lines);
+    }
+    lines.push(Line::default());
     for note in [
         "Letters are commands in the panes (Esc to get there), text in the prompt.",
-        "↑↓ PgUp PgDn scroll · any other key closes",
+        "↑↓ PgUp PgDn scroll this help · any other key closes",
     ] {
         for piece in crate::render::wrap::prose(note, avail.max(8)) {
             lines.push(Line::styled(piece, theme.dim));
@@ -173,13 +178,23 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect, scroll: u16) {
     let want_h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 82, want_h);
     let max_scroll = want_h.saturating_sub(r.height);
+    max.set(max_scroll);
+    let top = scroll.min(max_scroll);
+    let mut block = boxed(" help ", theme);
+    // Where the help runs past the screen, its border says so and how to see the rest.
+    if max_scroll > 0 {
+        let below = max_scroll - top;
+        let text = match (top, below) {
+            (_, 0) => format!(" ↑ {top} above · ↑↓ PgUp PgDn scroll "),
+            (_, b) => format!(" ↓ {b} more · ↑↓ PgUp PgDn scroll "),
+        };
+        block = block.title_bottom(
+            Line::from(Span::styled(text, theme.notice))
+                .alignment(ratatui::layout::Alignment::Right),
+        );
+    }
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(boxed(" help ", theme))
-            .scroll((scroll.min(max_scroll), 0)),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), r);
 }
 
 fn library(

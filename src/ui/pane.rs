@@ -4,6 +4,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::state::Pane;
 use crate::app::{App, Zone};
@@ -41,23 +42,6 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
                 theme,
             )
         }));
-    if let (Some(a), true) = (pane.current(), app.hidden()) {
-        // Blind: only whether it is still going, nothing that gives the model away.
-        let word = if a.status.is_active() {
-            "streaming…"
-        } else {
-            a.status.label()
-        };
-        block = block.title_bottom(Line::from(Span::styled(format!(" {word} "), theme.stats)));
-    } else if let Some(a) = pane.current() {
-        block = block.title_bottom(Line::from(stats::footer(
-            a,
-            (&pane.model, &pane.settings.fallbacks),
-            app.now,
-            theme,
-            area.width.saturating_sub(2) as usize,
-        )));
-    }
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
@@ -68,11 +52,36 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     cache.show(top, height, theme);
     let view = cache.lines(theme);
     let below = total.saturating_sub(top + height);
-    if below > 0 {
-        block = block.title_bottom(
-            Line::from(Span::styled(format!(" ↓ {below} more "), theme.notice))
-                .alignment(Alignment::Right),
-        );
+    // The bottom border holds the figures on the left and the scroll indicator on the right;
+    // the figures get what the indicator leaves, so neither ever covers the other.
+    let room = usize::from(inner.width);
+    let indicator = (below > 0).then(|| more_below(below, room));
+    let left = room.saturating_sub(indicator.as_ref().map_or(0, |t| t.width() + 1));
+    if let (Some(a), true) = (pane.current(), app.hidden()) {
+        // Blind: only whether it is still going, nothing that gives the model away.
+        let word = if a.status.is_active() {
+            "streaming…"
+        } else {
+            a.status.label()
+        };
+        if left >= 3 {
+            block = block.title_bottom(Line::from(Span::styled(
+                format!(" {} ", stats::cut(word, left - 2)),
+                theme.stats,
+            )));
+        }
+    } else if let Some(a) = pane.current() {
+        block = block.title_bottom(Line::from(stats::footer(
+            a,
+            (&pane.model, &pane.settings.fallbacks),
+            app.now,
+            theme,
+            left,
+        )));
+    }
+    if let Some(text) = indicator {
+        block = block
+            .title_bottom(Line::from(Span::styled(text, theme.notice)).alignment(Alignment::Right));
     }
     let visible: Vec<Line> = if total == 0 {
         let name = if app.hidden() {
@@ -152,6 +161,17 @@ fn mark_matches(
     let mut out = Line::from(spans).style(line.style);
     out.alignment = line.alignment;
     out
+}
+
+/// How many lines are below the view: ` ↓ 12 more `, or ` ↓12 ` when the pane is narrow,
+/// leaving the footer at least a few columns.
+fn more_below(below: usize, room: usize) -> String {
+    let long = format!(" ↓ {below} more ");
+    if long.width() + 1 + 16 <= room {
+        long
+    } else {
+        format!(" ↓{below} ")
+    }
 }
 
 fn title(

@@ -1,6 +1,7 @@
 //! The config panel: every setting of the focused pane, and the JSON it will send.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
@@ -13,15 +14,41 @@ use crate::theme::Theme;
 
 use super::overlay::{boxed, centered};
 
+/// The panel's frame on a screen of `area`.
+fn frame_rect(area: Rect) -> Rect {
+    centered(
+        area,
+        area.width.saturating_sub(4).min(140),
+        area.height.saturating_sub(2),
+    )
+}
+
+/// Inside the frame: the body, and two lines of status and keys under it.
+fn split(inner: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner)
+}
+
+fn body_rect(size: (u16, u16)) -> Rect {
+    let r = frame_rect(Rect::new(0, 0, size.0, size.1));
+    let [body, _] = split(Block::default().borders(Borders::ALL).inner(r));
+    body
+}
+
+/// Whether the request body is drawn beside the fields (else it fills the panel while shown).
+pub fn json_beside_fields(size: (u16, u16)) -> bool {
+    body_rect(size).width >= 100
+}
+
+/// Rows of the request body one page key moves: what is on screen, less one to keep context.
+pub fn json_page(size: (u16, u16)) -> usize {
+    usize::from(body_rect(size).height.saturating_sub(2)).max(1)
+}
+
 pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
     let Some(pane) = app.panes.get(panel.pane) else {
         return;
     };
-    let r = centered(
-        area,
-        area.width.saturating_sub(4).min(140),
-        area.height.saturating_sub(2),
-    );
+    let r = frame_rect(area);
     f.render_widget(Clear, r);
     let title = if app.providers.is_simulated(&pane.provider) {
         " pane settings · simulated "
@@ -34,9 +61,8 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
     if inner.height < 4 || inner.width < 20 {
         return;
     }
-    let [body, footer] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
-    let (list_area, side) = if body.width >= 100 {
+    let [body, footer] = split(inner);
+    let (list_area, side) = if json_beside_fields((area.width, area.height)) {
         let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(body);
         (a, Some(b))
@@ -47,45 +73,63 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
         Some(side) => {
             fields_list(app, panel, pane, theme, f, list_area);
             if panel.show_json {
-                json(app, pane, theme, f, side);
+                json(app, panel, pane, theme, f, side);
             } else {
                 help(panel, pane, app, theme, f, side);
             }
         }
         // Too narrow for both: the JSON view takes the whole panel while it is on.
-        None if panel.show_json => json(app, pane, theme, f, body),
+        None if panel.show_json => json(app, panel, pane, theme, f, body),
         None => fields_list(app, panel, pane, theme, f, list_area),
     }
     let status = match (&panel.naming, &panel.status) {
+        (Some(input), _) if input.is_selecting() => Line::styled(
+            "name the workspace: Enter saves under this name, typing replaces it, Esc cancels",
+            theme.notice,
+        ),
         (Some(_), _) => Line::styled("name the workspace, Enter saves, Esc cancels", theme.notice),
         (None, Some((text, true))) => Line::styled(text.clone(), theme.error),
         (None, Some((text, false))) => Line::styled(text.clone(), theme.served),
         (None, None) => Line::default(),
     };
-    let keys = Line::styled(
-        "↑↓ field · Enter edit · Space cycle · Del unset · v JSON · s save pane · w save workspace · t test connection · Esc close",
-        theme.dim,
+    let keys = match (panel.show_json, side.is_some()) {
+        (true, true) => "PgUp PgDn scroll JSON · ↑↓ field · Enter edit · v fields help · s save pane · w save workspace · Esc close",
+        (true, false) => "↑↓ PgUp PgDn g G scroll · v back to the fields · s save pane · w save workspace · Esc close",
+        (false, _) => "↑↓ field · Enter edit · Space cycle · Del unset · v JSON · s save pane · w save workspace · t test connection · Esc close",
+    };
+    f.render_widget(
+        Paragraph::new(vec![status, Line::styled(keys, theme.dim)]),
+        footer,
     );
-    f.render_widget(Paragraph::new(vec![status, keys]), footer);
     if let Some(input) = &panel.naming {
-        let mut field = input.clone();
-        field.set_cursor_line_style(ratatui::style::Style::default());
-        field.set_block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focused),
-        );
-        let w = 40.min(inner.width);
-        f.render_widget(
-            &field,
-            Rect::new(
-                inner.x + (inner.width - w) / 2,
-                inner.y + inner.height / 2,
-                w,
-                3,
-            ),
-        );
+        naming_box(input, theme, f, inner);
     }
+}
+
+/// The workspace name, in a box of its own over whatever the panel shows there.
+fn naming_box(input: &tui_textarea::TextArea<'static>, theme: &Theme, f: &mut Frame, inner: Rect) {
+    let mut field = input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_cursor_style(theme.cursor);
+    field.set_selection_style(theme.selection);
+    field.set_placeholder_style(theme.dim);
+    field.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focused)
+            .title(Span::styled(" workspace name ", theme.title_focused))
+            .style(theme.overlay),
+    );
+    let w = 40.min(inner.width);
+    let h = 3.min(inner.height);
+    let r = Rect::new(
+        inner.x + (inner.width - w) / 2,
+        inner.y + (inner.height - h) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(&field, r);
 }
 
 fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -247,8 +291,55 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
     f.render_widget(side(lines, theme), area);
 }
 
-/// The exact body the pane's next request will carry.
-fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
+/// The exact body the pane's next request will carry, from the panel's scroll position.
+fn json(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
+    let rule = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(theme.border);
+    let inner = rule.inner(area);
+    f.render_widget(rule, area);
+    let width = usize::from(inner.width);
+    let height = usize::from(inner.height);
+    if width == 0 || height == 0 {
+        return;
+    }
+    // Cut into rows here rather than wrapped by the widget, so the number of rows, and with it
+    // how far the view scrolls, is known.
+    let rows: Vec<Line> = body_lines(app, pane, theme)
+        .into_iter()
+        .flat_map(|(text, style)| {
+            crate::render::wrap::hard(&text, width)
+                .into_iter()
+                .map(move |row| Line::styled(row, style))
+        })
+        .collect();
+    let fits = rows.len() <= height;
+    // The last row says there is more and how to get to it.
+    let shown = if fits { height } else { height - 1 };
+    let max = rows.len().saturating_sub(shown);
+    panel.json_max.set(max);
+    let top = panel.json_scroll.min(max);
+    let below = rows.len().saturating_sub(top + shown);
+    let mut visible: Vec<Line> = rows.into_iter().skip(top).take(shown).collect();
+    if !fits {
+        let keys = if json_beside_fields((app.size.0, app.size.1)) {
+            "PgUp PgDn"
+        } else {
+            "↑↓ PgUp PgDn"
+        };
+        let text = match (top, below) {
+            (_, 0) => format!("↑ {top} above · {keys} scroll"),
+            (0, b) => format!("↓ {b} more · {keys} scroll"),
+            (t, b) => format!("↑ {t} above · ↓ {b} more · {keys} scroll"),
+        };
+        visible.push(Line::styled(text, theme.notice));
+    }
+    f.render_widget(Paragraph::new(visible), inner);
+}
+
+/// The request body as text lines with their styles: where it goes, what the provider did not
+/// receive, the JSON, and the fallbacks that would follow.
+fn body_lines(app: &App, pane: &Pane, theme: &Theme) -> Vec<(String, Style)> {
     let prompt = app.prompt_text();
     let prompt = if prompt.trim().is_empty() {
         "…your next prompt…".to_string()
@@ -256,7 +347,7 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
         prompt
     };
     let params = pane.params(pane.turns.len(), &prompt);
-    let mut lines = vec![Line::styled(
+    let mut lines = vec![(
         format!(
             "POST {}/chat/completions",
             app.providers
@@ -273,28 +364,25 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
                 let received = pane.current().and_then(|a| a.upstream_body.as_ref());
                 // What was dropped comes first: the bodies can run past the screen.
                 if let Some(received) = received {
-                    lines.push(dropped_line(&body, received, theme));
+                    lines.push((dropped_line(&body, received), theme.notice));
                 }
                 let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-                lines.extend(
-                    text.lines()
-                        .map(|l| Line::styled(l.to_string(), theme.code)),
-                );
+                lines.extend(text.lines().map(|l| (l.to_string(), theme.code)));
                 if let Some(received) = received {
-                    lines.push(Line::default());
-                    lines.push(Line::styled(
-                        "what the provider received (last request):",
+                    lines.push((String::new(), theme.code));
+                    lines.push((
+                        "what the provider received (last request):".to_string(),
                         theme.notice,
                     ));
                     let text = serde_json::to_string_pretty(received).unwrap_or_default();
                     lines.extend(
                         text.lines()
-                            .map(|l| Line::styled(crate::sanitize::clean(l), theme.code)),
+                            .map(|l| (crate::sanitize::clean(l), theme.code)),
                     );
                 }
             }
             for h in hops.iter().skip(1) {
-                lines.push(Line::styled(
+                lines.push((
                     format!(
                         "then, if that fails: {} on {}",
                         h.params.model, h.endpoint.provider
@@ -303,18 +391,14 @@ fn json(app: &App, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
                 ));
             }
         }
-        Err(e) => lines.push(Line::styled(e, theme.error)),
+        Err(e) => lines.push((e, theme.error)),
     }
-    f.render_widget(side(lines, theme), area);
+    lines
 }
 
 /// Which of the fields sent never reached the provider, by OpenRouter's debug echo of the last
 /// request.
-fn dropped_line(
-    sent: &serde_json::Value,
-    received: &serde_json::Value,
-    theme: &Theme,
-) -> Line<'static> {
+fn dropped_line(sent: &serde_json::Value, received: &serde_json::Value) -> String {
     let dropped: Vec<&str> = sent
         .as_object()
         .into_iter()
@@ -322,20 +406,17 @@ fn dropped_line(
         .map(|(k, _)| k.as_str())
         .filter(|k| received.get(*k).is_none())
         .collect();
-    Line::styled(
-        if dropped.is_empty() {
-            "the provider received every field (last request)".to_string()
-        } else {
-            format!(
-                "not passed on to the provider (last request): {}",
-                dropped.join(", ")
-            )
-        },
-        theme.notice,
-    )
+    if dropped.is_empty() {
+        "the provider received every field (last request)".to_string()
+    } else {
+        format!(
+            "not passed on to the provider (last request): {}",
+            dropped.join(", ")
+        )
+    }
 }
 
-/// The right-hand column: help or the JSON body, set off by a rule.
+/// The right-hand column's help, set off by a rule.
 fn side<'a>(lines: Vec<Line<'a>>, theme: &Theme) -> Paragraph<'a> {
     Paragraph::new(lines)
         .block(
