@@ -1,0 +1,214 @@
+//! Keys while an overlay is open: each overlay's own, and the ways out of it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::Input;
+
+use super::action::Effect;
+use super::keymap::Command;
+use super::picker_keys::{ask_endpoints, picker_key};
+use super::state::{App, Overlay, Zone};
+
+use super::update::*;
+
+pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+    match app.overlay.take() {
+        Some(Overlay::Help { scroll, max }) => {
+            // Clamped, so turning back at the end moves at once.
+            let scroll = scroll.min(max.get());
+            let scroll = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
+                KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(10)),
+                KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                _ if ctrl_c => return run_command(app, Command::Quit, fx),
+                _ => None,
+            };
+            if let Some(scroll) = scroll {
+                let scroll = scroll.min(max.get());
+                app.overlay = Some(Overlay::Help { scroll, max });
+            }
+        }
+        Some(Overlay::ConfirmQuit) => match key.code {
+            KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => quit_now(app, fx),
+            _ if ctrl_c => quit_now(app, fx),
+            _ => {}
+        },
+        Some(Overlay::Picker(mut picker)) => {
+            let keep_open = !ctrl_c && picker_key(app, &mut picker, key);
+            app.overlay = if keep_open {
+                ask_endpoints(app, &picker, fx);
+                Some(Overlay::Picker(picker))
+            } else {
+                picker.return_to.take().map(Overlay::Panel)
+            };
+        }
+        Some(Overlay::Panel(panel)) => {
+            app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
+        }
+        Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Vars {
+            mut input,
+            mut selected,
+            mut error,
+        }) => {
+            let open = super::vars_keys::key(app, &mut input, &mut selected, &mut error, key);
+            app.overlay = open.then_some(Overlay::Vars {
+                input,
+                selected,
+                error,
+            });
+        }
+        Some(Overlay::Library {
+            mut input,
+            selected,
+        }) => {
+            let query = input.lines().join("");
+            let matches = library_matches(app, &query);
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            match key.code {
+                KeyCode::Esc => {}
+                _ if ctrl_c => {}
+                KeyCode::Char('s') if ctrl => {
+                    let text = app.prompt_text();
+                    if text.trim().is_empty() {
+                        notice_error(app, "type a prompt first, then save it here");
+                    } else {
+                        fx.push(Effect::SavePrompt { name: query, text });
+                    }
+                }
+                KeyCode::Enter => match matches.get(selected).and_then(|i| app.library.get(*i)) {
+                    Some(saved) => {
+                        let text = saved.text.clone();
+                        app.prompt.insert_str(&text);
+                        app.zone = Zone::Prompt;
+                    }
+                    None => app.overlay = Some(Overlay::Library { input, selected }),
+                },
+                KeyCode::Up => {
+                    app.overlay = Some(Overlay::Library {
+                        input,
+                        selected: selected.saturating_sub(1),
+                    });
+                }
+                KeyCode::Down => {
+                    app.overlay = Some(Overlay::Library {
+                        input,
+                        selected: (selected + 1).min(matches.len().saturating_sub(1)),
+                    });
+                }
+                _ => {
+                    input.input(Input::from(key));
+                    app.overlay = Some(Overlay::Library { input, selected: 0 });
+                }
+            }
+        }
+        Some(Overlay::Sessions(mut b)) => match key.code {
+            KeyCode::Esc => {}
+            _ if ctrl_c => {}
+            KeyCode::Up => {
+                b.selected = b.selected.saturating_sub(1);
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+            KeyCode::Down => {
+                let n = b
+                    .sessions
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map_or(0, Vec::len);
+                b.selected = (b.selected + 1).min(n.saturating_sub(1));
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+            KeyCode::Enter | KeyCode::Tab => {
+                let read_only = key.code == KeyCode::Tab;
+                let id = b
+                    .sessions
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .and_then(|l| l.get(b.selected))
+                    .map(|s| s.id);
+                if id.is_some() && id == app.recording {
+                    // The live session is not loaded again from the disk: it is right here.
+                    if app.live.is_some() {
+                        back_to_live(app);
+                    } else {
+                        notice(app, "that is the session you are in");
+                    }
+                } else if let Some(id) = id {
+                    fx.push(Effect::OpenSession { id, read_only });
+                    notice(app, format!("opening session {id}…"));
+                } else {
+                    app.overlay = Some(Overlay::Sessions(b));
+                }
+            }
+            _ => {
+                b.input.input(Input::from(key));
+                b.selected = 0;
+                fx.push(Effect::LoadSessions {
+                    query: b.input.lines().join(" "),
+                });
+                app.overlay = Some(Overlay::Sessions(b));
+            }
+        },
+        Some(Overlay::Diff { left, right }) => {
+            let n = app.panes.len().max(1);
+            let step = |r: usize, d: isize| {
+                let mut next = r;
+                // Skips the left pane: a diff against itself says nothing.
+                for _ in 0..n {
+                    next = (next as isize + d).rem_euclid(n as isize) as usize;
+                    if next != left {
+                        break;
+                    }
+                }
+                next
+            };
+            app.overlay = match key.code {
+                KeyCode::Right | KeyCode::Char('l') => Some(Overlay::Diff {
+                    left,
+                    right: step(right, 1),
+                }),
+                KeyCode::Left | KeyCode::Char('h') => Some(Overlay::Diff {
+                    left,
+                    right: step(right, -1),
+                }),
+                _ => None,
+            };
+        }
+        Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
+            if all {
+                app.overlay = Some(Overlay::Scoreboard {
+                    all: false,
+                    rows: Some(Ok(app.scoreboard())),
+                });
+            } else {
+                app.overlay = Some(Overlay::Scoreboard {
+                    all: true,
+                    rows: None,
+                });
+                fx.push(Effect::LoadScoreboard);
+            }
+        }
+        Some(Overlay::Scoreboard { .. }) => {}
+        None => {}
+    }
+}
+
+/// Library entries matching `query` (fuzzy, over names and text), best first.
+pub fn library_matches(app: &App, query: &str) -> Vec<usize> {
+    let infos: Vec<crate::catalog::ModelInfo> = app
+        .library
+        .iter()
+        .map(|s| {
+            let mut m = crate::catalog::ModelInfo::bare(s.name.clone());
+            m.name = Some(s.text.chars().take(200).collect());
+            m
+        })
+        .collect();
+    crate::catalog::fuzzy::Search::default().run(
+        &infos,
+        query,
+        crate::catalog::Tag::All,
+        crate::catalog::fuzzy::Sort::Relevance,
+    )
+}

@@ -1,0 +1,179 @@
+//! What is done to panes themselves: rerun in new panes, copy, workspaces, close and undo.
+
+use super::action::Effect;
+use super::state::{App, Pane, Status, MAX_PANES};
+
+use super::update::*;
+
+/// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
+/// model and settings, to see how much its answers vary.
+pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
+    let Some(source) = app.panes.get(app.focus) else {
+        return;
+    };
+    let Some((prompt, images)) = source
+        .turns
+        .last()
+        .map(|t| (t.prompt.clone(), t.images.clone()))
+    else {
+        return;
+    };
+    let room = MAX_PANES.saturating_sub(app.panes.len());
+    let n = n.min(room);
+    if n == 0 {
+        return notice_error(app, format!("no room: at most {MAX_PANES} panes"));
+    }
+    let (model, provider, settings) = (
+        source.model.clone(),
+        source.provider.clone(),
+        source.settings.clone(),
+    );
+    let round = new_round(app, &prompt, fx);
+    for _ in 0..n {
+        let mut pane = Pane::new(model.clone(), provider.clone());
+        pane.settings = settings.clone();
+        app.panes.push(pane);
+        let i = app.panes.len() - 1;
+        start_turn(app, i, round, (prompt.clone(), images.clone()), false, fx);
+    }
+    notice(app, format!("rerun ×{n} of {model}"));
+}
+
+/// A new display order: shuffled while blind (seeded by the round), in order otherwise.
+pub(super) fn shuffle(app: &mut App) {
+    let n = app.panes.len();
+    app.order = (0..n).collect();
+    if app.blind && n > 1 {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
+            app.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
+        );
+        app.order.shuffle(&mut rng);
+    }
+}
+
+/// Copies the focused pane's last answer, or its `block`th code block.
+pub(super) fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
+    let Some(answer) = app.panes.get(app.focus).and_then(Pane::current) else {
+        return notice_error(app, "nothing to copy yet");
+    };
+    let (text, what) = match block {
+        None => (answer.text.clone(), "the answer".to_string()),
+        Some(n) => {
+            let blocks = crate::render::stream::code_blocks(&answer.text);
+            match blocks.get(n) {
+                Some(b) => (b.clone(), format!("code block {}", n + 1)),
+                None => {
+                    return notice_error(
+                        app,
+                        format!("no code block {}: this answer has {}", n + 1, blocks.len()),
+                    )
+                }
+            }
+        }
+    };
+    if text.is_empty() {
+        return notice_error(app, "nothing to copy yet");
+    }
+    fx.push(Effect::Copy { text, what });
+}
+
+/// Moves to the next saved workspace; the panes left behind keep their conversations for
+/// when the user comes back.
+pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
+    let mut names: Vec<Option<String>> = vec![None];
+    names.extend(app.workspaces.keys().cloned().map(Some));
+    if names.len() == 1 {
+        return notice_error(
+            app,
+            "no saved workspaces yet — F2, then w, saves this pane set as one",
+        );
+    }
+    let i = names.iter().position(|n| *n == app.workspace).unwrap_or(0);
+    let next = names[(i + 1) % names.len()].clone();
+    stop_all(app, Status::Cancelled, fx);
+    let current_key = app.workspace.clone().unwrap_or_default();
+    let leaving = std::mem::take(&mut app.panes);
+    app.stashed.insert(current_key, leaving);
+    let next_key = next.clone().unwrap_or_default();
+    app.panes = match app.stashed.remove(&next_key) {
+        Some(panes) => panes,
+        None => match &next {
+            Some(name) => app.workspaces[name]
+                .iter()
+                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .collect(),
+            None => app
+                .default_panes
+                .iter()
+                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .collect(),
+        },
+    };
+    if app.panes.is_empty() {
+        let (provider, model) = app.providers.route("sim/swift");
+        app.panes.push(Pane::new(model, provider));
+    }
+    app.focus = 0;
+    app.zoomed = false;
+    app.workspace = next;
+    notice(
+        app,
+        format!(
+            "workspace: {}",
+            app.workspace.as_deref().unwrap_or("default")
+        ),
+    );
+}
+
+pub(super) fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.panes.len() <= 1 {
+        return notice_error(app, "the last pane cannot be closed");
+    }
+    stop_pane(app, app.focus, Status::Cancelled, fx);
+    let at = app.focus;
+    let pane = app.panes.remove(at);
+    app.focus = app.focus.min(app.panes.len() - 1);
+    if app.panes.len() == 1 {
+        app.zoomed = false;
+    }
+    notice(
+        app,
+        format!("closed {} — u (Alt+U) brings it back", pane.model),
+    );
+    app.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
+}
+
+/// Brings back the pane closed last, or the conversations cleared last.
+pub(super) fn undo(app: &mut App) {
+    match app.undo.take() {
+        None => notice_error(app, "nothing to bring back"),
+        Some(super::state::Undo::Closed(at, pane)) => {
+            if app.panes.len() >= MAX_PANES {
+                app.undo = Some(super::state::Undo::Closed(at, pane));
+                return notice_error(app, format!("at most {MAX_PANES} panes"));
+            }
+            let at = at.min(app.panes.len());
+            let model = pane.model.clone();
+            app.panes.insert(at, *pane);
+            app.focus = at;
+            notice(app, format!("{model} is back"));
+        }
+        Some(super::state::Undo::Cleared(kept)) => {
+            for (id, turns, session) in kept {
+                // A pane that has talked since keeps its new conversation.
+                if let Some(p) = app
+                    .panes
+                    .iter_mut()
+                    .find(|p| p.id == id && p.turns.is_empty())
+                {
+                    p.turns = turns;
+                    p.session_id = session;
+                    p.scroll = None;
+                }
+            }
+            notice(app, "conversations are back");
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! Sending: a prompt to every pane or one, a regenerated answer, the budget guard before it,
+//! and the request each pane's conversation makes.
+
+use super::action::Effect;
+use super::state::{Answer, App, Input as TurnInput, Status, Turn};
+use crate::cost::price::estimate_prompt_tokens;
+use crate::provider::ApiError;
+use crate::session::store::Op;
+
+use super::update::*;
+
+/// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
+/// budget limit and the user has not said to go anyway.
+pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Vec<Effect>) {
+    let text = app.prompt_text();
+    if text.trim().is_empty() {
+        return notice_error(app, "type a prompt first");
+    }
+    if let Some(name) = crate::vars::missing(&text, &app.vars) {
+        super::vars_keys::open(app, Some(&name));
+        return notice_error(
+            app,
+            format!("not sent: the prompt uses {{{{{name}}}}}: give it a value, Enter sets it"),
+        );
+    }
+    let text = match crate::vars::fill(&text, &app.vars) {
+        Ok(t) => t,
+        Err(e) => return notice_error(app, format!("not sent: {e}")),
+    };
+    let targets: Vec<usize> = match only {
+        Some(i) if i < app.panes.len() => vec![i],
+        Some(_) => return,
+        None => (0..app.panes.len()).collect(),
+    };
+    if !anyway && app.budget.is_set() {
+        let mut worst = 0.0;
+        for &i in &targets {
+            match worst_case(app, i, app.panes[i].turns.len(), &text) {
+                Some(c) => worst += c,
+                // An unknown price is not $0: a budget cannot vouch for what it cannot price.
+                None => {
+                    let model = app.panes[i].model.clone();
+                    return notice_error(
+                        app,
+                        format!(
+                            "not sent: a budget is set and {model} has no known price, so this round's worst case cannot be priced — Ctrl+G sends anyway (or give it a price in the config)"
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(breach) = app.budget.check(app.live_spent(), worst) {
+            return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
+        }
+    }
+    let images: Vec<String> = app.attachments.iter().map(|a| a.data_url.clone()).collect();
+    // Panes whose catalog entry takes no images say so instead of sending them.
+    let blind: Vec<usize> = targets
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let p = &app.panes[i];
+            !images.is_empty()
+                && app
+                    .model_info(&p.provider, &p.model)
+                    .is_some_and(|m| !m.vision)
+        })
+        .collect();
+    if !blind.is_empty() && blind.len() == targets.len() {
+        let names: Vec<String> = blind.iter().map(|&i| app.panes[i].model.clone()).collect();
+        return notice_error(
+            app,
+            format!(
+                "not sent: {} {} no images — Alt+X drops the images",
+                names.join(", "),
+                if names.len() == 1 { "takes" } else { "take" }
+            ),
+        );
+    }
+    // Calls still waiting go back as "not answered" (see `Pane::params_for`): say so.
+    let skipped: Vec<String> = targets
+        .iter()
+        .filter(|&&i| !pending_calls(&app.panes[i]).is_empty())
+        .map(|&i| (i + 1).to_string())
+        .collect();
+    let round = new_round(app, &text, fx);
+    renew_tool_steps(app);
+    if !skipped.is_empty() {
+        notice(
+            app,
+            format!(
+                "pane {}: waiting tool calls sent back as not answered (Alt+T answers them instead)",
+                skipped.join(", ")
+            ),
+        );
+    }
+    if app.blind {
+        shuffle(app);
+    }
+    for i in targets {
+        if blind.contains(&i) {
+            refuse_images(app, i, round, &text);
+        } else {
+            start_turn(app, i, round, (text.clone(), images.clone()), anyway, fx);
+        }
+    }
+    app.attachments.clear();
+    app.history.push(&text);
+    fx.push(Effect::SaveHistory { prompt: text });
+    app.prompt = crate::ui::prompt::new_editor();
+}
+
+/// A turn that was never sent: the model takes no images, and the answer says so.
+pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
+    let request = app.next_request;
+    app.next_request += 1;
+    let mut answer = Answer::new(request, app.now);
+    answer.finished = Some(app.now);
+    answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(
+        "{} takes no images (its catalog entry has no image input)",
+        app.panes[i].model
+    )));
+    let pane = &mut app.panes[i];
+    pane.turns.push(Turn {
+        round,
+        prompt: prompt.to_string(),
+        tool_results: Vec::new(),
+        images: Vec::new(),
+        answer,
+    });
+    pane.scroll = None;
+}
+
+/// The most a turn could cost: the prompt, plus the longest answer the model may give. With no
+/// known limit on the answer, only the prompt is counted and the live guard watches the rest.
+/// `None` when the model's price is unknown or dynamic.
+pub(super) fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> Option<f64> {
+    let pane = &app.panes[i];
+    let price = app.price_of(&pane.provider, &pane.model)?;
+    let prompt_tokens = estimate_prompt_tokens(&pane.params(upto, prompt).messages);
+    let max_out = pane.settings.max_tokens.map(u64::from).or_else(|| {
+        app.model_info(&pane.provider, &pane.model)
+            .and_then(|m| m.max_completion)
+    });
+    price.cost(prompt_tokens, max_out.unwrap_or(0))
+}
+
+/// Starts (or restarts) a turn in pane `i`: `Some(turn)` regenerates that turn's answer,
+/// `None` appends a new turn with `prompt`.
+pub(super) fn begin(
+    app: &mut App,
+    i: usize,
+    round: u64,
+    prompt: (String, Vec<String>),
+    regenerate: bool,
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
+    begin_with(
+        app,
+        i,
+        round,
+        TurnInput::Prompt(prompt.0, prompt.1),
+        regenerate,
+        exempt,
+        fx,
+    );
+}
+
+/// Starts a turn from a prompt or from tool results.
+pub(super) fn begin_with(
+    app: &mut App,
+    i: usize,
+    round: u64,
+    input: TurnInput,
+    regenerate: bool,
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
+    stop_pane(app, i, Status::Cancelled, fx);
+    let request = app.next_request;
+    app.next_request += 1;
+    let now = app.now;
+    let upto = if regenerate {
+        app.panes[i].turns.len().saturating_sub(1)
+    } else {
+        app.panes[i].turns.len()
+    };
+    let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
+    let offered: Vec<serde_json::Value> = app
+        .tools
+        .iter()
+        .filter(|t| app.panes[i].settings.tools.contains(&t.name))
+        .map(crate::tools::ToolDef::wire)
+        .collect();
+    let pane = &mut app.panes[i];
+    let mut params = pane.params_for(upto, &input);
+    params.tools = offered;
+    let mut answer = Answer::new(request, now);
+    answer.price = price;
+    answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
+    answer.budget_exempt = exempt;
+    let mut settings = serde_json::Map::new();
+    pane.settings
+        .apply(crate::provider::ProviderKind::Openrouter, &mut settings);
+    if let Some(system) = &pane.settings.system {
+        settings.insert("system".into(), serde_json::Value::String(system.clone()));
+    }
+    fx.push(history(Op::Answer {
+        round,
+        request,
+        pane: i,
+        model: pane.model.clone(),
+        provider: pane.provider.clone(),
+        settings: serde_json::Value::Object(settings).to_string(),
+        tool_results: match &input {
+            TurnInput::ToolResults(r) => serde_json::to_string(r).ok(),
+            TurnInput::Prompt(..) => None,
+        },
+        at: app.unix,
+    }));
+    if regenerate {
+        if let Some(turn) = pane.turns.last_mut() {
+            turn.answer = answer;
+        }
+    } else {
+        let (prompt, images, tool_results) = match input {
+            TurnInput::Prompt(p, images) => (p, images, Vec::new()),
+            TurnInput::ToolResults(r) => (String::new(), Vec::new(), r),
+        };
+        pane.turns.push(Turn {
+            round,
+            prompt,
+            tool_results,
+            images,
+            answer,
+        });
+    }
+    pane.scroll = None;
+    fx.push(Effect::Start {
+        request,
+        provider: pane.provider.clone(),
+        params: Box::new(params),
+    });
+}
+
+pub(super) fn history(op: Op) -> Effect {
+    Effect::History(Box::new(op))
+}
+
+/// Numbers a new round and records its prompt.
+pub(super) fn new_round(app: &mut App, prompt: &str, fx: &mut Vec<Effect>) -> u64 {
+    app.rounds += 1;
+    fx.push(history(Op::Round {
+        round: app.rounds,
+        prompt: prompt.to_string(),
+        at: app.unix,
+    }));
+    app.rounds
+}
+
+pub(super) fn start_turn(
+    app: &mut App,
+    i: usize,
+    round: u64,
+    prompt: (String, Vec<String>),
+    exempt: bool,
+    fx: &mut Vec<Effect>,
+) {
+    if i < app.panes.len() {
+        begin(app, i, round, prompt, false, exempt, fx);
+    }
+}
+
+/// Re-sends the last prompt. When some panes failed, only those: the answers that came are
+/// not paid for again (a second Ctrl+R then regenerates every pane). A pane with no turns
+/// gets the last prompt anew.
+pub(super) fn resend(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(last) = app.history.entries.last().cloned() else {
+        return notice_error(app, "nothing to re-send yet");
+    };
+    let failed: Vec<usize> = (0..app.panes.len())
+        .filter(|&i| {
+            let pane = &app.panes[i];
+            !pane.is_active()
+                && pane
+                    .turns
+                    .last()
+                    .is_some_and(|t| failure(&t.answer).is_some())
+        })
+        .collect();
+    let all = failed.is_empty();
+    let targets: Vec<usize> = if all {
+        (0..app.panes.len()).collect()
+    } else {
+        failed
+    };
+    let mut fresh_round = None;
+    for &i in &targets {
+        resend_pane(app, i, &last, &mut fresh_round, fx);
+    }
+    if !all {
+        let n = targets.len();
+        notice(
+            app,
+            format!(
+                "retrying {n} failed pane{} (Ctrl+R again re-sends every pane)",
+                plural(n)
+            ),
+        );
+    }
+}
+
+/// Re-sends the focused pane's last prompt to it alone.
+pub(super) fn resend_focused(app: &mut App, fx: &mut Vec<Effect>) {
+    let i = app.focus;
+    let Some(pane) = app.panes.get(i) else {
+        return;
+    };
+    if pane.is_active() {
+        return notice_error(app, "this pane is still streaming: x cancels it first");
+    }
+    let Some(last) = app.history.entries.last().cloned() else {
+        return notice_error(app, "nothing to re-send yet");
+    };
+    resend_pane(app, i, &last, &mut None, fx);
+}
+
+/// Regenerates pane `i`'s last answer, or sends it `last` when it has none (in a round
+/// opened once for all such panes).
+pub(super) fn resend_pane(
+    app: &mut App,
+    i: usize,
+    last: &str,
+    fresh_round: &mut Option<u64>,
+    fx: &mut Vec<Effect>,
+) {
+    match app.panes[i].turns.last() {
+        None => {
+            let round = match *fresh_round {
+                Some(r) => r,
+                None => *fresh_round.insert(new_round(app, last, fx)),
+            };
+            begin(
+                app,
+                i,
+                round,
+                (last.to_string(), Vec::new()),
+                false,
+                false,
+                fx,
+            );
+        }
+        Some(turn) => {
+            // A 402 that said what the key can afford: ask for no more than that.
+            let afford = failure(&turn.answer).and_then(ApiError::affordable);
+            let round = turn.round;
+            let input = if turn.tool_results.is_empty() {
+                TurnInput::Prompt(turn.prompt.clone(), turn.images.clone())
+            } else {
+                TurnInput::ToolResults(turn.tool_results.clone())
+            };
+            if let Some(n) = afford {
+                app.panes[i].settings.max_tokens = Some(n);
+                notice(
+                    app,
+                    format!(
+                        "pane {}: max_tokens capped at {n}, what the key can afford",
+                        i + 1
+                    ),
+                );
+            }
+            begin_with(app, i, round, input, true, false, fx);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Stored sessions in the playground: carrying one on, looking at one read-only, and coming
+//! back to the live one.
+
+use super::action::Effect;
+use super::state::{App, Status};
+use crate::session::store::Op;
+
+use super::update::*;
+
+/// Replaces the panes with a stored session's, conversations and all, and carries it on.
+pub(super) fn resume(
+    app: &mut App,
+    (summary, rounds): (
+        crate::session::export::SessionSummary,
+        Vec<crate::session::export::RoundRec>,
+    ),
+    read_only: bool,
+    fx: &mut Vec<Effect>,
+) {
+    let (panes, last) = crate::session::resume::panes(&app.providers, &rounds, app.now);
+    if panes.is_empty() {
+        return notice_error(
+            app,
+            format!("session {} has no answers to carry on from", summary.id),
+        );
+    }
+    stop_all(app, Status::Cancelled, fx);
+    if read_only && !app.read_only {
+        // Looking is not leaving: the live session waits aside (Ctrl+B).
+        app.live = Some(Box::new(super::state::Live {
+            panes: std::mem::take(&mut app.panes),
+            rounds: app.rounds,
+            focus: app.focus,
+            order: std::mem::take(&mut app.order),
+            session_label: app.session_label.clone(),
+            resumed: app.resumed,
+        }));
+    } else if !read_only {
+        app.live = None;
+    }
+    // Request ids stay unique: the resumed answers are renumbered after this session's.
+    let mut panes = panes;
+    for p in &mut panes {
+        for t in &mut p.turns {
+            t.answer.request += app.next_request;
+        }
+    }
+    app.next_request = panes
+        .iter()
+        .flat_map(|p| &p.turns)
+        .map(|t| t.answer.request)
+        .max()
+        .unwrap_or(app.next_request)
+        + 1;
+    app.panes = panes;
+    app.focus = 0;
+    app.zoomed = false;
+    app.order.clear();
+    app.rounds = last;
+    app.read_only = read_only;
+    if read_only {
+        app.session_label = format!("{} (read-only)", summary.id);
+        return notice(
+            app,
+            format!(
+                "viewing session {} — Ctrl+O, then Enter, resumes it; Ctrl+B goes back to yours",
+                summary.id
+            ),
+        );
+    }
+    app.resumed = Some(summary.id);
+    app.session_label = crate::session::resume::label(&summary);
+    fx.push(history(Op::Resume {
+        session: summary.id,
+    }));
+    notice(app, format!("resumed session {}", summary.id));
+}
+
+/// Leaves a read-only look at a stored session for the live one, as it was left.
+pub(super) fn back_to_live(app: &mut App) {
+    let Some(live) = app.live.take() else {
+        return notice_error(app, "this is the live session");
+    };
+    let live = *live;
+    app.panes = live.panes;
+    app.rounds = live.rounds;
+    app.focus = live.focus.min(app.panes.len().saturating_sub(1));
+    app.order = live.order;
+    app.session_label = live.session_label;
+    app.resumed = live.resumed;
+    app.read_only = false;
+    app.zoomed = false;
+    notice(app, "back to the live session");
+}
