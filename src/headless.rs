@@ -40,6 +40,9 @@ pub struct Args {
 pub enum Outcome {
     AllAnswered,
     SomeFailed,
+    /// The answers came (or some did), but the history or the spend ledger could not be
+    /// written: what was already written stays.
+    NotRecorded,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -170,16 +173,47 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     )
     .await;
 
-    // History: the run is a session, each prompt a round.
-    let db = std::fs::create_dir_all(&data)
-        .ok()
-        .and_then(|()| Ledger::open(&data.join("history.db")).ok());
+    // History: the run is a session, each prompt a round. A write that fails is told at
+    // once, and the run ends non-zero; the answers are still given.
+    let not_recorded = Arc::new(Mutex::new(None::<String>));
+    let tell = {
+        let not_recorded = not_recorded.clone();
+        move |what: String| {
+            if let Ok(mut g) = not_recorded.lock() {
+                if g.is_none() {
+                    eprintln!("error: {what}; this run's results are printed but not recorded");
+                    *g = Some(what);
+                }
+            }
+        }
+    };
+    let db = match std::fs::create_dir_all(&data)
+        .map_err(|e| e.to_string())
+        .and_then(|()| Ledger::open(&data.join("history.db")).map_err(|e| e.to_string()))
+    {
+        Ok(db) => Some(db),
+        Err(e) => {
+            tell(format!(
+                "cannot open the history in {}: {e}",
+                data.display()
+            ));
+            None
+        }
+    };
+    // What today and this month already cost counts against their budgets, as in the
+    // playground.
+    let (day_before, month_before) = db
+        .as_ref()
+        .and_then(|l| l.totals(chrono::Local::now().date_naive()).ok())
+        .unwrap_or((0.0, 0.0));
     let writer = Arc::new(Mutex::new((db, Writer::default())));
     let record = |op: Op| {
         if let Ok(mut g) = writer.lock() {
             let (db, w) = &mut *g;
             if let Some(db) = db {
-                let _ = w.apply(db.conn(), op);
+                if let Err(e) = w.apply(db.conn(), op) {
+                    tell(format!("the history could not be written: {e}"));
+                }
             }
         }
     };
@@ -248,8 +282,8 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                     budget.check(
                         crate::cost::Spent {
                             session: s,
-                            day: s,
-                            month: s,
+                            day: day_before + s,
+                            month: month_before + s,
                         },
                         0.0,
                     )
@@ -282,7 +316,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         let Ok((request, r)) = done else { continue };
         if let Ok(g) = writer.lock() {
             if let Some(db) = &g.0 {
-                let _ = db.record(&crate::cost::ledger::SpendRecord {
+                let booked = db.record(&crate::cost::ledger::SpendRecord {
                     at: now(),
                     day: chrono::Local::now().date_naive(),
                     provider: r.provider.clone(),
@@ -296,6 +330,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                     status: if r.ok { "done".into() } else { "failed".into() },
                     generation_id: r.generation_id.clone(),
                 });
+                if let Err(e) = booked {
+                    tell(format!("the spend ledger could not be written: {e}"));
+                }
             }
         }
         record(Op::Finish {
@@ -383,6 +420,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         eprint!("{summary}");
     }
     let _ = std::io::stdout().flush();
+    if not_recorded.lock().map(|g| g.is_some()).unwrap_or(true) {
+        return Ok(Outcome::NotRecorded);
+    }
     Ok(if results.iter().all(|r| r.ok) {
         Outcome::AllAnswered
     } else {

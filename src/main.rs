@@ -241,6 +241,7 @@ fn main() -> ExitCode {
         return match outcome {
             Ok(switchboard::headless::Outcome::AllAnswered) => ExitCode::SUCCESS,
             Ok(switchboard::headless::Outcome::SomeFailed) => ExitCode::from(1),
+            Ok(switchboard::headless::Outcome::NotRecorded) => ExitCode::from(3),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)

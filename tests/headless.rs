@@ -476,3 +476,63 @@ async fn the_output_is_checked_first_its_format_follows_the_extension_and_stalls
         .starts_with("MODEL"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("writing the table"));
 }
+
+#[test]
+fn todays_recorded_spend_counts_against_the_daily_budget() {
+    let h = home("");
+    let args = [
+        "-m",
+        "sim/pricey",
+        "-p",
+        "Explain backpressure",
+        "--format",
+        "json",
+    ];
+    let first = run(h.path(), &args);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let spent: Vec<Value> = serde_json::from_slice(&first.stdout).unwrap();
+    let cost = spent[0]["cost"].as_f64().unwrap();
+    assert!(cost > 0.0);
+    // A daily budget below what today already cost: the next run sends nothing.
+    std::fs::write(
+        h.path().join("config.toml"),
+        format!("[sim]\nspeed = 50\n[budget]\ndaily_usd = {}\n", cost / 2.0),
+    )
+    .unwrap();
+    let second = run(h.path(), &args);
+    assert_eq!(second.status.code(), Some(1));
+    let refused: Vec<Value> = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(refused[0]["ok"], false);
+    let why = refused[0]["error"].as_str().unwrap();
+    assert!(why.contains("daily"), "{why}");
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_told_and_ends_the_run_non_zero() {
+    let h = home("");
+    // A folder where the database file should be: it cannot be opened, even by root.
+    std::fs::create_dir(h.path().join("history.db")).unwrap();
+    let out = run(
+        h.path(),
+        &[
+            "-m",
+            "sim/swift",
+            "-p",
+            "Explain backpressure",
+            "--format",
+            "json",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("cannot open the history"), "{err}");
+    assert!(err.contains("not recorded"), "{err}");
+    // The answers are still given.
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results[0]["ok"], true);
+}
