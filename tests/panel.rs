@@ -588,3 +588,26 @@ fn the_workspace_name_box_is_drawn_clean_and_typing_replaces_the_name() {
     };
     assert_eq!(name, "nightly", "Enter saves the workspace on screen again");
 }
+
+#[test]
+fn the_panel_follows_its_pane_when_the_panes_before_it_change() {
+    let mut a = app();
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::F(2));
+    let id = a.panes[1].id;
+    // A pane before it goes away while the panel is open.
+    a.panes.remove(0);
+    select(&mut a, Field::MaxTokens);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "321");
+    key(&mut a, KeyCode::Enter);
+    let p = a.panes.iter().find(|p| p.id == id).unwrap();
+    assert_eq!(p.settings.max_tokens, Some(321));
+    assert_eq!(panel(&a).pane, 0);
+    // When its own pane goes, the panel closes instead of editing another.
+    a.panes.clear();
+    a.panes
+        .push(switchboard::app::Pane::new("sim/swift", "sim"));
+    key(&mut a, KeyCode::Down);
+    assert!(a.overlay.is_none());
+}

@@ -651,7 +651,7 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
         .clone();
     assert_eq!(attempts.len(), 2);
     assert_eq!(attempts[0]["status"], 503);
-    a.overlay = Some(switchboard::app::state::Overlay::Trail(0));
+    a.overlay = Some(switchboard::app::state::Overlay::Trail(a.panes[0].id));
     let screen = render(&a);
     assert!(screen.contains("on OpenRouter's side"), "{screen}");
     assert!(

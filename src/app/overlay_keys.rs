@@ -151,29 +151,30 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
             }
         },
         Some(Overlay::Diff { left, right }) => {
+            let (Some(l), Some(r)) = (app.pane_index(left), app.pane_index(right)) else {
+                return;
+            };
             let n = app.panes.len().max(1);
             let step = |r: usize, d: isize| {
                 let mut next = r;
                 // Skips the left pane: a diff against itself says nothing.
                 for _ in 0..n {
                     next = (next as isize + d).rem_euclid(n as isize) as usize;
-                    if next != left {
+                    if next != l {
                         break;
                     }
                 }
                 next
             };
-            app.overlay = match key.code {
-                KeyCode::Right | KeyCode::Char('l') => Some(Overlay::Diff {
-                    left,
-                    right: step(right, 1),
-                }),
-                KeyCode::Left | KeyCode::Char('h') => Some(Overlay::Diff {
-                    left,
-                    right: step(right, -1),
-                }),
-                _ => None,
+            let right = match key.code {
+                KeyCode::Right | KeyCode::Char('l') => step(r, 1),
+                KeyCode::Left | KeyCode::Char('h') => step(r, -1),
+                _ => return,
             };
+            app.overlay = Some(Overlay::Diff {
+                left,
+                right: app.panes[right].id,
+            });
         }
         Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
             if all {

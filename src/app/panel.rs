@@ -598,7 +598,9 @@ fn slugs(t: &str) -> Result<Vec<String>, String> {
 /// The panel over the focused pane.
 #[derive(Debug)]
 pub struct Panel {
+    /// The pane's place among the panes, found again from `id` at every key.
     pub pane: usize,
+    pub id: super::state::PaneId,
     pub selected: usize,
     /// The open inline editor, if a field is being edited.
     pub editing: Option<TextArea<'static>>,
@@ -618,9 +620,10 @@ pub struct Panel {
 }
 
 impl Panel {
-    pub fn new(pane: usize) -> Self {
+    pub fn new(pane: usize, id: super::state::PaneId) -> Self {
         Self {
             pane,
+            id,
             selected: 0,
             editing: None,
             error: None,

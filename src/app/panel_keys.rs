@@ -16,9 +16,8 @@ pub fn panel_key(
     key: KeyEvent,
     fx: &mut Vec<Effect>,
 ) -> Option<Overlay> {
-    if panel.pane >= app.panes.len() {
-        return None;
-    }
+    // The pane is found by its id: another may have been closed since the panel opened.
+    panel.pane = app.pane_index(panel.id)?;
     if let Some(input) = panel.naming.take() {
         return naming_key(app, panel, input, key, fx);
     }

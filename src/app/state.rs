@@ -48,7 +48,7 @@ pub enum Overlay {
     /// The config panel for a pane.
     Panel(Box<super::panel::Panel>),
     /// The hop trail of a pane's last answer.
-    Trail(usize),
+    Trail(PaneId),
     /// Past sessions, searchable.
     Sessions(Box<Browser>),
     /// Saved prompts: the query filters, Enter inserts, Ctrl+S saves the prompt under the query.
@@ -58,8 +58,8 @@ pub enum Overlay {
     },
     /// Word-level diff of two panes' last answers.
     Diff {
-        left: usize,
-        right: usize,
+        left: PaneId,
+        right: PaneId,
     },
     /// Wins, losses, ratings and figures per model: this session's, or all history's.
     Scoreboard {

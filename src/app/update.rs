@@ -323,11 +323,15 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                     });
                 }
                 app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
-                    app.focus,
+                    app.focus, pane.id,
                 ))));
             }
         }
-        Command::Trail => app.overlay = Some(Overlay::Trail(app.focus)),
+        Command::Trail => {
+            if let Some(p) = app.panes.get(app.focus) {
+                app.overlay = Some(Overlay::Trail(p.id));
+            }
+        }
         Command::ToggleThinking => {
             let expand = app.expand_thinking;
             if let Some(pane) = app.panes.get_mut(app.focus) {
@@ -439,8 +443,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
             let left = app.focus;
             app.overlay = Some(Overlay::Diff {
-                left,
-                right: (left + 1) % app.panes.len(),
+                left: app.panes[left].id,
+                right: app.panes[(left + 1) % app.panes.len()].id,
             });
         }
         Command::Rerun => {

@@ -45,9 +45,17 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         Some(Overlay::Picker(p)) => super::picker::draw(app, p, theme, f, area),
         Some(Overlay::Spend(data)) => super::spend::breakdown(data.as_ref(), theme, f, area),
         Some(Overlay::Panel(panel)) => super::panel::draw(app, panel, theme, f, area),
-        Some(Overlay::Trail(pane)) => trail(app, *pane, theme, f, area),
+        Some(Overlay::Trail(id)) => {
+            if let Some(pane) = app.pane_index(*id) {
+                trail(app, pane, theme, f, area);
+            }
+        }
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
-        Some(Overlay::Diff { left, right }) => diff(app, *left, *right, theme, f, area),
+        Some(Overlay::Diff { left, right }) => {
+            if let (Some(l), Some(r)) = (app.pane_index(*left), app.pane_index(*right)) {
+                diff(app, l, r, theme, f, area);
+            }
+        }
         Some(Overlay::Sessions(b)) => sessions(app, b, theme, f, area),
         Some(Overlay::Library { input, selected }) => {
             library(app, input, *selected, theme, f, area)

@@ -45,7 +45,7 @@ pub fn json_page(size: (u16, u16)) -> usize {
 }
 
 pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
-    let Some(pane) = app.panes.get(panel.pane) else {
+    let Some(pane) = app.pane_index(panel.id).and_then(|i| app.panes.get(i)) else {
         return;
     };
     let r = frame_rect(area);
