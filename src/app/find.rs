@@ -148,7 +148,7 @@ fn show(app: &mut App, row: usize, total: usize, page: usize) {
 /// The next (or previous) match after (before) the current one, or from the page shown.
 pub fn step(app: &mut App, forward: bool) {
     let Some(query) = app.search.as_ref().map(|s| s.query.clone()) else {
-        return super::update::notice_error(app, "no search: / starts one");
+        return super::notice::notice_error(app, "no search: / starts one");
     };
     let Some(Shown {
         texts, page, top, ..
@@ -169,7 +169,7 @@ pub fn step(app: &mut App, forward: bool) {
     s.hits = hits;
     if s.hits.is_empty() {
         s.current = None;
-        return super::update::notice_error(app, format!("no match for “{query}”"));
+        return super::notice::notice_error(app, format!("no match for “{query}”"));
     }
     let next = match (from, forward) {
         (Some(r), true) => s.hits.iter().position(|&h| h > r).unwrap_or(0),
@@ -228,7 +228,7 @@ pub fn jump(app: &mut App, mark: Mark, forward: bool) {
                 Mark::Code => "code block",
             };
             let dir = if forward { "after" } else { "before" };
-            super::update::notice(app, format!("no {what} {dir} this one"));
+            super::notice::notice(app, format!("no {what} {dir} this one"));
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod action;
 pub mod answer;
 pub mod find;
 pub mod keymap;
+mod notice;
 mod overlay_keys;
 pub mod panel;
 pub mod panel_keys;

@@ -5,10 +5,11 @@ use tui_textarea::Input;
 
 use super::action::Effect;
 use super::keymap::Command;
+use super::notice::{notice, notice_error};
 use super::picker_keys::{ask_endpoints, picker_key};
+use super::sessions::back_to_live;
 use super::state::{App, Overlay, Zone};
-
-use super::update::*;
+use super::update::{quit_now, run_command};
 
 pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;

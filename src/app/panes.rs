@@ -1,9 +1,10 @@
 //! What is done to panes themselves: rerun in new panes, copy, workspaces, close and undo.
 
 use super::action::Effect;
+use super::notice::{notice, notice_error};
+use super::sending::{new_round, start_turn};
 use super::state::{App, Pane, Status, MAX_PANES};
-
-use super::update::*;
+use super::streams::{stop_all, stop_pane};
 
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.

@@ -5,9 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::Input;
 
 use super::action::Effect;
+use super::notice::notice;
 use super::picker::{PickMode, Picker};
 use super::state::{App, Pane, Zone, MAX_PANES};
-use super::update::notice;
 
 /// Handles a key in the picker; returns whether it stays open.
 pub(super) fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> bool {

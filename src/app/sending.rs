@@ -2,12 +2,14 @@
 //! and the request each pane's conversation makes.
 
 use super::action::Effect;
+use super::notice::{notice, notice_error, plural};
+use super::panes::shuffle;
 use super::state::{Answer, App, Input as TurnInput, Status, Turn};
+use super::streams::{failure, stop_pane};
+use super::tool_steps::{pending_calls, renew_tool_steps};
 use crate::cost::price::estimate_prompt_tokens;
 use crate::provider::ApiError;
 use crate::session::store::Op;
-
-use super::update::*;
 
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
 /// budget limit and the user has not said to go anyway.

@@ -2,10 +2,11 @@
 //! back to the live one.
 
 use super::action::Effect;
+use super::notice::{notice, notice_error};
+use super::sending::history;
 use super::state::{App, Status};
+use super::streams::stop_all;
 use crate::session::store::Op;
-
-use super::update::*;
 
 /// Replaces the panes with a stored session's, conversations and all, and carries it on.
 pub(super) fn resume(

@@ -2,13 +2,14 @@
 //! cost into the totals and the history, and what OpenRouter billed once it says.
 
 use super::action::Effect;
+use super::notice::{notice, notice_error};
+use super::sending::history;
 use super::spend::{self, SpendState};
 use super::state::{Answer, App, Status};
+use super::tool_steps::auto_answer;
 use crate::provider::ApiError;
 use crate::session::store::{Finished, Op};
 use crate::stream::StreamEvent;
-
-use super::update::*;
 
 /// Books what `/generation` says an answer was billed in place of the stream's figure or the
 /// estimate: in the totals, the ledger and the history.

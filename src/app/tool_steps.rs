@@ -2,9 +2,9 @@
 //! themselves for a few steps (auto mode).
 
 use super::action::Effect;
+use super::notice::{notice, notice_error};
+use super::sending::{begin_with, new_round};
 use super::state::{App, Input as TurnInput, Pane, Status};
-
-use super::update::*;
 
 /// How many tool steps auto mode takes before handing back to the user.
 pub(super) const AUTO_TOOL_STEPS: u32 = 5;

@@ -5,21 +5,22 @@ use tui_textarea::TextArea;
 
 use super::action::{Action, Effect};
 use super::keymap::{self, Command};
+use super::notice::{notice, notice_error, plural};
+use super::overlay_keys::on_overlay_key;
+use super::panes::{close_pane, copy, next_workspace, rerun, shuffle, undo};
 use super::picker::{PickMode, Picker};
 use super::picker_keys::ask_endpoints;
+use super::pointer::{on_mouse, scroll};
+use super::prompt_keys::{edit_prompt, on_paste, set_prompt};
+use super::sending::{history, resend, resend_focused, send};
+use super::sessions::{back_to_live, resume};
 use super::spend::KeyStatus;
-use super::state::{Answer, App, Notice, Overlay, Status, Turn, Zone, MAX_PANES};
+use super::state::{Answer, App, Overlay, Status, Turn, Zone, MAX_PANES};
+use super::streams::{on_billed, on_stream, stop_all, stop_pane};
+use super::tool_steps::{answer_tools, auto_answer, AUTO_TOOL_STEPS};
 use crate::session::store::Op;
 
 pub use super::overlay_keys::library_matches;
-pub(super) use super::overlay_keys::*;
-pub(super) use super::panes::*;
-pub(super) use super::pointer::*;
-pub(super) use super::prompt_keys::*;
-pub(super) use super::sending::*;
-pub(super) use super::sessions::*;
-pub(super) use super::streams::*;
-pub(super) use super::tool_steps::*;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -196,20 +197,6 @@ pub fn startup(app: &App) -> Vec<Effect> {
         },
     }));
     fx
-}
-
-pub(super) fn notice(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
-        text: text.into(),
-        error: false,
-    });
-}
-
-pub(super) fn notice_error(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
-        text: text.into(),
-        error: true,
-    });
 }
 
 /// Whether the prompt holds text that was never sent.
@@ -592,14 +579,6 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::FocusPrompt => app.zone = Zone::Prompt,
-    }
-}
-
-pub(super) fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

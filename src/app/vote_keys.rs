@@ -4,8 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Effect;
+use super::notice::{notice, notice_error};
+use super::sending::history;
 use super::state::{App, VoteEntry};
-use super::update::{history, notice, notice_error};
 use crate::judge::Verdict;
 use crate::session::store::Op;
 
