@@ -255,7 +255,7 @@ fn diff_two_answers_word_by_word() {
     );
     let ids: Vec<_> = a.panes.iter().map(|p| p.id).collect();
     let diff = |a: &App| match a.overlay {
-        Some(Overlay::Diff { left, right }) => Some((left, right)),
+        Some(Overlay::Diff { left, right, .. }) => Some((left, right)),
         _ => None,
     };
     assert_eq!(diff(&a), Some((ids[0], ids[1])));
@@ -502,4 +502,42 @@ fn every_one_of_sixteen_panes_can_be_voted_for_by_its_number() {
     assert!(b.notice.as_ref().unwrap().text.contains("1–3"));
     key(&mut b, KeyCode::Char('1'));
     assert_eq!(winner(&b), Verdict::Winner(0));
+}
+
+#[test]
+fn an_open_diff_follows_answers_still_arriving() {
+    let mut a = app();
+    for c in "compare".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let ids: Vec<u64> = key(&mut a, KeyCode::Enter)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Start { request, .. } => Some(request),
+            _ => None,
+        })
+        .collect();
+    let delta = |a: &mut App, id: u64, t: &str| {
+        update(
+            a,
+            Action::Stream {
+                request: id,
+                event: StreamEvent::Delta(t.into()),
+            },
+        );
+    };
+    delta(&mut a, ids[0], "one two");
+    delta(&mut a, ids[1], "one three");
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::ALT)),
+    );
+    let counts = |a: &App| match &a.overlay {
+        Some(Overlay::Diff { words, .. }) => (words.removed, words.added),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(counts(&a), (1, 1));
+    delta(&mut a, ids[1], " four five");
+    assert_eq!(counts(&a), (1, 5), "made again as the answer grows");
+    assert!(render(&a).contains("−1 words  +5 words"));
 }

@@ -151,7 +151,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 app.overlay = Some(Overlay::Sessions(b));
             }
         },
-        Some(Overlay::Diff { left, right }) => {
+        Some(Overlay::Diff { left, right, .. }) => {
             let (Some(l), Some(r)) = (app.pane_index(left), app.pane_index(right)) else {
                 return;
             };
@@ -172,10 +172,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 KeyCode::Left | KeyCode::Char('h') => step(r, -1),
                 _ => return,
             };
-            app.overlay = Some(Overlay::Diff {
-                left,
-                right: app.panes[right].id,
-            });
+            app.overlay = Some(app.diff_overlay(left, app.panes[right].id));
         }
         Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
             if all {

@@ -60,6 +60,8 @@ pub enum Overlay {
     Diff {
         left: PaneId,
         right: PaneId,
+        /// Made when it opens and whenever either answer changes.
+        words: Box<crate::render::diff::WordDiff>,
     },
     /// Wins, losses, ratings and figures per model: this session's, or all history's.
     Scoreboard {
@@ -609,6 +611,25 @@ impl App {
     }
 
     /// The slot pane `pane` is shown in.
+    /// The word diff of two panes' last answers, as an overlay.
+    pub fn diff_overlay(&self, left: PaneId, right: PaneId) -> Overlay {
+        let text = |id| {
+            self.pane_index(id)
+                .and_then(|i| self.panes[i].current())
+                .map(|a| a.text.as_str())
+                .unwrap_or_default()
+        };
+        Overlay::Diff {
+            left,
+            right,
+            words: Box::new(crate::render::diff::words(
+                text(left),
+                text(right),
+                &self.theme,
+            )),
+        }
+    }
+
     /// Where the pane named `id` is now, if it is still open.
     pub fn pane_index(&self, id: PaneId) -> Option<usize> {
         self.panes.iter().position(|p| p.id == id)

@@ -31,7 +31,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Paste(text) => on_paste(app, &text),
         Action::Mouse(m) => on_mouse(app, m),
         Action::Resize(w, h) => app.size = (w, h),
-        Action::Stream { request, event } => on_stream(app, request, event, &mut fx),
+        Action::Stream { request, event } => {
+            on_stream(app, request, event, &mut fx);
+            refresh_diff(app, request);
+        }
         Action::EditorClosed(Ok(text)) => {
             set_prompt(&mut app.prompt, text.trim_end_matches('\n'));
             app.zone = Zone::Prompt;
@@ -176,6 +179,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// What a session asks for as it opens: every usable provider's catalog and the key's credit.
 /// A keyless OpenRouter is only the simulator's stand-in: its catalog serves no pane, and
 /// offline its fetch would only fail, in place of the first screen's hints.
+/// An open diff is made again when a piece of either of its answers arrives.
+fn refresh_diff(app: &mut App, request: u64) {
+    let Some(Overlay::Diff { left, right, .. }) = &app.overlay else {
+        return;
+    };
+    let (left, right) = (*left, *right);
+    let mine = |id| {
+        app.pane_index(id)
+            .and_then(|i| app.panes[i].current())
+            .is_some_and(|a| a.request == request)
+    };
+    if mine(left) || mine(right) {
+        app.overlay = Some(app.diff_overlay(left, right));
+    }
+}
+
 pub fn startup(app: &App) -> Vec<Effect> {
     let mut fx: Vec<Effect> = app
         .providers
@@ -429,10 +448,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 return notice_error(app, "a diff needs two panes");
             }
             let left = app.focus;
-            app.overlay = Some(Overlay::Diff {
-                left: app.panes[left].id,
-                right: app.panes[(left + 1) % app.panes.len()].id,
-            });
+            let (l, r) = (
+                app.panes[left].id,
+                app.panes[(left + 1) % app.panes.len()].id,
+            );
+            app.overlay = Some(app.diff_overlay(l, r));
         }
         Command::Rerun => {
             if app

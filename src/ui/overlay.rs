@@ -51,9 +51,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             }
         }
         Some(Overlay::Scoreboard { all, rows }) => scoreboard(*all, rows.as_ref(), theme, f, area),
-        Some(Overlay::Diff { left, right }) => {
+        Some(Overlay::Diff { left, right, words }) => {
             if let (Some(l), Some(r)) = (app.pane_index(*left), app.pane_index(*right)) {
-                diff(app, l, r, theme, f, area);
+                diff(app, (l, r), words, theme, f, area);
             }
         }
         Some(Overlay::Sessions(b)) => sessions(app, b, theme, f, area),
@@ -354,64 +354,20 @@ fn sessions(app: &App, b: &crate::app::state::Browser, theme: &Theme, f: &mut Fr
     f.render_widget(Paragraph::new(lines), body);
 }
 
-/// Word-level differences between two answers: removed words struck out, added ones marked.
-pub fn diff_lines(
-    a: &str,
-    b: &str,
+fn diff(
+    app: &App,
+    (left, right): (usize, usize),
+    words: &crate::render::diff::WordDiff,
     theme: &Theme,
-) -> (Vec<crate::render::line::RLine>, usize, usize) {
-    use crate::render::line::RLine;
-    use similar::{ChangeTag, TextDiff};
-    let d = TextDiff::from_words(a, b);
-    let removed_style = theme.strike.patch(theme.error);
-    let mut lines = vec![RLine::blank()];
-    let (mut removed, mut added) = (0, 0);
-    for change in d.iter_all_changes() {
-        let style = match change.tag() {
-            ChangeTag::Equal => theme.answer,
-            ChangeTag::Delete => {
-                removed += 1;
-                removed_style
-            }
-            ChangeTag::Insert => {
-                added += 1;
-                theme.served
-            }
-        };
-        // Marked as git's word diff does, so the change reads without colour too.
-        let text = match change.tag() {
-            ChangeTag::Equal => change.value().to_string(),
-            ChangeTag::Delete => format!("[-{}-]", change.value()),
-            ChangeTag::Insert => format!("{{+{}+}}", change.value()),
-        };
-        for (i, part) in text.split('\n').enumerate() {
-            if i > 0 {
-                lines.push(RLine::blank());
-            }
-            if !part.is_empty() {
-                if let Some(l) = lines.last_mut() {
-                    l.spans.push(Span::styled(part.to_string(), style));
-                }
-            }
-        }
-    }
-    (lines, removed, added)
-}
-
-fn diff(app: &App, left: usize, right: usize, theme: &Theme, f: &mut Frame, area: Rect) {
+    f: &mut Frame,
+    area: Rect,
+) {
     let r = centered(
         area,
         area.width.saturating_sub(4),
         area.height.saturating_sub(2),
     );
     f.render_widget(Clear, r);
-    let text_of = |i: usize| {
-        app.panes
-            .get(i)
-            .and_then(|p| p.current())
-            .map(|a| a.text.clone())
-            .unwrap_or_default()
-    };
     let name = |i: usize| {
         let model = app.panes.get(i).map_or("?", |p| p.model.as_str());
         if app.hidden() {
@@ -420,7 +376,7 @@ fn diff(app: &App, left: usize, right: usize, theme: &Theme, f: &mut Frame, area
             format!("{} {model}", app.slot_of(i) + 1)
         }
     };
-    let (lines, removed, added) = diff_lines(&text_of(left), &text_of(right), theme);
+    let (lines, removed, added) = (&words.lines, words.removed, words.added);
     let block = boxed(" diff ", theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -437,7 +393,7 @@ fn diff(app: &App, left: usize, right: usize, theme: &Theme, f: &mut Frame, area
     ]);
     let width = usize::from(inner.width.max(1));
     let mut out = vec![head];
-    for l in &lines {
+    for l in lines {
         out.extend(crate::render::line::wrap(l, width, theme.marker));
     }
     let visible: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
