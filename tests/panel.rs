@@ -611,3 +611,17 @@ fn the_panel_follows_its_pane_when_the_panes_before_it_change() {
     key(&mut a, KeyCode::Down);
     assert!(a.overlay.is_none());
 }
+
+#[test]
+fn the_request_view_is_made_when_what_it_shows_changes() {
+    let mut a = app();
+    key(&mut a, KeyCode::F(2));
+    let has = |a: &App, text: &str| panel(a).body.iter().any(|(l, _)| l.contains(text));
+    assert!(has(&a, "chat/completions"), "made when the panel opens");
+    assert!(!has(&a, "\"max_tokens\": 256"));
+    select(&mut a, Field::MaxTokens);
+    key(&mut a, KeyCode::Enter);
+    type_text(&mut a, "256");
+    key(&mut a, KeyCode::Enter);
+    assert!(has(&a, "\"max_tokens\": 256"), "made again after the edit");
+}

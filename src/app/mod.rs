@@ -13,6 +13,7 @@ pub mod picker;
 mod picker_keys;
 mod pointer;
 mod prompt_keys;
+pub mod request_view;
 pub mod run;
 mod sending;
 mod sessions;

@@ -191,6 +191,8 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
         Some(Overlay::Scoreboard { .. }) => {}
         None => {}
     }
+    // A key in the panel, or the picker it opened, may change the request it shows.
+    super::request_view::refresh(app);
 }
 
 /// Library entries matching `query` (fuzzy, over names and text), best first.

@@ -617,6 +617,8 @@ pub struct Panel {
     pub status: Option<(String, bool)>,
     /// Naming a workspace to save.
     pub naming: Option<TextArea<'static>>,
+    /// The request the pane would send next, as last made.
+    pub body: Vec<(String, super::request_view::Tone)>,
 }
 
 impl Panel {
@@ -633,6 +635,7 @@ impl Panel {
             json_max: std::cell::Cell::new(0),
             status: None,
             naming: None,
+            body: Vec::new(),
         }
     }
 

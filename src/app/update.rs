@@ -34,6 +34,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Stream { request, event } => {
             on_stream(app, request, event, &mut fx);
             refresh_diff(app, request);
+            // What the provider received arrives with the answer.
+            if let Some(Overlay::Panel(p)) = &app.overlay {
+                let mine = app
+                    .pane_index(p.id)
+                    .and_then(|i| app.panes[i].current())
+                    .is_some_and(|a| a.request == request);
+                if mine {
+                    super::request_view::refresh(app);
+                }
+            }
         }
         Action::EditorClosed(Ok(text)) => {
             set_prompt(&mut app.prompt, text.trim_end_matches('\n'));
@@ -331,6 +341,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
                     app.focus, pane.id,
                 ))));
+                super::request_view::refresh(app);
             }
         }
         Command::Trail => {

@@ -1,12 +1,12 @@
 //! The config panel: every setting of the focused pane, and the JSON it will send.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::panel::{Field, Kind, Panel, SECTIONS};
+use crate::app::request_view::Tone;
 use crate::app::state::Pane;
 use crate::app::App;
 use crate::provider::ProviderKind;
@@ -73,13 +73,13 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
         Some(side) => {
             fields_list(app, panel, pane, theme, f, list_area);
             if panel.show_json {
-                json(app, panel, pane, theme, f, side);
+                json(app, panel, theme, f, side);
             } else {
                 help(panel, pane, app, theme, f, side);
             }
         }
         // Too narrow for both: the JSON view takes the whole panel while it is on.
-        None if panel.show_json => json(app, panel, pane, theme, f, body),
+        None if panel.show_json => json(app, panel, theme, f, body),
         None => fields_list(app, panel, pane, theme, f, list_area),
     }
     let status = match (&panel.naming, &panel.status) {
@@ -292,7 +292,7 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
 }
 
 /// The exact body the pane's next request will carry, from the panel's scroll position.
-fn json(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
+fn json(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
     let rule = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.border);
@@ -305,10 +305,19 @@ fn json(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, are
     }
     // Cut into rows here rather than wrapped by the widget, so the number of rows, and with it
     // how far the view scrolls, is known.
-    let rows: Vec<Line> = body_lines(app, pane, theme)
-        .into_iter()
-        .flat_map(|(text, style)| {
-            crate::render::wrap::hard(&text, width)
+    let tone = |t: Tone| match t {
+        Tone::Head => theme.header,
+        Tone::Note => theme.notice,
+        Tone::Code => theme.code,
+        Tone::Dim => theme.dim,
+        Tone::Error => theme.error,
+    };
+    let rows: Vec<Line> = panel
+        .body
+        .iter()
+        .flat_map(|(text, t)| {
+            let style = tone(*t);
+            crate::render::wrap::hard(text, width)
                 .into_iter()
                 .map(move |row| Line::styled(row, style))
         })
@@ -335,85 +344,6 @@ fn json(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, are
         visible.push(Line::styled(text, theme.notice));
     }
     f.render_widget(Paragraph::new(visible), inner);
-}
-
-/// The request body as text lines with their styles: where it goes, what the provider did not
-/// receive, the JSON, and the fallbacks that would follow.
-fn body_lines(app: &App, pane: &Pane, theme: &Theme) -> Vec<(String, Style)> {
-    let prompt = app.prompt_text();
-    let prompt = if prompt.trim().is_empty() {
-        "…your next prompt…".to_string()
-    } else {
-        prompt
-    };
-    let params = pane.params(pane.turns.len(), &prompt);
-    let mut lines = vec![(
-        format!(
-            "POST {}/chat/completions",
-            app.providers
-                .endpoints
-                .get(&pane.provider)
-                .map_or("?", |e| e.base_url.as_str())
-        ),
-        theme.header,
-    )];
-    match crate::route::plan(&app.providers, &pane.provider, &params) {
-        Ok(hops) => {
-            if let Some(first) = hops.first() {
-                let body = crate::provider::request::chat_body_for(&first.endpoint, &first.params);
-                let received = pane.current().and_then(|a| a.upstream_body.as_ref());
-                // What was dropped comes first: the bodies can run past the screen.
-                if let Some(received) = received {
-                    lines.push((dropped_line(&body, received), theme.notice));
-                }
-                let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-                lines.extend(text.lines().map(|l| (l.to_string(), theme.code)));
-                if let Some(received) = received {
-                    lines.push((String::new(), theme.code));
-                    lines.push((
-                        "what the provider received (last request):".to_string(),
-                        theme.notice,
-                    ));
-                    let text = serde_json::to_string_pretty(received).unwrap_or_default();
-                    lines.extend(
-                        text.lines()
-                            .map(|l| (crate::sanitize::clean(l), theme.code)),
-                    );
-                }
-            }
-            for h in hops.iter().skip(1) {
-                lines.push((
-                    format!(
-                        "then, if that fails: {} on {}",
-                        h.params.model, h.endpoint.provider
-                    ),
-                    theme.dim,
-                ));
-            }
-        }
-        Err(e) => lines.push((e, theme.error)),
-    }
-    lines
-}
-
-/// Which of the fields sent never reached the provider, by OpenRouter's debug echo of the last
-/// request.
-fn dropped_line(sent: &serde_json::Value, received: &serde_json::Value) -> String {
-    let dropped: Vec<&str> = sent
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| received.get(*k).is_none())
-        .collect();
-    if dropped.is_empty() {
-        "the provider received every field (last request)".to_string()
-    } else {
-        format!(
-            "not passed on to the provider (last request): {}",
-            dropped.join(", ")
-        )
-    }
 }
 
 /// The right-hand column's help, set off by a rule.
