@@ -506,26 +506,23 @@ async fn playground(start: Start) -> Result<u8, String> {
                 let (summary, rounds) = switchboard::session::export::load(l.conn(), id)
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("no session {id} (see `switchboard sessions list`)"))?;
-                let (panes, last) =
-                    switchboard::session::resume::panes(&app.providers, &rounds, Instant::now());
-                if panes.is_empty() {
+                if rounds.iter().all(|r| r.answers.is_empty()) {
                     return Err(format!("session {id} has no answers to carry on from"));
                 }
-                app.next_request = panes
-                    .iter()
-                    .flat_map(|p| &p.turns)
-                    .map(|t| t.answer.request)
-                    .max()
-                    .unwrap_or(0)
-                    + 1;
-                app.default_panes = panes
+                // The same path as resuming from the sessions browser; the history is told
+                // which session it writes to when the loop starts (`startup`).
+                switchboard::app::update(
+                    &mut app,
+                    switchboard::app::Action::SessionLoaded {
+                        loaded: Ok(Box::new((summary, rounds))),
+                        read_only: false,
+                    },
+                );
+                app.default_panes = app
+                    .panes
                     .iter()
                     .map(|p| setup::to_config(&app.providers, p))
                     .collect();
-                app.panes = panes;
-                app.rounds = last;
-                app.resumed = Some(id);
-                app.session_label = switchboard::session::resume::label(&summary);
             }
             Some(l)
         }
