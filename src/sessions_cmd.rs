@@ -87,13 +87,7 @@ fn print_list(list: &[export::SessionSummary], json: bool) -> Result<(), String>
         println!("no sessions recorded yet");
     }
     for s in list {
-        let when = chrono::DateTime::from_timestamp(s.started_at, 0)
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let when = s.started_label();
         let ws = s
             .workspace
             .as_ref()

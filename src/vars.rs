@@ -45,45 +45,51 @@ pub fn read_file(path: &std::path::Path) -> Result<BTreeMap<String, String>, Str
     Ok(out)
 }
 
-/// Fills every `{{name}}`; a variable with no value is an error naming it.
-/// The first `{{name}}` of `prompt` with no value.
-pub fn missing(prompt: &str, vars: &BTreeMap<String, String>) -> Option<String> {
-    let mut rest = prompt;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let end = after.find("}}")?;
-        let name = after[..end].trim();
-        if !vars.contains_key(name) {
-            return Some(name.to_string());
-        }
-        rest = &after[end + 2..];
-    }
-    None
+/// A prompt cut at its `{{name}}`s: text as it is, and the names (trimmed). A `{{` with no
+/// `}}` after it is text.
+enum Piece<'a> {
+    Text(&'a str),
+    Var(&'a str),
 }
 
-pub fn fill(prompt: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut out = String::with_capacity(prompt.len());
+fn pieces(prompt: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = prompt;
     while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return Ok(out);
+            break;
         };
-        let name = after[..end].trim();
-        match vars.get(name) {
-            Some(v) => out.push_str(v),
-            None => {
-                return Err(format!(
-                    "the prompt uses {{{{{name}}}}} but no value was given (--var {name}=…)"
-                ))
-            }
-        }
+        out.push(Piece::Text(&rest[..start]));
+        out.push(Piece::Var(after[..end].trim()));
         rest = &after[end + 2..];
     }
-    out.push_str(rest);
-    Ok(out)
+    out.push(Piece::Text(rest));
+    out
+}
+
+/// The first `{{name}}` of `prompt` with no value.
+pub fn missing(prompt: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+    pieces(prompt).into_iter().find_map(|p| match p {
+        Piece::Var(name) if !vars.contains_key(name) => Some(name.to_string()),
+        _ => None,
+    })
+}
+
+/// Fills every `{{name}}`; a variable with no value is an error naming it.
+pub fn fill(prompt: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    if let Some(name) = missing(prompt, vars) {
+        return Err(format!(
+            "the prompt uses {{{{{name}}}}} but no value was given (--var {name}=…)"
+        ));
+    }
+    Ok(pieces(prompt)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Var(name) => vars.get(name).map_or("", String::as_str),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! `switchboard run` against the simulator and a scripted server: formats, exit codes, the
 //! concurrency bound (counted at the server), fallbacks, variables, and the history record.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,15 +16,7 @@ use axum::Json;
 use serde_json::Value;
 
 fn run(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("run")
-        .args(args)
-        .current_dir(home)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("SWITCHBOARD_CONFIG")
-        .env("SWITCHBOARD_HOME", home)
-        .output()
-        .unwrap()
+    common::run_cli(home, args)
 }
 
 fn home(config: &str) -> tempfile::TempDir {

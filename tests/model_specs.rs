@@ -2,8 +2,10 @@
 //! `provider:model` means the same in a config pane as after `-m`: the provider's server gets the
 //! bare model id; a provider that is not configured is named as such, before anything is sent.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 use axum::response::IntoResponse;
@@ -12,15 +14,7 @@ use axum::Json;
 use serde_json::Value;
 
 fn run(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("run")
-        .args(args)
-        .current_dir(home)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("SWITCHBOARD_CONFIG")
-        .env("SWITCHBOARD_HOME", home)
-        .output()
-        .unwrap()
+    common::run_cli(home, args)
 }
 
 /// An OpenAI-style server that remembers the `model` of every request.

@@ -92,6 +92,19 @@ fn summary(
     })
 }
 
+impl SessionSummary {
+    /// When the session started, in local time, to the minute.
+    pub fn started_label(&self) -> String {
+        chrono::DateTime::from_timestamp(self.started_at, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// Sessions that have at least one round, newest first.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SessionSummary>> {
     let mut stmt = conn.prepare(

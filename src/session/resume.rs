@@ -113,12 +113,6 @@ fn text_at(v: &serde_json::Value, pointer: &str) -> String {
 
 /// A line for the header: which session this is.
 pub fn label(s: &SessionSummary) -> String {
-    let when = chrono::DateTime::from_timestamp(s.started_at, 0)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
+    let when = s.started_label();
     format!("{when} (resumed #{})", s.id)
 }

@@ -322,13 +322,7 @@ fn sessions(app: &App, b: &crate::app::state::Browser, theme: &Theme, f: &mut Fr
         .skip(first)
         .take(h)
         .map(|(i, s)| {
-            let when = chrono::DateTime::from_timestamp(s.started_at, 0)
-                .map(|t| {
-                    t.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default();
+            let when = s.started_label();
             // The live session: where a read-only look comes back to.
             let mark = if Some(s.id) == app.recording {
                 "●"

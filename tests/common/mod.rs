@@ -117,3 +117,18 @@ pub fn history_db() -> (
     .expect("a session row");
     (db, w)
 }
+
+/// `switchboard run ARGS` in `home` (its config folder and data folder), with no key and no
+/// config from the environment.
+#[allow(dead_code)]
+pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("run")
+        .args(args)
+        .current_dir(home)
+        .env_remove("OPENROUTER_API_KEY")
+        .env_remove("SWITCHBOARD_CONFIG")
+        .env("SWITCHBOARD_HOME", home)
+        .output()
+        .unwrap()
+}
