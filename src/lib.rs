@@ -11,6 +11,7 @@ pub mod cost;
 pub mod headless;
 pub mod judge;
 pub mod library;
+pub mod model;
 pub mod models_cmd;
 pub mod provider;
 pub mod render;

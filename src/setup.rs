@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::state::{Pane, Providers, MAX_PANES};
 use crate::config::{keys, paths, Config, PaneConfig, SIM};
+use crate::model::{Pane, MAX_PANES};
 use crate::provider::request::normalize_base_url;
+use crate::provider::Providers;
 use crate::provider::{Endpoint, ProviderKind};
 use crate::sim::{self, SimOptions, SimServer};
 
@@ -297,7 +298,7 @@ mod tests {
         let s = build(&cfg, &keys(None), &[], false, "http://x", None).unwrap();
         assert_eq!(s.panes.len(), 1);
         assert_eq!(s.panes[0].settings.system.as_deref(), Some("terse"));
-        let too_many: Vec<String> = (0..=crate::app::MAX_PANES)
+        let too_many: Vec<String> = (0..=crate::model::MAX_PANES)
             .map(|i| format!("sim/m{i}"))
             .collect();
         assert!(build(&cfg, &keys(None), &too_many, false, "http://x", None).is_err());

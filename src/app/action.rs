@@ -8,7 +8,7 @@ use crate::cost::ledger::{Breakdown, SpendRecord};
 use crate::provider::ChatParams;
 use crate::stream::StreamEvent;
 
-/// Inputs to [`super::update::update`].
+/// Inputs to `update`.
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
@@ -182,4 +182,14 @@ pub enum Effect {
         provider: String,
     },
     Quit,
+}
+
+impl From<crate::session::replay::Played> for Action {
+    fn from(p: crate::session::replay::Played) -> Self {
+        use crate::session::replay::Played;
+        match p {
+            Played::Round { prompt, requests } => Action::ReplayRound { prompt, requests },
+            Played::Stream { request, event } => Action::Stream { request, event },
+        }
+    }
 }

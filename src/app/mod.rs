@@ -1,7 +1,7 @@
 //! The application: state, the pure `update`, key bindings and the event loop.
 
 pub mod action;
-pub mod answer;
+pub use crate::model::answer;
 pub mod find;
 pub mod keymap;
 mod notice;
@@ -21,6 +21,7 @@ pub mod spend;
 pub mod state;
 mod streams;
 mod tool_steps;
+mod turn;
 pub mod update;
 mod vars_keys;
 mod vote_keys;

@@ -2,7 +2,7 @@
 
 use tui_textarea::TextArea;
 
-use super::state::Pane;
+use crate::model::{Pane, PaneId};
 use crate::provider::settings::{self, Effort, Settings};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -595,12 +595,22 @@ fn slugs(t: &str) -> Result<Vec<String>, String> {
     }
 }
 
+/// How a line of the request view is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Head,
+    Note,
+    Code,
+    Dim,
+    Error,
+}
+
 /// The panel over the focused pane.
 #[derive(Debug)]
 pub struct Panel {
     /// The pane's place among the panes, found again from `id` at every key.
     pub pane: usize,
-    pub id: super::state::PaneId,
+    pub id: PaneId,
     pub selected: usize,
     /// The open inline editor, if a field is being edited.
     pub editing: Option<TextArea<'static>>,
@@ -618,11 +628,11 @@ pub struct Panel {
     /// Naming a workspace to save.
     pub naming: Option<TextArea<'static>>,
     /// The request the pane would send next, as last made.
-    pub body: Vec<(String, super::request_view::Tone)>,
+    pub body: Vec<(String, Tone)>,
 }
 
 impl Panel {
-    pub fn new(pane: usize, id: super::state::PaneId) -> Self {
+    pub fn new(pane: usize, id: PaneId) -> Self {
         Self {
             pane,
             id,

@@ -2,9 +2,8 @@
 
 use super::action::Effect;
 use super::notice::{notice, notice_error};
-use super::sending::{new_round, start_turn};
 use super::state::{App, Pane, Status, MAX_PANES};
-use super::streams::{stop_all, stop_pane};
+use super::turn::{new_round, start_turn, stop_all, stop_pane};
 
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.
@@ -38,20 +37,6 @@ pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
         start_turn(app, i, round, (prompt.clone(), images.clone()), false, fx);
     }
     notice(app, format!("rerun ×{n} of {model}"));
-}
-
-/// A new display order: shuffled while blind (seeded by the round), in order otherwise.
-pub(super) fn shuffle(app: &mut App) {
-    let n = app.panes.len();
-    app.order = (0..n).collect();
-    if app.blind && n > 1 {
-        use rand::seq::SliceRandom;
-        use rand::SeedableRng;
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
-            app.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
-        );
-        app.order.shuffle(&mut rng);
-    }
 }
 
 /// Copies the focused pane's last answer, or its `block`th code block.

@@ -1,17 +1,8 @@
 //! The request a pane would send next, as the settings panel shows it: made when the panel
 //! opens and whenever what it shows changes, not on every frame.
 
+pub use super::panel::Tone;
 use super::state::{App, Pane};
-
-/// How a line of the request view is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    Head,
-    Note,
-    Code,
-    Dim,
-    Error,
-}
 
 /// The request body as lines of text and their tone: where it goes, what the provider did not
 /// receive, the JSON, and the fallbacks that would follow.

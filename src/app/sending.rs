@@ -3,13 +3,12 @@
 
 use super::action::Effect;
 use super::notice::{notice, notice_error, plural};
-use super::panes::shuffle;
 use super::state::{Answer, App, Input as TurnInput, Status, Turn};
-use super::streams::{failure, stop_pane};
-use super::tool_steps::{pending_calls, renew_tool_steps};
+use super::turn::{
+    begin, begin_with, failure, new_round, pending_calls, renew_tool_steps, shuffle, start_turn,
+};
 use crate::cost::price::estimate_prompt_tokens;
 use crate::provider::ApiError;
-use crate::session::store::Op;
 
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
 /// budget limit and the user has not said to go anyway.
@@ -145,133 +144,6 @@ pub(super) fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> Opti
             .and_then(|m| m.max_completion)
     });
     price.cost(prompt_tokens, max_out.unwrap_or(0))
-}
-
-/// Starts (or restarts) a turn in pane `i`: `Some(turn)` regenerates that turn's answer,
-/// `None` appends a new turn with `prompt`.
-pub(super) fn begin(
-    app: &mut App,
-    i: usize,
-    round: u64,
-    prompt: (String, Vec<String>),
-    regenerate: bool,
-    exempt: bool,
-    fx: &mut Vec<Effect>,
-) {
-    begin_with(
-        app,
-        i,
-        round,
-        TurnInput::Prompt(prompt.0, prompt.1),
-        regenerate,
-        exempt,
-        fx,
-    );
-}
-
-/// Starts a turn from a prompt or from tool results.
-pub(super) fn begin_with(
-    app: &mut App,
-    i: usize,
-    round: u64,
-    input: TurnInput,
-    regenerate: bool,
-    exempt: bool,
-    fx: &mut Vec<Effect>,
-) {
-    stop_pane(app, i, Status::Cancelled, fx);
-    let request = app.next_request;
-    app.next_request += 1;
-    let now = app.now;
-    let upto = if regenerate {
-        app.panes[i].turns.len().saturating_sub(1)
-    } else {
-        app.panes[i].turns.len()
-    };
-    let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
-    let offered: Vec<serde_json::Value> = app
-        .tools
-        .iter()
-        .filter(|t| app.panes[i].settings.tools.contains(&t.name))
-        .map(crate::tools::ToolDef::wire)
-        .collect();
-    let pane = &mut app.panes[i];
-    let mut params = pane.params_for(upto, &input);
-    params.tools = offered;
-    let mut answer = Answer::new(request, now);
-    answer.price = price;
-    answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
-    answer.budget_exempt = exempt;
-    let mut settings = serde_json::Map::new();
-    pane.settings
-        .apply(crate::provider::ProviderKind::Openrouter, &mut settings);
-    if let Some(system) = &pane.settings.system {
-        settings.insert("system".into(), serde_json::Value::String(system.clone()));
-    }
-    fx.push(history(Op::Answer {
-        round,
-        request,
-        pane: i,
-        model: pane.model.clone(),
-        provider: pane.provider.clone(),
-        settings: serde_json::Value::Object(settings).to_string(),
-        tool_results: match &input {
-            TurnInput::ToolResults(r) => serde_json::to_string(r).ok(),
-            TurnInput::Prompt(..) => None,
-        },
-        at: app.unix,
-    }));
-    if regenerate {
-        if let Some(turn) = pane.turns.last_mut() {
-            turn.answer = answer;
-        }
-    } else {
-        let (prompt, images, tool_results) = match input {
-            TurnInput::Prompt(p, images) => (p, images, Vec::new()),
-            TurnInput::ToolResults(r) => (String::new(), Vec::new(), r),
-        };
-        pane.turns.push(Turn {
-            round,
-            prompt,
-            tool_results,
-            images,
-            answer,
-        });
-    }
-    pane.scroll = None;
-    fx.push(Effect::Start {
-        request,
-        provider: pane.provider.clone(),
-        params: Box::new(params),
-    });
-}
-
-pub(super) fn history(op: Op) -> Effect {
-    Effect::History(Box::new(op))
-}
-
-/// Numbers a new round and records its prompt.
-pub(super) fn new_round(app: &mut App, prompt: &str, fx: &mut Vec<Effect>) -> u64 {
-    app.rounds += 1;
-    fx.push(history(Op::Round {
-        round: app.rounds,
-        prompt: prompt.to_string(),
-        at: app.unix,
-    }));
-    app.rounds
-}
-
-pub(super) fn start_turn(
-    app: &mut App,
-    i: usize,
-    round: u64,
-    prompt: (String, Vec<String>),
-    exempt: bool,
-    fx: &mut Vec<Effect>,
-) {
-    if i < app.panes.len() {
-        begin(app, i, round, prompt, false, exempt, fx);
-    }
 }
 
 /// Re-sends the last prompt. When some panes failed, only those: the answers that came are

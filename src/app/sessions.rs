@@ -3,9 +3,8 @@
 
 use super::action::Effect;
 use super::notice::{notice, notice_error};
-use super::sending::history;
 use super::state::{App, Status};
-use super::streams::stop_all;
+use super::turn::{history, stop_all};
 use crate::session::store::Op;
 
 /// Replaces the panes with a stored session's, conversations and all, and carries it on.

@@ -2,8 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::answer::{Answer, CostView};
 use crate::cost::ledger::SpendRecord;
+use crate::model::answer::{Answer, CostView};
 
 /// Totals of settled answers (finished, failed or cancelled). Live answers are added on top.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,16 +45,7 @@ impl SpendState {
     }
 }
 
-/// What `GET /key` says about the key's credit.
-#[derive(Clone, Debug, PartialEq)]
-pub enum KeyStatus {
-    /// `limit_remaining` in USD.
-    Remaining(f64),
-    /// No limit set: what the key has used.
-    Used(f64),
-    Refused,
-    Unavailable(String),
-}
+pub use crate::provider::account::KeyStatus;
 
 /// The ledger row for a settled answer.
 pub fn record(

@@ -3,12 +3,10 @@
 
 use super::action::Effect;
 use super::notice::{notice, notice_error};
-use super::sending::history;
-use super::spend::{self, SpendState};
 use super::state::{Answer, App, Status};
 use super::tool_steps::auto_answer;
-use crate::provider::ApiError;
-use crate::session::store::{Finished, Op};
+use super::turn::{history, settle, stop_pane};
+use crate::session::store::Op;
 use crate::stream::StreamEvent;
 
 /// Books what `/generation` says an answer was billed in place of the stream's figure or the
@@ -54,165 +52,6 @@ pub(super) fn on_billed(
     }));
 }
 
-/// Stops every running answer with `status`; returns how many were running.
-pub(super) fn stop_all(app: &mut App, status: Status, fx: &mut Vec<Effect>) -> usize {
-    (0..app.panes.len())
-        .filter(|&i| stop_pane(app, i, status.clone(), fx))
-        .count()
-}
-
-/// Stops pane `i`'s running answer, settling its cost. Returns whether one was running.
-pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> bool {
-    let Some(pane) = app.panes.get_mut(i) else {
-        return false;
-    };
-    match pane.turns.last_mut() {
-        Some(turn) if turn.answer.status.is_active() => {
-            turn.answer.status = status;
-            fx.push(Effect::Cancel {
-                request: turn.answer.request,
-            });
-            settle(app, i, fx);
-            true
-        }
-        _ => false,
-    }
-}
-
-/// Books a pane's last answer, now finished one way or another: its cost joins the totals and
-/// goes to the ledger. After the last running answer, the key's credit is refreshed.
-pub(super) fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
-    if app.replaying.is_some() {
-        // A replayed answer was paid for when it was recorded.
-        if let Some(t) = app.panes.get_mut(i).and_then(|p| p.turns.last_mut()) {
-            t.answer.finished.get_or_insert(app.now);
-        }
-        return;
-    }
-    let (now, unix, today) = (app.now, app.unix, app.today);
-    let App {
-        panes,
-        spend,
-        providers,
-        ..
-    } = app;
-    let Some(pane) = panes.get_mut(i) else {
-        return;
-    };
-    let Some(turn) = pane.turns.last_mut() else {
-        return;
-    };
-    turn.answer.finished.get_or_insert(now);
-    book(spend, &turn.answer);
-    // OpenRouter knows what it billed: ask, and book that figure when it comes.
-    if let (Some(id), Some(ep)) = (
-        &turn.answer.generation_id,
-        providers.endpoints.get(&pane.provider),
-    ) {
-        if ep.kind == crate::provider::ProviderKind::Openrouter && turn.answer.billed.is_none() {
-            fx.push(Effect::FetchGeneration {
-                request: turn.answer.request,
-                provider: pane.provider.clone(),
-                id: id.clone(),
-            });
-        }
-    }
-    fx.push(history(finish_op(&turn.answer, unix)));
-    fx.push(Effect::RecordSpend(spend::record(
-        &turn.answer,
-        &pane.provider,
-        &pane.model,
-        unix,
-        today,
-    )));
-    if !app.any_active() {
-        if let Some(provider) = app.key_provider() {
-            fx.push(Effect::FetchKey { provider });
-        }
-    }
-}
-
-/// The history record of an answer that has ended, with the text not yet checkpointed.
-pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
-    let cost = a.cost();
-    let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    let hops: Vec<serde_json::Value> = a
-        .hops
-        .iter()
-        .map(|h| {
-            serde_json::json!({"model": h.model, "provider": h.provider, "outcome": h.outcome,
-                               "wait_ms": h.wait.map(ms)})
-        })
-        .chain(
-            // OpenRouter's own attempts, when it reported them.
-            a.router
-                .as_ref()
-                .and_then(|m| m.get("attempts"))
-                .and_then(serde_json::Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|at| serde_json::json!({"server": true, "attempt": at})),
-        )
-        .collect();
-    Op::Finish {
-        request: a.request,
-        record: Box::new(Finished {
-            text_tail: a.text.get(a.saved_text..).unwrap_or("").to_string(),
-            timeline_tail: a.timeline.clone(),
-            reasoning_tail: a
-                .reasoning
-                .get(a.saved_reasoning..)
-                .unwrap_or("")
-                .to_string(),
-            served_model: a.served_model.clone(),
-            served_provider: a.served_provider.clone(),
-            status: a.status.label().to_string(),
-            error: match &a.status {
-                Status::Failed(e) => Some(e.to_string()),
-                _ => None,
-            },
-            finish_reason: a.finish_reason.clone(),
-            native_finish_reason: a.native_finish_reason.clone(),
-            reasoning_details: (!a.reasoning_details.is_empty())
-                .then(|| serde_json::Value::Array(a.reasoning_details.clone()).to_string()),
-            tool_calls: (!a.tool_calls.is_empty()).then(|| {
-                serde_json::Value::Array(
-                    a.tool_calls
-                        .iter()
-                        .map(crate::tools::ToolCall::wire)
-                        .collect(),
-                )
-                .to_string()
-            }),
-            generation_id: a.generation_id.clone(),
-            structured: a.structured.as_ref().map(|r| match r {
-                Ok(()) => "valid".to_string(),
-                Err(e) => format!("invalid: {e}"),
-            }),
-            ttft_ms: a.ttft().map(ms),
-            elapsed_ms: a
-                .finished
-                .map(|f| ms(f.saturating_duration_since(a.started))),
-            prompt_tokens: Some(a.prompt_tokens().0),
-            completion_tokens: Some(a.tokens().0),
-            cost: match cost {
-                super::answer::CostView::Unpriced => None,
-                c => Some(c.usd()),
-            },
-            reported: matches!(
-                cost,
-                super::answer::CostView::Reported(_) | super::answer::CostView::Billed(_)
-            ),
-            hops: serde_json::Value::Array(hops).to_string(),
-            at: unix,
-        }),
-    }
-}
-
-pub(super) fn book(spend: &mut SpendState, answer: &Answer) {
-    spend.add(answer.cost().usd());
-}
-
 pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effect>) {
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
@@ -255,7 +94,7 @@ pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mu
             attempt,
             of,
         } => {
-            answer.retrying = Some(super::answer::Retrying {
+            answer.retrying = Some(crate::model::answer::Retrying {
                 until: now + wait,
                 reason,
                 attempt,
@@ -431,12 +270,4 @@ pub(super) fn first_token(answer: &mut Answer, now: std::time::Instant) {
 /// A delta is at least a token, whatever its length.
 pub(super) fn estimate_tokens(text: &str) -> u64 {
     crate::cost::price::estimate_tokens(text).max(1)
-}
-
-/// For tests and the UI: the error of a failed answer.
-pub fn failure(answer: &Answer) -> Option<&ApiError> {
-    match &answer.status {
-        Status::Failed(e) => Some(e),
-        _ => None,
-    }
 }

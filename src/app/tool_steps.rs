@@ -3,19 +3,8 @@
 
 use super::action::Effect;
 use super::notice::{notice, notice_error};
-use super::sending::{begin_with, new_round};
-use super::state::{App, Input as TurnInput, Pane, Status};
-
-/// How many tool steps auto mode takes before handing back to the user.
-pub(super) const AUTO_TOOL_STEPS: u32 = 5;
-
-/// A prompt the user sends starts a new chain of tool steps: auto mode stays on, and the
-/// cap counts the steps of this prompt, not the ones before it.
-pub(super) fn renew_tool_steps(app: &mut App) {
-    if app.auto_tools.is_some() {
-        app.auto_tools = Some(AUTO_TOOL_STEPS);
-    }
-}
+use super::state::{App, Input as TurnInput};
+use super::turn::{begin_with, new_round, pending_calls};
 
 /// In auto mode, answers waiting calls with canned results, counting the steps.
 pub(super) fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
@@ -33,14 +22,6 @@ pub(super) fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
         app.auto_tools = Some(left - 1);
     } else {
         app.auto_tools = None;
-    }
-}
-
-/// The tool calls a pane is waiting on: its last answer finished with calls.
-pub(super) fn pending_calls(pane: &Pane) -> Vec<crate::tools::ToolCall> {
-    match pane.turns.last() {
-        Some(t) if t.answer.status == Status::Done => t.answer.tool_calls.clone(),
-        _ => Vec::new(),
     }
 }
 

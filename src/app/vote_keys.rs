@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Effect;
 use super::notice::{notice, notice_error};
-use super::sending::history;
 use super::state::{App, VoteEntry};
+use super::turn::history;
 use crate::judge::Verdict;
 use crate::session::store::Op;
 

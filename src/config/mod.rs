@@ -19,7 +19,7 @@ use schema::{FileConfig, FileProvider};
 pub const OPENROUTER: &str = "openrouter";
 pub const OPENROUTER_URL: &str = "https://openrouter.ai/api/v1";
 /// The provider name reserved for the built-in simulator.
-pub const SIM: &str = "sim";
+pub use crate::provider::providers::SIM;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProviderConfig {
@@ -295,13 +295,13 @@ impl Config {
                 ));
             }
         }
-        if file.panes.len() > crate::app::MAX_PANES {
+        if file.panes.len() > crate::model::MAX_PANES {
             return Err(at(
                 None,
                 format!(
                     "{} panes configured; at most {} are supported",
                     file.panes.len(),
-                    crate::app::MAX_PANES
+                    crate::model::MAX_PANES
                 ),
             ));
         }
@@ -344,13 +344,13 @@ impl Config {
                 Some(crate::provider::settings::ResponseFormat::JsonSchema { schema, strict });
         }
         for (name, w) in file.workspaces {
-            if w.panes.len() > crate::app::MAX_PANES {
+            if w.panes.len() > crate::model::MAX_PANES {
                 return Err(at(
                     None,
                     format!(
                         "workspace `{name}` has {} panes; at most {} are supported",
                         w.panes.len(),
-                        crate::app::MAX_PANES
+                        crate::model::MAX_PANES
                     ),
                 ));
             }

@@ -5,7 +5,17 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::Endpoint;
-use crate::app::spend::KeyStatus;
+
+/// What `GET /key` says about the key's credit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyStatus {
+    /// `limit_remaining` in USD.
+    Remaining(f64),
+    /// No limit set: what the key has used.
+    Used(f64),
+    Refused,
+    Unavailable(String),
+}
 
 pub async fn key_status(
     client: &reqwest::Client,

@@ -5,11 +5,13 @@ pub mod advice;
 pub mod error;
 pub mod finish;
 pub mod generation;
+pub mod providers;
 pub mod reasoning;
 pub mod request;
 pub mod settings;
 pub mod wire;
 
 pub use error::ApiError;
+pub use providers::Providers;
 pub use request::{ChatParams, Endpoint, ProviderKind};
 pub use wire::{Message, Role, Usage};

@@ -8,7 +8,7 @@ use super::highlight::CodeHighlighter;
 use super::line::{wrap, wrap_settled, Packed, RLine};
 use super::markdown::code_line;
 use super::stream::{MdStream, Open, PlainStream, Sealed, TableRows};
-use crate::app::state::{Pane, Status};
+use crate::model::{Pane, Status};
 use crate::theme::Theme;
 
 #[derive(Clone, Debug, Default)]
@@ -749,8 +749,8 @@ pub fn top_line(scroll: Option<usize>, total: usize, height: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::answer::Answer;
-    use crate::app::state::Turn;
+    use crate::model::Answer;
+    use crate::model::Turn;
     use crate::tools::ToolCall;
 
     fn turn(request: u64, calls: bool) -> Turn {
@@ -821,8 +821,8 @@ mod open_block {
     use ratatui::style::Style;
 
     use super::*;
-    use crate::app::answer::Answer;
-    use crate::app::state::Turn;
+    use crate::model::Answer;
+    use crate::model::Turn;
 
     /// A line as (text, style) runs: what a span boundary cannot change on screen.
     fn runs(line: &Line<'_>) -> Vec<(String, Style)> {

@@ -1,8 +1,7 @@
 //! Turning a pane's model and fallbacks into a chain of hops.
 
 use super::Hop;
-use crate::app::state::Providers;
-use crate::provider::{ChatParams, ProviderKind};
+use crate::provider::{ChatParams, ProviderKind, Providers};
 
 /// The chain for a request to `provider`. On OpenRouter-style providers the plain fallback ids
 /// ride in `models` and the server walks them; elsewhere each becomes a hop of its own.

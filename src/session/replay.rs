@@ -6,7 +6,6 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::export::RoundRec;
-use crate::app::Action;
 use crate::provider::{ApiError, Usage};
 use crate::stream::StreamEvent;
 
@@ -54,8 +53,24 @@ fn floor(s: &str, i: usize) -> usize {
     i
 }
 
+/// What a replay tells the loop.
+#[derive(Debug)]
+pub enum Played {
+    /// A round begins: its prompt, and the request id each pane's answer arrives under.
+    Round {
+        prompt: String,
+        requests: Vec<(usize, u64)>,
+    },
+    /// A piece of one of its answers.
+    Stream { request: u64, event: StreamEvent },
+}
+
 /// Plays `rounds` into the loop through `tx`, `speed` times as fast as recorded.
-pub async fn play(rounds: Vec<RoundRec>, speed: f64, tx: UnboundedSender<Action>) {
+pub async fn play<T: From<Played> + Send + 'static>(
+    rounds: Vec<RoundRec>,
+    speed: f64,
+    tx: UnboundedSender<T>,
+) {
     let speed = if speed.is_finite() && speed > 0.0 {
         speed
     } else {
@@ -70,10 +85,10 @@ pub async fn play(rounds: Vec<RoundRec>, speed: f64, tx: UnboundedSender<Action>
             requests.push((usize::try_from(a.pane).unwrap_or(0), request));
         }
         if tx
-            .send(Action::ReplayRound {
+            .send(T::from(Played::Round {
                 prompt: round.prompt.clone(),
                 requests: requests.clone(),
-            })
+            }))
             .is_err()
         {
             return;
@@ -82,7 +97,10 @@ pub async fn play(rounds: Vec<RoundRec>, speed: f64, tx: UnboundedSender<Action>
         for (a, (_, id)) in round.answers.into_iter().zip(requests) {
             let tx = tx.clone();
             tasks.spawn(async move {
-                let send = |event| tx.send(Action::Stream { request: id, event }).is_ok();
+                let send = |event| {
+                    tx.send(T::from(Played::Stream { request: id, event }))
+                        .is_ok()
+                };
                 let start = tokio::time::Instant::now();
                 if let Some(m) = &a.served_model {
                     send(StreamEvent::Served {

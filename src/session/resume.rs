@@ -3,7 +3,8 @@
 use std::time::{Duration, Instant};
 
 use super::export::{RoundRec, SessionSummary};
-use crate::app::state::{Answer, Pane, Providers, Status, Turn};
+use crate::model::{Answer, Pane, Status, Turn};
+use crate::provider::Providers;
 use crate::provider::{ApiError, Usage};
 
 /// The panes of a stored session with their conversations, and the last round number.

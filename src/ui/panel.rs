@@ -5,8 +5,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::app::panel::Tone;
 use crate::app::panel::{Field, Kind, Panel, SECTIONS};
-use crate::app::request_view::Tone;
 use crate::app::state::Pane;
 use crate::app::App;
 use crate::provider::ProviderKind;

@@ -5,10 +5,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::app::spend::KeyStatus;
 use crate::app::App;
 use crate::cost::ledger::Breakdown;
 use crate::cost::money;
+use crate::provider::account::KeyStatus;
 use crate::theme::Theme;
 
 use super::overlay::{boxed, centered};

@@ -1,0 +1,9 @@
+//! Plain data shared below the application: panes, their turns and answers, and their ids.
+//! The provider, route, cost and catalog layers sit below it; session, render, config and the
+//! application build on it.
+
+pub mod answer;
+pub mod pane;
+
+pub use answer::{Answer, CostView, Retrying, Status};
+pub use pane::{new_session_id, Input, Pane, PaneId, Turn, MAX_PANES};
