@@ -14,8 +14,8 @@ const SAMPLE: &str = "# Heading one\n\n## Heading two\n\nPlain, *emphasis*, **st
 
 fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
     let mut a = common::sim_app(&["sim/coder"]);
-    a.size = size;
-    a.session_label = "2026-11-23 14:02".into();
+    a.view.size = size;
+    a.session.session_label = "2026-11-23 14:02".into();
     for c in "show me".chars() {
         update(
             &mut a,
@@ -46,8 +46,9 @@ fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
 }
 
 fn terminal(a: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     t
 }
 
@@ -192,20 +193,20 @@ fn streams_like_the_whole(text: &str, pieces: usize, checks: usize) {
         if n % check_every == 0 || end == text.len() {
             let (mut whole, _) = app_with(&text[..end], size);
             assert_eq!(body(&streamed), body(&whole), "at byte {end}");
-            let total = streamed.panes[0]
+            let total = streamed.session.panes[0]
                 .cache
                 .borrow_mut()
                 .view(
-                    &streamed.panes[0],
+                    &streamed.session.panes[0],
                     usize::from(size.0) - 2,
-                    &streamed.theme,
+                    &streamed.view.theme,
                     false,
                 )
                 .total();
-            streamed.panes[0].scroll = Some(total / 2);
-            whole.panes[0].scroll = Some(total / 2);
+            streamed.session.panes[0].scroll = Some(total / 2);
+            whole.session.panes[0].scroll = Some(total / 2);
             assert_eq!(body(&streamed), body(&whole), "scrolled up, at byte {end}");
-            streamed.panes[0].scroll = None;
+            streamed.session.panes[0].scroll = None;
         }
     }
 }
@@ -294,19 +295,19 @@ fn code_that_scrolled_past_unseen_is_highlighted_when_scrolled_back_to() {
         let _ = terminal(&streamed);
     }
     let (mut whole, _) = app_with(&text, size);
-    let total = streamed.panes[0]
+    let total = streamed.session.panes[0]
         .cache
         .borrow_mut()
         .view(
-            &streamed.panes[0],
+            &streamed.session.panes[0],
             usize::from(size.0) - 2,
-            &streamed.theme,
+            &streamed.view.theme,
             false,
         )
         .total();
     for top in (0..total).step_by(7) {
-        streamed.panes[0].scroll = Some(top);
-        whole.panes[0].scroll = Some(top);
+        streamed.session.panes[0].scroll = Some(top);
+        whole.session.panes[0].scroll = Some(top);
         assert_eq!(
             styled_rows(&streamed),
             styled_rows(&whole),

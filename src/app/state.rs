@@ -133,20 +133,10 @@ pub struct Live {
     pub resumed: Option<i64>,
 }
 
-pub struct App {
+/// What the session is: its panes and conversations, its rounds, what was spent, and
+/// where it is recorded.
+pub struct Session {
     pub panes: Vec<Pane>,
-    pub focus: usize,
-    pub zone: Zone,
-    pub zoomed: bool,
-    pub overlay: Option<Overlay>,
-    pub prompt: TextArea<'static>,
-    pub history: PromptHistory,
-    pub providers: Providers,
-    pub notice: Option<Notice>,
-    /// Terminal size, columns × rows.
-    pub size: (u16, u16),
-    /// The clock as of the current action; set by the loop so `update` stays pure.
-    pub now: Instant,
     /// Shown in the header: when this session began.
     pub session_label: String,
     pub next_request: u64,
@@ -160,38 +150,39 @@ pub struct App {
     pub live: Option<Box<Live>>,
     /// The stored session the live one is written to, as the history last said.
     pub recording: Option<i64>,
-    /// A search in the focused pane (`/`).
-    pub search: Option<super::find::Search>,
     /// What `u` brings back: the pane closed last, or the conversations cleared last.
     pub undo: Option<Undo>,
     /// Replaying this stored session: nothing can be sent, and what its answers cost was spent
     /// when they were recorded, not now.
     pub replaying: Option<i64>,
-    pub quit: bool,
-    /// The signal that ended the session, if one did: the exit status says so.
-    pub signalled: Option<i32>,
-    /// Today's local date, set by the loop like `now`.
-    pub today: NaiveDate,
-    /// Wall-clock unix seconds, set by the loop like `now`.
-    pub unix: i64,
-    pub budget: Budget,
     pub spend: SpendState,
     /// The key whose credit the header shows: provider name and what `/key` said.
     pub key: Option<(String, KeyStatus)>,
-    pub catalogs: BTreeMap<String, Catalog>,
-    /// Every catalog's models, merged, for the picker.
-    pub entries: Vec<Entry>,
-    /// Prices from the config, by provider and model; they win over the catalog's.
-    pub prices: BTreeMap<(String, String), ModelPrice>,
-    /// Named pane sets from the config file.
-    pub workspaces: BTreeMap<String, Vec<crate::config::PaneConfig>>,
     /// The workspace on screen; `None` is the config file's own panes.
     pub workspace: Option<String>,
-    /// The pane set that is not a named workspace (the config file's, or the command line's).
-    pub default_panes: Vec<crate::config::PaneConfig>,
+    /// This session's judged rounds.
+    pub votes: Vec<(u64, crate::judge::Vote)>,
+    /// Answer tool calls with their canned results by themselves, up to this many steps.
+    pub auto_tools: Option<u32>,
+    /// Images waiting to go with the next prompt.
+    pub attachments: Vec<crate::attach::Attachment>,
+    /// Panes of workspaces switched away from, with their conversations.
+    pub stashed: BTreeMap<String, Vec<Pane>>,
+}
+
+/// What the screen shows and how: focus, layout, the prompt being typed, what is pending.
+pub struct View {
+    pub focus: usize,
+    pub zone: Zone,
+    pub zoomed: bool,
+    pub prompt: TextArea<'static>,
+    pub history: PromptHistory,
+    pub notice: Option<Notice>,
+    /// Terminal size, columns × rows.
+    pub size: (u16, u16),
+    /// A search in the focused pane (`/`).
+    pub search: Option<super::find::Search>,
     pub theme: crate::theme::Theme,
-    /// Every known theme, for cycling.
-    pub themes: Vec<crate::theme::Theme>,
     /// Keep thinking open after the answer starts.
     pub expand_thinking: bool,
     /// Panes only, for demos.
@@ -202,85 +193,125 @@ pub struct App {
     pub vote_pending: Option<VoteEntry>,
     /// The rerun key was pressed: the next digit is how many times.
     pub rerun_pending: bool,
-    /// This session's judged rounds.
-    pub votes: Vec<(u64, crate::judge::Vote)>,
     /// Blind judging: names and figures hidden, panes shuffled, until the round is judged.
     pub blind: bool,
     /// Which pane shows in each slot (a shuffle while blind; otherwise in order).
     pub order: Vec<usize>,
+}
+
+/// What the configuration says: providers, budgets, prices, workspaces, tools, themes.
+pub struct AppConfig {
+    pub providers: Providers,
+    pub budget: Budget,
+    /// Prices from the config, by provider and model; they win over the catalog's.
+    pub prices: BTreeMap<(String, String), ModelPrice>,
+    /// Named pane sets from the config file.
+    pub workspaces: BTreeMap<String, Vec<crate::config::PaneConfig>>,
+    /// The pane set that is not a named workspace (the config file's, or the command line's).
+    pub default_panes: Vec<crate::config::PaneConfig>,
+    /// Every known theme, for cycling.
+    pub themes: Vec<crate::theme::Theme>,
     /// Tools the config defines; panes offer them by name.
     pub tools: Vec<crate::tools::ToolDef>,
-    /// Answer tool calls with their canned results by themselves, up to this many steps.
-    pub auto_tools: Option<u32>,
-    /// Images waiting to go with the next prompt.
-    pub attachments: Vec<crate::attach::Attachment>,
     /// Values for `{{name}}` in prompts.
     pub vars: BTreeMap<String, String>,
     /// Saved prompts, from the config folder's `prompts/`.
     pub library: Vec<crate::library::Saved>,
+}
+
+/// What the providers said about their models: catalogs, the picker's entries, endpoints.
+pub struct Known {
+    pub catalogs: BTreeMap<String, Catalog>,
+    /// Every catalog's models, merged, for the picker.
+    pub entries: Vec<Entry>,
     /// The providers serving each model, as `/endpoints` describes them; and the models asked
     /// about, so each is asked once.
     pub endpoints: BTreeMap<String, Vec<crate::catalog::ProviderEndpoint>>,
     pub endpoints_asked: std::collections::BTreeSet<String>,
-    /// Panes of workspaces switched away from, with their conversations.
-    pub stashed: BTreeMap<String, Vec<Pane>>,
+}
+
+/// The application's state: the session, the view of it, the open overlay, the configuration
+/// and what the providers said, plus the clock the loop sets before each action.
+pub struct App {
+    pub session: Session,
+    pub view: View,
+    pub overlay: Option<Overlay>,
+    pub config: AppConfig,
+    pub catalog: Known,
+    /// The clock as of the current action; set by the loop so `update` stays pure.
+    pub now: Instant,
+    pub quit: bool,
+    /// The signal that ended the session, if one did: the exit status says so.
+    pub signalled: Option<i32>,
+    /// Today's local date, set by the loop like `now`.
+    pub today: NaiveDate,
+    /// Wall-clock unix seconds, set by the loop like `now`.
+    pub unix: i64,
 }
 
 impl App {
     pub fn new(panes: Vec<Pane>, providers: Providers, now: Instant) -> Self {
         Self {
-            panes,
-            focus: 0,
-            zone: Zone::Prompt,
-            zoomed: false,
+            session: Session {
+                panes,
+                next_request: 1,
+                rounds: 0,
+                session_label: String::new(),
+                resumed: None,
+                read_only: false,
+                live: None,
+                recording: None,
+                replaying: None,
+                undo: None,
+                votes: Vec::new(),
+                stashed: BTreeMap::new(),
+                workspace: None,
+                attachments: Vec::new(),
+                spend: SpendState::new(chrono::Local::now().date_naive(), 0.0, 0.0),
+                key: None,
+                auto_tools: None,
+            },
+            view: View {
+                focus: 0,
+                zone: Zone::Prompt,
+                zoomed: false,
+                size: (120, 40),
+                order: Vec::new(),
+                blind: false,
+                presentation: false,
+                expand_thinking: false,
+                search: None,
+                notice: None,
+                copy_pending: false,
+                vote_pending: None,
+                rerun_pending: false,
+                theme: crate::theme::Theme::default(),
+                prompt: crate::ui::prompt::new_editor(),
+                history: PromptHistory::default(),
+            },
+            config: AppConfig {
+                providers,
+                budget: Budget::default(),
+                prices: BTreeMap::new(),
+                workspaces: BTreeMap::new(),
+                default_panes: Vec::new(),
+                themes: Vec::new(),
+                tools: Vec::new(),
+                vars: BTreeMap::new(),
+                library: Vec::new(),
+            },
+            catalog: Known {
+                catalogs: BTreeMap::new(),
+                entries: Vec::new(),
+                endpoints: BTreeMap::new(),
+                endpoints_asked: std::collections::BTreeSet::new(),
+            },
             overlay: None,
-            prompt: crate::ui::prompt::new_editor(),
-            history: PromptHistory::default(),
-            providers,
-            notice: None,
-            size: (120, 40),
             now,
-            session_label: String::new(),
-            next_request: 1,
-            rounds: 0,
-            resumed: None,
-            read_only: false,
-            live: None,
-            recording: None,
-            search: None,
-            undo: None,
-            replaying: None,
             quit: false,
             signalled: None,
             today: chrono::Local::now().date_naive(),
             unix: 0,
-            budget: Budget::default(),
-            spend: SpendState::new(chrono::Local::now().date_naive(), 0.0, 0.0),
-            key: None,
-            catalogs: BTreeMap::new(),
-            entries: Vec::new(),
-            prices: BTreeMap::new(),
-            workspaces: BTreeMap::new(),
-            workspace: None,
-            default_panes: Vec::new(),
-            theme: crate::theme::Theme::default(),
-            themes: Vec::new(),
-            expand_thinking: false,
-            presentation: false,
-            copy_pending: false,
-            vote_pending: None,
-            rerun_pending: false,
-            votes: Vec::new(),
-            blind: false,
-            order: Vec::new(),
-            endpoints: BTreeMap::new(),
-            endpoints_asked: std::collections::BTreeSet::new(),
-            vars: BTreeMap::new(),
-            attachments: Vec::new(),
-            tools: Vec::new(),
-            auto_tools: None,
-            library: Vec::new(),
-            stashed: BTreeMap::new(),
         }
     }
 
@@ -288,12 +319,12 @@ impl App {
     /// has sent anything, with the newest listed model of the same author (else the newest
     /// listed model), so a first run never opens on a 404. Says what it changed and why.
     pub fn replace_unlisted_defaults(&mut self, provider: &str) -> Vec<String> {
-        let Some(catalog) = self.catalogs.get(provider) else {
+        let Some(catalog) = self.catalog.catalogs.get(provider) else {
             return Vec::new();
         };
         let mut said = Vec::new();
-        for i in 0..self.panes.len() {
-            let pane = &self.panes[i];
+        for i in 0..self.session.panes.len() {
+            let pane = &self.session.panes[i];
             if !pane.stock || pane.provider != provider || !pane.turns.is_empty() {
                 continue;
             }
@@ -301,7 +332,12 @@ impl App {
                 continue;
             }
             let author = pane.model.split('/').next().unwrap_or("").to_string();
-            let taken: Vec<&str> = self.panes.iter().map(|p| p.model.as_str()).collect();
+            let taken: Vec<&str> = self
+                .session
+                .panes
+                .iter()
+                .map(|p| p.model.as_str())
+                .collect();
             let usable = |m: &&ModelInfo| {
                 !m.id.contains(':')
                     && !crate::catalog::variant::is_alias(&m.id)
@@ -327,15 +363,18 @@ impl App {
                 "default {old} is no longer in {provider}'s catalog: pane {} uses {new}, {why}",
                 i + 1
             ));
-            self.panes[i].model = new;
+            self.session.panes[i].model = new;
         }
         said
     }
 
     /// Adds or replaces a provider's catalog.
     pub fn set_catalog(&mut self, catalog: Catalog) {
-        self.catalogs.insert(catalog.provider.clone(), catalog);
-        self.entries = self
+        self.catalog
+            .catalogs
+            .insert(catalog.provider.clone(), catalog);
+        self.catalog.entries = self
+            .catalog
             .catalogs
             .values()
             .flat_map(|c| {
@@ -353,12 +392,13 @@ impl App {
         provider: &str,
         model: &str,
     ) -> Option<std::borrow::Cow<'_, ModelInfo>> {
-        crate::catalog::variant::resolve(&self.catalogs.get(provider)?.models, model)
+        crate::catalog::variant::resolve(&self.catalog.catalogs.get(provider)?.models, model)
     }
 
     /// The config's price, else the catalog's.
     pub fn price_of(&self, provider: &str, model: &str) -> Option<ModelPrice> {
-        self.prices
+        self.config
+            .prices
             .get(&(provider.to_string(), model.to_string()))
             .copied()
             .or_else(|| self.model_info(provider, model).and_then(|m| m.price))
@@ -367,17 +407,18 @@ impl App {
     /// Settled spend plus what the running answers have cost so far.
     pub fn live_spent(&self) -> Spent {
         let live: f64 = self
+            .session
             .panes
             .iter()
-            .filter(|_| self.replaying.is_none())
+            .filter(|_| self.session.replaying.is_none())
             .filter_map(Pane::current)
             .filter(|a| a.status.is_active())
             .map(|a| a.cost().usd())
             .sum();
         Spent {
-            session: self.spend.session + live,
-            day: self.spend.day + live,
-            month: self.spend.month + live,
+            session: self.session.spend.session + live,
+            day: self.session.spend.day + live,
+            month: self.session.spend.month + live,
         }
     }
 
@@ -385,9 +426,10 @@ impl App {
     /// one before the simulator.
     pub fn key_provider(&self) -> Option<String> {
         let mut candidates: Vec<&Endpoint> = self
+            .session
             .panes
             .iter()
-            .filter_map(|p| self.providers.endpoints.get(&p.provider))
+            .filter_map(|p| self.config.providers.endpoints.get(&p.provider))
             .filter(|e| {
                 e.kind == crate::provider::ProviderKind::Openrouter
                     && (e.api_key.is_some() || e.simulated)
@@ -400,8 +442,8 @@ impl App {
     /// The pane shown in display slot `slot`.
     pub fn pane_in_slot(&self, slot: usize) -> usize {
         // An order made before panes were added or closed no longer applies.
-        match self.order.get(slot) {
-            Some(&p) if self.order.len() == self.panes.len() => p,
+        match self.view.order.get(slot) {
+            Some(&p) if self.view.order.len() == self.session.panes.len() => p,
             _ => slot,
         }
     }
@@ -411,7 +453,7 @@ impl App {
     pub fn diff_overlay(&self, left: PaneId, right: PaneId) -> Overlay {
         let text = |id| {
             self.pane_index(id)
-                .and_then(|i| self.panes[i].current())
+                .and_then(|i| self.session.panes[i].current())
                 .map(|a| a.text.as_str())
                 .unwrap_or_default()
         };
@@ -421,32 +463,43 @@ impl App {
             words: Box::new(crate::render::diff::words(
                 text(left),
                 text(right),
-                &self.theme,
+                &self.view.theme,
             )),
         }
     }
 
     /// Where the pane named `id` is now, if it is still open.
     pub fn pane_index(&self, id: PaneId) -> Option<usize> {
-        self.panes.iter().position(|p| p.id == id)
+        self.session.panes.iter().position(|p| p.id == id)
     }
 
     pub fn slot_of(&self, pane: usize) -> usize {
-        if self.order.len() != self.panes.len() {
+        if self.view.order.len() != self.session.panes.len() {
             return pane;
         }
-        self.order.iter().position(|p| *p == pane).unwrap_or(pane)
+        self.view
+            .order
+            .iter()
+            .position(|p| *p == pane)
+            .unwrap_or(pane)
     }
 
     /// Blind and the latest round not judged yet: names and figures stay hidden.
     pub fn hidden(&self) -> bool {
-        self.blind && !self.votes.iter().any(|(r, _)| *r == self.rounds)
+        self.view.blind
+            && !self
+                .session
+                .votes
+                .iter()
+                .any(|(r, _)| *r == self.session.rounds)
     }
 
     /// This session's scoreboard, from its votes and answers.
     pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
-        let votes: Vec<crate::judge::Vote> = self.votes.iter().map(|(_, v)| v.clone()).collect();
+        let votes: Vec<crate::judge::Vote> =
+            self.session.votes.iter().map(|(_, v)| v.clone()).collect();
         let answers: Vec<crate::judge::AnswerStat> = self
+            .session
             .panes
             .iter()
             .flat_map(|p| p.turns.iter().map(move |t| (p, t)))
@@ -465,7 +518,7 @@ impl App {
     }
 
     pub fn any_active(&self) -> bool {
-        self.panes.iter().any(Pane::is_active)
+        self.session.panes.iter().any(Pane::is_active)
     }
 
     /// Whether anything on screen moves by itself (spinners, elapsed time).
@@ -474,15 +527,16 @@ impl App {
     }
 
     pub fn prompt_text(&self) -> String {
-        self.prompt.lines().join("\n")
+        self.view.prompt.lines().join("\n")
     }
 
     pub fn simulated_only(&self) -> bool {
-        !self.panes.is_empty()
+        !self.session.panes.is_empty()
             && self
+                .session
                 .panes
                 .iter()
-                .all(|p| self.providers.is_simulated(&p.provider))
+                .all(|p| self.config.providers.is_simulated(&p.provider))
     }
 
     /// This session's spend, running answers included.

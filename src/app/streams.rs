@@ -18,6 +18,7 @@ pub(super) fn on_billed(
     fx: &mut Vec<Effect>,
 ) {
     let Some(answer) = app
+        .session
         .panes
         .iter_mut()
         .flat_map(|p| p.turns.iter_mut())
@@ -42,7 +43,7 @@ pub(super) fn on_billed(
     answer.billed = Some(billed);
     answer.unbilled = None;
     if !answer.status.is_active() {
-        app.spend.add(cost - before);
+        app.session.spend.add(cost - before);
     }
     fx.push(history(Op::Billed {
         request,
@@ -55,15 +56,15 @@ pub(super) fn on_billed(
 pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effect>) {
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
-    let Some(i) = app.panes.iter().position(|p| {
+    let Some(i) = app.session.panes.iter().position(|p| {
         p.current()
             .is_some_and(|a| a.request == request && a.status.is_active())
     }) else {
         return;
     };
     if let StreamEvent::TokenField(field) = &event {
-        let provider = app.panes[i].provider.clone();
-        if let Some(ep) = app.providers.endpoints.get_mut(&provider) {
+        let provider = app.session.panes[i].provider.clone();
+        if let Some(ep) = app.config.providers.endpoints.get_mut(&provider) {
             ep.options.token_field = *field;
         }
         notice(
@@ -74,7 +75,7 @@ pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mu
             ),
         );
     }
-    let Some(answer) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
+    let Some(answer) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
         return;
     };
     let mut costs_more = false;
@@ -154,9 +155,9 @@ pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mu
         StreamEvent::Done => {
             answer.status = Status::Done;
             answer.finished = Some(now);
-            let tools = app.tools.clone();
-            let format = app.panes[i].settings.response_format.clone();
-            if let Some(a) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) {
+            let tools = app.config.tools.clone();
+            let format = app.session.panes[i].settings.response_format.clone();
+            if let Some(a) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) {
                 for call in &mut a.tool_calls {
                     call.invalid = crate::tools::check(call, &tools).err();
                 }
@@ -186,6 +187,7 @@ pub(super) const CHECKPOINT: std::time::Duration = std::time::Duration::from_mil
 pub(super) fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     let (now, unix) = (app.now, app.unix);
     let Some(a) = app
+        .session
         .panes
         .get_mut(i)
         .and_then(|p| p.turns.last_mut())
@@ -220,12 +222,12 @@ pub(super) fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
 
 /// Stops the guarded streams once spending has crossed a limit.
 pub(super) fn guard_budget(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(breach) = app.budget.check(app.live_spent(), 0.0) else {
+    let Some(breach) = app.config.budget.check(app.live_spent(), 0.0) else {
         return;
     };
-    let guarded: Vec<usize> = (0..app.panes.len())
+    let guarded: Vec<usize> = (0..app.session.panes.len())
         .filter(|&i| {
-            app.panes[i]
+            app.session.panes[i]
                 .current()
                 .is_some_and(|a| a.status.is_active() && !a.budget_exempt)
         })

@@ -42,22 +42,23 @@ pub(super) fn begin_with(
     fx: &mut Vec<Effect>,
 ) {
     stop_pane(app, i, Status::Cancelled, fx);
-    let request = app.next_request;
-    app.next_request += 1;
+    let request = app.session.next_request;
+    app.session.next_request += 1;
     let now = app.now;
     let upto = if regenerate {
-        app.panes[i].turns.len().saturating_sub(1)
+        app.session.panes[i].turns.len().saturating_sub(1)
     } else {
-        app.panes[i].turns.len()
+        app.session.panes[i].turns.len()
     };
-    let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
+    let price = app.price_of(&app.session.panes[i].provider, &app.session.panes[i].model);
     let offered: Vec<serde_json::Value> = app
+        .config
         .tools
         .iter()
-        .filter(|t| app.panes[i].settings.tools.contains(&t.name))
+        .filter(|t| app.session.panes[i].settings.tools.contains(&t.name))
         .map(crate::tools::ToolDef::wire)
         .collect();
-    let pane = &mut app.panes[i];
+    let pane = &mut app.session.panes[i];
     let mut params = pane.params_for(upto, &input);
     params.tools = offered;
     let mut answer = Answer::new(request, now);
@@ -114,13 +115,13 @@ pub(super) fn history(op: Op) -> Effect {
 
 /// Numbers a new round and records its prompt.
 pub(super) fn new_round(app: &mut App, prompt: &str, fx: &mut Vec<Effect>) -> u64 {
-    app.rounds += 1;
+    app.session.rounds += 1;
     fx.push(history(Op::Round {
-        round: app.rounds,
+        round: app.session.rounds,
         prompt: prompt.to_string(),
         at: app.unix,
     }));
-    app.rounds
+    app.session.rounds
 }
 
 pub(super) fn start_turn(
@@ -131,21 +132,21 @@ pub(super) fn start_turn(
     exempt: bool,
     fx: &mut Vec<Effect>,
 ) {
-    if i < app.panes.len() {
+    if i < app.session.panes.len() {
         begin(app, i, round, prompt, false, exempt, fx);
     }
 }
 
 /// Stops every running answer with `status`; returns how many were running.
 pub(super) fn stop_all(app: &mut App, status: Status, fx: &mut Vec<Effect>) -> usize {
-    (0..app.panes.len())
+    (0..app.session.panes.len())
         .filter(|&i| stop_pane(app, i, status.clone(), fx))
         .count()
 }
 
 /// Stops pane `i`'s running answer, settling its cost. Returns whether one was running.
 pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> bool {
-    let Some(pane) = app.panes.get_mut(i) else {
+    let Some(pane) = app.session.panes.get_mut(i) else {
         return false;
     };
     match pane.turns.last_mut() {
@@ -164,20 +165,24 @@ pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Ef
 /// Books a pane's last answer, now finished one way or another: its cost joins the totals and
 /// goes to the ledger. After the last running answer, the key's credit is refreshed.
 pub(super) fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
-    if app.replaying.is_some() {
+    if app.session.replaying.is_some() {
         // A replayed answer was paid for when it was recorded.
-        if let Some(t) = app.panes.get_mut(i).and_then(|p| p.turns.last_mut()) {
+        if let Some(t) = app
+            .session
+            .panes
+            .get_mut(i)
+            .and_then(|p| p.turns.last_mut())
+        {
             t.answer.finished.get_or_insert(app.now);
         }
         return;
     }
     let (now, unix, today) = (app.now, app.unix, app.today);
-    let App {
-        panes,
-        spend,
-        providers,
-        ..
-    } = app;
+    let (panes, spend, providers) = (
+        &mut app.session.panes,
+        &mut app.session.spend,
+        &app.config.providers,
+    );
     let Some(pane) = panes.get_mut(i) else {
         return;
     };
@@ -310,8 +315,8 @@ pub(super) const AUTO_TOOL_STEPS: u32 = 5;
 /// A prompt the user sends starts a new chain of tool steps: auto mode stays on, and the
 /// cap counts the steps of this prompt, not the ones before it.
 pub(super) fn renew_tool_steps(app: &mut App) {
-    if app.auto_tools.is_some() {
-        app.auto_tools = Some(AUTO_TOOL_STEPS);
+    if app.session.auto_tools.is_some() {
+        app.session.auto_tools = Some(AUTO_TOOL_STEPS);
     }
 }
 
@@ -325,14 +330,14 @@ pub(super) fn pending_calls(pane: &Pane) -> Vec<crate::tools::ToolCall> {
 
 /// A new display order: shuffled while blind (seeded by the round), in order otherwise.
 pub(super) fn shuffle(app: &mut App) {
-    let n = app.panes.len();
-    app.order = (0..n).collect();
-    if app.blind && n > 1 {
+    let n = app.session.panes.len();
+    app.view.order = (0..n).collect();
+    if app.view.blind && n > 1 {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
-            app.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
+            app.session.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
         );
-        app.order.shuffle(&mut rng);
+        app.view.order.shuffle(&mut rng);
     }
 }
