@@ -1,5 +1,6 @@
 //! Money: prices, estimates, the spend ledger and the budget guard.
 
+pub mod billed;
 pub mod budget;
 pub mod ledger;
 pub mod price;

@@ -91,41 +91,6 @@ impl Billed {
         })
         .to_string()
     }
-
-    /// Readable lines for the details view.
-    pub fn describe(&self) -> Vec<String> {
-        let ms = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{v:.0} ms"));
-        let tok = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
-        let mut out = vec![format!(
-            "billed {}{}",
-            crate::cost::money(self.booked()),
-            if self.is_byok {
-                format!(
-                    " (OpenRouter {} + your provider key {})",
-                    crate::cost::money(self.total_cost),
-                    crate::cost::money(self.upstream_cost.unwrap_or(0.0))
-                )
-            } else {
-                String::new()
-            }
-        )];
-        out.push(format!(
-            "provider latency {} · generation time {}",
-            ms(self.latency_ms),
-            ms(self.generation_time_ms)
-        ));
-        out.push(format!(
-            "native tokens: prompt {} · completion {} · reasoning {} · cached {}",
-            tok(self.native_prompt),
-            tok(self.native_completion),
-            tok(self.native_reasoning),
-            tok(self.native_cached)
-        ));
-        if self.cancelled {
-            out.push("cancelled: the provider billed what it generated".into());
-        }
-        out
-    }
 }
 
 /// [`fetch`] with the usual [`PATIENCE`]: what the playground and `run` both wait.
@@ -189,7 +154,6 @@ mod tests {
         )
         .unwrap();
         assert!((b.booked() - 0.0021).abs() < 1e-12);
-        assert!(b.describe()[0].contains("your provider key"));
         let plain =
             Billed::parse(r#"{"data":{"total_cost":0.5,"upstream_inference_cost":0.4}}"#).unwrap();
         assert_eq!(plain.booked(), 0.5, "upstream cost counts only for BYOK");

@@ -6,12 +6,11 @@ use std::sync::OnceLock;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use syntect::highlighting::{
-    FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme, ThemeSet,
+    FontStyle, HighlightIterator, HighlightState, Highlighter, Theme as SynTheme,
 };
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
 static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
-static THEMES: OnceLock<ThemeSet> = OnceLock::new();
 
 /// Starts loading the sets in the background; returns at once.
 pub fn preload() {
@@ -29,21 +28,16 @@ pub fn load_now() {
 
 /// Whether highlighting is ready without waiting.
 pub fn ready() -> bool {
-    SYNTAXES.get().is_some() && THEMES.get().is_some()
+    SYNTAXES.get().is_some() && crate::theme::syntax::loaded()
 }
 
 fn syntaxes() -> &'static SyntaxSet {
     SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-fn themes() -> &'static ThemeSet {
-    THEMES.get_or_init(ThemeSet::load_defaults)
-}
+use crate::theme::syntax::themes;
 
-/// The syntect themes that ship with the binary.
-pub fn theme_names() -> Vec<String> {
-    themes().themes.keys().cloned().collect()
-}
+pub use crate::theme::syntax::theme_names;
 
 /// Names people write after a fence, mapped to what the default syntax set knows.
 fn alias(lang: &str) -> &str {

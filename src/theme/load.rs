@@ -113,7 +113,7 @@ fn parse_with(
     theme.name = name;
     if let Some(s) = raw.syntax {
         // A misspelt name would otherwise leave every code block uncoloured, silently.
-        let known = crate::render::highlight::theme_names;
+        let known = crate::theme::syntax::theme_names;
         if check_syntax && !known().contains(s.get_ref()) {
             return Err(err(format!(
                 "{}unknown syntax theme `{}`; syntax themes: {}",
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(dark.border_focused.fg, Some(Color::Cyan));
         for t in all.values() {
             assert!(
-                crate::render::highlight::theme_names().contains(&t.syntax),
+                crate::theme::syntax::theme_names().contains(&t.syntax),
                 "{}: unknown syntax theme {}",
                 t.name,
                 t.syntax

@@ -3,6 +3,7 @@
 //! files in the user's themes folder override or add by name.
 
 mod load;
+pub mod syntax;
 
 use ratatui::style::Style;
 
