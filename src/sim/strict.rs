@@ -8,8 +8,7 @@ use serde_json::Value;
 
 use super::wire::ApiError;
 
-/// The `format` the signing model gives its reasoning items.
-pub(crate) const SIGNED_FORMAT: &str = "google-gemini-v1";
+pub(crate) use super::wire::SIGNED_FORMAT;
 
 fn role(m: &Value) -> Option<&str> {
     m.get("role").and_then(Value::as_str)
