@@ -69,7 +69,7 @@ pub(super) fn history_next(app: &mut App) {
 }
 
 pub(super) fn set_prompt(prompt: &mut TextArea<'static>, text: &str) {
-    let mut fresh = crate::ui::prompt::new_editor();
+    let mut fresh = super::state::new_editor();
     fresh.insert_str(text);
     fresh.move_cursor(CursorMove::Bottom);
     fresh.move_cursor(CursorMove::End);

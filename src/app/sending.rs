@@ -116,7 +116,7 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     app.session.attachments.clear();
     app.view.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
-    app.view.prompt = crate::ui::prompt::new_editor();
+    app.view.prompt = super::state::new_editor();
 }
 
 /// A turn that was never sent: the model takes no images, and the answer says so.

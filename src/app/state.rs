@@ -113,6 +113,14 @@ impl PromptHistory {
     }
 }
 
+/// An empty prompt editor.
+pub fn new_editor() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text("Ask every model something…  (F1 or ? for help)");
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
 /// Something taken away that one key brings back.
 #[derive(Debug)]
 pub enum Undo {
@@ -286,7 +294,7 @@ impl App {
                 vote_pending: None,
                 rerun_pending: false,
                 theme: crate::theme::Theme::default(),
-                prompt: crate::ui::prompt::new_editor(),
+                prompt: new_editor(),
                 history: PromptHistory::default(),
             },
             config: AppConfig {

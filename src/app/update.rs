@@ -393,7 +393,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 0 => {}
                 n => {
                     if from_prompt {
-                        app.view.prompt = crate::ui::prompt::new_editor();
+                        app.view.prompt = super::state::new_editor();
                     }
                     notice(app, format!("tool results sent to {n} pane{}", plural(n)));
                 }
