@@ -3,17 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+pub use super::kind::ProviderKind;
 use super::settings::Settings;
 use super::wire::Message;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    /// OpenRouter, or anything that speaks its extensions (the simulator does).
-    Openrouter,
-    /// Any OpenAI-compatible server: OpenAI, Ollama, llama.cpp, vLLM, LM Studio.
-    Openai,
-}
 
 /// Where a request goes. The key lives only in memory.
 #[derive(Clone, PartialEq)]
@@ -300,5 +292,33 @@ mod tests {
         assert!(!headers(&local)
             .iter()
             .any(|(k, _)| *k == "x-openrouter-title"));
+    }
+
+    #[test]
+    fn caching_the_system_prompt_marks_its_text_part_only() {
+        use crate::app::state::{Input, Pane};
+        let mut pane = Pane::new("anthropic/claude-3.5-sonnet", "openrouter");
+        pane.settings.system = Some("You are terse.".into());
+        pane.settings.cache = Some("5m".into());
+        pane.settings.cache_system = true;
+        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
+        let body = chat_body(ProviderKind::Openrouter, &params);
+        assert!(
+            body.get("cache_control").is_none(),
+            "not the whole conversation"
+        );
+        assert_eq!(
+            body["messages"][0]["content"],
+            json!([{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}])
+        );
+        assert_eq!(body["messages"][1]["content"], "hi");
+        let local = chat_body(ProviderKind::Openai, &params);
+        assert_eq!(local["messages"][0]["content"], "You are terse.");
+
+        pane.settings.cache_system = false;
+        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
+        let body = chat_body(ProviderKind::Openrouter, &params);
+        assert_eq!(body["cache_control"], json!({"type": "ephemeral"}));
+        assert_eq!(body["messages"][0]["content"], "You are terse.");
     }
 }

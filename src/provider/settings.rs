@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::request::ProviderKind;
+use super::kind::ProviderKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effort {
@@ -455,35 +455,6 @@ mod tests {
         );
         assert_eq!(v["top_k"], json!(40));
         assert_eq!(v["stop"], json!(["END"]));
-    }
-
-    #[test]
-    fn caching_the_system_prompt_marks_its_text_part_only() {
-        use crate::app::state::{Input, Pane};
-        use crate::provider::request::chat_body;
-        let mut pane = Pane::new("anthropic/claude-3.5-sonnet", "openrouter");
-        pane.settings.system = Some("You are terse.".into());
-        pane.settings.cache = Some("5m".into());
-        pane.settings.cache_system = true;
-        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
-        let body = chat_body(ProviderKind::Openrouter, &params);
-        assert!(
-            body.get("cache_control").is_none(),
-            "not the whole conversation"
-        );
-        assert_eq!(
-            body["messages"][0]["content"],
-            json!([{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}])
-        );
-        assert_eq!(body["messages"][1]["content"], "hi");
-        let local = chat_body(ProviderKind::Openai, &params);
-        assert_eq!(local["messages"][0]["content"], "You are terse.");
-
-        pane.settings.cache_system = false;
-        let params = pane.params_for(0, &Input::Prompt("hi".into(), Vec::new()));
-        let body = chat_body(ProviderKind::Openrouter, &params);
-        assert_eq!(body["cache_control"], json!({"type": "ephemeral"}));
-        assert_eq!(body["messages"][0]["content"], "You are terse.");
     }
 
     #[test]
