@@ -8,9 +8,6 @@ use serde_json::Value;
 
 use super::wire::ApiError;
 
-/// The `format` the signing model gives its reasoning items.
-pub(crate) const SIGNED_FORMAT: &str = "google-gemini-v1";
-
 fn role(m: &Value) -> Option<&str> {
     m.get("role").and_then(Value::as_str)
 }

@@ -6,6 +6,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
+/// The `format` the signing model gives its reasoning items.
+pub(crate) const SIGNED_FORMAT: &str = "google-gemini-v1";
+
 #[derive(Serialize, Clone, Debug)]
 pub(crate) struct Usage {
     pub prompt_tokens: u64,
@@ -122,7 +125,7 @@ impl ReasoningDetail {
     pub fn signed(text: String, id: &str, signature: Option<String>) -> Self {
         ReasoningDetail {
             signature,
-            format: super::strict::SIGNED_FORMAT,
+            format: SIGNED_FORMAT,
             ..Self::text(text, id)
         }
     }
