@@ -14,13 +14,13 @@ use crate::theme::Theme;
 use super::{layout, stats};
 
 pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, area: Rect) {
-    let focused = index == app.focus;
-    let simulated = app.providers.is_simulated(&pane.provider);
+    let focused = index == app.view.focus;
+    let simulated = app.config.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
     let badge = simulated && !app.simulated_only();
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused && app.zone == Zone::Panes {
+        .border_type(if focused && app.view.zone == Zone::Panes {
             BorderType::Thick
         } else {
             BorderType::Plain
@@ -38,14 +38,14 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
                 app.slot_of(index),
                 focused,
                 badge,
-                app.presentation,
+                app.view.presentation,
                 theme,
             )
         }));
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
-    cache.update(pane, inner.width as usize, theme, app.expand_thinking);
+    cache.update(pane, inner.width as usize, theme, app.view.expand_thinking);
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
     // Code is highlighted when it is first shown.
@@ -94,7 +94,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     } else {
         let rows = view.slice(top, height);
         match app
-            .search
+            .view.search
             .as_ref()
             .filter(|s| focused && !s.query.is_empty())
         {
