@@ -450,7 +450,8 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.config.default_panes = if workspace.is_some() {
         session.cfg.panes.clone()
     } else {
-        app.session.panes
+        app.session
+            .panes
             .iter()
             .map(|p| setup::to_config(&app.config.providers, p))
             .collect()
@@ -458,7 +459,9 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.session.workspace = workspace;
     for (name, p) in &session.cfg.providers {
         for (model, price) in &p.prices {
-            app.config.prices.insert((name.clone(), model.clone()), *price);
+            app.config
+                .prices
+                .insert((name.clone(), model.clone()), *price);
         }
     }
     let names: Vec<String> = app.config.providers.endpoints.keys().cloned().collect();
@@ -489,8 +492,11 @@ async fn playground(start: Start) -> Result<u8, String> {
                 let (_, rounds) = switchboard::session::export::load(l.conn(), id)
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("no session {id} (see `switchboard sessions list`)"))?;
-                let (mut panes, _) =
-                    switchboard::session::resume::panes(&app.config.providers, &rounds, Instant::now());
+                let (mut panes, _) = switchboard::session::resume::panes(
+                    &app.config.providers,
+                    &rounds,
+                    Instant::now(),
+                );
                 if panes.is_empty() {
                     return Err(format!("session {id} has nothing to replay"));
                 }
@@ -519,7 +525,8 @@ async fn playground(start: Start) -> Result<u8, String> {
                     },
                 );
                 app.config.default_panes = app
-                    .session.panes
+                    .session
+                    .panes
                     .iter()
                     .map(|p| setup::to_config(&app.config.providers, p))
                     .collect();

@@ -45,7 +45,12 @@ async fn billed(server: &sim::SimServer, id: &str) -> Billed {
 async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer() {
     let server = common::sim_at(20.0).await;
     let mut app: App = common::sim_app(&["sim/signer", "sim/byok", "sim/swift"]);
-    app.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    app.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     let (db, mut w) = common::history_db();
     let mut all = Vec::new();
 

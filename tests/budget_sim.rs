@@ -17,7 +17,12 @@ use switchboard::sim;
 
 async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
     let mut app = common::sim_app(models);
-    app.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    app.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     app
 }
 
@@ -110,15 +115,24 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
     assert_eq!(pricey.status, Status::OverBudget);
     assert!(!pricey.text.is_empty(), "the partial answer stays");
     assert!(
-        app.view.notice
+        app.view
+            .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("session budget")),
         "{:?}",
         app.view.notice
     );
     // Stopped as soon as the estimate crossed: one delta's worth past the cap at most.
-    assert!(app.session.spend.session >= cap, "{}", app.session.spend.session);
-    assert!(app.session.spend.session < cap * 1.5, "{}", app.session.spend.session);
+    assert!(
+        app.session.spend.session >= cap,
+        "{}",
+        app.session.spend.session
+    );
+    assert!(
+        app.session.spend.session < cap * 1.5,
+        "{}",
+        app.session.spend.session
+    );
     let stopped: Vec<_> = all
         .iter()
         .filter_map(|e| match e {

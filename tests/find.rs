@@ -26,7 +26,8 @@ fn type_text(a: &mut App, text: &str) {
 
 fn screen(a: &App) -> Vec<String> {
     let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     let b = t.backend().buffer().clone();
     (0..b.area.height)
         .map(|y| {
@@ -103,7 +104,8 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     );
     // The match is marked where it is drawn.
     let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(&a, &a.view.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(&a, &a.view.theme, f))
+        .unwrap();
     let b = t.backend().buffer().clone();
     let rows = screen(&a);
     let y = rows.iter().position(|r| r.contains("The needle")).unwrap();

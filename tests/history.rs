@@ -356,9 +356,13 @@ fn press(
 }
 
 fn screen(a: &switchboard::app::App) -> String {
-    let mut t =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f)).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(
+        a.view.size.0,
+        a.view.size.1,
+    ))
+    .unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     format!("{}", t.backend())
 }
 
@@ -397,7 +401,10 @@ fn a_replay_sends_nothing_and_spends_nothing() {
     ] {
         update(&mut a, Action::Stream { request: 7, event });
     }
-    assert_eq!(a.session.panes[0].current().unwrap().text, "A ring of keys.");
+    assert_eq!(
+        a.session.panes[0].current().unwrap().text,
+        "A ring of keys."
+    );
     assert_eq!(a.session_cost(), 0.0, "spent when it was recorded, not now");
     assert_eq!(a.session.spend.day, 0.0);
     for c in "a new question".chars() {

@@ -34,7 +34,12 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
     let server = common::sim_at(50.0).await;
     let dir = tempfile::tempdir().unwrap();
     let mut a = common::sim_app(&["sim/seer"]);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
 
     attach(&mut a, &png(dir.path()));
     assert_eq!(a.session.attachments.len(), 1);
@@ -54,7 +59,10 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
         parts[1]["image_url"]["url"],
         "data:image/png;base64,iVBORw0KGgoAAAAN"
     );
-    assert!(a.session.attachments.is_empty(), "images go with one prompt only");
+    assert!(
+        a.session.attachments.is_empty(),
+        "images go with one prompt only"
+    );
     drive(&mut a, fx).await;
     let answer = a.session.panes[0].current().unwrap();
     assert_eq!(answer.status, Status::Done);

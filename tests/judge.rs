@@ -54,7 +54,8 @@ fn round(a: &mut App, prompt: &str) -> Vec<u64> {
 
 fn render(a: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     format!("{}", t.backend())
 }
 
@@ -199,7 +200,8 @@ fn blind_shows_no_model_before_the_first_round_nor_in_settings_or_the_trail() {
         key(&mut a, k);
         assert!(a.overlay.is_none(), "{k:?} opened {:?}", a.overlay);
         assert!(a
-            .view.notice
+            .view
+            .notice
             .as_ref()
             .is_some_and(|n| n.error && n.text.contains("hidden")));
     }
@@ -320,7 +322,8 @@ fn prompt_variables_and_the_library() {
         "a missing variable stops the send"
     );
     assert!(a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .is_some_and(|n| n.text.contains("{{topic}}")));
     assert_eq!(
@@ -491,7 +494,8 @@ fn every_one_of_sixteen_panes_can_be_voted_for_by_its_number() {
     assert_eq!(a.session.votes.len(), before.len());
     assert_eq!(winner(&a), Verdict::Winner(1));
     assert!(a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .is_some_and(|n| n.error && n.text.contains("17")));
 

@@ -47,7 +47,8 @@ fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
 
 fn terminal(a: &App) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     t
 }
 

@@ -112,15 +112,27 @@ fn choices_cycle_and_the_system_prompt_takes_lines() {
     key(&mut a, KeyCode::F(2));
     select(&mut a, Field::ReasoningEffort);
     key(&mut a, KeyCode::Char(' '));
-    assert_eq!(a.session.panes[0].settings.reasoning_effort, Some(Effort::None));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::None)
+    );
     key(&mut a, KeyCode::Right);
     key(&mut a, KeyCode::Right);
-    assert_eq!(a.session.panes[0].settings.reasoning_effort, Some(Effort::Low));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::Low)
+    );
     key(&mut a, KeyCode::Left);
-    assert_eq!(a.session.panes[0].settings.reasoning_effort, Some(Effort::Minimal));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::Minimal)
+    );
     select(&mut a, Field::Sort);
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.session.panes[0].settings.routing.sort.as_deref(), Some("price"));
+    assert_eq!(
+        a.session.panes[0].settings.routing.sort.as_deref(),
+        Some("price")
+    );
     select(&mut a, Field::System);
     key(&mut a, KeyCode::Enter);
     type_text(&mut a, "Be terse.");
@@ -207,7 +219,10 @@ fn save_workspace_and_test_connection_are_effects() {
                 index,
                 config,
             } => {
-                assert_eq!((*pane, *number, *index), (a.session.panes[1].id, 2, Some(1)));
+                assert_eq!(
+                    (*pane, *number, *index),
+                    (a.session.panes[1].id, 2, Some(1))
+                );
                 assert_eq!(config.model, "sim/down");
                 assert_eq!(config.settings.max_tokens, Some(256));
             }
@@ -606,7 +621,8 @@ fn the_panel_follows_its_pane_when_the_panes_before_it_change() {
     assert_eq!(panel(&a).pane, 0);
     // When its own pane goes, the panel closes instead of editing another.
     a.session.panes.clear();
-    a.session.panes
+    a.session
+        .panes
         .push(switchboard::app::Pane::new("sim/swift", "sim"));
     key(&mut a, KeyCode::Down);
     assert!(a.overlay.is_none());

@@ -43,7 +43,12 @@ async fn server(opts: SimOptions) -> SimServer {
 
 fn tool_app(server: &SimServer, models: &[&str]) -> App {
     let mut a = common::sim_app(models);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     a.config.tools = vec![weather()];
     for p in &mut a.session.panes {
         p.settings.tools = vec!["get_weather".into()];
@@ -191,7 +196,8 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
         .unwrap()
         .starts_with("not answered"));
     let notice = a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .map(|n| n.text.clone())
         .unwrap_or_default();
@@ -229,8 +235,11 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     let (_, rounds) = switchboard::session::export::load(db.conn(), 1)
         .unwrap()
         .unwrap();
-    let (panes, _) =
-        switchboard::session::resume::panes(&a.config.providers, &rounds, std::time::Instant::now());
+    let (panes, _) = switchboard::session::resume::panes(
+        &a.config.providers,
+        &rounds,
+        std::time::Instant::now(),
+    );
     assert_eq!(panes.len(), 3);
     for (p, live) in panes.iter().zip(&a.session.panes) {
         let mut resumed = p.params(p.turns.len(), "One more: Tromsø?");
@@ -372,7 +381,8 @@ async fn a_server_that_refuses_max_tokens_gets_max_completion_tokens_from_then_o
         "remembered for the session"
     );
     let notice = a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .map(|n| n.text.clone())
         .unwrap_or_default();
@@ -420,7 +430,12 @@ async fn attribution_comes_from_the_config_and_each_conversation_keeps_its_sessi
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let url = recorder(seen.clone()).await;
     let mut a = common::sim_app(&["a/one", "b/two"]);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = url;
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = url;
     for round in ["Hello", "Again"] {
         type_text(&mut a, round);
         let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
@@ -598,7 +613,8 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
     );
     assert_eq!(a.session.panes[2].model, "other/model");
     let notice = a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .map(|n| n.text.clone())
         .unwrap_or_default();
@@ -628,7 +644,8 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
     let s = server(SimOptions::default()).await;
     let mut a = tool_app(&s, &["sim/down", "sim/swift"]);
     a.view.size = (160, 48);
-    a.config.providers
+    a.config
+        .providers
         .endpoints
         .get_mut("sim")
         .unwrap()
@@ -651,7 +668,9 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
         .clone();
     assert_eq!(attempts.len(), 2);
     assert_eq!(attempts[0]["status"], 503);
-    a.overlay = Some(switchboard::app::state::Overlay::Trail(a.session.panes[0].id));
+    a.overlay = Some(switchboard::app::state::Overlay::Trail(
+        a.session.panes[0].id,
+    ));
     let screen = render(&a);
     assert!(screen.contains("on OpenRouter's side"), "{screen}");
     assert!(
@@ -665,7 +684,12 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
     a.overlay = None;
 
     // The debug echo: what the provider received, and what never reached it.
-    let received = a.session.panes[1].current().unwrap().upstream_body.clone().unwrap();
+    let received = a.session.panes[1]
+        .current()
+        .unwrap()
+        .upstream_body
+        .clone()
+        .unwrap();
     assert!(received.get("top_k").is_none() && received.get("session_id").is_none());
     assert!(received.get("messages").is_some());
     a.view.focus = 1;
@@ -741,7 +765,10 @@ async fn the_same_model_on_each_of_its_providers_side_by_side() {
     assert!(fx.is_empty());
     assert!(a.overlay.is_none(), "the picker closed");
     assert_eq!(a.session.panes.len(), 3);
-    for (pane, tag) in a.session.panes[1..].iter().zip(["steady-labs", "sim-backup/fp8"]) {
+    for (pane, tag) in a.session.panes[1..]
+        .iter()
+        .zip(["steady-labs", "sim-backup/fp8"])
+    {
         assert_eq!(pane.model, "sim/steady");
         assert_eq!(pane.settings.routing.only, vec![tag.to_string()]);
         assert_eq!(pane.settings.routing.allow_fallbacks, Some(false));
@@ -786,7 +813,10 @@ fn every_routing_preference_reaches_the_body() {
         max_price_image: Some(0.02),
         ..Routing::default()
     };
-    let body = chat_body(ProviderKind::Openrouter, &a.session.panes[0].params(0, "hi"));
+    let body = chat_body(
+        ProviderKind::Openrouter,
+        &a.session.panes[0].params(0, "hi"),
+    );
     assert_eq!(
         body["provider"],
         json!({"sort": {"by": "throughput", "partition": "none"},

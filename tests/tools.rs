@@ -74,7 +74,12 @@ async fn tool_calls_assemble_the_same_at_every_split() {
 async fn a_two_step_tool_conversation_in_three_panes() {
     let server = common::sim_at(50.0).await;
     let mut a = common::sim_app(&["sim/tooler", "sim/parallel", "sim/badjson"]);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     a.config.tools = vec![weather()];
     for p in &mut a.session.panes {
         p.settings.tools = vec!["get_weather".into()];
@@ -88,7 +93,8 @@ async fn a_two_step_tool_conversation_in_three_panes() {
     drive(&mut a, fx).await;
 
     let calls: Vec<usize> = a
-        .session.panes
+        .session
+        .panes
         .iter()
         .map(|p| p.current().unwrap().tool_calls.len())
         .collect();
@@ -104,7 +110,8 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         "{bad:?}"
     );
     assert!(a
-        .session.panes
+        .session
+        .panes
         .iter()
         .all(|p| p.current().unwrap().status == Status::Done));
 
@@ -187,7 +194,10 @@ fn structured_answers_are_validated_when_they_end() {
             },
         );
     }
-    assert_eq!(a.session.panes[0].current().unwrap().structured, Some(Ok(())));
+    assert_eq!(
+        a.session.panes[0].current().unwrap().structured,
+        Some(Ok(()))
+    );
     let bad = a.session.panes[1]
         .current()
         .unwrap()
@@ -289,7 +299,12 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
     let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let url = capturing_server(bodies.clone()).await;
     let mut a = common::sim_app(&["m"]);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = url;
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = url;
     a.config.tools = vec![weather()];
     a.session.panes[0].settings.tools = vec!["get_weather".into()];
     type_text(&mut a, "Weather in Oslo and Rome?");
@@ -330,7 +345,12 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
 async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
     let server = common::sim_at(50.0).await;
     let mut a = common::sim_app(&["sim/swift"]);
-    a.config.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     let ep = a.config.providers.endpoints["sim"].clone();
     let models = switchboard::catalog::fetch(
         &reqwest::Client::new(),
@@ -366,7 +386,8 @@ async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
 /// The status line of the app as drawn at `size`.
 fn status_line(a: &switchboard::app::App, size: (u16, u16)) -> String {
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     let buf = t.backend().buffer().clone();
     (0..size.0)
         .map(|x| buf[(x, size.1 - 1)].symbol().to_string())

@@ -69,7 +69,8 @@ fn enter_sends_to_every_pane_and_clears_the_prompt() {
         prompt: "Explain attention".into()
     }));
     for (pane, e) in a
-        .session.panes
+        .session
+        .panes
         .iter()
         .zip(fx.iter().filter(|e| matches!(e, Effect::Start { .. })))
     {
@@ -86,7 +87,10 @@ fn enter_sends_to_every_pane_and_clears_the_prompt() {
         assert_eq!(pane.current().map(|a| &a.status), Some(&Status::Waiting));
     }
     assert!(a.view.prompt.is_empty());
-    assert_eq!(a.view.history.entries, vec!["Explain attention".to_string()]);
+    assert_eq!(
+        a.view.history.entries,
+        vec!["Explain attention".to_string()]
+    );
 }
 
 #[test]
@@ -220,7 +224,13 @@ fn ctrl_r_after_failures_retries_only_the_failed_panes() {
     let again = started_panes(&a, &fx);
     assert_eq!(again, [0, 2], "the answer that came is not paid for again");
     assert_eq!(a.session.panes[1].current().unwrap().text, "fine");
-    assert!(a.view.notice.as_ref().unwrap().text.contains("2 failed panes"));
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("2 failed panes"));
     // Once nothing failed, Ctrl+R regenerates every pane.
     for id in started(&fx) {
         stream(&mut a, id, StreamEvent::Done);
@@ -274,8 +284,14 @@ fn an_error_stays_in_its_pane() {
     );
     stream(&mut a, ids[0], StreamEvent::Error(err.clone()));
     stream(&mut a, ids[1], StreamEvent::Delta("fine".into()));
-    assert_eq!(a.session.panes[0].current().unwrap().status, Status::Failed(err));
-    assert_eq!(a.session.panes[1].current().unwrap().status, Status::Streaming);
+    assert_eq!(
+        a.session.panes[0].current().unwrap().status,
+        Status::Failed(err)
+    );
+    assert_eq!(
+        a.session.panes[1].current().unwrap().status,
+        Status::Streaming
+    );
     assert!(a.any_active());
 }
 
@@ -354,7 +370,10 @@ fn clear_cancels_and_empties_every_conversation() {
     key(&mut a, KeyCode::Char('u'), KeyModifiers::ALT);
     assert!(a.session.panes.iter().all(|p| p.turns.len() == 1));
     assert_eq!(a.session.panes[0].turns[0].prompt, "hi");
-    assert_eq!(a.session.panes[0].current().unwrap().status, Status::Cancelled);
+    assert_eq!(
+        a.session.panes[0].current().unwrap().status,
+        Status::Cancelled
+    );
 }
 
 #[test]
@@ -391,7 +410,13 @@ fn a_closed_pane_comes_back_where_it_was() {
     key(&mut a, KeyCode::Char('d'), KeyModifiers::NONE);
     let models: Vec<&str> = a.session.panes.iter().map(|p| p.model.as_str()).collect();
     assert_eq!(models, ["sim/swift", "sim/steady"]);
-    assert!(a.view.notice.as_ref().unwrap().text.contains("brings it back"));
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("brings it back"));
     key(&mut a, KeyCode::Char('u'), KeyModifiers::NONE);
     let models: Vec<&str> = a.session.panes.iter().map(|p| p.model.as_str()).collect();
     assert_eq!(models, ["sim/swift", "sim/coder", "sim/steady"]);
@@ -722,7 +747,11 @@ fn the_day_total_restarts_at_midnight() {
     a.today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     update(&mut a, Action::Tick);
     assert_eq!(
-        (a.session.spend.session, a.session.spend.day, a.session.spend.month),
+        (
+            a.session.spend.session,
+            a.session.spend.day,
+            a.session.spend.month
+        ),
         (0.25, 0.0, 0.0)
     );
 }
@@ -738,7 +767,8 @@ fn key_refused_is_shown() {
         },
     );
     assert!(a
-        .view.notice
+        .view
+        .notice
         .as_ref()
         .is_some_and(|n| n.error && n.text.contains("key refused")));
 }
@@ -791,6 +821,11 @@ fn startup_leaves_a_keyless_openrouter_catalog_alone() {
             .collect()
     };
     assert_eq!(fetched(&a), ["local", "sim"]);
-    a.config.providers.endpoints.get_mut("openrouter").unwrap().api_key = Some("k".into());
+    a.config
+        .providers
+        .endpoints
+        .get_mut("openrouter")
+        .unwrap()
+        .api_key = Some("k".into());
     assert_eq!(fetched(&a), ["local", "openrouter", "sim"]);
 }

@@ -121,7 +121,12 @@ fn rows(app: &App) -> Option<Shown> {
     let pane = app.session.panes.get(i)?;
     let mut cache = pane.cache.borrow_mut();
     let texts = cache
-        .view(pane, inner.width as usize, &app.view.theme, app.view.expand_thinking)
+        .view(
+            pane,
+            inner.width as usize,
+            &app.view.theme,
+            app.view.expand_thinking,
+        )
         .texts();
     let (rounds, code) = cache.marks();
     let page = (inner.height as usize).max(1);

@@ -78,7 +78,10 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                         fx.push(Effect::SavePrompt { name: query, text });
                     }
                 }
-                KeyCode::Enter => match matches.get(selected).and_then(|i| app.config.library.get(*i)) {
+                KeyCode::Enter => match matches
+                    .get(selected)
+                    .and_then(|i| app.config.library.get(*i))
+                {
                     Some(saved) => {
                         let text = saved.text.clone();
                         app.view.prompt.insert_str(&text);
@@ -198,7 +201,8 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
 /// Library entries matching `query` (fuzzy, over names and text), best first.
 pub fn library_matches(app: &App, query: &str) -> Vec<usize> {
     let infos: Vec<crate::catalog::ModelInfo> = app
-        .config.library
+        .config
+        .library
         .iter()
         .map(|s| {
             let mut m = crate::catalog::ModelInfo::bare(s.name.clone());

@@ -264,7 +264,8 @@ fn naming_key(
                 return Some(Overlay::Panel(panel));
             }
             let panes = app
-                .session.panes
+                .session
+                .panes
                 .iter()
                 .map(|p| crate::setup::to_config(&app.config.providers, p))
                 .collect::<Vec<_>>();

@@ -56,7 +56,12 @@ pub(super) fn shuffle(app: &mut App) {
 
 /// Copies the focused pane's last answer, or its `block`th code block.
 pub(super) fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
-    let Some(answer) = app.session.panes.get(app.view.focus).and_then(Pane::current) else {
+    let Some(answer) = app
+        .session
+        .panes
+        .get(app.view.focus)
+        .and_then(Pane::current)
+    else {
         return notice_error(app, "nothing to copy yet");
     };
     let (text, what) = match block {
@@ -91,7 +96,10 @@ pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
             "no saved workspaces yet — F2, then w, saves this pane set as one",
         );
     }
-    let i = names.iter().position(|n| *n == app.session.workspace).unwrap_or(0);
+    let i = names
+        .iter()
+        .position(|n| *n == app.session.workspace)
+        .unwrap_or(0);
     let next = names[(i + 1) % names.len()].clone();
     stop_all(app, Status::Cancelled, fx);
     let current_key = app.session.workspace.clone().unwrap_or_default();
@@ -106,7 +114,8 @@ pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
                 .map(|pc| crate::setup::from_config(&app.config.providers, pc))
                 .collect(),
             None => app
-                .config.default_panes
+                .config
+                .default_panes
                 .iter()
                 .map(|pc| crate::setup::from_config(&app.config.providers, pc))
                 .collect(),
@@ -165,7 +174,8 @@ pub(super) fn undo(app: &mut App) {
             for (id, turns, session) in kept {
                 // A pane that has talked since keeps its new conversation.
                 if let Some(p) = app
-                    .session.panes
+                    .session
+                    .panes
                     .iter_mut()
                     .find(|p| p.id == id && p.turns.is_empty())
                 {

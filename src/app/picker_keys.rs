@@ -62,7 +62,8 @@ pub(super) fn ask_endpoints(app: &mut App, picker: &Picker, fx: &mut Vec<Effect>
         return;
     };
     let openrouter = app
-        .config.providers
+        .config
+        .providers
         .endpoints
         .get(&e.provider)
         .is_some_and(|ep| ep.kind == crate::provider::ProviderKind::Openrouter);
@@ -81,7 +82,13 @@ fn compare_providers(app: &mut App, picker: &mut Picker) -> Result<(), ()> {
         return Err(());
     };
     let (provider, model) = (e.provider.clone(), e.info.id.clone());
-    let Some(list) = app.catalog.endpoints.get(&model).filter(|l| !l.is_empty()).cloned() else {
+    let Some(list) = app
+        .catalog
+        .endpoints
+        .get(&model)
+        .filter(|l| !l.is_empty())
+        .cloned()
+    else {
         picker.error = Some(format!("the providers of {model} are not known yet"));
         return Err(());
     };

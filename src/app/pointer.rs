@@ -39,7 +39,12 @@ pub(super) fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> is
     let total = pane
         .cache
         .borrow_mut()
-        .view(pane, inner.width as usize, &app.view.theme, app.view.expand_thinking)
+        .view(
+            pane,
+            inner.width as usize,
+            &app.view.theme,
+            app.view.expand_thinking,
+        )
         .total();
     let Some(pane) = app.session.panes.get_mut(i) else {
         return;

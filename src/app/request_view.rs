@@ -26,7 +26,8 @@ pub fn lines(app: &App, pane: &Pane) -> Vec<(String, Tone)> {
     let mut lines = vec![(
         format!(
             "POST {}/chat/completions",
-            app.config.providers
+            app.config
+                .providers
                 .endpoints
                 .get(&pane.provider)
                 .map_or("?", |e| e.base_url.as_str())

@@ -55,7 +55,12 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
             return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
         }
     }
-    let images: Vec<String> = app.session.attachments.iter().map(|a| a.data_url.clone()).collect();
+    let images: Vec<String> = app
+        .session
+        .attachments
+        .iter()
+        .map(|a| a.data_url.clone())
+        .collect();
     // Panes whose catalog entry takes no images say so instead of sending them.
     let blind: Vec<usize> = targets
         .iter()
@@ -69,7 +74,10 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
         })
         .collect();
     if !blind.is_empty() && blind.len() == targets.len() {
-        let names: Vec<String> = blind.iter().map(|&i| app.session.panes[i].model.clone()).collect();
+        let names: Vec<String> = blind
+            .iter()
+            .map(|&i| app.session.panes[i].model.clone())
+            .collect();
         return notice_error(
             app,
             format!(
@@ -190,7 +198,8 @@ pub(super) fn begin_with(
     };
     let price = app.price_of(&app.session.panes[i].provider, &app.session.panes[i].model);
     let offered: Vec<serde_json::Value> = app
-        .config.tools
+        .config
+        .tools
         .iter()
         .filter(|t| app.session.panes[i].settings.tools.contains(&t.name))
         .map(crate::tools::ToolDef::wire)

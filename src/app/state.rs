@@ -505,7 +505,12 @@ impl App {
                 continue;
             }
             let author = pane.model.split('/').next().unwrap_or("").to_string();
-            let taken: Vec<&str> = self.session.panes.iter().map(|p| p.model.as_str()).collect();
+            let taken: Vec<&str> = self
+                .session
+                .panes
+                .iter()
+                .map(|p| p.model.as_str())
+                .collect();
             let usable = |m: &&ModelInfo| {
                 !m.id.contains(':')
                     && !crate::catalog::variant::is_alias(&m.id)
@@ -538,9 +543,12 @@ impl App {
 
     /// Adds or replaces a provider's catalog.
     pub fn set_catalog(&mut self, catalog: Catalog) {
-        self.catalog.catalogs.insert(catalog.provider.clone(), catalog);
+        self.catalog
+            .catalogs
+            .insert(catalog.provider.clone(), catalog);
         self.catalog.entries = self
-            .catalog.catalogs
+            .catalog
+            .catalogs
             .values()
             .flat_map(|c| {
                 c.models.iter().map(|m| Entry {
@@ -562,7 +570,8 @@ impl App {
 
     /// The config's price, else the catalog's.
     pub fn price_of(&self, provider: &str, model: &str) -> Option<ModelPrice> {
-        self.config.prices
+        self.config
+            .prices
             .get(&(provider.to_string(), model.to_string()))
             .copied()
             .or_else(|| self.model_info(provider, model).and_then(|m| m.price))
@@ -571,7 +580,8 @@ impl App {
     /// Settled spend plus what the running answers have cost so far.
     pub fn live_spent(&self) -> Spent {
         let live: f64 = self
-            .session.panes
+            .session
+            .panes
             .iter()
             .filter(|_| self.session.replaying.is_none())
             .filter_map(Pane::current)
@@ -589,7 +599,8 @@ impl App {
     /// one before the simulator.
     pub fn key_provider(&self) -> Option<String> {
         let mut candidates: Vec<&Endpoint> = self
-            .session.panes
+            .session
+            .panes
             .iter()
             .filter_map(|p| self.config.providers.endpoints.get(&p.provider))
             .filter(|e| {
@@ -639,19 +650,30 @@ impl App {
         if self.view.order.len() != self.session.panes.len() {
             return pane;
         }
-        self.view.order.iter().position(|p| *p == pane).unwrap_or(pane)
+        self.view
+            .order
+            .iter()
+            .position(|p| *p == pane)
+            .unwrap_or(pane)
     }
 
     /// Blind and the latest round not judged yet: names and figures stay hidden.
     pub fn hidden(&self) -> bool {
-        self.view.blind && !self.session.votes.iter().any(|(r, _)| *r == self.session.rounds)
+        self.view.blind
+            && !self
+                .session
+                .votes
+                .iter()
+                .any(|(r, _)| *r == self.session.rounds)
     }
 
     /// This session's scoreboard, from its votes and answers.
     pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
-        let votes: Vec<crate::judge::Vote> = self.session.votes.iter().map(|(_, v)| v.clone()).collect();
+        let votes: Vec<crate::judge::Vote> =
+            self.session.votes.iter().map(|(_, v)| v.clone()).collect();
         let answers: Vec<crate::judge::AnswerStat> = self
-            .session.panes
+            .session
+            .panes
             .iter()
             .flat_map(|p| p.turns.iter().map(move |t| (p, t)))
             .filter(|(_, t)| t.answer.status == Status::Done)
@@ -684,7 +706,8 @@ impl App {
     pub fn simulated_only(&self) -> bool {
         !self.session.panes.is_empty()
             && self
-                .session.panes
+                .session
+                .panes
                 .iter()
                 .all(|p| self.config.providers.is_simulated(&p.provider))
     }

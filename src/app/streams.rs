@@ -20,7 +20,8 @@ pub(super) fn on_billed(
     fx: &mut Vec<Effect>,
 ) {
     let Some(answer) = app
-        .session.panes
+        .session
+        .panes
         .iter_mut()
         .flat_map(|p| p.turns.iter_mut())
         .map(|t| &mut t.answer)
@@ -84,7 +85,12 @@ pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Ef
 pub(super) fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     if app.session.replaying.is_some() {
         // A replayed answer was paid for when it was recorded.
-        if let Some(t) = app.session.panes.get_mut(i).and_then(|p| p.turns.last_mut()) {
+        if let Some(t) = app
+            .session
+            .panes
+            .get_mut(i)
+            .and_then(|p| p.turns.last_mut())
+        {
             t.answer.finished.get_or_insert(app.now);
         }
         return;
@@ -347,7 +353,8 @@ pub(super) const CHECKPOINT: std::time::Duration = std::time::Duration::from_mil
 pub(super) fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     let (now, unix) = (app.now, app.unix);
     let Some(a) = app
-        .session.panes
+        .session
+        .panes
         .get_mut(i)
         .and_then(|p| p.turns.last_mut())
         .map(|t| &mut t.answer)

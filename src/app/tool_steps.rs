@@ -22,7 +22,12 @@ pub(super) fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(left) = app.session.auto_tools else {
         return;
     };
-    if !app.session.panes.iter().any(|p| !pending_calls(p).is_empty()) {
+    if !app
+        .session
+        .panes
+        .iter()
+        .any(|p| !pending_calls(p).is_empty())
+    {
         return;
     }
     if left == 0 {
@@ -62,7 +67,8 @@ pub(super) fn answer_tools(
         let mut results = Vec::new();
         for call in &calls {
             let canned = || {
-                app.config.tools
+                app.config
+                    .tools
                     .iter()
                     .find(|t| t.name == call.name)
                     .and_then(|def| def.canned(&call.arguments))

@@ -73,7 +73,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Err(e) => {
                 let cached = app
-                    .catalog.catalogs
+                    .catalog
+                    .catalogs
                     .get(&provider)
                     .map(|c| crate::catalog::cache::age(c.fetched_at, app.unix));
                 let tail = match cached {
@@ -207,7 +208,8 @@ fn refresh_diff(app: &mut App, request: u64) {
 
 pub fn startup(app: &App) -> Vec<Effect> {
     let mut fx: Vec<Effect> = app
-        .config.providers
+        .config
+        .providers
         .endpoints
         .values()
         .filter(|e| !e.lacks_key())
@@ -328,7 +330,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Settings => {
             if let Some(pane) = app.session.panes.get(app.view.focus) {
                 let openrouter = app
-                    .config.providers
+                    .config
+                    .providers
                     .endpoints
                     .get(&pane.provider)
                     .is_some_and(|e| e.kind == crate::provider::ProviderKind::Openrouter);
@@ -339,7 +342,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                     });
                 }
                 app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
-                    app.view.focus, pane.id,
+                    app.view.focus,
+                    pane.id,
                 ))));
                 super::request_view::refresh(app);
             }
@@ -362,7 +366,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::NextTheme => {
             if !app.config.themes.is_empty() {
                 let i = app
-                    .config.themes
+                    .config
+                    .themes
                     .iter()
                     .position(|t| t.name == app.view.theme.name)
                     .map_or(0, |i| (i + 1) % app.config.themes.len());
@@ -467,7 +472,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Rerun => {
             if app
-                .session.panes
+                .session
+                .panes
                 .get(app.view.focus)
                 .and_then(|p| p.turns.last())
                 .is_none()
@@ -509,7 +515,9 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Resend => resend(app, fx),
         Command::ResendFocused => resend_focused(app, fx),
         // Esc drops a search before it leaves the panes.
-        Command::Switch if app.view.search.is_some() && app.view.zone == Zone::Panes => app.view.search = None,
+        Command::Switch if app.view.search.is_some() && app.view.zone == Zone::Panes => {
+            app.view.search = None
+        }
         Command::Search => super::find::start(app),
         Command::Vars => super::vars_keys::open(app, None),
         Command::NextMatch => super::find::step(app, true),

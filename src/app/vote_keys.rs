@@ -71,9 +71,17 @@ fn vote(app: &mut App, verdict: Verdict, fx: &mut Vec<Effect>) {
     let round = app.session.rounds;
     // The panes that answered this round, in pane order.
     let judged: Vec<usize> = (0..app.session.panes.len())
-        .filter(|&i| app.session.panes[i].turns.last().is_some_and(|t| t.round == round))
+        .filter(|&i| {
+            app.session.panes[i]
+                .turns
+                .last()
+                .is_some_and(|t| t.round == round)
+        })
         .collect();
-    let models: Vec<String> = judged.iter().map(|&i| app.session.panes[i].model.clone()).collect();
+    let models: Vec<String> = judged
+        .iter()
+        .map(|&i| app.session.panes[i].model.clone())
+        .collect();
     let (verdict, winner_pane, text) = match verdict {
         Verdict::Winner(pane) => match judged.iter().position(|&i| i == pane) {
             Some(k) => (
@@ -93,7 +101,8 @@ fn vote(app: &mut App, verdict: Verdict, fx: &mut Vec<Effect>) {
         at: app.unix,
     }));
     app.session.votes.retain(|(r, _)| *r != round);
-    app.session.votes
+    app.session
+        .votes
         .push((round, crate::judge::Vote { models, verdict }));
     notice(app, text);
 }

@@ -74,7 +74,12 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let label = if app.simulated_only() {
         None
     } else {
-        let mut names: Vec<&str> = app.session.panes.iter().map(|p| p.provider.as_str()).collect();
+        let mut names: Vec<&str> = app
+            .session
+            .panes
+            .iter()
+            .map(|p| p.provider.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         Some(names.join(", "))
@@ -127,7 +132,11 @@ fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, R
             continue;
         };
         let active = *i == app.view.focus;
-        let busy = app.session.panes.get(*i).is_some_and(crate::app::Pane::is_active);
+        let busy = app
+            .session
+            .panes
+            .get(*i)
+            .is_some_and(crate::app::Pane::is_active);
         let style = if active {
             theme.tab_active
         } else {

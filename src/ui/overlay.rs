@@ -110,7 +110,8 @@ fn vars(
     } else {
         let rows = usize::from(body.height);
         let first = selected.saturating_sub(rows.saturating_sub(1));
-        app.config.vars
+        app.config
+            .vars
             .iter()
             .enumerate()
             .skip(first)
@@ -532,7 +533,9 @@ fn router_lines(meta: &serde_json::Value, theme: &Theme) -> Vec<Line<'static>> {
 fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(area, 100, 20);
     f.render_widget(Clear, r);
-    let Some(p) = app.session.panes.get(pane) else { return };
+    let Some(p) = app.session.panes.get(pane) else {
+        return;
+    };
     let mut lines = Vec::new();
     match p.current() {
         None => lines.push(Line::styled("Nothing sent from this pane yet.", theme.dim)),

@@ -94,7 +94,8 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     } else {
         let rows = view.slice(top, height);
         match app
-            .view.search
+            .view
+            .search
             .as_ref()
             .filter(|s| focused && !s.query.is_empty())
         {

@@ -45,7 +45,10 @@ pub fn json_page(size: (u16, u16)) -> usize {
 }
 
 pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
-    let Some(pane) = app.pane_index(panel.id).and_then(|i| app.session.panes.get(i)) else {
+    let Some(pane) = app
+        .pane_index(panel.id)
+        .and_then(|i| app.session.panes.get(i))
+    else {
         return;
     };
     let r = frame_rect(area);
@@ -134,7 +137,8 @@ fn naming_box(input: &tui_textarea::TextArea<'static>, theme: &Theme, f: &mut Fr
 
 fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
     let openai = app
-        .config.providers
+        .config
+        .providers
         .endpoints
         .get(&pane.provider)
         .is_some_and(|e| e.kind == ProviderKind::Openai);
@@ -283,7 +287,13 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
         .collect();
     lines.push(Line::styled("fallback chain", theme.header));
     lines.push(Line::raw(chain.join(" → ")));
-    let where_ = match app.config.providers.endpoints.get(&pane.provider).map(|e| e.kind) {
+    let where_ = match app
+        .config
+        .providers
+        .endpoints
+        .get(&pane.provider)
+        .map(|e| e.kind)
+    {
         Some(ProviderKind::Openrouter) => "walked by OpenRouter (sent as `models`)",
         _ => "walked here, one request per model",
     };

@@ -74,7 +74,9 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
     );
     // The providers of the highlighted model, below the list when there is room.
     let current = p.current(&app.catalog.entries);
-    if let Some((e, list)) = current.and_then(|e| app.catalog.endpoints.get(&e.info.id).map(|l| (e, l))) {
+    if let Some((e, list)) =
+        current.and_then(|e| app.catalog.endpoints.get(&e.info.id).map(|l| (e, l)))
+    {
         let want = (list.len() as u16 + 2).min(10);
         if !list.is_empty() && table_area.height >= want + 6 {
             table_area.height -= want;

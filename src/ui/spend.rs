@@ -54,7 +54,11 @@ pub fn gauge(app: &App, theme: &Theme, width: usize) -> Vec<Span<'static>> {
     parts.push((
         2,
         vec![Span::styled(
-            format!("today {}{}", money(spent.day), limit(app.config.budget.daily_usd)),
+            format!(
+                "today {}{}",
+                money(spent.day),
+                limit(app.config.budget.daily_usd)
+            ),
             theme.stats,
         )],
     ));
