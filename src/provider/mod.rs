@@ -5,6 +5,7 @@ pub mod advice;
 pub mod error;
 pub mod finish;
 pub mod generation;
+mod kind;
 pub mod providers;
 pub mod reasoning;
 pub mod request;

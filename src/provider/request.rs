@@ -3,17 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+pub use super::kind::ProviderKind;
 use super::settings::Settings;
 use super::wire::Message;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    /// OpenRouter, or anything that speaks its extensions (the simulator does).
-    Openrouter,
-    /// Any OpenAI-compatible server: OpenAI, Ollama, llama.cpp, vLLM, LM Studio.
-    Openai,
-}
 
 /// Where a request goes. The key lives only in memory.
 #[derive(Clone, PartialEq)]

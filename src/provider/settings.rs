@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::request::ProviderKind;
+use super::kind::ProviderKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effort {

@@ -1,7 +1,5 @@
 //! Markdown to styled lines (before wrapping), with pulldown-cmark.
 
-use std::ops::Range;
-
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -10,6 +8,12 @@ use unicode_width::UnicodeWidthStr;
 use super::highlight::CodeHighlighter;
 use super::line::{Flow, RLine};
 use crate::theme::Theme;
+
+mod inline;
+mod table;
+
+use inline::{is_inline, is_inline_end, Openers};
+pub(crate) use table::{table_row, table_rule, table_widths, TableStyle};
 
 /// Code block lines, highlighted when the language is known. Shared with the streaming
 /// renderer, which highlights an open fence line by line.
@@ -210,94 +214,6 @@ pub(crate) fn render_continuation(seg: &str, theme: &Theme) -> Option<Piece> {
     }
     first.spans.remove(0);
     Some(piece)
-}
-
-fn is_inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-fn is_inline_end(tag: TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-            | TagEnd::Image
-    )
-}
-
-/// Literal characters of a paragraph that text after it could still turn into markup: a
-/// delimiter that may open emphasis or strikethrough, a backtick, an unmatched `[`, the `<`
-/// of what may become an HTML tag. Errs on the side of "open".
-#[derive(Default)]
-struct Openers {
-    open: bool,
-    brackets: usize,
-}
-
-impl Openers {
-    fn text(&mut self, src: &str, range: Range<usize>, inline: usize) {
-        let Some(text) = src.get(range.clone()) else {
-            self.open = true;
-            return;
-        };
-        for (i, c) in text.char_indices() {
-            let at = range.start + i;
-            if escaped(src, at) {
-                continue;
-            }
-            match c {
-                '`' => self.open = true,
-                '<' => {
-                    let next = src[at + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-                    {
-                        self.open = true;
-                    }
-                }
-                '[' => self.brackets += 1,
-                ']' => self.brackets = self.brackets.saturating_sub(1),
-                // Inside emphasis or a link, an unmatched delimiter can no longer be matched.
-                '*' | '~' | '_' if inline == 0 && may_open(src, at, c) => self.open = true,
-                _ => {}
-            }
-        }
-    }
-
-    fn closed(&self) -> bool {
-        !self.open && self.brackets == 0
-    }
-}
-
-/// Whether the character at `at` follows an odd number of backslashes.
-fn escaped(src: &str, at: usize) -> bool {
-    src[..at].bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
-}
-
-/// Whether the run of `c` around `at` could open emphasis (CommonMark's left-flanking rule,
-/// loosened so that it never says no wrongly).
-fn may_open(src: &str, at: usize, c: char) -> bool {
-    let start = src[..at].trim_end_matches(c).len();
-    let end = at + src[at..].len() - src[at..].trim_start_matches(c).len();
-    let next = src[end..].chars().next();
-    let prev = src[..start].chars().next_back();
-    if next.map_or(true, char::is_whitespace) {
-        return false;
-    }
-    // An underscore between letters or digits never opens.
-    !(c == '_' && prev.is_some_and(char::is_alphanumeric))
 }
 
 impl Renderer<'_> {
@@ -610,161 +526,5 @@ impl Renderer<'_> {
     }
 }
 
-/// A cell's width in columns.
-fn cell_width(cell: &Cell) -> usize {
-    cell.iter().map(|s| s.content.width()).sum()
-}
-
-/// Widens `widths` for one more row: each column as wide as its widest cell, at most 40.
-pub(crate) fn table_widths(widths: &mut Vec<usize>, row: &[Cell]) {
-    if widths.len() < row.len() {
-        widths.resize(row.len(), 0);
-    }
-    for (i, cell) in row.iter().enumerate() {
-        widths[i] = widths[i].max(cell_width(cell)).min(40);
-    }
-}
-
-fn clip(spans: Vec<Span<'static>>) -> RLine {
-    RLine {
-        spans,
-        flow: Flow::Clip,
-        indent: 0,
-        lead: Vec::new(),
-        fill: Style::default(),
-    }
-}
-
-/// The theme's styles for tables.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct TableStyle {
-    border: Style,
-    header: Style,
-}
-
-impl TableStyle {
-    pub fn of(theme: &Theme) -> Self {
-        Self {
-            border: theme.table_border,
-            header: theme.table_header,
-        }
-    }
-}
-
-/// One row of a table laid out in columns of `widths`.
-pub(crate) fn table_row(
-    row: &[Cell],
-    widths: &[usize],
-    align: &[Alignment],
-    header: bool,
-    style: TableStyle,
-) -> RLine {
-    let border = style.border;
-    let mut spans = Vec::new();
-    for (i, w) in widths.iter().enumerate() {
-        spans.push(Span::styled(if i == 0 { "│ " } else { " │ " }, border));
-        let cell = row.get(i).cloned().unwrap_or_default();
-        let cw = cell_width(&cell).min(*w);
-        let pad = w - cw;
-        let (left, right) = match align.get(i) {
-            Some(Alignment::Right) => (pad, 0),
-            Some(Alignment::Center) => (pad / 2, pad - pad / 2),
-            _ => (0, pad),
-        };
-        spans.push(Span::raw(" ".repeat(left)));
-        let mut used = 0;
-        for s in cell {
-            // Over-long cells are shortened so the columns stay aligned.
-            let mut text = String::new();
-            for c in s.content.chars() {
-                let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                if used + cw > *w {
-                    break;
-                }
-                used += cw;
-                text.push(c);
-            }
-            let s = if header {
-                s.style.patch(style.header)
-            } else {
-                s.style
-            };
-            spans.push(Span::styled(text, s));
-        }
-        spans.push(Span::raw(" ".repeat(right)));
-    }
-    spans.push(Span::styled(" │", border));
-    clip(spans)
-}
-
-/// The rule under a table's header.
-pub(crate) fn table_rule(widths: &[usize], style: TableStyle) -> RLine {
-    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-    clip(vec![Span::styled(
-        format!("├─{}─┤", rule.join("─┼─")),
-        style.border,
-    )])
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(src: &str) -> Vec<String> {
-        render(src, &Theme::default())
-            .iter()
-            .map(RLine::text)
-            .collect()
-    }
-
-    #[test]
-    fn blocks_lists_quotes_tables() {
-        assert_eq!(
-            texts("# Title\n\nSome *text* and `code`.\n\n- one\n- two\n  1. nested\n\n> quoted\n"),
-            vec![
-                "Title",
-                "",
-                "Some text and code.",
-                "",
-                "• one",
-                "• two",
-                "  1. nested",
-                "",
-                "│ quoted"
-            ]
-        );
-        assert_eq!(
-            texts("| a | bb |\n|---|---:|\n| long cell | 1 |\n"),
-            vec![
-                "│ a         │ bb │",
-                "├───────────┼────┤",
-                "│ long cell │  1 │"
-            ]
-        );
-        assert_eq!(
-            texts("- [x] done\n- [ ] todo\n"),
-            vec!["• ☑ done", "• ☐ todo"]
-        );
-        assert_eq!(
-            texts("see [docs](https://x.dev)\n"),
-            vec!["see docs (https://x.dev)"]
-        );
-    }
-
-    #[test]
-    fn code_blocks_have_a_label_and_keep_their_lines() {
-        let lines = render(
-            "```rust\nfn main() {\n    x();\n}\n```\n",
-            &Theme::default(),
-        );
-        let t: Vec<String> = lines.iter().map(RLine::text).collect();
-        assert_eq!(t, vec![" rust ", "fn main() {", "    x();", "}"]);
-        assert!(lines[1..].iter().all(|l| l.flow == Flow::Code));
-    }
-
-    #[test]
-    fn an_unclosed_fence_renders_as_code_so_far() {
-        let t = texts("Intro\n\n```python\nprint(1)\nprint(2");
-        assert_eq!(t, vec!["Intro", "", " python ", "print(1)", "print(2"]);
-    }
-}
+mod tests;

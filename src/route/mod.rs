@@ -11,6 +11,8 @@ use crate::stream::task::{run_request, StreamOptions};
 use crate::stream::StreamEvent;
 
 pub use plan::plan;
+// The record travels in a stream event, so it lives with the events; this keeps its old path.
+pub use crate::stream::event::HopRecord;
 
 /// One model on one provider: a link in the fallback chain.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,16 +44,6 @@ impl Default for Policy {
             stream: StreamOptions::default(),
         }
     }
-}
-
-/// One failed attempt, kept with the answer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HopRecord {
-    pub model: String,
-    pub provider: String,
-    pub outcome: String,
-    /// How long was waited before the next attempt.
-    pub wait: Option<Duration>,
 }
 
 /// What to do after an attempt failed before its first token.

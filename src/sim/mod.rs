@@ -9,6 +9,8 @@ mod account;
 mod catalog;
 mod chat;
 mod models;
+mod plan;
+mod request;
 mod routing;
 mod state;
 mod stream;

@@ -18,7 +18,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use super::chat::{Ending, Plan, GENERATION_ID_HEADER};
+use super::plan::{Ending, Plan, GENERATION_ID_HEADER};
 use super::state::{shutdown_requested, SimState};
 use super::wire::{sse_data, Chunk, ChunkChoice, Delta, ErrorChoice, ReasoningDetail};
 

@@ -8,8 +8,6 @@ use serde_json::Value;
 
 use super::wire::ApiError;
 
-pub(crate) use super::wire::SIGNED_FORMAT;
-
 fn role(m: &Value) -> Option<&str> {
     m.get("role").and_then(Value::as_str)
 }

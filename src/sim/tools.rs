@@ -92,7 +92,7 @@ fn signed_reasoning(prompt: &str, call_ids: &[String]) -> (String, Vec<Value>) {
         .into_iter()
         .take(24)
         .collect();
-    let fmt = super::strict::SIGNED_FORMAT;
+    let fmt = super::wire::SIGNED_FORMAT;
     let mut items: Vec<Value> = super::text::tokenize(&text)
         .into_iter()
         .map(|piece| json!({"type": "reasoning.text", "text": piece, "signature": null, "format": fmt, "index": 0}))

@@ -3,7 +3,16 @@
 use std::time::Duration;
 
 use crate::provider::{ApiError, Usage};
-use crate::route::HopRecord;
+
+/// One failed attempt, reported as `StreamEvent::Hop` and kept with the answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HopRecord {
+    pub model: String,
+    pub provider: String,
+    pub outcome: String,
+    /// How long was waited before the next attempt.
+    pub wait: Option<Duration>,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StreamEvent {
