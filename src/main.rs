@@ -439,6 +439,7 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.theme = paint(chosen);
     app.themes = themes.into_values().map(paint).collect();
     app.expand_thinking = session.cfg.expand_thinking;
+    app.keys = session.cfg.keys.clone();
     app.vars = vars;
     app.attachments = images;
     app.tools = session.cfg.tools.clone();

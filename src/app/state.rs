@@ -398,6 +398,8 @@ pub struct App {
     pub themes: Vec<crate::theme::Theme>,
     /// Keep thinking open after the answer starts.
     pub expand_thinking: bool,
+    /// Every mode's keys: what a key does, and what the help and hints call it.
+    pub keys: super::keymap::Keymap,
     /// Panes only, for demos.
     pub presentation: bool,
     /// `y` was pressed: the next digit picks a code block to copy.
@@ -470,6 +472,7 @@ impl App {
             theme: crate::theme::Theme::default(),
             themes: Vec::new(),
             expand_thinking: false,
+            keys: super::keymap::Keymap::default(),
             presentation: false,
             copy_pending: false,
             vote_pending: None,

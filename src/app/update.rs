@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use tui_textarea::TextArea;
 
 use super::action::{Action, Effect};
-use super::keymap::{self, Command};
+use super::keymap::{Command, Mode};
 use super::notice::{notice, notice_error, plural};
 use super::overlay_keys::on_overlay_key;
 use super::panes::{close_pane, copy, next_workspace, rerun, shuffle, undo};
@@ -261,19 +261,18 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return super::vote_keys::vote_key(app, entry, key, fx);
     }
     if std::mem::take(&mut app.copy_pending) {
-        match key.code {
-            KeyCode::Char('y') => return copy(app, None, fx),
-            KeyCode::Char(c @ '1'..='9') => {
-                return copy(app, Some(c as usize - '1' as usize), fx);
-            }
-            _ => {}
+        if app.keys.is(Mode::Copy, "answer", &key) {
+            return copy(app, None, fx);
+        }
+        if let KeyCode::Char(c @ '1'..='9') = key.code {
+            return copy(app, Some(c as usize - '1' as usize), fx);
         }
     }
     if app.search.as_ref().is_some_and(|s| s.editing) {
         return super::find::edit(app, key);
     }
     let prompt_empty = app.prompt.is_empty();
-    if let Some(cmd) = keymap::command(app.zone, &key, prompt_empty) {
+    if let Some(cmd) = app.keys.command(app.zone, &key, prompt_empty) {
         return run_command(app, cmd, fx);
     }
     if app.zone == Zone::Prompt {

@@ -1,8 +1,9 @@
-//! The variables overlay (`Alt+V`): the values `{{name}}` takes in prompts, set at the keyboard.
+//! The variables overlay: the values `{{name}}` takes in prompts, set at the keyboard.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_textarea::{Input, TextArea};
 
+use super::keymap::Mode;
 use super::state::{App, Overlay};
 
 /// Opens the overlay; `name` (a variable a prompt needs) starts the line as `name=`.
@@ -29,20 +30,19 @@ pub fn key(
 ) -> bool {
     let n = app.vars.len();
     let line = input.lines().join("");
-    match key.code {
-        KeyCode::Esc => return false,
-        KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => return false,
-        KeyCode::Up => *selected = selected.saturating_sub(1),
-        KeyCode::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
+    match app.keys.action(Mode::Vars, &key) {
+        Some("close") => return false,
+        Some("up") => *selected = selected.saturating_sub(1),
+        Some("down") => *selected = (*selected + 1).min(n.saturating_sub(1)),
         // The selected variable, back on the line to be changed.
-        KeyCode::Enter if line.trim().is_empty() => {
+        Some("set") if line.trim().is_empty() => {
             if let Some((k, v)) = app.vars.iter().nth(*selected) {
                 let text = format!("{k}={v}");
                 *input = TextArea::default();
                 input.insert_str(text);
             }
         }
-        KeyCode::Enter => match crate::vars::parse_var(&line) {
+        Some("set") => match crate::vars::parse_var(&line) {
             Ok((k, v)) => {
                 *selected = app.vars.keys().position(|x| *x >= k).unwrap_or(n);
                 app.vars.insert(k, v);
@@ -52,7 +52,7 @@ pub fn key(
             }
             Err(e) => *error = Some(e),
         },
-        KeyCode::Delete if line.is_empty() => {
+        Some("remove") if line.is_empty() => {
             if let Some(k) = app.vars.keys().nth(*selected).cloned() {
                 app.vars.remove(&k);
                 *selected = (*selected).min(app.vars.len().saturating_sub(1));

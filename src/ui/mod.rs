@@ -1,5 +1,6 @@
 //! Drawing: a pure function of [`App`]. No I/O, no waiting.
 
+pub mod frame;
 pub mod layout;
 pub mod overlay;
 pub mod pane;

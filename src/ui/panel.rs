@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::provider::ProviderKind;
 use crate::theme::Theme;
 
-use super::overlay::{boxed, centered};
+use super::frame::{boxed, centered};
 
 /// The panel's frame on a screen of `area`.
 fn frame_rect(area: Rect) -> Rect {

@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::catalog::{Entry, Tag};
 use crate::theme::Theme;
 
-use super::overlay::{boxed, centered};
+use super::frame::{boxed, centered};
 
 pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(
