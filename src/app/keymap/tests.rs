@@ -201,3 +201,20 @@ fn a_key_that_would_do_two_things_is_refused() {
     // Other modes may reuse a key.
     assert!(Keymap::from_config("[keys.diff]\nnext = \"ctrl-s\"\n").is_ok());
 }
+
+#[test]
+fn the_config_file_carries_its_keys_to_the_app() {
+    let path = std::path::Path::new("config.toml");
+    let cfg = crate::config::Config::parse("[keys]\nsend = \"ctrl-j\"\n", path).unwrap();
+    assert_eq!(cfg.keys.main("send"), "Ctrl+J");
+    let e = crate::config::Config::parse(
+        "theme = \"dark\"\n\n[keys.picker]\nsort = \"bogus\"\n",
+        path,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("config.toml:4:8: sort: `bogus` is not a key"),
+        "{e}"
+    );
+}
