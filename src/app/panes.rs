@@ -1,7 +1,8 @@
 //! What is done to panes themselves: rerun in new panes, copy, workspaces, close and undo.
 
 use super::action::Effect;
-use super::notice::{notice, notice_error};
+use super::keymap::Mode;
+use super::notice::{key, key_in, notice, notice_error};
 use super::sending::{new_round, start_turn};
 use super::state::{App, Pane, Status, MAX_PANES};
 use super::streams::{stop_all, stop_pane};
@@ -86,9 +87,14 @@ pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
     let mut names: Vec<Option<String>> = vec![None];
     names.extend(app.workspaces.keys().cloned().map(Some));
     if names.len() == 1 {
+        let how = format!(
+            "{}, then {}",
+            key(app, "settings"),
+            key_in(app, Mode::Panel, "save_workspace")
+        );
         return notice_error(
             app,
-            "no saved workspaces yet — F2, then w, saves this pane set as one",
+            format!("no saved workspaces yet — {how}, saves this pane set as one"),
         );
     }
     let i = names.iter().position(|n| *n == app.workspace).unwrap_or(0);
@@ -139,9 +145,10 @@ pub(super) fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
     if app.panes.len() == 1 {
         app.zoomed = false;
     }
+    let undo = key(app, "undo");
     notice(
         app,
-        format!("closed {} — u (Alt+U) brings it back", pane.model),
+        format!("closed {} — {undo} brings it back", pane.model),
     );
     app.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
 }

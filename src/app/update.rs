@@ -5,7 +5,7 @@ use tui_textarea::TextArea;
 
 use super::action::{Action, Effect};
 use super::keymap::{Command, Mode};
-use super::notice::{notice, notice_error, plural};
+use super::notice::{key, key_in, notice, notice_error, plural};
 use super::overlay_keys::on_overlay_key;
 use super::panes::{close_pane, copy, next_workspace, rerun, shuffle, undo};
 use super::picker::{PickMode, Picker};
@@ -302,10 +302,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             );
         }
         if app.read_only {
-            return notice_error(
-                app,
-                "read-only: Ctrl+O, then Enter, resumes this session; Ctrl+B goes back to yours",
-            );
+            let how = super::sessions::resume_how(app);
+            return notice_error(app, format!("read-only: {how}"));
         }
     }
     match cmd {
@@ -314,9 +312,12 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::SendFocused => send(app, Some(app.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
         Command::PickModel | Command::Settings | Command::Trail if app.hidden() => {
+            let (vote, blind) = (key(app, "vote"), key(app, "blind"));
             notice_error(
                 app,
-                "the models stay hidden until you vote (F6) or turn blind judging off (F8)",
+                format!(
+                    "the models stay hidden until you vote ({vote}) or turn blind judging off ({blind})"
+                ),
             );
         }
         Command::PickModel => {
@@ -396,9 +397,10 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             let mut lines = app.prompt.lines().to_vec();
             let path = lines.pop().unwrap_or_default();
             if path.trim().is_empty() {
+                let attach = key(app, "attach_image");
                 return notice_error(
                     app,
-                    "type an image's path on the prompt's last line, then Alt+I",
+                    format!("type an image's path on the prompt's last line, then {attach}"),
                 );
             }
             set_prompt(&mut app.prompt, lines.join("\n").trim_end());
@@ -421,14 +423,15 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 None => Some(AUTO_TOOL_STEPS),
             };
             let on = app.auto_tools.is_some();
-            notice(
-                app,
-                if on {
-                    "tool calls are answered with canned results, 5 steps per prompt (Alt+A stops)"
-                } else {
-                    "tool calls wait for you again"
-                },
-            );
+            let text = if on {
+                format!(
+                    "tool calls are answered with canned results, 5 steps per prompt ({} stops)",
+                    key(app, "auto_tools")
+                )
+            } else {
+                "tool calls wait for you again".to_string()
+            };
+            notice(app, text);
             if on {
                 auto_answer(app, fx);
             }
@@ -479,14 +482,15 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Blind => {
             app.blind = !app.blind;
             shuffle(app);
-            notice(
-                app,
-                if app.blind {
-                    "blind judging: names hidden until you vote (F6)"
-                } else {
-                    "blind judging off"
-                },
-            );
+            let text = if app.blind {
+                format!(
+                    "blind judging: names hidden until you vote ({})",
+                    key(app, "vote")
+                )
+            } else {
+                "blind judging off".to_string()
+            };
+            notice(app, text);
         }
         Command::Scoreboard => {
             let rows = app.scoreboard();
@@ -498,7 +502,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.copy_pending = true;
-            notice(app, "copy: y for the answer, 1–9 for that code block");
+            let answer = key_in(app, Mode::Copy, "answer");
+            notice(
+                app,
+                format!("copy: {answer} for the answer, 1–9 for that code block"),
+            );
         }
         Command::NextWorkspace => next_workspace(app, fx),
         Command::SpendBreakdown => {
@@ -547,7 +555,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 pane.scroll = None;
             }
             app.undo = Some(super::state::Undo::Cleared(kept));
-            notice(app, "conversations cleared — u (Alt+U) brings them back");
+            let undo = key(app, "undo");
+            notice(
+                app,
+                format!("conversations cleared — {undo} brings them back"),
+            );
         }
         Command::Undo => undo(app),
         // Panes are numbered, and walked, in the order they are shown (shuffled while blind).

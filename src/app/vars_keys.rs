@@ -9,7 +9,7 @@ use super::state::{App, Overlay};
 /// Opens the overlay; `name` (a variable a prompt needs) starts the line as `name=`.
 pub fn open(app: &mut App, name: Option<&str>) {
     let mut input = TextArea::default();
-    input.set_placeholder_text("name=value, Enter sets it");
+    input.set_placeholder_text(placeholder(app));
     if let Some(n) = name {
         input.insert_str(format!("{n}="));
     }
@@ -18,6 +18,10 @@ pub fn open(app: &mut App, name: Option<&str>) {
         selected: 0,
         error: None,
     });
+}
+
+fn placeholder(app: &App) -> String {
+    format!("name=value, {} sets it", app.keys.label(Mode::Vars, "set"))
 }
 
 /// A key in the overlay; false closes it.
@@ -47,7 +51,7 @@ pub fn key(
                 *selected = app.vars.keys().position(|x| *x >= k).unwrap_or(n);
                 app.vars.insert(k, v);
                 *input = TextArea::default();
-                input.set_placeholder_text("name=value, Enter sets it");
+                input.set_placeholder_text(placeholder(app));
                 *error = None;
             }
             Err(e) => *error = Some(e),

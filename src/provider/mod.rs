@@ -8,6 +8,7 @@ pub mod generation;
 pub mod reasoning;
 pub mod request;
 pub mod settings;
+pub mod steps;
 pub mod wire;
 
 pub use error::ApiError;

@@ -9,6 +9,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use super::actions::{self, Mode};
 use super::key::{Key, EXPECTED};
+use crate::provider::steps::{Step, StepKeys};
 
 const DEFAULT: &str = include_str!("default.toml");
 
@@ -192,6 +193,14 @@ impl Keymap {
         keys.join(" ")
     }
 
+    /// The action's first key in `mode` itself, else its shared key: what a hint shows while
+    /// that mode has the keyboard (`z` in the panes rather than Ctrl+F).
+    pub fn own(&self, mode: Mode, action: &str) -> String {
+        self.keys(mode, action)
+            .first()
+            .map_or_else(|| self.label(mode, action), Key::label)
+    }
+
     /// The main actions' label: the key that works in both the prompt and the panes, else the
     /// prompt's, else the panes'.
     pub fn main(&self, action: &str) -> String {
@@ -199,6 +208,22 @@ impl Keymap {
             .into_iter()
             .find_map(|m| self.keys(m, action).first())
             .map_or_else(|| "(no key)".to_string(), Key::label)
+    }
+}
+
+impl Keymap {
+    /// The keys a failure's hint may name, as this keymap has them.
+    pub fn steps(&self) -> StepKeys {
+        StepKeys::new(|step| {
+            self.main(match step {
+                Step::Retry => "resend",
+                Step::Settings => "settings",
+                Step::PickModel => "pick_model",
+                Step::Clear => "clear",
+                Step::AnswerTools => "answer_tools",
+                Step::Thinking => "toggle_thinking",
+            })
+        })
     }
 }
 

@@ -218,3 +218,8 @@ fn the_config_file_carries_its_keys_to_the_app() {
         "{e}"
     );
 }
+
+#[test]
+fn the_hints_default_keys_are_the_keymaps() {
+    assert_eq!(keys().steps(), crate::provider::steps::StepKeys::default());
+}

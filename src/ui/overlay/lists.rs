@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::app::keymap::Mode;
 use crate::app::App;
 use crate::theme::Theme;
 use crate::ui::frame::{boxed, centered};
@@ -44,9 +45,13 @@ pub(super) fn vars(
         inner.width,
         inner.height.saturating_sub(3),
     );
+    let key = |action: &str| app.keys.label(Mode::Vars, action);
     let lines: Vec<Line> = if app.vars.is_empty() {
         vec![Line::styled(
-            "None set. Type name=value and press Enter; {{name}} in a prompt then stands for the value.",
+            format!(
+                "None set. Type name=value and press {}; {{{{name}}}} in a prompt then stands for the value.",
+                key("set")
+            ),
             theme.dim,
         )]
     } else {
@@ -70,7 +75,14 @@ pub(super) fn vars(
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     f.render_widget(
         Paragraph::new(Line::styled(
-            "Enter sets · ↑↓ choose · Enter on an empty line edits · Del removes · Esc",
+            format!(
+                "{set} sets · {}{} choose · {set} on an empty line edits · {} removes · {}",
+                key("up"),
+                key("down"),
+                key("remove"),
+                key("close"),
+                set = key("set"),
+            ),
             theme.dim,
         )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
@@ -85,6 +97,7 @@ pub(super) fn library(
     f: &mut Frame,
     area: Rect,
 ) {
+    let key = |action: &str| app.keys.label(Mode::Library, action);
     let r = centered(area, 100, area.height.saturating_sub(4));
     f.render_widget(Clear, r);
     let block = boxed(" prompt library ", theme);
@@ -105,7 +118,14 @@ pub(super) fn library(
     );
     f.render_widget(
         Paragraph::new(Line::styled(
-            "type to filter · ↑↓ choose · Enter inserts · Ctrl+S saves the current prompt under the typed name · Esc",
+            format!(
+                "type to filter · {}{} choose · {} inserts · {} saves the current prompt under the typed name · {}",
+                key("up"),
+                key("down"),
+                key("insert"),
+                key("save"),
+                key("close")
+            ),
             theme.dim,
         )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
@@ -114,9 +134,12 @@ pub(super) fn library(
     let matches = crate::app::update::library_matches(app, &query);
     if matches.is_empty() {
         let msg = if app.library.is_empty() {
-            "No saved prompts yet: type a name and press Ctrl+S to save the current prompt."
+            format!(
+                "No saved prompts yet: type a name and press {} to save the current prompt.",
+                key("save")
+            )
         } else {
-            "Nothing matches."
+            "Nothing matches.".to_string()
         };
         return f.render_widget(Paragraph::new(Line::styled(msg, theme.dim)), body);
     }
@@ -148,6 +171,7 @@ pub(super) fn sessions(
     f: &mut Frame,
     area: Rect,
 ) {
+    let key = |action: &str| app.keys.label(Mode::Sessions, action);
     let r = centered(area, 110, area.height.saturating_sub(4));
     f.render_widget(Clear, r);
     let block = boxed(" sessions ", theme);
@@ -169,7 +193,14 @@ pub(super) fn sessions(
     let hint = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
     f.render_widget(
         Paragraph::new(Line::styled(
-            "type to search · ↑↓ choose · Enter resume · Tab look read-only · ● yours · Esc close",
+            format!(
+                "type to search · {}{} choose · {} resume · {} look read-only · ● yours · {} close",
+                key("up"),
+                key("down"),
+                key("resume"),
+                key("look"),
+                key("close")
+            ),
             theme.dim,
         )),
         hint,

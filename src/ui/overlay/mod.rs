@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::app::keymap::Mode;
 use crate::app::state::Overlay;
 use crate::app::App;
 use crate::theme::Theme;
@@ -37,9 +38,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             }
             text.push(Line::from(vec![
                 Span::raw("Quit anyway?  "),
-                Span::styled("y", theme.key),
+                Span::styled(app.keys.label(Mode::ConfirmQuit, "quit"), theme.key),
                 Span::raw(" quit   "),
-                Span::styled("n", theme.key),
+                Span::styled("any other key", theme.key),
                 Span::raw(" stay"),
             ]));
             let r = centered(area, 48, text.len() as u16 + 2);
@@ -55,7 +56,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             }
         }
         Some(Overlay::Scoreboard { all, rows }) => {
-            scores::scoreboard(*all, rows.as_ref(), theme, f, area)
+            scores::scoreboard(app, *all, rows.as_ref(), theme, f, area)
         }
         Some(Overlay::Diff { left, right, words }) => {
             if let (Some(l), Some(r)) = (app.pane_index(*left), app.pane_index(*right)) {

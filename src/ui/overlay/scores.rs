@@ -56,6 +56,7 @@ pub(super) fn diff(
 }
 
 pub(super) fn scoreboard(
+    app: &App,
     all: bool,
     rows: Option<&Result<Vec<crate::judge::Row>, String>>,
     theme: &Theme,
@@ -101,7 +102,10 @@ pub(super) fn scoreboard(
         Some(Ok(rows)) if rows.is_empty() => {
             return f.render_widget(
                 Paragraph::new(Line::styled(
-                    "No answers yet. Judge a round with F6.",
+                    format!(
+                        "No answers yet. Judge a round with {}.",
+                        app.keys.main("vote")
+                    ),
                     theme.dim,
                 )),
                 body,
