@@ -223,3 +223,14 @@ fn the_config_file_carries_its_keys_to_the_app() {
 fn the_hints_default_keys_are_the_keymaps() {
     assert_eq!(keys().steps(), crate::provider::steps::StepKeys::default());
 }
+
+#[test]
+fn the_readme_example_is_a_valid_keymap() {
+    let readme = include_str!("../../../README.md");
+    let section = &readme[readme.find("### `[keys]`").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let m = Keymap::from_config(example).unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(m.main("resend"), "Ctrl+T");
+    assert_eq!(m.labels(Mode::PanelEdit, "apply_lines"), "Alt+Enter");
+}
