@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::app::keymap::Mode;
 use crate::app::App;
 use crate::theme::Theme;
 use crate::ui::frame::{boxed, centered};
@@ -41,7 +42,9 @@ pub(super) fn diff(
         Span::styled(name(right), theme.title_focused),
         Span::styled(
             format!(
-                "   −{removed} words  +{added} words   ←/→ another pane · any other key closes"
+                "   −{removed} words  +{added} words   {}/{} another pane · any other key closes",
+                app.keys.label(Mode::Diff, "prev"),
+                app.keys.label(Mode::Diff, "next")
             ),
             theme.dim,
         ),
