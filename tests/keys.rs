@@ -41,7 +41,7 @@ fn render(app: &App) -> String {
     format!("{}", t.backend())
 }
 
-/// Sends `hi` to every pane and fails the first with a server error.
+/// Sends `hi` to every pane and fails the first with a server error; the others answer.
 fn fail_first(a: &mut App) {
     for c in "hi".chars() {
         key(a, KeyCode::Char(c), KeyModifiers::NONE);
@@ -56,13 +56,15 @@ fn fail_first(a: &mut App) {
         },
     );
     for id in &ids[1..] {
-        update(
-            a,
-            Action::Stream {
-                request: *id,
-                event: StreamEvent::Done,
-            },
-        );
+        for event in [StreamEvent::Delta("fine".into()), StreamEvent::Done] {
+            update(
+                a,
+                Action::Stream {
+                    request: *id,
+                    event,
+                },
+            );
+        }
     }
 }
 
@@ -141,4 +143,29 @@ fn overlay_keys_come_from_their_modes() {
     assert!(a.overlay.is_some());
     key(&mut a, KeyCode::Char('q'), KeyModifiers::CONTROL);
     assert!(a.overlay.is_none());
+}
+
+#[test]
+fn the_vote_and_copy_chords_take_their_modes_keys() {
+    let toml = "[keys.vote]\ntie = \"t\"\n[keys.copy]\nanswer = \"c\"\n";
+    let mut a = app_with(toml, &["sim/swift", "sim/steady"]);
+    fail_first(&mut a);
+    key(&mut a, KeyCode::F(6), KeyModifiers::NONE);
+    assert!(a.notice.as_ref().unwrap().text.contains("t a tie"));
+    // `=` is no longer the tie: it votes for nothing.
+    key(&mut a, KeyCode::Char('='), KeyModifiers::NONE);
+    assert!(a.votes.is_empty());
+    key(&mut a, KeyCode::F(6), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('t'), KeyModifiers::NONE);
+    assert_eq!(a.votes.len(), 1, "{:?}", a.notice);
+
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    a.focus = 1;
+    key(&mut a, KeyCode::Char('y'), KeyModifiers::NONE);
+    assert!(a.notice.as_ref().unwrap().text.contains("c for the answer"));
+    let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::NONE);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Copy { .. })),
+        "{fx:?}"
+    );
 }
