@@ -17,7 +17,7 @@ fn app_with(keys_toml: &str, models: &[&str]) -> App {
     let cfg = Config::parse(keys_toml, std::path::Path::new("config.toml")).unwrap();
     let mut a = common::sim_app(models);
     a.keys = cfg.keys;
-    a.size = (120, 40);
+    a.view.size = (120, 40);
     a
 }
 
@@ -35,7 +35,7 @@ fn started(fx: &[Effect]) -> Vec<u64> {
 }
 
 fn render(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.view.size.0, app.view.size.1)).unwrap();
     t.draw(|f| switchboard::ui::draw(app, &Theme::default(), f))
         .unwrap();
     format!("{}", t.backend())
@@ -85,10 +85,16 @@ fn a_rebound_retry_key_is_the_one_hints_and_help_name_and_the_one_that_retries()
     assert!(started(&fx).is_empty(), "{fx:?}");
     let fx = key(&mut a, KeyCode::Char('t'), KeyModifiers::CONTROL);
     assert_eq!(started(&fx).len(), 1, "{fx:?}");
-    assert!(a.notice.as_ref().unwrap().text.contains("Ctrl+T again"));
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Ctrl+T again"));
 
     // Tall enough for the whole help.
-    a.size = (120, 300);
+    a.view.size = (120, 300);
     key(&mut a, KeyCode::F(1), KeyModifiers::NONE);
     let help = render(&a);
     let line = help
@@ -151,18 +157,24 @@ fn the_vote_and_copy_chords_take_their_modes_keys() {
     let mut a = app_with(toml, &["sim/swift", "sim/steady"]);
     fail_first(&mut a);
     key(&mut a, KeyCode::F(6), KeyModifiers::NONE);
-    assert!(a.notice.as_ref().unwrap().text.contains("t a tie"));
+    assert!(a.view.notice.as_ref().unwrap().text.contains("t a tie"));
     // `=` is no longer the tie: it votes for nothing.
     key(&mut a, KeyCode::Char('='), KeyModifiers::NONE);
-    assert!(a.votes.is_empty());
+    assert!(a.session.votes.is_empty());
     key(&mut a, KeyCode::F(6), KeyModifiers::NONE);
     key(&mut a, KeyCode::Char('t'), KeyModifiers::NONE);
-    assert_eq!(a.votes.len(), 1, "{:?}", a.notice);
+    assert_eq!(a.session.votes.len(), 1, "{:?}", a.view.notice);
 
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
-    a.focus = 1;
+    a.view.focus = 1;
     key(&mut a, KeyCode::Char('y'), KeyModifiers::NONE);
-    assert!(a.notice.as_ref().unwrap().text.contains("c for the answer"));
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("c for the answer"));
     let fx = key(&mut a, KeyCode::Char('c'), KeyModifiers::NONE);
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Copy { .. })),

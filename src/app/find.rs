@@ -69,7 +69,7 @@ pub fn find_all(text: &str, query: &str) -> Vec<(usize, usize)> {
 
 /// Starts typing a search in the focused pane.
 pub fn start(app: &mut App) {
-    app.search = Some(Search {
+    app.view.search = Some(Search {
         editing: true,
         ..Search::default()
     });
@@ -77,15 +77,15 @@ pub fn start(app: &mut App) {
 
 /// A key while the query is typed: the find key finds, the cancel key drops the search.
 pub fn edit(app: &mut App, key: KeyEvent) {
-    let Some(s) = app.search.as_mut() else {
+    let Some(s) = app.view.search.as_mut() else {
         return;
     };
     match app.keys.action(Mode::Search, &key) {
-        Some("cancel") => app.search = None,
+        Some("cancel") => app.view.search = None,
         Some("find") => {
             s.editing = false;
             if s.query.is_empty() {
-                app.search = None;
+                app.view.search = None;
             } else {
                 step(app, true);
             }
@@ -118,13 +118,18 @@ struct Shown {
 
 /// The focused pane as it is drawn; `None` when it is not on screen.
 fn rows(app: &App) -> Option<Shown> {
-    let i = app.focus;
+    let i = app.view.focus;
     let rect = layout::compute(app).rect_of(i)?;
     let inner = layout::pane_inner(rect);
-    let pane = app.panes.get(i)?;
+    let pane = app.session.panes.get(i)?;
     let mut cache = pane.cache.borrow_mut();
     let texts = cache
-        .view(pane, inner.width as usize, &app.theme, app.expand_thinking)
+        .view(
+            pane,
+            inner.width as usize,
+            &app.view.theme,
+            app.view.expand_thinking,
+        )
         .texts();
     let (rounds, code) = cache.marks();
     let page = (inner.height as usize).max(1);
@@ -143,14 +148,14 @@ fn show(app: &mut App, row: usize, total: usize, page: usize) {
     let max_top = total.saturating_sub(page);
     // A line of context above what was looked for.
     let top = row.saturating_sub(1).min(max_top);
-    if let Some(p) = app.panes.get_mut(app.focus) {
+    if let Some(p) = app.session.panes.get_mut(app.view.focus) {
         p.scroll = (top < max_top).then_some(top);
     }
 }
 
 /// The next (or previous) match after (before) the current one, or from the page shown.
 pub fn step(app: &mut App, forward: bool) {
-    let Some(query) = app.search.as_ref().map(|s| s.query.clone()) else {
+    let Some(query) = app.view.search.as_ref().map(|s| s.query.clone()) else {
         return super::notice::notice_error(app, "no search: / starts one");
     };
     let Some(Shown {
@@ -165,7 +170,7 @@ pub fn step(app: &mut App, forward: bool) {
         .filter(|(_, t)| !find_all(t, &query).is_empty())
         .map(|(r, _)| r)
         .collect();
-    let Some(s) = app.search.as_mut() else {
+    let Some(s) = app.view.search.as_mut() else {
         return;
     };
     let from = s.current.and_then(|c| s.hits.get(c)).copied();

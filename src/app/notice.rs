@@ -14,14 +14,14 @@ pub(super) fn key_in(app: &App, mode: Mode, action: &str) -> String {
 }
 
 pub(super) fn notice(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
+    app.view.notice = Some(Notice {
         text: text.into(),
         error: false,
     });
 }
 
 pub(super) fn notice_error(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
+    app.view.notice = Some(Notice {
         text: text.into(),
         error: true,
     });

@@ -14,14 +14,14 @@ pub(super) fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) {
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(i) = hit.or_else(|| lay.tab_at(m.column, m.row)) {
-                app.focus = i;
-                app.zone = Zone::Panes;
+                app.view.focus = i;
+                app.view.zone = Zone::Panes;
             } else if layout::contains(lay.prompt, m.column, m.row) {
-                app.zone = Zone::Prompt;
+                app.view.zone = Zone::Prompt;
             }
         }
-        MouseEventKind::ScrollUp => scroll(app, hit.unwrap_or(app.focus), |_, _| -3),
-        MouseEventKind::ScrollDown => scroll(app, hit.unwrap_or(app.focus), |_, _| 3),
+        MouseEventKind::ScrollUp => scroll(app, hit.unwrap_or(app.view.focus), |_, _| -3),
+        MouseEventKind::ScrollDown => scroll(app, hit.unwrap_or(app.view.focus), |_, _| 3),
         _ => {}
     }
 }
@@ -33,15 +33,20 @@ pub(super) fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> is
         return;
     };
     let inner = layout::pane_inner(rect);
-    let Some(pane) = app.panes.get(i) else {
+    let Some(pane) = app.session.panes.get(i) else {
         return;
     };
     let total = pane
         .cache
         .borrow_mut()
-        .view(pane, inner.width as usize, &app.theme, app.expand_thinking)
+        .view(
+            pane,
+            inner.width as usize,
+            &app.view.theme,
+            app.view.expand_thinking,
+        )
         .total();
-    let Some(pane) = app.panes.get_mut(i) else {
+    let Some(pane) = app.session.panes.get_mut(i) else {
         return;
     };
     let page = (inner.height as usize).max(1);

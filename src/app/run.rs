@@ -84,7 +84,7 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
         ready,
     };
     let size = terminal.size()?;
-    app.size = (size.width, size.height);
+    app.view.size = (size.width, size.height);
     let mut dirty = true;
     let wall = chrono::Local::now();
     app.today = wall.date_naive();
@@ -102,7 +102,7 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
     while !app.quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = Instant::now();
-            terminal.draw(|f| crate::ui::draw(app, &app.theme, f))?;
+            terminal.draw(|f| crate::ui::draw(app, &app.view.theme, f))?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -208,7 +208,7 @@ fn run_effect(
         Effect::SaveHistory { prompt } => {
             if let Some(path) = &rt.history_file {
                 if let Err(e) = append_history(path, &prompt) {
-                    app.notice = Some(Notice {
+                    app.view.notice = Some(Notice {
                         text: format!("could not save prompt history: {e}"),
                         error: true,
                     });
@@ -234,7 +234,7 @@ fn run_effect(
             }
         },
         Effect::FetchKey { provider } => {
-            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+            if let Some(ep) = app.config.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
                     let status =
@@ -249,7 +249,7 @@ fn run_effect(
             provider,
             id,
         } => {
-            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+            if let Some(ep) = app.config.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
                     let result = crate::provider::generation::fetch_billed(&client, &ep, &id).await;
@@ -258,7 +258,7 @@ fn run_effect(
             }
         }
         Effect::FetchCatalog { provider } => {
-            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+            if let Some(ep) = app.config.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 let dir = rt.catalog_dir.clone();
                 tokio::spawn(async move {
@@ -293,7 +293,7 @@ fn run_effect(
             });
         }
         Effect::FetchEndpoints { provider, model } => {
-            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+            if let Some(ep) = app.config.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
                     // Suggestions only: a failure just means none are shown.
@@ -306,7 +306,7 @@ fn run_effect(
             }
         }
         Effect::TestProvider { provider } => {
-            if let Some(ep) = app.providers.endpoints.get(&provider).cloned() {
+            if let Some(ep) = app.config.providers.endpoints.get(&provider).cloned() {
                 let (client, tx) = (rt.client.clone(), tx.clone());
                 tokio::spawn(async move {
                     let report = test_provider(&client, &ep).await;
@@ -387,7 +387,7 @@ fn run_effect(
         }
         Effect::Copy { text, what } => {
             let result = rt.clipboard.borrow_mut().copy(&text);
-            app.notice = Some(match result {
+            app.view.notice = Some(match result {
                 Ok(how) => Notice {
                     text: format!(
                         "copied {what} ({} characters) to the {how}",
@@ -496,7 +496,7 @@ fn spawn_request(
     params: crate::provider::ChatParams,
 ) -> AbortHandle {
     let (ready, inbox) = (ready.clone(), inbox.clone());
-    let hops = crate::route::plan(&app.providers, provider, &params);
+    let hops = crate::route::plan(&app.config.providers, provider, &params);
     let client = rt.client.clone();
     let policy = rt.policy.clone();
     tokio::spawn(async move {

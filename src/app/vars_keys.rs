@@ -32,7 +32,7 @@ pub fn key(
     error: &mut Option<String>,
     key: KeyEvent,
 ) -> bool {
-    let n = app.vars.len();
+    let n = app.config.vars.len();
     let line = input.lines().join("");
     match app.keys.action(Mode::Vars, &key) {
         Some("close") => return false,
@@ -40,7 +40,7 @@ pub fn key(
         Some("down") => *selected = (*selected + 1).min(n.saturating_sub(1)),
         // The selected variable, back on the line to be changed.
         Some("set") if line.trim().is_empty() => {
-            if let Some((k, v)) = app.vars.iter().nth(*selected) {
+            if let Some((k, v)) = app.config.vars.iter().nth(*selected) {
                 let text = format!("{k}={v}");
                 *input = TextArea::default();
                 input.insert_str(text);
@@ -48,8 +48,8 @@ pub fn key(
         }
         Some("set") => match crate::vars::parse_var(&line) {
             Ok((k, v)) => {
-                *selected = app.vars.keys().position(|x| *x >= k).unwrap_or(n);
-                app.vars.insert(k, v);
+                *selected = app.config.vars.keys().position(|x| *x >= k).unwrap_or(n);
+                app.config.vars.insert(k, v);
                 *input = TextArea::default();
                 input.set_placeholder_text(placeholder(app));
                 *error = None;
@@ -57,9 +57,9 @@ pub fn key(
             Err(e) => *error = Some(e),
         },
         Some("remove") if line.is_empty() => {
-            if let Some(k) = app.vars.keys().nth(*selected).cloned() {
-                app.vars.remove(&k);
-                *selected = (*selected).min(app.vars.len().saturating_sub(1));
+            if let Some(k) = app.config.vars.keys().nth(*selected).cloned() {
+                app.config.vars.remove(&k);
+                *selected = (*selected).min(app.config.vars.len().saturating_sub(1));
             }
         }
         _ => {

@@ -27,7 +27,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         tab_bar(app, theme, f, *bar, tabs);
     }
     for (i, rect) in &lay.panes {
-        if let Some(p) = app.panes.get(*i) {
+        if let Some(p) = app.session.panes.get(*i) {
             pane::draw(app, p, *i, theme, f, *rect);
         }
     }
@@ -57,18 +57,18 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = vec![Span::styled(" switchboard", theme.header)];
-    if let Some(id) = app.replaying {
+    if let Some(id) = app.session.replaying {
         spans.push(Span::styled(
             format!(" · replay of session {id}"),
             theme.dim,
         ));
-    } else if !app.session_label.is_empty() {
+    } else if !app.session.session_label.is_empty() {
         spans.push(Span::styled(
-            format!(" · session {}", app.session_label),
+            format!(" · session {}", app.session.session_label),
             theme.dim,
         ));
     }
-    if let Some(w) = &app.workspace {
+    if let Some(w) = &app.session.workspace {
         spans.push(Span::styled(format!(" · {w}"), theme.title));
     }
     spans.push(Span::styled(" · ", theme.dim));
@@ -76,7 +76,12 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let label = if app.simulated_only() {
         None
     } else {
-        let mut names: Vec<&str> = app.panes.iter().map(|p| p.provider.as_str()).collect();
+        let mut names: Vec<&str> = app
+            .session
+            .panes
+            .iter()
+            .map(|p| p.provider.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         Some(names.join(", "))
@@ -128,8 +133,12 @@ fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, R
         let Some(label) = labels.get(app.slot_of(*i)) else {
             continue;
         };
-        let active = *i == app.focus;
-        let busy = app.panes.get(*i).is_some_and(crate::app::Pane::is_active);
+        let active = *i == app.view.focus;
+        let busy = app
+            .session
+            .panes
+            .get(*i)
+            .is_some_and(crate::app::Pane::is_active);
         let style = if active {
             theme.tab_active
         } else {
@@ -150,7 +159,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let mut spans = vec![Span::raw(" ")];
     // A mode that sends requests by itself is shown for as long as it is on, notice or not.
-    if let Some(left) = app.auto_tools {
+    if let Some(left) = app.session.auto_tools {
         spans.push(Span::styled(
             format!(
                 "auto tools: {left} step{} left",
@@ -160,7 +169,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::styled(" · ", theme.dim));
     }
-    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+    if let Some(search) = app.view.search.as_ref().filter(|s| s.editing) {
         spans.push(Span::styled(format!("/{}▏", search.query), theme.notice));
         let keys = &app.keys;
         spans.push(Span::styled(
@@ -170,7 +179,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(" find  ", theme.dim));
         spans.push(Span::styled(keys.label(Mode::Search, "cancel"), theme.key));
         spans.push(Span::styled(" cancel", theme.dim));
-    } else if let Some(n) = &app.notice {
+    } else if let Some(n) = &app.view.notice {
         spans.push(Span::styled(
             n.text.clone(),
             if n.error { theme.error } else { theme.notice },
@@ -178,7 +187,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     } else {
         let keys = &app.keys;
         let own = |action: &str| keys.own(Mode::Panes, action);
-        let hints: Vec<(String, &str)> = match app.zone {
+        let hints: Vec<(String, &str)> = match app.view.zone {
             Zone::Prompt => [
                 ("send", "send"),
                 ("next_pane", "pane"),
@@ -203,7 +212,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 (own("quit"), "quit"),
             ],
         };
-        if let Some(search) = &app.search {
+        if let Some(search) = &app.view.search {
             let at = match (search.current, search.hits.len()) {
                 (Some(c), n) => format!("{}/{n}", c + 1),
                 (None, _) => "no match".into(),
@@ -223,14 +232,14 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             }
         }
         // First, so a narrow terminal still shows it.
-        let active = app.panes.iter().filter(|p| p.is_active()).count();
+        let active = app.session.panes.iter().filter(|p| p.is_active()).count();
         if active > 0 {
             spans.push(Span::styled(
-                format!("streaming {active}/{}", app.panes.len()),
+                format!("streaming {active}/{}", app.session.panes.len()),
                 theme.notice,
             ));
             spans.push(Span::styled(" · ", theme.dim));
-            let mode = match app.zone {
+            let mode = match app.view.zone {
                 Zone::Prompt => Mode::Prompt,
                 Zone::Panes => Mode::Panes,
             };

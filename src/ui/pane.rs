@@ -15,13 +15,13 @@ use crate::theme::Theme;
 use super::{layout, stats};
 
 pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, area: Rect) {
-    let focused = index == app.focus;
-    let simulated = app.providers.is_simulated(&pane.provider);
+    let focused = index == app.view.focus;
+    let simulated = app.config.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
     let badge = simulated && !app.simulated_only();
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused && app.zone == Zone::Panes {
+        .border_type(if focused && app.view.zone == Zone::Panes {
             BorderType::Thick
         } else {
             BorderType::Plain
@@ -39,7 +39,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
                 app.slot_of(index),
                 focused,
                 badge,
-                app.presentation,
+                app.view.presentation,
                 theme,
             )
         }));
@@ -47,7 +47,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
     cache.set_steps(&app.keys.steps());
-    cache.update(pane, inner.width as usize, theme, app.expand_thinking);
+    cache.update(pane, inner.width as usize, theme, app.view.expand_thinking);
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
     // Code is highlighted when it is first shown.
@@ -101,6 +101,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     } else {
         let rows = view.slice(top, height);
         match app
+            .view
             .search
             .as_ref()
             .filter(|s| focused && !s.query.is_empty())

@@ -16,7 +16,7 @@ pub fn new_editor() -> TextArea<'static> {
 }
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let focused = app.zone == Zone::Prompt && app.overlay.is_none();
+    let focused = app.view.zone == Zone::Prompt && app.overlay.is_none();
     let keys = &app.keys;
     let key = |action: &str| keys.label(Mode::Prompt, action);
     let long = format!(
@@ -33,13 +33,13 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     } else {
         format!(" prompt · {} send · {} help ", key("send"), key("help"))
     };
-    let mut editor = app.prompt.clone();
+    let mut editor = app.view.prompt.clone();
     editor.set_placeholder_text(format!(
         "Ask every model something…  ({} or {} for help)",
         key("help"),
         keys.own(Mode::Prompt, "help")
     ));
-    if app.presentation {
+    if app.view.presentation {
         editor.set_cursor_style(theme.cursor);
         let [mark, rest] = ratatui::layout::Layout::horizontal([
             ratatui::layout::Constraint::Length(2),
@@ -55,8 +55,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         .border_style(theme.border(focused))
         .title(title)
         .title_style(theme.title(focused));
-    if !app.attachments.is_empty() {
-        let labels: Vec<String> = app.attachments.iter().map(|a| a.label()).collect();
+    if !app.session.attachments.is_empty() {
+        let labels: Vec<String> = app.session.attachments.iter().map(|a| a.label()).collect();
         block = block.title_bottom(
             ratatui::text::Line::from(format!(
                 " 📎 {} · {} drops ",

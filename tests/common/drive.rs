@@ -47,7 +47,7 @@ pub async fn drive_react(
                     provider,
                     params,
                 } => {
-                    let ep = app.providers.endpoints[provider].clone();
+                    let ep = app.config.providers.endpoints[provider].clone();
                     let (client, tx, params, request) =
                         (client.clone(), tx.clone(), params.clone(), *request);
                     let h = tokio::spawn(async move {
@@ -105,7 +105,7 @@ pub async fn settle_bills(app: &mut App, effects: &[Effect]) -> Vec<Effect> {
             id,
         } = e
         {
-            let ep = app.providers.endpoints[provider].clone();
+            let ep = app.config.providers.endpoints[provider].clone();
             let result = switchboard::provider::generation::fetch(
                 &client,
                 &ep,

@@ -20,7 +20,7 @@ pub(super) fn vars(
     f: &mut Frame,
     area: Rect,
 ) {
-    let h = (app.vars.len() as u16 + 6).clamp(8, area.height.saturating_sub(2));
+    let h = (app.config.vars.len() as u16 + 6).clamp(8, area.height.saturating_sub(2));
     let r = centered(area, 80, h);
     f.render_widget(Clear, r);
     let block = boxed(" variables · {{name}} in prompts ", theme);
@@ -46,7 +46,7 @@ pub(super) fn vars(
         inner.height.saturating_sub(3),
     );
     let key = |action: &str| app.keys.label(Mode::Vars, action);
-    let lines: Vec<Line> = if app.vars.is_empty() {
+    let lines: Vec<Line> = if app.config.vars.is_empty() {
         vec![Line::styled(
             format!(
                 "None set. Type name=value and press {}; {{{{name}}}} in a prompt then stands for the value.",
@@ -57,7 +57,8 @@ pub(super) fn vars(
     } else {
         let rows = usize::from(body.height);
         let first = selected.saturating_sub(rows.saturating_sub(1));
-        app.vars
+        app.config
+            .vars
             .iter()
             .enumerate()
             .skip(first)
@@ -133,7 +134,7 @@ pub(super) fn library(
     let query = input.lines().join("");
     let matches = crate::app::update::library_matches(app, &query);
     if matches.is_empty() {
-        let msg = if app.library.is_empty() {
+        let msg = if app.config.library.is_empty() {
             format!(
                 "No saved prompts yet: type a name and press {} to save the current prompt.",
                 key("save")
@@ -145,7 +146,7 @@ pub(super) fn library(
     }
     let lines: Vec<Line> = matches
         .iter()
-        .filter_map(|i| app.library.get(*i))
+        .filter_map(|i| app.config.library.get(*i))
         .enumerate()
         .take(usize::from(body.height))
         .map(|(k, s)| {
@@ -233,7 +234,7 @@ pub(super) fn sessions(
         .map(|(i, s)| {
             let when = s.started_label();
             // The live session: where a read-only look comes back to.
-            let mark = if Some(s.id) == app.recording {
+            let mark = if Some(s.id) == app.session.recording {
                 "●"
             } else {
                 " "

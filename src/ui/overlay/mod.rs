@@ -21,7 +21,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         None => {}
         Some(Overlay::Help { scroll, max }) => help::draw(app, theme, f, area, (*scroll, max)),
         Some(Overlay::ConfirmQuit) => {
-            let n = app.panes.iter().filter(|p| p.is_active()).count();
+            let n = app.session.panes.iter().filter(|p| p.is_active()).count();
             let draft = !app.prompt_text().trim().is_empty();
             let mut text = Vec::new();
             match n {

@@ -25,7 +25,7 @@ pub(super) fn diff(
     );
     f.render_widget(Clear, r);
     let name = |i: usize| {
-        let model = app.panes.get(i).map_or("?", |p| p.model.as_str());
+        let model = app.session.panes.get(i).map_or("?", |p| p.model.as_str());
         if app.hidden() {
             crate::ui::layout::blind_name(app.slot_of(i))
         } else {

@@ -52,7 +52,9 @@ fn router_lines(meta: &serde_json::Value, theme: &Theme) -> Vec<Line<'static>> {
 pub(super) fn draw(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(area, 100, 20);
     f.render_widget(Clear, r);
-    let Some(p) = app.panes.get(pane) else { return };
+    let Some(p) = app.session.panes.get(pane) else {
+        return;
+    };
     let mut lines = Vec::new();
     match p.current() {
         None => lines.push(Line::styled("Nothing sent from this pane yet.", theme.dim)),
