@@ -10,6 +10,7 @@ pub mod config;
 pub mod cost;
 pub mod headless;
 pub mod judge;
+pub mod keymap;
 pub mod library;
 pub mod model;
 pub mod models_cmd;

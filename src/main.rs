@@ -439,6 +439,7 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.view.theme = paint(chosen);
     app.config.themes = themes.into_values().map(paint).collect();
     app.view.expand_thinking = session.cfg.expand_thinking;
+    app.config.keys = session.cfg.keys.clone();
     app.config.vars = vars;
     app.session.attachments = images;
     app.config.tools = session.cfg.tools.clone();

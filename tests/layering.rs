@@ -32,10 +32,6 @@ const KNOWN_CYCLES: &[(&str, &str)] = &[
     // Inside the application: the update rooms and the state they share.
     ("app/find", "app/state"),
     ("app/overlay_keys", "app/update"),
-    // Inside the drawing: overlays and the boxes they draw in.
-    ("ui/overlay", "ui/panel"),
-    ("ui/overlay", "ui/picker"),
-    ("ui/overlay", "ui/spend"),
     // The application still reaches into ui::layout for what was drawn, and runs the loop.
     ("app", "ui"),
     // A pane still carries its rendered-lines cache.

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::App;
+use crate::keymap::Mode;
 use crate::ui::layout;
 
 /// A search in the focused pane.
@@ -74,14 +75,14 @@ pub fn start(app: &mut App) {
     });
 }
 
-/// A key while the query is typed. Enter finds, Esc drops the search.
+/// A key while the query is typed: the find key finds, the cancel key drops the search.
 pub fn edit(app: &mut App, key: KeyEvent) {
     let Some(s) = app.view.search.as_mut() else {
         return;
     };
-    match key.code {
-        KeyCode::Esc => app.view.search = None,
-        KeyCode::Enter => {
+    match app.config.keys.action(Mode::Search, &key) {
+        Some("cancel") => app.view.search = None,
+        Some("find") => {
             s.editing = false;
             if s.query.is_empty() {
                 app.view.search = None;
@@ -89,17 +90,19 @@ pub fn edit(app: &mut App, key: KeyEvent) {
                 step(app, true);
             }
         }
-        KeyCode::Backspace => {
+        Some("erase") => {
             s.query.pop();
         }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            s.query.push(c);
-        }
-        _ => {}
+        _ => match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                s.query.push(c);
+            }
+            _ => {}
+        },
     }
 }
 

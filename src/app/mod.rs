@@ -3,7 +3,6 @@
 pub mod action;
 pub use crate::model::answer;
 pub mod find;
-pub mod keymap;
 mod notice;
 mod overlay_keys;
 pub mod panel;

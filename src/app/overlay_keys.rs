@@ -1,28 +1,27 @@
 //! Keys while an overlay is open: each overlay's own, and the ways out of it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_textarea::Input;
 
 use super::action::Effect;
-use super::keymap::Command;
 use super::notice::{notice, notice_error};
 use super::picker_keys::{ask_endpoints, picker_key};
 use super::sessions::back_to_live;
 use super::state::{App, Overlay, Zone};
 use super::update::{quit_now, run_command};
+use crate::keymap::{Command, Mode};
 
 pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
     match app.overlay.take() {
         Some(Overlay::Help { scroll, max }) => {
             // Clamped, so turning back at the end moves at once.
             let scroll = scroll.min(max.get());
-            let scroll = match key.code {
-                KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
-                KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-                KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(10)),
-                KeyCode::PageUp => Some(scroll.saturating_sub(10)),
-                _ if ctrl_c => return run_command(app, Command::Quit, fx),
+            let scroll = match app.config.keys.action(Mode::Help, &key) {
+                Some("down") => Some(scroll.saturating_add(1)),
+                Some("up") => Some(scroll.saturating_sub(1)),
+                Some("page_down") => Some(scroll.saturating_add(10)),
+                Some("page_up") => Some(scroll.saturating_sub(10)),
+                Some("quit") => return run_command(app, Command::Quit, fx),
                 _ => None,
             };
             if let Some(scroll) = scroll {
@@ -30,13 +29,13 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 app.overlay = Some(Overlay::Help { scroll, max });
             }
         }
-        Some(Overlay::ConfirmQuit) => match key.code {
-            KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => quit_now(app, fx),
-            _ if ctrl_c => quit_now(app, fx),
-            _ => {}
-        },
+        Some(Overlay::ConfirmQuit) if app.config.keys.is(Mode::ConfirmQuit, "quit", &key) => {
+            quit_now(app, fx)
+        }
+        // Any other key stays.
+        Some(Overlay::ConfirmQuit) => {}
         Some(Overlay::Picker(mut picker)) => {
-            let keep_open = !ctrl_c && picker_key(app, &mut picker, key);
+            let keep_open = picker_key(app, &mut picker, key);
             app.overlay = if keep_open {
                 ask_endpoints(app, &picker, fx);
                 Some(Overlay::Picker(picker))
@@ -66,11 +65,9 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
         }) => {
             let query = input.lines().join("");
             let matches = library_matches(app, &query);
-            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            match key.code {
-                KeyCode::Esc => {}
-                _ if ctrl_c => {}
-                KeyCode::Char('s') if ctrl => {
+            match app.config.keys.action(Mode::Library, &key) {
+                Some("close") => {}
+                Some("save") => {
                     let text = app.prompt_text();
                     if text.trim().is_empty() {
                         notice_error(app, "type a prompt first, then save it here");
@@ -78,7 +75,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                         fx.push(Effect::SavePrompt { name: query, text });
                     }
                 }
-                KeyCode::Enter => match matches
+                Some("insert") => match matches
                     .get(selected)
                     .and_then(|i| app.config.library.get(*i))
                 {
@@ -89,13 +86,13 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                     }
                     None => app.overlay = Some(Overlay::Library { input, selected }),
                 },
-                KeyCode::Up => {
+                Some("up") => {
                     app.overlay = Some(Overlay::Library {
                         input,
                         selected: selected.saturating_sub(1),
                     });
                 }
-                KeyCode::Down => {
+                Some("down") => {
                     app.overlay = Some(Overlay::Library {
                         input,
                         selected: (selected + 1).min(matches.len().saturating_sub(1)),
@@ -107,14 +104,13 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 }
             }
         }
-        Some(Overlay::Sessions(mut b)) => match key.code {
-            KeyCode::Esc => {}
-            _ if ctrl_c => {}
-            KeyCode::Up => {
+        Some(Overlay::Sessions(mut b)) => match app.config.keys.action(Mode::Sessions, &key) {
+            Some("close") => {}
+            Some("up") => {
                 b.selected = b.selected.saturating_sub(1);
                 app.overlay = Some(Overlay::Sessions(b));
             }
-            KeyCode::Down => {
+            Some("down") => {
                 let n = b
                     .sessions
                     .as_ref()
@@ -123,8 +119,8 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 b.selected = (b.selected + 1).min(n.saturating_sub(1));
                 app.overlay = Some(Overlay::Sessions(b));
             }
-            KeyCode::Enter | KeyCode::Tab => {
-                let read_only = key.code == KeyCode::Tab;
+            Some(action @ ("resume" | "look")) => {
+                let read_only = action == "look";
                 let id = b
                     .sessions
                     .as_ref()
@@ -170,14 +166,16 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 }
                 next
             };
-            let right = match key.code {
-                KeyCode::Right | KeyCode::Char('l') => step(r, 1),
-                KeyCode::Left | KeyCode::Char('h') => step(r, -1),
+            let right = match app.config.keys.action(Mode::Diff, &key) {
+                Some("next") => step(r, 1),
+                Some("prev") => step(r, -1),
                 _ => return,
             };
             app.overlay = Some(app.diff_overlay(left, app.session.panes[right].id));
         }
-        Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
+        Some(Overlay::Scoreboard { all, .. })
+            if app.config.keys.is(Mode::Scoreboard, "all", &key) =>
+        {
             if all {
                 app.overlay = Some(Overlay::Scoreboard {
                     all: false,

@@ -1,13 +1,14 @@
 //! Keys in the config panel: moving between fields, editing them with validation as you type,
 //! and the panel's own actions (save, workspace, connection test, JSON view).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::{CursorMove, Input, TextArea};
 
 use super::action::{ConfigWrite, Effect};
 use super::panel::{fields, Field, Kind, Panel};
 use super::picker::{PickMode, Picker};
 use super::state::{App, Overlay};
+use crate::keymap::Mode;
 
 /// Handles a key in the panel. Returns the panel when it stays open; the caller puts it back.
 pub fn panel_key(
@@ -24,32 +25,31 @@ pub fn panel_key(
     if let Some(editor) = panel.editing.take() {
         return editing_key(app, panel, editor, key);
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if panel.show_json && json_key(app, &mut panel, key) {
         return Some(Overlay::Panel(panel));
     }
     let all = fields();
     let field = panel.field();
-    match key.code {
-        KeyCode::Esc | KeyCode::F(2) | KeyCode::Char('q') => return None,
-        KeyCode::Char('c') if ctrl => return None,
-        KeyCode::Up | KeyCode::Char('k') => {
+    let action = app.config.keys.action(Mode::Panel, &key);
+    match action {
+        Some("close") => return None,
+        Some("up") => {
             panel.selected = panel.selected.saturating_sub(1);
             panel.fallback = 0;
         }
-        KeyCode::Down | KeyCode::Char('j') => {
+        Some("down") => {
             panel.selected = (panel.selected + 1).min(all.len() - 1);
             panel.fallback = 0;
         }
-        KeyCode::PageUp => panel.selected = panel.selected.saturating_sub(8),
-        KeyCode::PageDown => panel.selected = (panel.selected + 8).min(all.len() - 1),
-        KeyCode::Home => panel.selected = 0,
-        KeyCode::End => panel.selected = all.len() - 1,
-        KeyCode::Char('v') => {
+        Some("page_up") => panel.selected = panel.selected.saturating_sub(8),
+        Some("page_down") => panel.selected = (panel.selected + 8).min(all.len() - 1),
+        Some("first") => panel.selected = 0,
+        Some("last") => panel.selected = all.len() - 1,
+        Some("json") => {
             panel.show_json = !panel.show_json;
             panel.json_scroll = 0;
         }
-        KeyCode::Char('s') => {
+        Some("save") => {
             let pane = &app.session.panes[panel.pane];
             fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Pane {
                 pane: pane.id,
@@ -59,7 +59,7 @@ pub fn panel_key(
             })));
             panel.status = Some(("saving…".into(), false));
         }
-        KeyCode::Char('w') => {
+        Some("save_workspace") => {
             let mut input = TextArea::default();
             input.set_placeholder_text("letters, digits, - and _");
             // Saving the workspace on screen again is one Enter; typing replaces its name.
@@ -69,14 +69,12 @@ pub fn panel_key(
             }
             panel.naming = Some(input);
         }
-        KeyCode::Char('t') => {
+        Some("test") => {
             let provider = app.session.panes[panel.pane].provider.clone();
             panel.status = Some((format!("testing {provider}…"), false));
             fx.push(Effect::TestProvider { provider });
         }
-        KeyCode::Backspace | KeyCode::Delete
-            if field.kind() != Kind::Picker && field != Field::Provider =>
-        {
+        Some("unset") if field.kind() != Kind::Picker && field != Field::Provider => {
             if field == Field::Fallbacks {
                 remove_fallback(app, &mut panel);
             } else {
@@ -86,14 +84,14 @@ pub fn panel_key(
         }
         _ => match field.kind() {
             Kind::Picker => {
-                if key.code == KeyCode::Enter {
+                if action == Some("open") {
                     return Some(picker(app, panel, PickMode::SetModel));
                 }
             }
             Kind::Choice => {
-                let step = match key.code {
-                    KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Right | KeyCode::Char('l') => 1,
-                    KeyCode::Left | KeyCode::Char('h') => -1,
+                let step = match action {
+                    Some("open" | "cycle" | "right") => 1,
+                    Some("left") => -1,
                     _ => 0,
                 };
                 if step != 0 {
@@ -101,7 +99,7 @@ pub fn panel_key(
                 }
             }
             Kind::Text | Kind::Lines => {
-                if key.code == KeyCode::Enter {
+                if action == Some("open") {
                     let mut editor = TextArea::default();
                     editor.insert_str(field.get(&app.session.panes[panel.pane]));
                     editor.move_cursor(CursorMove::Bottom);
@@ -110,19 +108,17 @@ pub fn panel_key(
                     panel.error = None;
                 }
             }
-            Kind::List => match key.code {
-                KeyCode::Char('a') => return Some(picker(app, panel, PickMode::AddFallback)),
-                KeyCode::Char('x') => remove_fallback(app, &mut panel),
-                KeyCode::Left | KeyCode::Char('h') => {
-                    panel.fallback = panel.fallback.saturating_sub(1)
-                }
-                KeyCode::Right | KeyCode::Char('l') => {
+            Kind::List => match action {
+                Some("add_fallback") => return Some(picker(app, panel, PickMode::AddFallback)),
+                Some("remove_fallback") => remove_fallback(app, &mut panel),
+                Some("left") => panel.fallback = panel.fallback.saturating_sub(1),
+                Some("right") => {
                     let n = app.session.panes[panel.pane].settings.fallbacks.len();
                     panel.fallback = (panel.fallback + 1).min(n.saturating_sub(1));
                 }
-                KeyCode::Char('K') => move_fallback(app, &mut panel, -1),
-                KeyCode::Char('J') => move_fallback(app, &mut panel, 1),
-                KeyCode::Enter => {
+                Some("fallback_up") => move_fallback(app, &mut panel, -1),
+                Some("fallback_down") => move_fallback(app, &mut panel, 1),
+                Some("open") => {
                     let mut editor = TextArea::default();
                     editor.insert_str(field.get(&app.session.panes[panel.pane]));
                     panel.editing = Some(editor);
@@ -135,22 +131,21 @@ pub fn panel_key(
     Some(Overlay::Panel(panel))
 }
 
-/// Scrolling the request body while it is shown, with the keys every scrolling view uses:
-/// PgUp/PgDn always, and ↑↓ j/k, Home/End g/G while it fills the panel (beside the fields
-/// those move between fields). Whether the key was taken.
+/// Scrolling the request body while it is shown: its page keys always, the others while it
+/// fills the panel (beside the fields those move between fields). Whether the key was taken.
 fn json_key(app: &App, panel: &mut Panel, key: KeyEvent) -> bool {
     let alone = !crate::ui::panel::json_beside_fields(app.view.size);
     let page = crate::ui::panel::json_page(app.view.size);
     let max = panel.json_max.get();
     let at = panel.json_scroll;
-    panel.json_scroll = match key.code {
-        KeyCode::PageDown => at.saturating_add(page),
-        KeyCode::PageUp => at.saturating_sub(page),
-        KeyCode::Char(' ') if alone => at.saturating_add(page),
-        KeyCode::Down | KeyCode::Char('j') if alone => at.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') if alone => at.saturating_sub(1),
-        KeyCode::Home | KeyCode::Char('g') if alone => 0,
-        KeyCode::End | KeyCode::Char('G') if alone => max,
+    panel.json_scroll = match app.config.keys.action(Mode::PanelJson, &key) {
+        Some("page_down") => at.saturating_add(page),
+        Some("page_up") => at.saturating_sub(page),
+        Some("page") if alone => at.saturating_add(page),
+        Some("line_down") if alone => at.saturating_add(1),
+        Some("line_up") if alone => at.saturating_sub(1),
+        Some("top") if alone => 0,
+        Some("bottom") if alone => max,
         _ => return false,
     }
     .min(max);
@@ -200,7 +195,8 @@ fn move_fallback(app: &mut App, panel: &mut Panel, delta: isize) {
     }
 }
 
-/// Typing into a field: checked on every key, applied on Enter (Ctrl+S for several lines).
+/// Typing into a field: checked on every key, applied with the apply key (for several lines,
+/// where Enter is a new line, with its own).
 fn editing_key(
     app: &mut App,
     mut panel: Box<Panel>,
@@ -209,13 +205,12 @@ fn editing_key(
 ) -> Option<Overlay> {
     let field = panel.field();
     let multi = field.kind() == Kind::Lines;
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let apply = if multi {
-        key.code == KeyCode::Char('s') && ctrl
+        app.config.keys.is(Mode::PanelEdit, "apply_lines", &key)
     } else {
-        key.code == KeyCode::Enter
+        app.config.keys.is(Mode::PanelEdit, "apply", &key)
     };
-    if key.code == KeyCode::Esc {
+    if app.config.keys.is(Mode::PanelEdit, "cancel", &key) {
         panel.error = None;
         return Some(Overlay::Panel(panel));
     }
@@ -250,9 +245,9 @@ fn naming_key(
     key: KeyEvent,
     fx: &mut Vec<Effect>,
 ) -> Option<Overlay> {
-    match key.code {
-        KeyCode::Esc => {}
-        KeyCode::Enter => {
+    match app.config.keys.action(Mode::PanelName, &key) {
+        Some("cancel") => {}
+        Some("save") => {
             let name = input.lines().join("").trim().to_string();
             if name.is_empty()
                 || !name

@@ -1,9 +1,10 @@
 //! What is done to panes themselves: rerun in new panes, copy, workspaces, close and undo.
 
 use super::action::Effect;
-use super::notice::{notice, notice_error};
+use super::notice::{key, key_in, notice, notice_error};
 use super::state::{App, Pane, Status, MAX_PANES};
 use super::turn::{new_round, start_turn, stop_all, stop_pane};
+use crate::keymap::Mode;
 
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.
@@ -76,9 +77,14 @@ pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
     let mut names: Vec<Option<String>> = vec![None];
     names.extend(app.config.workspaces.keys().cloned().map(Some));
     if names.len() == 1 {
+        let how = format!(
+            "{}, then {}",
+            key(app, "settings"),
+            key_in(app, Mode::Panel, "save_workspace")
+        );
         return notice_error(
             app,
-            "no saved workspaces yet — F2, then w, saves this pane set as one",
+            format!("no saved workspaces yet — {how}, saves this pane set as one"),
         );
     }
     let i = names
@@ -133,9 +139,10 @@ pub(super) fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
     if app.session.panes.len() == 1 {
         app.view.zoomed = false;
     }
+    let undo = key(app, "undo");
     notice(
         app,
-        format!("closed {} — u (Alt+U) brings it back", pane.model),
+        format!("closed {} — {undo} brings it back", pane.model),
     );
     app.session.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
 }

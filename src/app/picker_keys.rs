@@ -1,47 +1,47 @@
 //! Keys in the model picker: moving, filtering and sorting, choosing a model for a pane, a new
 //! pane or a fallback, and opening a model once per provider serving it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_textarea::Input;
 
 use super::action::Effect;
 use super::notice::notice;
 use super::picker::{PickMode, Picker};
 use super::state::{App, Pane, Zone, MAX_PANES};
+use crate::keymap::Mode;
 
 /// Handles a key in the picker; returns whether it stays open.
 pub(super) fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => false,
-        KeyCode::Enter => choose(app, picker, picker.mode).is_err(),
-        KeyCode::Char('n') if ctrl => choose(app, picker, PickMode::AddPane).is_err(),
-        KeyCode::Char('e') if ctrl => compare_providers(app, picker).is_err(),
-        KeyCode::Char('s') if ctrl => {
+    match app.config.keys.action(Mode::Picker, &key) {
+        Some("close") => false,
+        Some("choose") => choose(app, picker, picker.mode).is_err(),
+        Some("add_pane") => choose(app, picker, PickMode::AddPane).is_err(),
+        Some("per_provider") => compare_providers(app, picker).is_err(),
+        Some("sort") => {
             picker.next_sort(&app.catalog.entries);
             true
         }
-        KeyCode::Tab => {
+        Some("next_filter") => {
             picker.next_tag(&app.catalog.entries, false);
             true
         }
-        KeyCode::BackTab => {
+        Some("prev_filter") => {
             picker.next_tag(&app.catalog.entries, true);
             true
         }
-        KeyCode::Up => {
+        Some("up") => {
             picker.move_by(-1);
             true
         }
-        KeyCode::Down => {
+        Some("down") => {
             picker.move_by(1);
             true
         }
-        KeyCode::PageUp => {
+        Some("page_up") => {
             picker.move_by(-10);
             true
         }
-        KeyCode::PageDown => {
+        Some("page_down") => {
             picker.move_by(10);
             true
         }

@@ -1,32 +1,28 @@
 //! The prompt editor: keys, history walking, pasting.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_textarea::{CursorMove, Input, TextArea};
 
 use super::state::{App, Overlay, Zone};
+use crate::keymap::Mode;
 
 pub(super) fn edit_prompt(app: &mut App, key: KeyEvent) {
     let (row, _) = app.view.prompt.cursor();
     let last_row = app.view.prompt.lines().len().saturating_sub(1);
-    let plain = key.modifiers == KeyModifiers::NONE;
-    let ctrl = key.modifiers == KeyModifiers::CONTROL;
-    match key.code {
-        // As in a shell; the editor's own Ctrl+U is undo, which Ctrl+Z does here.
-        KeyCode::Char('u') if ctrl => {
+    let keys = &app.config.keys;
+    match keys.action(Mode::Prompt, &key) {
+        // As in a shell; the editor's own Ctrl+U is undo, which has its own key here.
+        Some("delete_to_line_start") => {
             app.view.prompt.delete_line_by_head();
             return;
         }
-        KeyCode::Char('z') if ctrl => {
+        Some("undo_edit") => {
             app.view.prompt.undo();
             return;
         }
-        KeyCode::Up if plain && row == 0 => return history_prev(app),
-        KeyCode::Down if plain && row == last_row => return history_next(app),
-        KeyCode::Enter
-            if key
-                .modifiers
-                .intersects(KeyModifiers::ALT | KeyModifiers::SHIFT) =>
-        {
+        Some("history_back") if row == 0 => return history_prev(app),
+        Some("history_forward") if row == last_row => return history_next(app),
+        Some("newline") => {
             app.view.prompt.insert_newline();
             return;
         }

@@ -2,12 +2,13 @@
 //! and the request each pane's conversation makes.
 
 use super::action::Effect;
-use super::notice::{notice, notice_error, plural};
+use super::notice::{key, key_in, notice, notice_error, plural};
 use super::state::{Answer, App, Input as TurnInput, Status, Turn};
 use super::turn::{
     begin, begin_with, failure, new_round, pending_calls, renew_tool_steps, shuffle, start_turn,
 };
 use crate::cost::price::estimate_prompt_tokens;
+use crate::keymap::Mode;
 use crate::provider::ApiError;
 
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
@@ -19,9 +20,10 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     }
     if let Some(name) = crate::vars::missing(&text, &app.config.vars) {
         super::vars_keys::open(app, Some(&name));
+        let set = key_in(app, Mode::Vars, "set");
         return notice_error(
             app,
-            format!("not sent: the prompt uses {{{{{name}}}}}: give it a value, Enter sets it"),
+            format!("not sent: the prompt uses {{{{{name}}}}}: give it a value, {set} sets it"),
         );
     }
     let text = match crate::vars::fill(&text, &app.config.vars) {
@@ -41,17 +43,19 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
                 // An unknown price is not $0: a budget cannot vouch for what it cannot price.
                 None => {
                     let model = app.session.panes[i].model.clone();
+                    let anyway = key(app, "send_anyway");
                     return notice_error(
                         app,
                         format!(
-                            "not sent: a budget is set and {model} has no known price, so this round's worst case cannot be priced — Ctrl+G sends anyway (or give it a price in the config)"
+                            "not sent: a budget is set and {model} has no known price, so this round's worst case cannot be priced — {anyway} sends anyway (or give it a price in the config)"
                         ),
                     );
                 }
             }
         }
         if let Some(breach) = app.config.budget.check(app.live_spent(), worst) {
-            return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
+            let anyway = key(app, "send_anyway");
+            return notice_error(app, format!("{} — {anyway} sends anyway", breach.refusal()));
         }
     }
     let images: Vec<String> = app
@@ -77,10 +81,11 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
             .iter()
             .map(|&i| app.session.panes[i].model.clone())
             .collect();
+        let drop = key(app, "drop_images");
         return notice_error(
             app,
             format!(
-                "not sent: {} {} no images — Alt+X drops the images",
+                "not sent: {} {} no images — {drop} drops the images",
                 names.join(", "),
                 if names.len() == 1 { "takes" } else { "take" }
             ),
@@ -95,10 +100,11 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     let round = new_round(app, &text, fx);
     renew_tool_steps(app);
     if !skipped.is_empty() {
+        let answer = key(app, "answer_tools");
         notice(
             app,
             format!(
-                "pane {}: waiting tool calls sent back as not answered (Alt+T answers them instead)",
+                "pane {}: waiting tool calls sent back as not answered ({answer} answers them instead)",
                 skipped.join(", ")
             ),
         );
@@ -183,10 +189,11 @@ pub(super) fn resend(app: &mut App, fx: &mut Vec<Effect>) {
     }
     if !all {
         let n = targets.len();
+        let again = key(app, "resend");
         notice(
             app,
             format!(
-                "retrying {n} failed pane{} (Ctrl+R again re-sends every pane)",
+                "retrying {n} failed pane{} ({again} again re-sends every pane)",
                 plural(n)
             ),
         );

@@ -2,10 +2,22 @@
 //! back to the live one.
 
 use super::action::Effect;
-use super::notice::{notice, notice_error};
+use super::notice::{key, key_in, notice, notice_error};
+use crate::keymap::Mode;
+
 use super::state::{App, Status};
 use super::turn::{history, stop_all};
 use crate::session::store::Op;
+
+/// How to resume the session being looked at, or go back to one's own.
+pub(super) fn resume_how(app: &App) -> String {
+    format!(
+        "{}, then {}, resumes it; {} goes back to yours",
+        key(app, "sessions"),
+        key_in(app, Mode::Sessions, "resume"),
+        key(app, "back_to_live")
+    )
+}
 
 /// Replaces the panes with a stored session's, conversations and all, and carries it on.
 pub(super) fn resume(
@@ -60,13 +72,8 @@ pub(super) fn resume(
     app.session.read_only = read_only;
     if read_only {
         app.session.session_label = format!("{} (read-only)", summary.id);
-        return notice(
-            app,
-            format!(
-                "viewing session {} — Ctrl+O, then Enter, resumes it; Ctrl+B goes back to yours",
-                summary.id
-            ),
-        );
+        let how = resume_how(app);
+        return notice(app, format!("viewing session {} — {how}", summary.id));
     }
     app.session.resumed = Some(summary.id);
     app.session.session_label = crate::session::resume::label(&summary);

@@ -36,6 +36,16 @@ pub enum Zone {
     Panes,
 }
 
+impl Zone {
+    /// The keymap's mode for keys typed here.
+    pub fn mode(self) -> crate::keymap::Mode {
+        match self {
+            Zone::Prompt => crate::keymap::Mode::Prompt,
+            Zone::Panes => crate::keymap::Mode::Panes,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Overlay {
     Help {
@@ -116,7 +126,6 @@ impl PromptHistory {
 /// An empty prompt editor.
 pub fn new_editor() -> TextArea<'static> {
     let mut t = TextArea::default();
-    t.set_placeholder_text("Ask every model something…  (F1 or ? for help)");
     t.set_cursor_line_style(ratatui::style::Style::default());
     t
 }
@@ -209,6 +218,8 @@ pub struct View {
 
 /// What the configuration says: providers, budgets, prices, workspaces, tools, themes.
 pub struct AppConfig {
+    /// Every mode's keys: the defaults with the config's `[keys]` over them.
+    pub keys: crate::keymap::Keymap,
     pub providers: Providers,
     pub budget: Budget,
     /// Prices from the config, by provider and model; they win over the catalog's.
@@ -298,6 +309,7 @@ impl App {
                 history: PromptHistory::default(),
             },
             config: AppConfig {
+                keys: crate::keymap::Keymap::default(),
                 providers,
                 budget: Budget::default(),
                 prices: BTreeMap::new(),

@@ -2,7 +2,7 @@
 //! themselves for a few steps (auto mode).
 
 use super::action::Effect;
-use super::notice::{notice, notice_error};
+use super::notice::{key, notice, notice_error};
 use super::state::{App, Input as TurnInput};
 use super::turn::{begin_with, new_round, pending_calls};
 
@@ -55,9 +55,13 @@ pub(super) fn answer_tools(
                     .and_then(|def| def.canned(&call.arguments))
             };
             let Some(content) = typed.clone().or_else(canned) else {
+                let answer = key(app, "answer_tools");
                 notice_error(
                     app,
-                    format!("`{}` has no canned result: type one, then Alt+T", call.name),
+                    format!(
+                        "`{}` has no canned result: type one, then {answer}",
+                        call.name
+                    ),
                 );
                 return answered;
             };

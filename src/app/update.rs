@@ -4,8 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use tui_textarea::TextArea;
 
 use super::action::{Action, Effect};
-use super::keymap::{self, Command};
-use super::notice::{notice, notice_error, plural};
+use super::notice::{key, key_in, notice, notice_error, plural};
 use super::overlay_keys::on_overlay_key;
 use super::panes::{close_pane, copy, next_workspace, rerun, undo};
 use super::picker::{PickMode, Picker};
@@ -19,6 +18,7 @@ use super::state::{Answer, App, Overlay, Status, Turn, Zone, MAX_PANES};
 use super::streams::{on_billed, on_stream};
 use super::tool_steps::{answer_tools, auto_answer};
 use super::turn::{history, shuffle, stop_all, stop_pane, AUTO_TOOL_STEPS};
+use crate::keymap::{Command, Mode};
 use crate::session::store::Op;
 
 pub use super::overlay_keys::library_matches;
@@ -264,19 +264,22 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return super::vote_keys::vote_key(app, entry, key, fx);
     }
     if std::mem::take(&mut app.view.copy_pending) {
-        match key.code {
-            KeyCode::Char('y') => return copy(app, None, fx),
-            KeyCode::Char(c @ '1'..='9') => {
-                return copy(app, Some(c as usize - '1' as usize), fx);
-            }
-            _ => {}
+        if app.config.keys.is(Mode::Copy, "answer", &key) {
+            return copy(app, None, fx);
+        }
+        if let KeyCode::Char(c @ '1'..='9') = key.code {
+            return copy(app, Some(c as usize - '1' as usize), fx);
         }
     }
     if app.view.search.as_ref().is_some_and(|s| s.editing) {
         return super::find::edit(app, key);
     }
     let prompt_empty = app.view.prompt.is_empty();
-    if let Some(cmd) = keymap::command(app.view.zone, &key, prompt_empty) {
+    if let Some(cmd) = app
+        .config
+        .keys
+        .command(app.view.zone.mode(), &key, prompt_empty)
+    {
         return run_command(app, cmd, fx);
     }
     if app.view.zone == Zone::Prompt {
@@ -306,10 +309,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             );
         }
         if app.session.read_only {
-            return notice_error(
-                app,
-                "read-only: Ctrl+O, then Enter, resumes this session; Ctrl+B goes back to yours",
-            );
+            let how = super::sessions::resume_how(app);
+            return notice_error(app, format!("read-only: {how}"));
         }
     }
     match cmd {
@@ -318,9 +319,12 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::SendFocused => send(app, Some(app.view.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
         Command::PickModel | Command::Settings | Command::Trail if app.hidden() => {
+            let (vote, blind) = (key(app, "vote"), key(app, "blind"));
             notice_error(
                 app,
-                "the models stay hidden until you vote (F6) or turn blind judging off (F8)",
+                format!(
+                    "the models stay hidden until you vote ({vote}) or turn blind judging off ({blind})"
+                ),
             );
         }
         Command::PickModel => {
@@ -403,9 +407,10 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             let mut lines = app.view.prompt.lines().to_vec();
             let path = lines.pop().unwrap_or_default();
             if path.trim().is_empty() {
+                let attach = key(app, "attach_image");
                 return notice_error(
                     app,
-                    "type an image's path on the prompt's last line, then Alt+I",
+                    format!("type an image's path on the prompt's last line, then {attach}"),
                 );
             }
             set_prompt(&mut app.view.prompt, lines.join("\n").trim_end());
@@ -428,14 +433,15 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 None => Some(AUTO_TOOL_STEPS),
             };
             let on = app.session.auto_tools.is_some();
-            notice(
-                app,
-                if on {
-                    "tool calls are answered with canned results, 5 steps per prompt (Alt+A stops)"
-                } else {
-                    "tool calls wait for you again"
-                },
-            );
+            let text = if on {
+                format!(
+                    "tool calls are answered with canned results, 5 steps per prompt ({} stops)",
+                    key(app, "auto_tools")
+                )
+            } else {
+                "tool calls wait for you again".to_string()
+            };
+            notice(app, text);
             if on {
                 auto_answer(app, fx);
             }
@@ -487,14 +493,15 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Blind => {
             app.view.blind = !app.view.blind;
             shuffle(app);
-            notice(
-                app,
-                if app.view.blind {
-                    "blind judging: names hidden until you vote (F6)"
-                } else {
-                    "blind judging off"
-                },
-            );
+            let text = if app.view.blind {
+                format!(
+                    "blind judging: names hidden until you vote ({})",
+                    key(app, "vote")
+                )
+            } else {
+                "blind judging off".to_string()
+            };
+            notice(app, text);
         }
         Command::Scoreboard => {
             let rows = app.scoreboard();
@@ -506,7 +513,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.view.copy_pending = true;
-            notice(app, "copy: y for the answer, 1–9 for that code block");
+            let answer = key_in(app, Mode::Copy, "answer");
+            notice(
+                app,
+                format!("copy: {answer} for the answer, 1–9 for that code block"),
+            );
         }
         Command::NextWorkspace => next_workspace(app, fx),
         Command::SpendBreakdown => {
@@ -557,7 +568,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 pane.scroll = None;
             }
             app.session.undo = Some(super::state::Undo::Cleared(kept));
-            notice(app, "conversations cleared — u (Alt+U) brings them back");
+            let undo = key(app, "undo");
+            notice(
+                app,
+                format!("conversations cleared — {undo} brings them back"),
+            );
         }
         Command::Undo => undo(app),
         // Panes are numbered, and walked, in the order they are shown (shuffled while blind).

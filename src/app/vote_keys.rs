@@ -1,5 +1,5 @@
 //! Judging a round at the keyboard: after the vote key, the number of the best pane as its
-//! title shows it, `=` for a tie or `0` when every answer was bad.
+//! title shows it, or the keys for a tie and for every answer bad.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -8,6 +8,7 @@ use super::notice::{notice, notice_error};
 use super::state::{App, VoteEntry};
 use super::turn::history;
 use crate::judge::Verdict;
+use crate::keymap::Mode;
 use crate::session::store::Op;
 
 /// What the vote key asks for, with the pane numbers there are.
@@ -18,12 +19,17 @@ pub(super) fn prompt(app: &App) -> String {
     } else {
         format!("1–{n}")
     };
+    let keys = &app.config.keys;
     let two_digits = if n >= 10 {
-        " (1 then Enter for pane 1)"
+        format!(" (1 then {} for pane 1)", keys.label(Mode::Vote, "pane"))
     } else {
-        ""
+        String::new()
     };
-    format!("judge: {range} the best pane{two_digits} · = a tie · 0 all bad")
+    format!(
+        "judge: {range} the best pane{two_digits} · {} a tie · {} all bad",
+        keys.label(Mode::Vote, "tie"),
+        keys.label(Mode::Vote, "all_bad")
+    )
 }
 
 /// A key typed while a verdict is being entered.
@@ -33,9 +39,11 @@ pub(super) fn vote_key(app: &mut App, entry: VoteEntry, key: KeyEvent, fx: &mut 
         KeyCode::Char(c) => c.to_digit(10).map(|d| d as usize),
         _ => None,
     };
-    match (entry, key.code, digit) {
-        (VoteEntry::Start, KeyCode::Char('='), _) => vote(app, Verdict::Tie, fx),
-        (VoteEntry::Start, _, Some(0)) => vote(app, Verdict::AllBad, fx),
+    let action = app.config.keys.action(Mode::Vote, &key);
+    match (entry, action, digit) {
+        (VoteEntry::Start, Some("tie"), _) => vote(app, Verdict::Tie, fx),
+        (VoteEntry::Start, Some("all_bad"), _) => vote(app, Verdict::AllBad, fx),
+        (VoteEntry::Start, _, Some(0)) => notice(app, "no vote"),
         // A number some longer pane number begins with waits for its second digit.
         (VoteEntry::Start, _, Some(d)) if d * 10 <= n => {
             app.view.vote_pending = Some(VoteEntry::Tens(d));
@@ -47,11 +55,14 @@ pub(super) fn vote_key(app: &mut App, entry: VoteEntry, key: KeyEvent, fx: &mut 
             };
             notice(
                 app,
-                format!("judge: pane {d}… — Enter for pane {d}, {more}"),
+                format!(
+                    "judge: pane {d}… — {} for pane {d}, {more}",
+                    app.config.keys.label(Mode::Vote, "pane")
+                ),
             );
         }
         (VoteEntry::Start, _, Some(d)) => winner(app, d, fx),
-        (VoteEntry::Tens(d), KeyCode::Enter | KeyCode::Char(' '), _) => winner(app, d, fx),
+        (VoteEntry::Tens(d), Some("pane"), _) => winner(app, d, fx),
         (VoteEntry::Tens(d), _, Some(e)) => winner(app, d * 10 + e, fx),
         _ => notice(app, "no vote"),
     }

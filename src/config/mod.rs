@@ -54,6 +54,8 @@ pub struct Config {
     pub theme: Option<(String, usize, usize)>,
     /// Keep a pane's thinking open after its answer starts.
     pub expand_thinking: bool,
+    /// Every mode's keys: the defaults with the file's `[keys]` over them.
+    pub keys: crate::keymap::Keymap,
     pub tools: Vec<crate::tools::ToolDef>,
     /// OpenRouter app attribution (`HTTP-Referer`, `X-OpenRouter-Title`) and end-user id.
     pub app_url: Option<String>,
@@ -88,6 +90,7 @@ impl Default for Config {
             workspaces: BTreeMap::new(),
             theme: None,
             expand_thinking: false,
+            keys: Default::default(),
             app_url: None,
             app_title: None,
             user: None,
@@ -399,6 +402,8 @@ impl Config {
                 cfg.sim_speed = speed.0;
             }
         }
+        cfg.keys =
+            crate::keymap::Keymap::from_config(text).map_err(|e| at(Some(e.at), e.message))?;
         Ok(cfg)
     }
 }

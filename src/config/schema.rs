@@ -25,6 +25,9 @@ pub(super) struct FileConfig {
     pub workspaces: BTreeMap<String, FileWorkspace>,
     pub theme: Option<Spanned<String>>,
     pub expand_thinking: Option<bool>,
+    /// Read with its positions by the keymap; here only so the table is not unknown.
+    #[allow(dead_code)]
+    pub keys: Option<toml::Table>,
     #[serde(default)]
     pub tools: Vec<Spanned<FileTool>>,
     /// OpenRouter app attribution: `HTTP-Referer` and `X-OpenRouter-Title`.

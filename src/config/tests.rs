@@ -174,3 +174,20 @@ fn empty_file_is_the_defaults() {
         Config::default()
     );
 }
+
+#[test]
+fn the_config_file_carries_its_keys_to_the_app() {
+    let path = std::path::Path::new("config.toml");
+    let cfg = Config::parse("[keys]\nsend = \"ctrl-j\"\n", path).unwrap();
+    assert_eq!(cfg.keys.main("send"), "Ctrl+J");
+    let e = Config::parse(
+        "theme = \"dark\"\n\n[keys.picker]\nsort = \"bogus\"\n",
+        path,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("config.toml:4:8: sort: `bogus` is not a key"),
+        "{e}"
+    );
+}

@@ -53,7 +53,7 @@ pub fn advise(
             advice.afford = afford(message);
             advice.afford.map(|n| {
                 Hint::new(
-                    format!("the key can pay for {n} tokens: Ctrl+R caps this pane's max_tokens at {n} and retries"),
+                    format!("the key can pay for {n} tokens: {{retry}} caps this pane's max_tokens at {n} and retries"),
                     format!("the key can pay for {n} tokens: set max_tokens to {n} or less"),
                 )
             })
@@ -64,7 +64,7 @@ pub fn advise(
                 || lower.contains("free period")
             {
                 (
-                    "the free variant has ended: drop `:free` from the model id (F2)",
+                    "the free variant has ended: drop `:free` from the model id ({settings})",
                     "the free variant has ended: drop `:free` from the model id",
                 )
             } else if code == "privacy_restricted"
@@ -72,7 +72,7 @@ pub fn advise(
                 || lower.contains("privacy")
             {
                 (
-                    "your privacy settings filter out every provider: relax data_collection or zdr (F2), or the account's privacy settings",
+                    "your privacy settings filter out every provider: relax data_collection or zdr ({settings}), or the account's privacy settings",
                     "your privacy settings filter out every provider: relax data_collection or zdr, or the account's privacy settings",
                 )
             } else if code == "constraint_filtered"
@@ -81,22 +81,22 @@ pub fn advise(
                 || lower.contains("requested providers")
             {
                 (
-                    "the pane's routing filters out every provider: relax only, ignore, quantizations or max_price (F2)",
+                    "the pane's routing filters out every provider: relax only, ignore, quantizations or max_price ({settings})",
                     "the routing settings filter out every provider: relax only, ignore, quantizations or max_price",
                 )
             } else if code == "no_endpoints" || lower.contains("no endpoints found") {
                 (
-                    "no provider serves this model with what the request needs (tools, images, parameters): drop them or pick another model (Ctrl+P)",
+                    "no provider serves this model with what the request needs (tools, images, parameters): drop them or pick another model ({pick})",
                     "no provider serves this model with what the request needs (tools, images, parameters): drop them or use another model",
                 )
             } else if code == "model_deprecated" {
                 (
-                    "the model is deprecated: pick its successor (Ctrl+P)",
+                    "the model is deprecated: pick its successor ({pick})",
                     "the model is deprecated: use its successor",
                 )
             } else {
                 (
-                    "the model is not in the catalog: pick another (Ctrl+P)",
+                    "the model is not in the catalog: pick another ({pick})",
                     "the model is not in the catalog: use another (`switchboard models` lists them)",
                 )
             };

@@ -1,7 +1,10 @@
 //! Typed failures of one request, with messages written for the person at the keyboard: in
-//! the playground the next step names its key, on the command line it is said in plain words.
+//! the playground the next step names its key (the user's, see [`super::steps`]), on the
+//! command line it is said in plain words.
 
 use std::time::Duration;
+
+use super::steps::StepKeys;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -35,8 +38,8 @@ pub enum ApiError {
     Recorded(String),
 }
 
-/// A next step in two wordings: with the playground's keys, and in plain words for a command
-/// line, where those keys do nothing.
+/// A next step in two wordings: with the playground's keys, named by their steps' slots
+/// (`{retry}`), and in plain words for a command line, where those keys do nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hint {
     pub keys: String,
@@ -51,24 +54,25 @@ impl Hint {
         }
     }
 
-    fn says(&self, audience: Audience) -> &str {
+    fn says(&self, audience: Audience) -> String {
         match audience {
-            Audience::Playground => &self.keys,
-            Audience::CommandLine => &self.plain,
+            Audience::Playground(keys) => keys.fill(&self.keys),
+            Audience::CommandLine => self.plain.clone(),
         }
     }
 }
 
-/// Who reads a message: someone in the playground, or a script's log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    Playground,
+/// Who reads a message: someone in the playground, with their keys, or a script's log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Audience<'a> {
+    Playground(&'a StepKeys),
     CommandLine,
 }
 
 impl std::fmt::Display for ApiError {
+    /// The playground's wording with the default keys.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe(Audience::Playground))
+        f.write_str(&self.describe(Audience::Playground(&StepKeys::default())))
     }
 }
 
@@ -138,9 +142,9 @@ impl ApiError {
 /// What the status means, and what to do about it: with the playground's keys, then in plain
 /// words.
 fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
-    const RETRY: (&str, &str) = ("Ctrl+R retries", "try again");
+    const RETRY: (&str, &str) = ("{retry} retries", "try again");
     const SETTINGS: (&str, &str) = (
-        "check the pane's settings (F2)",
+        "check the pane's settings ({settings})",
         "check the model's settings",
     );
     let (what, (keys, plain)) = match status {
@@ -155,7 +159,7 @@ fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
         402 => (
             "out of credit",
             (
-                "add credit, or pick a free model (Ctrl+P)",
+                "add credit, or pick a free model ({pick})",
                 "add credit, or use a free model",
             ),
         ),
@@ -168,13 +172,13 @@ fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
         ),
         404 => (
             "model not found",
-            ("pick another (Ctrl+P)", "use another model"),
+            ("pick another ({pick})", "use another model"),
         ),
         408 => ("timed out", RETRY),
         413 => (
             "request too large",
             (
-                "shorten the conversation (Alt+L clears it)",
+                "shorten the conversation ({clear} clears it)",
                 "shorten the prompt",
             ),
         ),
@@ -182,7 +186,7 @@ fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
         429 => (
             "rate limited",
             (
-                "wait a moment, or add a fallback model (F2)",
+                "wait a moment, or add a fallback model ({settings})",
                 "wait a moment, or add a fallback model in the config",
             ),
         ),
@@ -190,14 +194,14 @@ fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
         502 => (
             "provider error",
             (
-                "Ctrl+R retries, or add a fallback model (F2)",
+                "{retry} retries, or add a fallback model ({settings})",
                 "try again, or add a fallback model in the config",
             ),
         ),
         503 => (
             "no provider available",
             (
-                "add a fallback model (F2), or retry later",
+                "add a fallback model ({settings}), or retry later",
                 "add a fallback model in the config, or try again later",
             ),
         ),
@@ -205,7 +209,7 @@ fn meaning(status: u16) -> (&'static str, &'static str, &'static str) {
         529 => (
             "provider overloaded",
             (
-                "retry later, or add a fallback model (F2)",
+                "retry later, or add a fallback model ({settings})",
                 "try again later, or add a fallback model in the config",
             ),
         ),
@@ -251,12 +255,12 @@ fn http_summary(
 impl ApiError {
     /// The message in the words that fit where it is read.
     pub fn describe(&self, audience: Audience) -> String {
-        let playground = audience == Audience::Playground;
-        let retry = if playground {
-            "Ctrl+R retries"
-        } else {
-            "try again"
+        let playground = matches!(audience, Audience::Playground(_));
+        let words = |keys: &str, plain: &str| match audience {
+            Audience::Playground(k) => k.fill(keys),
+            Audience::CommandLine => plain.to_string(),
         };
+        let retry = words("{retry} retries", "try again");
         match self {
             ApiError::Http {
                 status,
@@ -269,22 +273,22 @@ impl ApiError {
                 let (_, keys, plain) = meaning(*status);
                 let next = match &advice.hint {
                     Some(h) => h.says(audience),
-                    None if playground => keys,
-                    None => plain,
+                    None => words(keys, plain),
                 };
                 http_summary(
                     *status,
                     error_type.as_deref(),
                     message,
                     provider.as_deref(),
-                    next,
+                    &next,
                 )
             }
             ApiError::MidStream { code, message, .. } => {
                 format!("failed mid-answer ({code}): {message} — {retry}")
             }
             ApiError::Connect(e) if playground => {
-                format!("could not connect: {e} — is the server running? (F2 tests the connection)")
+                let settings = words("{settings}", "");
+                format!("could not connect: {e} — is the server running? ({settings} tests the connection)")
             }
             ApiError::Connect(e) => format!("could not connect: {e} — is the server running?"),
             ApiError::Transport(e) => format!("connection failed: {e}"),

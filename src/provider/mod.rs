@@ -10,6 +10,7 @@ pub mod providers;
 pub mod reasoning;
 pub mod request;
 pub mod settings;
+pub mod steps;
 pub mod wire;
 
 pub use error::ApiError;

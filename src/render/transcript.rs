@@ -274,6 +274,8 @@ pub struct TranscriptCache {
     turns: Vec<TurnCache>,
     /// Lines in all, as the last `update` left them.
     total: usize,
+    /// The keys hints name (retry, answer the tool calls…), as the user has them.
+    steps: crate::provider::steps::StepKeys,
 }
 
 /// A run of lines: borrowed from the cache, or made for this frame.
@@ -356,6 +358,14 @@ pub fn thinking_shown(pane: &Pane, answer_started: bool, expand_default: bool) -
 }
 
 impl TranscriptCache {
+    /// The keys hints name; lines made with others are made again.
+    pub fn set_steps(&mut self, steps: &crate::provider::steps::StepKeys) {
+        if self.steps != *steps {
+            self.steps.clone_from(steps);
+            self.turns.clear();
+        }
+    }
+
     /// Brings the cache up to date with the pane and returns the frame's lines. Code not
     /// shown yet stays plain: [`TranscriptCache::show`] highlights what a frame shows.
     pub fn view<'a>(
@@ -455,12 +465,18 @@ impl TranscriptCache {
             if !a.tool_calls.is_empty() && !a.status.is_active() {
                 let waiting = calls_state(pane, i);
                 if c.calls.as_ref().map(|(w, _)| *w) != Some(waiting) {
-                    let lines =
-                        call_lines(&a.tool_calls, !a.text.is_empty(), waiting, width, theme);
+                    let lines = call_lines(
+                        &a.tool_calls,
+                        !a.text.is_empty(),
+                        waiting,
+                        width,
+                        theme,
+                        &self.steps,
+                    );
                     c.calls = Some((waiting, lines));
                 }
             }
-            c.frame = frame(c, pane, i, width, theme, expand_thinking);
+            c.frame = frame(c, pane, i, width, theme, expand_thinking, &self.steps);
         }
         // Where each answer's rows start, and the lines in all.
         let mut at = 0;
@@ -500,6 +516,7 @@ fn frame(
     width: usize,
     theme: &Theme,
     expand_thinking: bool,
+    steps: &crate::provider::steps::StepKeys,
 ) -> Frame {
     let a = &pane.turns[i].answer;
     let mut f = Frame {
@@ -524,7 +541,9 @@ fn frame(
         let label = if f.shown {
             format!("▾ thinking · {tokens} tokens")
         } else {
-            format!("▸ thinking · {tokens} tokens (F5 shows)")
+            steps.fill(&format!(
+                "▸ thinking · {tokens} tokens ({{thinking}} shows)"
+            ))
         };
         f.thinking.push(Line::styled(label, theme.reasoning));
         if f.shown {
@@ -551,11 +570,12 @@ fn frame(
                 Calls::Answered,
                 width,
                 theme,
+                steps,
             );
         }
         _ => {}
     }
-    f.trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme);
+    f.trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme, steps);
     if let Some(Err(why)) = &a.structured {
         let mut l = RLine::styled(format!("✗ not the JSON asked for: {why}"), theme.error);
         l.indent = 2;
@@ -657,6 +677,7 @@ fn call_lines(
     state: Calls,
     width: usize,
     theme: &Theme,
+    steps: &crate::provider::steps::StepKeys,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if after_text {
@@ -689,10 +710,13 @@ fn call_lines(
     }
     let note = match state {
         Calls::Waiting => Some((
-            "Alt+T answers (type a result first, or use canned ones); a new prompt sends them back as not answered",
+            steps.fill("{answer_tools} answers (type a result first, or use canned ones); a new prompt sends them back as not answered"),
             theme.dim,
         )),
-        Calls::Skipped => Some(("not answered: a new prompt was sent instead", theme.notice)),
+        Calls::Skipped => Some((
+            "not answered: a new prompt was sent instead".to_string(),
+            theme.notice,
+        )),
         Calls::Answered | Calls::Dropped => None,
     };
     if let Some((text, style)) = note {
@@ -706,6 +730,7 @@ fn trailer_lines(
     has_text: bool,
     width: usize,
     theme: &Theme,
+    steps: &crate::provider::steps::StepKeys,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let gap = |out: &mut Vec<Line<'static>>| {
@@ -716,7 +741,8 @@ fn trailer_lines(
     match status {
         Status::Failed(e) => {
             gap(&mut out);
-            let mut l = RLine::styled(format!("✗ {e}"), theme.error);
+            let text = e.describe(crate::provider::error::Audience::Playground(steps));
+            let mut l = RLine::styled(format!("✗ {text}"), theme.error);
             l.indent = 2;
             out.extend(wrap(&l, width, theme.marker));
             if let Some(detail) = e.detail() {

@@ -1,5 +1,6 @@
 //! Drawing: a pure function of [`App`]. No I/O, no waiting.
 
+pub mod frame;
 pub mod layout;
 pub mod overlay;
 pub mod pane;
@@ -15,6 +16,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::{App, Zone};
+use crate::keymap::Mode;
 use crate::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
@@ -169,9 +171,13 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     if let Some(search) = app.view.search.as_ref().filter(|s| s.editing) {
         spans.push(Span::styled(format!("/{}▏", search.query), theme.notice));
-        spans.push(Span::styled("  Enter", theme.key));
+        let keys = &app.config.keys;
+        spans.push(Span::styled(
+            format!("  {}", keys.label(Mode::Search, "find")),
+            theme.key,
+        ));
         spans.push(Span::styled(" find  ", theme.dim));
-        spans.push(Span::styled("Esc", theme.key));
+        spans.push(Span::styled(keys.label(Mode::Search, "cancel"), theme.key));
         spans.push(Span::styled(" cancel", theme.dim));
     } else if let Some(n) = &app.view.notice {
         spans.push(Span::styled(
@@ -179,26 +185,31 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             if n.error { theme.error } else { theme.notice },
         ));
     } else {
-        let hints: &[(&str, &str)] = match app.view.zone {
-            Zone::Prompt => &[
-                ("Enter", "send"),
-                ("Tab", "pane"),
-                ("Esc", "panes"),
-                ("Ctrl+P", "model"),
-                ("Ctrl+N", "add"),
-                ("F1", "help"),
-                ("Ctrl+C", "quit"),
-            ],
-            Zone::Panes => &[
-                ("j/k", "scroll"),
-                ("h/l", "pane"),
-                ("z", "zoom"),
-                ("a", "add"),
-                ("d", "close"),
-                ("r", "resend pane"),
-                ("i", "prompt"),
-                ("?", "help"),
-                ("q", "quit"),
+        let keys = &app.config.keys;
+        let own = |action: &str| keys.own(Mode::Panes, action);
+        let hints: Vec<(String, &str)> = match app.view.zone {
+            Zone::Prompt => [
+                ("send", "send"),
+                ("next_pane", "pane"),
+                ("switch", "panes"),
+                ("pick_model", "model"),
+                ("add_pane", "add"),
+                ("help", "help"),
+                ("quit", "quit"),
+            ]
+            .into_iter()
+            .map(|(action, what)| (keys.label(Mode::Prompt, action), what))
+            .collect(),
+            Zone::Panes => vec![
+                (format!("{}/{}", own("line_down"), own("line_up")), "scroll"),
+                (format!("{}/{}", own("prev_pane"), own("next_pane")), "pane"),
+                (own("zoom"), "zoom"),
+                (own("add_pane"), "add"),
+                (own("close_pane"), "close"),
+                (own("resend_focused"), "resend pane"),
+                (own("focus_prompt"), "prompt"),
+                (own("help"), "help"),
+                (own("quit"), "quit"),
             ],
         };
         if let Some(search) = &app.view.search {
@@ -211,7 +222,11 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 theme.notice,
             ));
             spans.push(Span::styled(" · ", theme.dim));
-            for (k, what) in [("n", "next"), ("N", "previous"), ("Esc", "clear")] {
+            for (k, what) in [
+                (own("next_match"), "next"),
+                (own("prev_match"), "previous"),
+                (keys.main("switch"), "clear"),
+            ] {
                 spans.push(Span::styled(k, theme.key));
                 spans.push(Span::styled(format!(" {what}  "), theme.dim));
             }
@@ -224,17 +239,24 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 theme.notice,
             ));
             spans.push(Span::styled(" · ", theme.dim));
-            let cancel: &[(&str, &str)] = match app.view.zone {
-                Zone::Prompt => &[("Ctrl+X", "cancel pane"), ("Alt+C", "cancel all")],
-                Zone::Panes => &[("x", "cancel pane"), ("X", "cancel all")],
+            let mode = match app.view.zone {
+                Zone::Prompt => Mode::Prompt,
+                Zone::Panes => Mode::Panes,
             };
-            for (k, what) in cancel {
-                spans.push(Span::styled(*k, theme.key));
+            for (action, what) in [
+                ("cancel_focused", "cancel pane"),
+                ("cancel_all", "cancel all"),
+            ] {
+                let k = match mode {
+                    Mode::Panes => own(action),
+                    _ => keys.main(action),
+                };
+                spans.push(Span::styled(k, theme.key));
                 spans.push(Span::styled(format!(" {what}  "), theme.dim));
             }
         }
         for (k, what) in hints {
-            spans.push(Span::styled(*k, theme.key));
+            spans.push(Span::styled(k, theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.dim));
         }
     }

@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::state::Pane;
 use crate::app::{App, Zone};
+use crate::keymap::Mode;
 use crate::render::transcript;
 use crate::theme::Theme;
 
@@ -45,6 +46,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
+    cache.set_steps(&app.config.keys.steps());
     cache.update(pane, inner.width as usize, theme, app.view.expand_thinking);
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
@@ -90,7 +92,12 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
             pane.model.clone()
         };
         // Blind, even that the simulator answers would tell simulated panes from real ones.
-        empty_hint(&name, simulated && !app.hidden(), theme)
+        empty_hint(
+            &name,
+            simulated && !app.hidden(),
+            &app.config.keys.label(Mode::Prompt, "send"),
+            theme,
+        )
     } else {
         let rows = view.slice(top, height);
         match app
@@ -219,7 +226,7 @@ fn title(
     spans
 }
 
-fn empty_hint(name: &str, simulated: bool, theme: &Theme) -> Vec<Line<'static>> {
+fn empty_hint(name: &str, simulated: bool, send: &str, theme: &Theme) -> Vec<Line<'static>> {
     let mut v = vec![Line::styled(format!("{name} is ready."), theme.dim)];
     if simulated {
         v.push(Line::styled(
@@ -228,7 +235,7 @@ fn empty_hint(name: &str, simulated: bool, theme: &Theme) -> Vec<Line<'static>> 
         ));
     }
     v.push(Line::styled(
-        "Type a prompt below and press Enter.",
+        format!("Type a prompt below and press {send}."),
         theme.dim,
     ));
     v

@@ -9,10 +9,11 @@ use crate::app::panel::Tone;
 use crate::app::panel::{Field, Kind, Panel, SECTIONS};
 use crate::app::state::Pane;
 use crate::app::App;
+use crate::keymap::{Keymap, Mode};
 use crate::provider::ProviderKind;
 use crate::theme::Theme;
 
-use super::overlay::{boxed, centered};
+use super::frame::{boxed, centered};
 
 /// The panel's frame on a screen of `area`.
 fn frame_rect(area: Rect) -> Rect {
@@ -85,21 +86,25 @@ pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) 
         None if panel.show_json => json(app, panel, theme, f, body),
         None => fields_list(app, panel, pane, theme, f, list_area),
     }
+    let keys = &app.config.keys;
+    let (save, cancel) = (
+        keys.label(Mode::PanelName, "save"),
+        keys.label(Mode::PanelName, "cancel"),
+    );
     let status = match (&panel.naming, &panel.status) {
         (Some(input), _) if input.is_selecting() => Line::styled(
-            "name the workspace: Enter saves under this name, typing replaces it, Esc cancels",
+            format!("name the workspace: {save} saves under this name, typing replaces it, {cancel} cancels"),
             theme.notice,
         ),
-        (Some(_), _) => Line::styled("name the workspace, Enter saves, Esc cancels", theme.notice),
+        (Some(_), _) => Line::styled(
+            format!("name the workspace, {save} saves, {cancel} cancels"),
+            theme.notice,
+        ),
         (None, Some((text, true))) => Line::styled(text.clone(), theme.error),
         (None, Some((text, false))) => Line::styled(text.clone(), theme.served),
         (None, None) => Line::default(),
     };
-    let keys = match (panel.show_json, side.is_some()) {
-        (true, true) => "PgUp PgDn scroll JSON · ↑↓ field · Enter edit · v fields help · s save pane · w save workspace · Esc close",
-        (true, false) => "↑↓ PgUp PgDn g G scroll · v back to the fields · s save pane · w save workspace · Esc close",
-        (false, _) => "↑↓ field · Enter edit · Space cycle · Del unset · v JSON · s save pane · w save workspace · t test connection · Esc close",
-    };
+    let keys = footer_keys(keys, panel.show_json, side.is_some());
     f.render_widget(
         Paragraph::new(vec![status, Line::styled(keys, theme.dim)]),
         footer,
@@ -180,13 +185,15 @@ fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Fra
                 if let Some(e) = &panel.error {
                     lines.push(Line::styled(format!("   ✗ {e}"), theme.error));
                 } else if panel.editing.is_some() {
-                    let how = if field.kind() == Kind::Lines {
-                        "Ctrl+S applies"
+                    let keys = &app.config.keys;
+                    let apply = if field.kind() == Kind::Lines {
+                        keys.label(Mode::PanelEdit, "apply_lines")
                     } else {
-                        "Enter applies"
+                        keys.label(Mode::PanelEdit, "apply")
                     };
+                    let cancel = keys.label(Mode::PanelEdit, "cancel");
                     lines.push(Line::styled(
-                        format!("   ✓ valid · {how} · Esc cancels"),
+                        format!("   ✓ valid · {apply} applies · {cancel} cancels"),
                         theme.served,
                     ));
                 }
@@ -257,7 +264,7 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
     let field = panel.field();
     let mut lines = vec![
         Line::styled(field.label().to_string(), theme.header),
-        Line::styled(field.hint().to_string(), theme.stats),
+        Line::styled(field.hint(&app.config.keys), theme.stats),
         Line::default(),
     ];
     if field == Field::System && panel.editing.is_some() {
@@ -341,10 +348,12 @@ fn json(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
     let below = rows.len().saturating_sub(top + shown);
     let mut visible: Vec<Line> = rows.into_iter().skip(top).take(shown).collect();
     if !fits {
+        let body = |action: &str| app.config.keys.label(Mode::PanelJson, action);
+        let pages = format!("{} {}", body("page_up"), body("page_down"));
         let keys = if json_beside_fields((app.view.size.0, app.view.size.1)) {
-            "PgUp PgDn"
+            pages
         } else {
-            "↑↓ PgUp PgDn"
+            format!("{}{} {pages}", body("line_up"), body("line_down"))
         };
         let text = match (top, below) {
             (_, 0) => format!("↑ {top} above · {keys} scroll"),
@@ -365,4 +374,44 @@ fn side<'a>(lines: Vec<Line<'a>>, theme: &Theme) -> Paragraph<'a> {
                 .border_style(theme.border),
         )
         .wrap(Wrap { trim: false })
+}
+
+/// The panel's keys line: for the fields, the body beside them, or the body alone.
+fn footer_keys(keys: &Keymap, show_json: bool, beside: bool) -> String {
+    let k = |action: &str| keys.label(Mode::Panel, action);
+    let body = |action: &str| keys.label(Mode::PanelJson, action);
+    let fields = format!("{}{} field", k("up"), k("down"));
+    let save = format!(
+        "{} save pane · {} save workspace",
+        k("save"),
+        k("save_workspace")
+    );
+    let close = format!("{} close", k("close"));
+    match (show_json, beside) {
+        (true, true) => format!(
+            "{} {} scroll JSON · {fields} · {} edit · {} fields help · {save} · {close}",
+            body("page_up"),
+            body("page_down"),
+            k("open"),
+            k("json")
+        ),
+        (true, false) => format!(
+            "{}{} {} {} {} {} scroll · {} back to the fields · {save} · {close}",
+            body("line_up"),
+            body("line_down"),
+            body("page_up"),
+            body("page_down"),
+            body("top"),
+            body("bottom"),
+            k("json")
+        ),
+        (false, _) => format!(
+            "{fields} · {} edit · {} cycle · {} unset · {} JSON · {save} · {} test connection · {close}",
+            k("open"),
+            k("cycle"),
+            k("unset"),
+            k("json"),
+            k("test")
+        ),
+    }
 }

@@ -8,9 +8,10 @@ use ratatui::Frame;
 use crate::app::picker::{PickMode, Picker};
 use crate::app::App;
 use crate::catalog::{Entry, Tag};
+use crate::keymap::Mode;
 use crate::theme::Theme;
 
-use super::overlay::{boxed, centered};
+use super::frame::{boxed, centered};
 
 pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(
@@ -52,14 +53,26 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         right,
     );
 
+    let key = |action: &str| app.config.keys.label(Mode::Picker, action);
     let hint = match (&p.error, app.catalog.entries.is_empty()) {
         (Some(e), _) => Line::styled(e.clone(), theme.error),
         (None, true) => Line::styled(
-            "No catalog yet (still loading, or offline with no copy on disk): type a model id and press Enter.",
+            format!(
+                "No catalog yet (still loading, or offline with no copy on disk): type a model id and press {}.",
+                key("choose")
+            ),
             theme.dim,
         ),
         (None, false) => Line::styled(
-            "Enter choose · Ctrl+N add as a new pane · Ctrl+E one pane per provider · Tab filter · Ctrl+S sort · Esc close",
+            format!(
+                "{} choose · {} add as a new pane · {} one pane per provider · {} filter · {} sort · {} close",
+                key("choose"),
+                key("add_pane"),
+                key("per_provider"),
+                key("next_filter"),
+                key("sort"),
+                key("close")
+            ),
             theme.dim,
         ),
     };
@@ -81,7 +94,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         if !list.is_empty() && table_area.height >= want + 6 {
             table_area.height -= want;
             let area = Rect::new(table_area.x, table_area.bottom(), table_area.width, want);
-            endpoints(&e.info.id, list, theme, f, area);
+            endpoints(&e.info.id, list, &key("per_provider"), theme, f, area);
         }
     }
     let many_providers = app.catalog.catalogs.len() > 1;
@@ -115,13 +128,17 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
 fn endpoints(
     model: &str,
     list: &[crate::catalog::ProviderEndpoint],
+    per_provider: &str,
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
 ) {
     let title = Line::from(vec![
         Span::styled(format!("providers of {model}"), theme.title),
-        Span::styled(" · Ctrl+E opens one pane per provider", theme.dim),
+        Span::styled(
+            format!(" · {per_provider} opens one pane per provider"),
+            theme.dim,
+        ),
     ]);
     f.render_widget(
         Paragraph::new(title),

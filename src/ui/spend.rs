@@ -11,7 +11,7 @@ use crate::cost::money;
 use crate::provider::account::KeyStatus;
 use crate::theme::Theme;
 
-use super::overlay::{boxed, centered};
+use super::frame::{boxed, centered};
 
 /// The header's spend section, trimmed to `width` columns: gauge (when a session budget is
 /// set), session, today, month, key credit; the least useful parts go first.

@@ -1,5 +1,6 @@
 //! The panel's fields: their order and sections, labels, hints and how each is edited.
 
+use crate::keymap::{Keymap, Mode};
 use crate::provider::settings::Effort;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,13 +190,45 @@ impl Field {
         }
     }
 
-    /// What the field expects, shown beside it while editing.
-    pub fn hint(self) -> &'static str {
+    /// What the field expects, shown beside it while editing, with the keys as bound.
+    pub fn hint(self, keys: &Keymap) -> String {
+        let key = |action: &str| keys.label(Mode::Panel, action);
         match self {
-            Field::Model => "Enter opens the catalog picker",
-            Field::Provider => "Space or ←/→ cycles the configured providers",
-            Field::Fallbacks => "a adds from the picker · x removes · K/J move · tried in order",
-            Field::System => "Enter edits · Ctrl+S applies · Esc cancels",
+            Field::Model => format!("{} opens the catalog picker", key("open")),
+            Field::Provider => format!(
+                "{} or {}/{} cycles the configured providers",
+                key("cycle"),
+                key("left"),
+                key("right")
+            ),
+            Field::Fallbacks => format!(
+                "{} adds from the picker · {} removes · {}/{} move · tried in order",
+                key("add_fallback"),
+                key("remove_fallback"),
+                key("fallback_up"),
+                key("fallback_down")
+            ),
+            Field::System => format!(
+                "{} edits · {} applies · {} cancels",
+                key("open"),
+                keys.label(Mode::PanelEdit, "apply_lines"),
+                keys.label(Mode::PanelEdit, "cancel")
+            ),
+            Field::DebugEcho => format!(
+                "{} then shows what the provider received beside what was sent (streaming only)",
+                key("json")
+            ),
+            other => other.fixed_hint().to_string(),
+        }
+    }
+
+    fn fixed_hint(self) -> &'static str {
+        match self {
+            Field::Model
+            | Field::Provider
+            | Field::Fallbacks
+            | Field::System
+            | Field::DebugEcho => "",
             Field::Temperature => "0 to 2",
             Field::TopP => "more than 0, up to 1",
             Field::TopK => "whole number, 0 or more",
@@ -228,9 +261,6 @@ impl Field {
             Field::MinThroughput => "tokens per second (p50); slower endpoints go last",
             Field::MaxLatency => "seconds to the first token (p50); slower endpoints go last",
             Field::Compression => "drop the middle of a prompt that does not fit",
-            Field::DebugEcho => {
-                "v then shows what the provider received beside what was sent (streaming only)"
-            }
             Field::Tools => "names from [[tools]], comma-separated",
             Field::ToolChoice => "auto, none, required, or a tool's name",
             Field::ParallelToolCalls => "several calls in one turn",

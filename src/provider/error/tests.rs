@@ -96,18 +96,52 @@ fn the_command_line_wording_names_no_keys() {
         ApiError::Connect("refused".into()),
         ApiError::CutOff,
         ApiError::Stalled(Duration::from_secs(30)),
+        ApiError::Transport("reset".into()),
+        ApiError::Malformed("not json".into()),
+        ApiError::NotSent("no images".into()),
+        ApiError::Recorded("500 server error — try again".into()),
     ]);
+    for body in [
+        r#"{"error":{"message":"x","metadata":{"availability":{"code":"privacy_restricted"}}}}"#,
+        r#"{"error":{"message":"no endpoints found"}}"#,
+        r#"{"error":{"message":"requested providers are unavailable"}}"#,
+        r#"{"error":{"message":"gone","metadata":{"availability":{"code":"model_deprecated"}}}}"#,
+    ] {
+        errors.push(ApiError::from_response(404, body, None));
+    }
+    errors.push(ApiError::from_response(
+        429,
+        r#"{"error":{"message":"free-models-per-day"}}"#,
+        None,
+    ));
     let keys = ["Ctrl+", "Alt+", "(F", "F2", "F4"];
+    let mine = super::StepKeys::new(|s| format!("<{s:?}>"));
     for e in &errors {
         let plain = e.plain();
         assert!(
             !keys.iter().any(|k| plain.contains(k)),
             "{plain} (playground: {e})"
         );
+        // Every step a hint names is filled in, with the keys given.
+        let shown = e.describe(Audience::Playground(&mine));
+        assert!(!shown.contains('{') && !plain.contains('{'), "{shown}");
+        assert!(!keys.iter().any(|k| shown.contains(k)), "{shown}");
         assert!(
             plain.contains(" — ") || !e.to_string().contains(" — "),
             "{plain}"
         );
+    }
+    for (e, step) in [
+        (ApiError::from_response(500, "", None), "<Retry> retries"),
+        (ApiError::from_response(404, "", None), "(<PickModel>)"),
+        (
+            ApiError::from_response(413, "", None),
+            "(<Clear> clears it)",
+        ),
+        (ApiError::Connect("refused".into()), "(<Settings> tests"),
+    ] {
+        let shown = e.describe(Audience::Playground(&mine));
+        assert!(shown.contains(step), "{shown}");
     }
     assert_eq!(
         ApiError::Connect("refused".into()).plain(),
