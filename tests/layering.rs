@@ -38,7 +38,6 @@ const KNOWN_CYCLES: &[(&str, &str)] = &[
     ("model", "render"),
     // Between lower modules: ledger ops.
     ("cost", "session"),
-    ("provider/advice", "provider/error"),
 ];
 
 /// One path used in a source file.

@@ -4,7 +4,44 @@
 
 use serde_json::Value;
 
-use super::error::{Advice, Hint};
+use super::steps::Audience;
+
+/// A next step in two wordings: with the playground's keys, named by their steps' slots
+/// (`{retry}`), and in plain words for a command line, where those keys do nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hint {
+    pub keys: String,
+    pub plain: String,
+}
+
+impl Hint {
+    pub fn new(keys: impl Into<String>, plain: impl Into<String>) -> Self {
+        Self {
+            keys: keys.into(),
+            plain: plain.into(),
+        }
+    }
+
+    pub(super) fn says(&self, audience: Audience) -> String {
+        match audience {
+            Audience::Playground(keys) => keys.fill(&self.keys),
+            Audience::CommandLine => self.plain.clone(),
+        }
+    }
+}
+
+/// What a failure's body says beyond its status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Advice {
+    /// Replaces the status's generic next step.
+    pub hint: Option<Hint>,
+    /// The server's own word on whether trying again can help (`error.availability`).
+    pub retryable: Option<bool>,
+    /// A 402's "can only afford N": the most `max_tokens` the key can pay for.
+    pub afford: Option<u32>,
+    /// When a rate limit resets (unix milliseconds, `X-RateLimit-Reset`).
+    pub resets_at: Option<i64>,
+}
 
 /// "… You requested up to 4096 tokens, but can only afford 1234 …"
 fn afford(message: &str) -> Option<u32> {

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+pub use super::advice::{Advice, Hint};
+pub use super::steps::Audience;
 use super::steps::StepKeys;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,37 +40,6 @@ pub enum ApiError {
     Recorded(String),
 }
 
-/// A next step in two wordings: with the playground's keys, named by their steps' slots
-/// (`{retry}`), and in plain words for a command line, where those keys do nothing.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Hint {
-    pub keys: String,
-    pub plain: String,
-}
-
-impl Hint {
-    pub fn new(keys: impl Into<String>, plain: impl Into<String>) -> Self {
-        Self {
-            keys: keys.into(),
-            plain: plain.into(),
-        }
-    }
-
-    fn says(&self, audience: Audience) -> String {
-        match audience {
-            Audience::Playground(keys) => keys.fill(&self.keys),
-            Audience::CommandLine => self.plain.clone(),
-        }
-    }
-}
-
-/// Who reads a message: someone in the playground, with their keys, or a script's log.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Audience<'a> {
-    Playground(&'a StepKeys),
-    CommandLine,
-}
-
 impl std::fmt::Display for ApiError {
     /// The playground's wording with the default keys.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,19 +48,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// What a failure's body says beyond its status.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Advice {
-    /// Replaces the status's generic next step.
-    pub hint: Option<Hint>,
-    /// The server's own word on whether trying again can help (`error.availability`).
-    pub retryable: Option<bool>,
-    /// A 402's "can only afford N": the most `max_tokens` the key can pay for.
-    pub afford: Option<u32>,
-    /// When a rate limit resets (unix milliseconds, `X-RateLimit-Reset`).
-    pub resets_at: Option<i64>,
-}
 
 impl ApiError {
     /// The same error with server-sent text cleaned of escapes and control characters, so

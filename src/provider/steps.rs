@@ -79,3 +79,10 @@ impl Default for StepKeys {
         })
     }
 }
+
+/// Who reads a message: someone in the playground, with their keys, or a script's log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Audience<'a> {
+    Playground(&'a StepKeys),
+    CommandLine,
+}
