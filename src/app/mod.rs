@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod answer;
+pub mod drawn;
 pub mod find;
 pub mod keymap;
 mod notice;

@@ -102,7 +102,9 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
     while !app.quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = Instant::now();
-            terminal.draw(|f| crate::ui::draw(app, &app.theme, f))?;
+            let mut drawn = app.drawn.clone();
+            terminal.draw(|f| drawn = crate::ui::frame(app, &app.theme, f))?;
+            app.drawn = drawn;
             last_draw = Instant::now();
             dirty = false;
         }

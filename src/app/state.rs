@@ -428,6 +428,8 @@ pub struct App {
     pub endpoints_asked: std::collections::BTreeSet<String>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
+    /// What the last frame showed, for scrolling and clicks.
+    pub drawn: super::drawn::Drawn,
 }
 
 impl App {
@@ -439,6 +441,7 @@ impl App {
             zoomed: false,
             overlay: None,
             prompt: crate::ui::prompt::new_editor(),
+            drawn: super::drawn::Drawn::default(),
             history: PromptHistory::default(),
             providers,
             notice: None,

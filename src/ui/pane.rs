@@ -13,7 +13,15 @@ use crate::theme::Theme;
 
 use super::{layout, stats};
 
-pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, area: Rect) {
+/// Draws a pane; returns its transcript's lines in all and how many its page shows.
+pub fn draw(
+    app: &App,
+    pane: &Pane,
+    index: usize,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> (usize, usize) {
     let focused = index == app.focus;
     let simulated = app.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
@@ -112,6 +120,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
         }
     };
     f.render_widget(Paragraph::new(visible).block(block), area);
+    (total, height.max(1))
 }
 
 /// A row with the search's matches marked; the current match's row more strongly.
