@@ -106,7 +106,8 @@ pub async fn run(app: &mut App, rt: &Runtime, terminal: &mut Term) -> std::io::R
             terminal.draw(|f| drawn = crate::ui::frame(app, &app.theme, f))?;
             app.drawn = drawn;
             last_draw = Instant::now();
-            dirty = false;
+            // A resize re-wraps what is off screen over the frames that follow.
+            dirty = app.drawn.rewrapping;
         }
         // No deadline at all while idle: an idle playground does no work.
         let deadline = if dirty {

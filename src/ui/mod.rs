@@ -43,7 +43,8 @@ pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
     };
     for (i, rect) in &lay.panes {
         if let Some(p) = app.panes.get(*i) {
-            let (total, page) = pane::draw(app, p, *i, theme, f, *rect);
+            let (total, page, settled) = pane::draw(app, p, *i, theme, f, *rect);
+            drawn.rewrapping |= !settled;
             drawn.panes.push(DrawnPane {
                 index: *i,
                 id: p.id,

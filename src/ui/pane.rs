@@ -13,7 +13,8 @@ use crate::theme::Theme;
 
 use super::{layout, stats};
 
-/// Draws a pane; returns its transcript's lines in all and how many its page shows.
+/// Draws a pane; returns its transcript's lines in all and how many its page shows, and
+/// whether all of it is wrapped at this width yet.
 pub fn draw(
     app: &App,
     pane: &Pane,
@@ -21,7 +22,7 @@ pub fn draw(
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
-) -> (usize, usize) {
+) -> (usize, usize, bool) {
     let focused = index == app.focus;
     let simulated = app.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
@@ -53,7 +54,13 @@ pub fn draw(
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
-    cache.update(pane, inner.width as usize, theme, app.expand_thinking);
+    cache.update_for(
+        pane,
+        (inner.width as usize, height),
+        pane.scroll,
+        theme,
+        app.expand_thinking,
+    );
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
     // Code is highlighted when it is first shown.
@@ -120,7 +127,7 @@ pub fn draw(
         }
     };
     f.render_widget(Paragraph::new(visible).block(block), area);
-    (total, height.max(1))
+    (total, height.max(1), cache.settled())
 }
 
 /// A row with the search's matches marked; the current match's row more strongly.

@@ -15,10 +15,15 @@ mod wrapped;
 #[cfg(test)]
 mod open_block_tests;
 #[cfg(test)]
+mod resize_tests;
+#[cfg(test)]
 mod tests;
 
 use turn_lines::{call_lines, calls_state, frame, prompt_lines, result_lines, turn_segs, Calls};
 use wrapped::{LazyCode, OpenWrapped, Wrapped};
+
+/// After a change of width, about how many rows of the turns no page shows are redone a frame.
+const FILL_ROWS: usize = 2_000;
 
 /// What a turn shows this frame besides what is kept: made by `update`, borrowed by `view`.
 #[derive(Clone, Debug, Default)]
@@ -55,8 +60,11 @@ struct TurnCache {
     frame: Frame,
     /// Where the answer's sealed rows start in the pane's lines.
     answer_at: usize,
-    /// Where the turn starts in the pane's lines.
+    /// Where the turn starts in the pane's lines, and how many it has.
     start: usize,
+    len: usize,
+    /// Wrapped at an earlier width: to be redone before it is shown.
+    stale: bool,
 }
 
 /// Lines of one pane at one width and theme.
@@ -69,6 +77,8 @@ pub struct TranscriptCache {
     turns: Vec<TurnCache>,
     /// Lines in all, as the last `update` left them.
     total: usize,
+    /// Turns made from their text so far (see [`TranscriptCache::turns_built`]).
+    built: usize,
 }
 
 /// A run of lines: borrowed from the cache, or made for this frame.
@@ -184,7 +194,7 @@ impl TranscriptCache {
     /// Highlights the code among lines `top..top + count` that is not highlighted yet.
     pub fn show(&mut self, top: usize, count: usize, theme: &Theme) {
         let width = self.width;
-        for c in &mut self.turns {
+        for c in self.turns.iter_mut().filter(|c| !c.stale) {
             let n = c.answer_w.lines.len();
             let lo = top.saturating_sub(c.answer_at).min(n);
             let hi = (top + count).saturating_sub(c.answer_at).min(n);
@@ -194,12 +204,53 @@ impl TranscriptCache {
         }
     }
 
-    /// Brings the cache up to date with the pane.
+    /// Brings the cache up to date with the pane, all of it.
     pub fn update(&mut self, pane: &Pane, width: usize, theme: &Theme, expand_thinking: bool) {
+        self.update_in(pane, width, theme, expand_thinking, None);
+    }
+
+    /// As [`TranscriptCache::update`], for a page of `height` rows placed as `scroll` says
+    /// (see [`top_line`]). A new width does not redo the whole transcript before the first
+    /// frame: only the turns the page shows are redone at once, the others a part at a time
+    /// on the frames after ([`TranscriptCache::settled`] says when all are). Until then
+    /// they keep their rows at the old width, which no page shows.
+    pub fn update_for(
+        &mut self,
+        pane: &Pane,
+        (width, height): (usize, usize),
+        scroll: Option<usize>,
+        theme: &Theme,
+        expand_thinking: bool,
+    ) {
+        self.update_in(pane, width, theme, expand_thinking, Some((scroll, height)));
+    }
+
+    /// Whether every turn is wrapped at the current width.
+    pub fn settled(&self) -> bool {
+        !self.turns.iter().any(|c| c.stale)
+    }
+
+    /// Turns rendered and wrapped from their text since the cache was made: what a change of
+    /// width costs.
+    pub fn turns_built(&self) -> usize {
+        self.built
+    }
+
+    fn update_in(
+        &mut self,
+        pane: &Pane,
+        width: usize,
+        theme: &Theme,
+        expand_thinking: bool,
+        page: Option<(Option<usize>, usize)>,
+    ) {
         let width = width.max(4);
         let highlighting = super::highlight::ready();
         if self.width != width || self.theme != theme.name || self.highlighting != highlighting {
-            self.turns.clear();
+            match page {
+                Some(_) => self.turns.iter_mut().for_each(|c| c.stale = true),
+                None => self.turns.clear(),
+            }
             self.width = width;
             self.theme.clone_from(&theme.name);
             self.highlighting = highlighting;
@@ -214,60 +265,87 @@ impl TranscriptCache {
                 self.turns.truncate(i);
             }
             if self.turns.len() == i {
-                self.turns.push(TurnCache {
-                    request: turn.answer.request,
-                    prompt: if turn.tool_results.is_empty() {
-                        let mut lines = prompt_lines(&turn.prompt, width, theme);
-                        if !turn.images.is_empty() {
-                            let n = turn.images.len();
-                            let noun = if n == 1 { "image" } else { "images" };
-                            lines.push(Line::styled(format!("  📎 {n} {noun}"), theme.dim));
-                        }
-                        lines
-                    } else {
-                        result_lines(&turn.tool_results, width, theme)
-                    },
-                    // Answers asked to be JSON arrive bare; they read best as JSON code.
-                    answer: if pane.settings.response_format.is_some() {
-                        MdStream::code("json")
-                    } else {
-                        MdStream::new()
-                    },
-                    ..TurnCache::default()
-                });
+                self.turns.push(TurnCache::default());
+                self.rebuild(pane, i, theme, expand_thinking);
+            } else if !self.turns[i].stale {
+                sync(&mut self.turns[i], pane, i, width, theme, expand_thinking);
             }
-            let c = &mut self.turns[i];
-            c.reasoning.advance(&turn.answer.reasoning, theme.reasoning);
-            c.reasoning_w
-                .sync(c.reasoning.take_sealed(), width, theme.marker);
-            c.answer.advance(&turn.answer.text, theme);
-            let mut sealed = c.answer.take();
-            let rows = c
-                .answer_w
-                .sync_rows(std::mem::take(&mut sealed.lines), width, theme.marker);
-            c.code.add(&mut sealed, &rows);
-            let a = &turn.answer;
-            if !a.tool_calls.is_empty() && !a.status.is_active() {
-                let waiting = calls_state(pane, i);
-                if c.calls.as_ref().map(|(w, _)| *w) != Some(waiting) {
-                    let lines =
-                        call_lines(&a.tool_calls, !a.text.is_empty(), waiting, width, theme);
-                    c.calls = Some((waiting, lines));
-                }
-            }
-            c.frame = frame(c, pane, i, width, theme, expand_thinking);
         }
-        // Where each answer's rows start, and the lines in all.
+        self.place(theme);
+        let Some((scroll, height)) = page else {
+            return;
+        };
+        // What the page shows first: each stale turn under it is redone, which moves the
+        // page when it follows the tail, until none it shows is stale.
+        loop {
+            let top = top_line(scroll, self.total, height);
+            let Some(i) = self
+                .turns
+                .iter()
+                .position(|c| c.stale && c.start < top + height && c.start + c.len > top)
+            else {
+                break;
+            };
+            self.rebuild(pane, i, theme, expand_thinking);
+            self.place(theme);
+        }
+        // Then a part of the rest, from the end, where a page most often is.
+        let mut budget = FILL_ROWS;
+        for i in (0..self.turns.len()).rev() {
+            if budget == 0 {
+                break;
+            }
+            if self.turns[i].stale {
+                budget = budget.saturating_sub(self.turns[i].len.max(1));
+                self.rebuild(pane, i, theme, expand_thinking);
+            }
+        }
+        self.place(theme);
+    }
+
+    /// Turn `i` made anew from its text at the current width.
+    fn rebuild(&mut self, pane: &Pane, i: usize, theme: &Theme, expand_thinking: bool) {
+        let turn = &pane.turns[i];
+        let width = self.width;
+        self.built += 1;
+        self.turns[i] = TurnCache {
+            request: turn.answer.request,
+            prompt: if turn.tool_results.is_empty() {
+                let mut lines = prompt_lines(&turn.prompt, width, theme);
+                if !turn.images.is_empty() {
+                    let n = turn.images.len();
+                    let noun = if n == 1 { "image" } else { "images" };
+                    lines.push(Line::styled(format!("  📎 {n} {noun}"), theme.dim));
+                }
+                lines
+            } else {
+                result_lines(&turn.tool_results, width, theme)
+            },
+            // Answers asked to be JSON arrive bare; they read best as JSON code.
+            answer: if pane.settings.response_format.is_some() {
+                MdStream::code("json")
+            } else {
+                MdStream::new()
+            },
+            ..TurnCache::default()
+        };
+        sync(&mut self.turns[i], pane, i, width, theme, expand_thinking);
+    }
+
+    /// Where each turn and each answer's rows start, and the lines in all.
+    fn place(&mut self, theme: &Theme) {
         let mut at = 0;
         for i in 0..self.turns.len() {
             let (before, rest) = {
-                let segs = turn_segs(&self.turns[i], i, width, theme);
+                let segs = turn_segs(&self.turns[i], i, self.width, theme);
                 let k = segs.iter().position(|(answer, _)| *answer).unwrap_or(0);
                 let len = |s: &[(bool, Seg<'_>)]| s.iter().map(|(_, s)| s.len()).sum::<usize>();
                 (len(&segs[..k]), len(&segs[k..]))
             };
-            self.turns[i].start = at;
-            self.turns[i].answer_at = at + before;
+            let c = &mut self.turns[i];
+            c.start = at;
+            c.answer_at = at + before;
+            c.len = before + rest;
             at += before + rest;
         }
         self.total = at;
@@ -285,6 +363,36 @@ impl TranscriptCache {
         }
         View { segs }
     }
+}
+
+/// Brings turn `i`'s cache up to date with what has arrived since.
+fn sync(
+    c: &mut TurnCache,
+    pane: &Pane,
+    i: usize,
+    width: usize,
+    theme: &Theme,
+    expand_thinking: bool,
+) {
+    let turn = &pane.turns[i];
+    c.reasoning.advance(&turn.answer.reasoning, theme.reasoning);
+    c.reasoning_w
+        .sync(c.reasoning.take_sealed(), width, theme.marker);
+    c.answer.advance(&turn.answer.text, theme);
+    let mut sealed = c.answer.take();
+    let rows = c
+        .answer_w
+        .sync_rows(std::mem::take(&mut sealed.lines), width, theme.marker);
+    c.code.add(&mut sealed, &rows);
+    let a = &turn.answer;
+    if !a.tool_calls.is_empty() && !a.status.is_active() {
+        let waiting = calls_state(pane, i);
+        if c.calls.as_ref().map(|(w, _)| *w) != Some(waiting) {
+            let lines = call_lines(&a.tool_calls, !a.text.is_empty(), waiting, width, theme);
+            c.calls = Some((waiting, lines));
+        }
+    }
+    c.frame = frame(c, pane, i, width, theme, expand_thinking);
 }
 
 /// The first visible line for a view of `height` rows over `total` lines.
