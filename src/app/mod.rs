@@ -3,6 +3,7 @@
 pub mod action;
 pub mod answer;
 pub mod drawn;
+pub mod executor;
 pub mod find;
 pub mod keymap;
 mod notice;
