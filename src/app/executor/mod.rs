@@ -180,7 +180,12 @@ impl Executor {
                 request,
                 provider,
                 params,
-            } => self.start(&app.providers, request, &provider, *params),
+            } => {
+                if let Err(e) = self.start(&app.providers, request, &provider, *params) {
+                    // Told as the request's own end, as a failure on the way would be.
+                    self.fail(request, ApiError::Connect(e));
+                }
+            }
             Effect::Cancel { request } => self.cancel(request),
             Effect::OpenEditor { text } => return Some(Needs::Editor { text }),
             Effect::SaveHistory { prompt } => {
@@ -308,33 +313,40 @@ impl Executor {
 
     /// Starts `request` against `provider` through its route: the fallback chain, retries
     /// with backoff. Its events wait in an inbox until [`Executor::take`]n; `ready` hears
-    /// when an empty inbox gets one.
+    /// when an empty inbox gets one. A request that cannot be routed is not started: why.
     pub fn start(
         &mut self,
         providers: &Providers,
         request: u64,
         provider: &str,
         params: ChatParams,
-    ) {
+    ) -> Result<(), String> {
+        let hops = crate::route::plan(providers, provider, &params)?;
         let inbox = Inbox::default();
         let (ready, events) = (self.ready.clone(), inbox.clone());
-        let hops = crate::route::plan(providers, provider, &params);
         let (client, policy) = (self.client.clone(), self.policy.clone());
         let handle = tokio::spawn(async move {
-            let emit = |event| {
+            crate::route::run(&client, hops, &policy, |event| {
                 if deliver(&events, event) {
                     let _ = ready.send(request);
                 }
-            };
-            match hops {
-                Ok(hops) => crate::route::run(&client, hops, &policy, emit).await,
-                Err(e) => emit(StreamEvent::Error(ApiError::Connect(e))),
-            }
+            })
+            .await;
         })
         .abort_handle();
         if let Some((old, _)) = self.running.insert(request, (handle, inbox)) {
             old.abort();
         }
+        Ok(())
+    }
+
+    /// Ends `request` with `error` without starting it.
+    fn fail(&mut self, request: u64, error: ApiError) {
+        let inbox = Inbox::default();
+        deliver(&inbox, StreamEvent::Error(error));
+        let handle = tokio::spawn(async {}).abort_handle();
+        self.running.insert(request, (handle, inbox));
+        let _ = self.ready.send(request);
     }
 
     /// Stops `request`; nothing more comes from it.
