@@ -109,7 +109,7 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     app.attachments.clear();
     app.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
-    app.prompt = crate::ui::prompt::new_editor();
+    app.prompt = super::state::new_editor();
 }
 
 /// A turn that was never sent: the model takes no images, and the answer says so.
@@ -214,9 +214,9 @@ pub(super) fn begin_with(
         pane: i,
         model: pane.model.clone(),
         provider: pane.provider.clone(),
-        settings: serde_json::Value::Object(settings).to_string(),
+        settings: serde_json::Value::Object(settings),
         tool_results: match &input {
-            TurnInput::ToolResults(r) => serde_json::to_string(r).ok(),
+            TurnInput::ToolResults(r) => serde_json::to_value(r).ok(),
             TurnInput::Prompt(..) => None,
         },
         at: app.unix,

@@ -432,6 +432,14 @@ pub struct App {
     pub drawn: super::drawn::Drawn,
 }
 
+/// An empty prompt editor: state the app keeps, which the prompt widget draws.
+pub fn new_editor() -> tui_textarea::TextArea<'static> {
+    let mut t = tui_textarea::TextArea::default();
+    t.set_placeholder_text("Ask every model something…  (F1 or ? for help)");
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
 impl App {
     pub fn new(panes: Vec<Pane>, providers: Providers, now: Instant) -> Self {
         Self {
@@ -440,7 +448,7 @@ impl App {
             zone: Zone::Prompt,
             zoomed: false,
             overlay: None,
-            prompt: crate::ui::prompt::new_editor(),
+            prompt: new_editor(),
             drawn: super::drawn::Drawn::default(),
             history: PromptHistory::default(),
             providers,

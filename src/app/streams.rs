@@ -174,7 +174,7 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
             finish_reason: a.finish_reason.clone(),
             native_finish_reason: a.native_finish_reason.clone(),
             reasoning_details: (!a.reasoning_details.is_empty())
-                .then(|| serde_json::Value::Array(a.reasoning_details.clone()).to_string()),
+                .then(|| serde_json::Value::Array(a.reasoning_details.clone())),
             tool_calls: (!a.tool_calls.is_empty()).then(|| {
                 serde_json::Value::Array(
                     a.tool_calls
@@ -182,7 +182,6 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
                         .map(crate::tools::ToolCall::wire)
                         .collect(),
                 )
-                .to_string()
             }),
             generation_id: a.generation_id.clone(),
             structured: a.structured.as_ref().map(|r| match r {
@@ -203,7 +202,7 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
                 cost,
                 super::answer::CostView::Reported(_) | super::answer::CostView::Billed(_)
             ),
-            hops: serde_json::Value::Array(hops).to_string(),
+            hops: serde_json::Value::Array(hops),
             at: unix,
         }),
     }

@@ -389,7 +389,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 0 => {}
                 n => {
                     if from_prompt {
-                        app.prompt = crate::ui::prompt::new_editor();
+                        app.prompt = super::state::new_editor();
                     }
                     notice(app, format!("tool results sent to {n} pane{}", plural(n)));
                 }

@@ -163,7 +163,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 pane: mi,
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
-                settings: "{}".into(),
+                settings: serde_json::json!({}),
                 tool_results: None,
                 at: now(),
             });
@@ -382,7 +382,7 @@ fn finish(
             completion_tokens: r.completion_tokens,
             cost: r.cost,
             reported: r.cost_source == Some("reported"),
-            hops: "[]".into(),
+            hops: serde_json::json!([]),
             at: now,
             ..Finished::default()
         }),

@@ -3,17 +3,11 @@
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
-use tui_textarea::TextArea;
 
 use crate::app::{App, Zone};
 use crate::theme::Theme;
 
-pub fn new_editor() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_placeholder_text("Ask every model something…  (F1 or ? for help)");
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t
-}
+pub use crate::app::state::new_editor;
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let focused = app.zone == Zone::Prompt && app.overlay.is_none();
