@@ -99,8 +99,8 @@ pub struct Executor {
     config_path: Option<PathBuf>,
     ledger: Option<LedgerHandle>,
     clipboard: crate::clipboard::Clipboard,
-    /// The requests running: each one's task and inbox.
-    running: HashMap<u64, (AbortHandle, Inbox)>,
+    /// The requests running: each one's task (none for one ended before it began) and inbox.
+    running: HashMap<u64, (Option<AbortHandle>, Inbox)>,
     tx: UnboundedSender<Action>,
     ready: UnboundedSender<u64>,
     /// The first write to the history or the ledger that failed, for a word on the way out.
@@ -334,7 +334,7 @@ impl Executor {
             .await;
         })
         .abort_handle();
-        if let Some((old, _)) = self.running.insert(request, (handle, inbox)) {
+        if let Some((Some(old), _)) = self.running.insert(request, (Some(handle), inbox)) {
             old.abort();
         }
         Ok(())
@@ -344,14 +344,15 @@ impl Executor {
     fn fail(&mut self, request: u64, error: ApiError) {
         let inbox = Inbox::default();
         deliver(&inbox, StreamEvent::Error(error));
-        let handle = tokio::spawn(async {}).abort_handle();
-        self.running.insert(request, (handle, inbox));
+        if let Some((Some(old), _)) = self.running.insert(request, (None, inbox)) {
+            old.abort();
+        }
         let _ = self.ready.send(request);
     }
 
     /// Stops `request`; nothing more comes from it.
     pub fn cancel(&mut self, request: u64) {
-        if let Some((h, _)) = self.running.remove(&request) {
+        if let Some((Some(h), _)) = self.running.remove(&request) {
             h.abort();
         }
     }
@@ -416,7 +417,9 @@ impl Executor {
 impl Drop for Executor {
     fn drop(&mut self) {
         for (h, _) in self.running.values() {
-            h.abort();
+            if let Some(h) = h {
+                h.abort();
+            }
         }
     }
 }

@@ -132,3 +132,31 @@ async fn the_editor_is_handed_back_to_the_loop() {
     assert_eq!(exec.run(Effect::Quit, &mut app), None);
     assert!(app.quit);
 }
+
+#[tokio::test]
+async fn a_request_that_cannot_be_routed_ends_as_its_own_failure() {
+    let (mut exec, mut inboxes) = Executor::new(Setup::in_memory(reqwest::Client::new()));
+    let mut app = app();
+    let params = crate::app::state::Pane::new("m", "nowhere").params(0, "hi");
+    exec.run(
+        Effect::Start {
+            request: 7,
+            provider: "nowhere".into(),
+            params: Box::new(params),
+        },
+        &mut app,
+    );
+    let ready = tokio::time::timeout(Duration::from_secs(30), inboxes.ready.recv())
+        .await
+        .expect("told in time");
+    assert_eq!(ready, Some(7));
+    let events = exec.take(7);
+    assert!(
+        matches!(
+            events.as_slice(),
+            [StreamEvent::Error(ApiError::Connect(_))]
+        ),
+        "{events:?}"
+    );
+    assert!(!exec.busy(), "forgotten after its last event");
+}
