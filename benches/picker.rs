@@ -81,7 +81,7 @@ fn app() -> App {
         providers,
         Instant::now(),
     );
-    a.size = (120, 40);
+    a.view.size = (120, 40);
     a.set_catalog(catalog(2000));
     a
 }

@@ -84,7 +84,7 @@ fn paragraph_piece(i: usize) -> String {
 
 fn app(lines: usize, streaming: bool) -> App {
     let mut app = app_with(answer(lines), streaming);
-    app.size = (120, 40);
+    app.view.size = (120, 40);
     app
 }
 
@@ -117,7 +117,7 @@ fn app_with(text: String, streaming: bool) -> App {
         answer: a,
     });
     let mut app = App::new(vec![pane], providers, Instant::now());
-    app.size = (120, 40);
+    app.view.size = (120, 40);
     app
 }
 
@@ -132,7 +132,7 @@ fn delta(app: &mut App, text: String) {
 }
 
 fn draw(term: &mut Terminal<TestBackend>, app: &App) {
-    term.draw(|f| switchboard::ui::draw(app, &app.theme, f))
+    term.draw(|f| switchboard::ui::draw(app, &app.view.theme, f))
         .expect("draw");
 }
 
@@ -145,12 +145,12 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("frame/{lines} lines/bottom"), |b| {
             b.iter(|| draw(&mut term, &a))
         });
-        let total = a.panes[0]
+        let total = a.session.panes[0]
             .cache
             .borrow_mut()
-            .view(&a.panes[0], 118, &a.theme, false)
+            .view(&a.session.panes[0], 118, &a.view.theme, false)
             .total();
-        a.panes[0].scroll = Some(total / 2);
+        a.session.panes[0].scroll = Some(total / 2);
         c.bench_function(&format!("frame/{lines} lines/middle"), |b| {
             b.iter(|| draw(&mut term, &a))
         });
@@ -227,21 +227,21 @@ fn resize(c: &mut Criterion) {
     g.sample_size(20);
     for rounds in [20, 500] {
         let mut a = app_with(answer(200), false);
-        let first = a.panes[0].turns[0].clone();
+        let first = a.session.panes[0].turns[0].clone();
         for r in 2..=rounds {
             let mut t = first.clone();
             t.round = r;
             t.answer.request = r;
-            a.panes[0].turns.push(t);
+            a.session.panes[0].turns.push(t);
         }
         let mut wide = Terminal::new(TestBackend::new(120, 40)).expect("backend");
         let mut narrow = Terminal::new(TestBackend::new(100, 40)).expect("backend");
         draw(&mut wide, &a);
         g.bench_function(format!("first frame/{rounds} rounds"), |b| {
             b.iter_batched(
-                || a.panes[0].cache.borrow().clone(),
+                || a.session.panes[0].cache.borrow().clone(),
                 |cache| {
-                    *a.panes[0].cache.borrow_mut() = cache;
+                    *a.session.panes[0].cache.borrow_mut() = cache;
                     draw(&mut narrow, &a);
                 },
                 criterion::BatchSize::LargeInput,

@@ -433,41 +433,44 @@ async fn playground(start: Start) -> Result<u8, String> {
     let history_file = data.join("prompt_history.jsonl");
     let catalog_dir = data.join("catalog");
     let mut app = App::new(session.setup.panes, session.setup.providers, Instant::now());
-    app.history.entries = load_history(&history_file, 1000);
-    app.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    app.budget = session.cfg.budget.clone();
-    app.theme = paint(chosen);
-    app.themes = themes.into_values().map(paint).collect();
-    app.expand_thinking = session.cfg.expand_thinking;
-    app.vars = vars;
-    app.attachments = images;
-    app.tools = session.cfg.tools.clone();
-    app.blind = blind;
+    app.view.history.entries = load_history(&history_file, 1000);
+    app.session.session_label = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    app.config.budget = session.cfg.budget.clone();
+    app.view.theme = paint(chosen);
+    app.config.themes = themes.into_values().map(paint).collect();
+    app.view.expand_thinking = session.cfg.expand_thinking;
+    app.config.vars = vars;
+    app.session.attachments = images;
+    app.config.tools = session.cfg.tools.clone();
+    app.view.blind = blind;
     if let Some(dir) = session.config_path.parent() {
-        app.library = switchboard::library::load(&dir.join("prompts"));
+        app.config.library = switchboard::library::load(&dir.join("prompts"));
     }
-    app.workspaces = session.cfg.workspaces.clone();
-    app.default_panes = if workspace.is_some() {
+    app.config.workspaces = session.cfg.workspaces.clone();
+    app.config.default_panes = if workspace.is_some() {
         session.cfg.panes.clone()
     } else {
-        app.panes
+        app.session
+            .panes
             .iter()
-            .map(|p| setup::to_config(&app.providers, p))
+            .map(|p| setup::to_config(&app.config.providers, p))
             .collect()
     };
-    app.workspace = workspace;
+    app.session.workspace = workspace;
     for (name, p) in &session.cfg.providers {
         for (model, price) in &p.prices {
-            app.prices.insert((name.clone(), model.clone()), *price);
+            app.config
+                .prices
+                .insert((name.clone(), model.clone()), *price);
         }
     }
-    let names: Vec<String> = app.providers.endpoints.keys().cloned().collect();
+    let names: Vec<String> = app.config.providers.endpoints.keys().cloned().collect();
     for name in names {
         if let Some(c) = switchboard::catalog::cache::load(&catalog_dir, &name) {
             app.set_catalog(c);
             let replaced = app.replace_unlisted_defaults(&name);
             if !replaced.is_empty() {
-                app.notice = Some(switchboard::app::state::Notice {
+                app.view.notice = Some(switchboard::app::state::Notice {
                     text: replaced.join("; "),
                     error: false,
                 });
@@ -483,22 +486,25 @@ async fn playground(start: Start) -> Result<u8, String> {
     {
         Ok(l) => {
             let (day, month) = l.totals(today).unwrap_or((0.0, 0.0));
-            app.spend = SpendState::new(today, day, month);
+            app.session.spend = SpendState::new(today, day, month);
             if let Some((id, speed)) = &replay {
                 let id = switchboard::session::export::resolve(l.conn(), id)?;
                 let (_, rounds) = switchboard::session::export::load(l.conn(), id)
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("no session {id} (see `switchboard sessions list`)"))?;
-                let (mut panes, _) =
-                    switchboard::session::resume::panes(&app.providers, &rounds, Instant::now());
+                let (mut panes, _) = switchboard::session::resume::panes(
+                    &app.config.providers,
+                    &rounds,
+                    Instant::now(),
+                );
                 if panes.is_empty() {
                     return Err(format!("session {id} has nothing to replay"));
                 }
                 for p in &mut panes {
                     p.turns.clear();
                 }
-                app.panes = panes;
-                app.replaying = Some(id);
+                app.session.panes = panes;
+                app.session.replaying = Some(id);
                 replaying = Some((rounds, *speed));
             }
             if let Some(id) = &resume {
@@ -518,17 +524,18 @@ async fn playground(start: Start) -> Result<u8, String> {
                         read_only: false,
                     },
                 );
-                app.default_panes = app
+                app.config.default_panes = app
+                    .session
                     .panes
                     .iter()
-                    .map(|p| setup::to_config(&app.providers, p))
+                    .map(|p| setup::to_config(&app.config.providers, p))
                     .collect();
             }
             Some(l)
         }
         Err(e) if resume.is_some() => return Err(format!("cannot open the history: {e}")),
         Err(e) => {
-            app.notice = Some(Notice {
+            app.view.notice = Some(Notice {
                 text: format!("spend is not being recorded: {e}"),
                 error: true,
             });

@@ -45,17 +45,22 @@ async fn billed(server: &sim::SimServer, id: &str) -> Billed {
 async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer() {
     let server = common::sim_at(20.0).await;
     let mut app: App = common::sim_app(&["sim/signer", "sim/byok", "sim/swift"]);
-    app.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    app.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     let (db, mut w) = common::history_db();
     let mut all = Vec::new();
 
     // Round 1: pane 1 alone, cancelled at its first token. Its provider finishes and bills
     // the whole answer.
-    app.focus = 0;
+    app.view.focus = 0;
     type_text(&mut app, "Explain consistent hashing");
     let fx = press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let fx = drive_react(&mut app, fx, |a| {
-        let streaming = a.panes[0].current().unwrap().status == Status::Streaming;
+        let streaming = a.session.panes[0].current().unwrap().status == Status::Streaming;
         if streaming {
             press(a, KeyCode::Char('x'), KeyModifiers::CONTROL)
         } else {
@@ -63,7 +68,7 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
         }
     })
     .await;
-    let cancelled = app.panes[0].current().unwrap().clone();
+    let cancelled = app.session.panes[0].current().unwrap().clone();
     assert_eq!(cancelled.status, Status::Cancelled);
     assert!(matches!(
         cancelled.cost(),
@@ -76,11 +81,11 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     all.extend(drive(&mut app, fx).await);
-    for p in &app.panes {
+    for p in &app.session.panes {
         assert_eq!(p.current().unwrap().status, Status::Done, "{}", p.model);
     }
     book(&db, &mut w, &all);
-    let before = app.spend.session;
+    let before = app.session.spend.session;
 
     // The simulator has every generation on record by now; each is asked for (the first ask
     // is a 404, then the figure) and booked.
@@ -95,7 +100,7 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
     let booked = settle_bills(&mut app, &all).await;
     book(&db, &mut w, &booked);
 
-    let cancelled = &app.panes[0].turns[0].answer;
+    let cancelled = &app.session.panes[0].turns[0].answer;
     let bill = cancelled
         .billed
         .clone()
@@ -106,7 +111,7 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
         "billed in full: {} over the estimate {estimate}",
         bill.total_cost
     );
-    let byok = app.panes[1].current().unwrap();
+    let byok = app.session.panes[1].current().unwrap();
     let byok_bill = byok.billed.clone().unwrap();
     assert!(byok_bill.is_byok);
     let reported = byok.usage.as_ref().and_then(|u| u.cost).unwrap();
@@ -125,13 +130,13 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
     for (_, id) in &asked {
         truth += billed(&server, id).await.booked();
     }
-    assert!(app.spend.session > before);
+    assert!(app.session.spend.session > before);
     assert!(
-        (app.spend.session - truth).abs() < 1e-9,
+        (app.session.spend.session - truth).abs() < 1e-9,
         "session {} vs billed {truth}",
-        app.spend.session
+        app.session.spend.session
     );
-    assert!((app.spend.day - truth).abs() < 1e-9);
+    assert!((app.session.spend.day - truth).abs() < 1e-9);
     let today = app.today;
     let (day, month) = db.totals(today).unwrap();
     assert!((day - truth).abs() < 1e-9, "ledger day {day} vs {truth}");

@@ -17,7 +17,12 @@ use switchboard::sim;
 
 async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
     let mut app = common::sim_app(models);
-    app.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    app.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
     app
 }
 
@@ -25,7 +30,7 @@ async fn app_on(server: &sim::SimServer, models: &[&str]) -> App {
 async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
     let server = common::sim_at(50.0).await;
     let mut app = app_on(&server, &["sim/pricey", "sim/swift"]).await;
-    let ep = app.providers.endpoints["sim"].clone();
+    let ep = app.config.providers.endpoints["sim"].clone();
     let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
         .await
         .unwrap();
@@ -34,7 +39,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
         fetched_at: 0,
         models,
     });
-    app.budget = Budget {
+    app.config.budget = Budget {
         session_usd: Some(0.05),
         ..Budget::default()
     };
@@ -42,7 +47,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(fx.is_empty(), "nothing sent: {fx:?}");
-    let notice = app.notice.clone().expect("a refusal").text;
+    let notice = app.view.notice.clone().expect("a refusal").text;
     assert!(
         notice.contains("over the session budget") && notice.contains("Ctrl+G"),
         "{notice}"
@@ -56,7 +61,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
     let fx = press(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
     assert_eq!(starts(&fx).len(), 2);
     let all = drive(&mut app, fx).await;
-    for pane in &app.panes {
+    for pane in &app.session.panes {
         assert_eq!(
             pane.current().unwrap().status,
             Status::Done,
@@ -77,7 +82,7 @@ async fn a_round_that_could_cross_the_budget_is_refused_then_sent_on_request() {
         .all(|r| r.reported && r.cost.is_some_and(|c| c > 0.0)));
     let reported: f64 = records.iter().filter_map(|r| r.cost).sum();
     assert!(
-        (app.spend.session - reported).abs() < 1e-12,
+        (app.session.spend.session - reported).abs() < 1e-12,
         "session total is the sum of reported costs"
     );
 }
@@ -87,38 +92,47 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
     let server = common::sim_at(20.0).await;
     let mut app = app_on(&server, &["sim/pricey", "sim/steady"]).await;
     // Prices known, the longest answer not: the guard can only count the prompt up front.
-    app.prices.insert(
+    app.config.prices.insert(
         ("sim".into(), "sim/pricey".into()),
         ModelPrice::per_million(15.0, 75.0),
     );
-    app.prices.insert(
+    app.config.prices.insert(
         ("sim".into(), "sim/steady".into()),
         ModelPrice::per_million(0.5, 1.5),
     );
     let cap = 0.004;
-    app.budget = Budget {
+    app.config.budget = Budget {
         session_usd: Some(cap),
         ..Budget::default()
     };
 
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(starts(&fx).len(), 2, "{:?}", app.notice);
+    assert_eq!(starts(&fx).len(), 2, "{:?}", app.view.notice);
     let all = drive(&mut app, fx).await;
 
-    let pricey = app.panes[0].current().unwrap();
+    let pricey = app.session.panes[0].current().unwrap();
     assert_eq!(pricey.status, Status::OverBudget);
     assert!(!pricey.text.is_empty(), "the partial answer stays");
     assert!(
-        app.notice
+        app.view
+            .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("session budget")),
         "{:?}",
-        app.notice
+        app.view.notice
     );
     // Stopped as soon as the estimate crossed: one delta's worth past the cap at most.
-    assert!(app.spend.session >= cap, "{}", app.spend.session);
-    assert!(app.spend.session < cap * 1.5, "{}", app.spend.session);
+    assert!(
+        app.session.spend.session >= cap,
+        "{}",
+        app.session.spend.session
+    );
+    assert!(
+        app.session.spend.session < cap * 1.5,
+        "{}",
+        app.session.spend.session
+    );
     let stopped: Vec<_> = all
         .iter()
         .filter_map(|e| match e {
@@ -136,21 +150,21 @@ async fn streams_are_stopped_when_spending_crosses_a_limit() {
 async fn a_cut_off_answer_keeps_its_estimate_and_is_counted() {
     let server = common::sim_at(50.0).await;
     let mut app = app_on(&server, &["sim/cutoff"]).await;
-    app.prices.insert(
+    app.config.prices.insert(
         ("sim".into(), "sim/cutoff".into()),
         ModelPrice::per_million(0.2, 0.8),
     );
     type_text(&mut app, "Explain vector clocks");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     let all = drive(&mut app, fx).await;
-    let a = app.panes[0].current().unwrap();
+    let a = app.session.panes[0].current().unwrap();
     assert!(matches!(a.status, Status::Failed(_)));
     let est = match a.cost() {
         switchboard::app::state::CostView::Estimated(c) => c,
         other => panic!("{other:?}"),
     };
     assert!(est > 0.0);
-    assert_eq!(app.spend.session, est);
+    assert_eq!(app.session.spend.session, est);
     assert!(all
         .iter()
         .any(|e| matches!(e, Effect::RecordSpend(r) if !r.reported && r.cost == Some(est))));
@@ -166,7 +180,7 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
         &["sim/swift:nitro", "~sim/steady-latest", "sim/seer:free"],
     )
     .await;
-    let ep = app.providers.endpoints["sim"].clone();
+    let ep = app.config.providers.endpoints["sim"].clone();
     let models = catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
         .await
         .unwrap();
@@ -186,7 +200,7 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
     );
     assert!(app.price_of("sim", "sim/seer:free").unwrap().is_free());
     assert!(!app.price_of("sim", "sim/swift:nitro").unwrap().is_free());
-    app.budget = Budget {
+    app.config.budget = Budget {
         session_usd: Some(5.0),
         ..Budget::default()
     };
@@ -197,10 +211,10 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
         starts(&fx).len(),
         3,
         "every price is known: {:?}",
-        app.notice
+        app.view.notice
     );
     drive(&mut app, fx).await;
-    for pane in &app.panes {
+    for pane in &app.session.panes {
         let a = pane.current().unwrap();
         assert_eq!(a.status, switchboard::app::Status::Done, "{}", pane.model);
         assert_ne!(a.served_model.as_deref(), Some(pane.model.as_str()));
@@ -213,11 +227,11 @@ async fn variants_price_from_their_base_entry_and_unknown_prices_are_refused() {
     }
 
     // A model the catalog does not list has no price: refused, kept, then sent on request.
-    app.panes[0].model = "sim/unlisted".into();
+    app.session.panes[0].model = "sim/unlisted".into();
     type_text(&mut app, "And Lamport clocks?");
     let fx = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(fx.is_empty(), "nothing sent: {fx:?}");
-    let notice = app.notice.clone().expect("a refusal").text;
+    let notice = app.view.notice.clone().expect("a refusal").text;
     assert!(
         notice.contains("sim/unlisted has no known price") && notice.contains("Ctrl+G"),
         "{notice}"

@@ -225,18 +225,18 @@ async fn in_the_playground_only_the_broken_panes_fail() {
         "fault/healthy",
     ];
     let mut app = common::sim_app(&models);
-    for ep in app.providers.endpoints.values_mut() {
+    for ep in app.config.providers.endpoints.values_mut() {
         ep.base_url = base.clone();
         ep.kind = ProviderKind::Openai;
         ep.simulated = false;
     }
-    app.size = (200, 50);
+    app.view.size = (200, 50);
     common::keys::type_text(&mut app, "hello");
     let first = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     common::drive::drive(&mut app, first).await;
 
-    let status = |i: usize| app.panes[i].current().unwrap().status.clone();
-    let text = |i: usize| app.panes[i].current().unwrap().text.clone();
+    let status = |i: usize| app.session.panes[i].current().unwrap().status.clone();
+    let text = |i: usize| app.session.panes[i].current().unwrap().text.clone();
     for i in [0, 5] {
         assert_eq!(status(i), Status::Done);
         assert_eq!(text(i), faulty::healthy_words().concat());
@@ -252,7 +252,7 @@ async fn in_the_playground_only_the_broken_panes_fail() {
     // Every pane draws, failed or not, and the error is on screen.
     let backend = ratatui::backend::TestBackend::new(200, 50);
     let mut term = ratatui::Terminal::new(backend).unwrap();
-    term.draw(|f| switchboard::ui::draw(&app, &app.theme, f))
+    term.draw(|f| switchboard::ui::draw(&app, &app.view.theme, f))
         .unwrap();
     let screen: String = term
         .backend()

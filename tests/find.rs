@@ -31,7 +31,7 @@ fn screen(a: &mut App) -> Vec<String> {
 
 /// One round answered with `text`.
 fn answer(a: &mut App, prompt: &str, text: &str) {
-    if a.zone == switchboard::app::Zone::Panes {
+    if a.view.zone == switchboard::app::Zone::Panes {
         key(a, KeyCode::Char('i'));
     }
     type_text(a, prompt);
@@ -64,7 +64,7 @@ fn long_answer(tag: &str) -> String {
 
 fn app() -> App {
     let mut a = common::sim_app(&["sim/swift"]);
-    a.size = (100, 30);
+    a.view.size = (100, 30);
     answer(&mut a, "first question", &long_answer("first"));
     answer(&mut a, "second question", &long_answer("second"));
     key(&mut a, KeyCode::Esc);
@@ -80,11 +80,11 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     assert!(screen(&mut a).last().unwrap().contains("/NEEDLE▏"));
     // With a capital the case matters: no match.
     key(&mut a, KeyCode::Enter);
-    assert!(a.notice.as_ref().unwrap().text.contains("no match"));
+    assert!(a.view.notice.as_ref().unwrap().text.contains("no match"));
     key(&mut a, KeyCode::Char('/'));
     type_text(&mut a, "needle");
     key(&mut a, KeyCode::Enter);
-    let s = a.search.clone().unwrap();
+    let s = a.view.search.clone().unwrap();
     assert_eq!(s.hits.len(), 2, "one in each answer");
     // The first match after the page shown (the tail, where the second answer ends): found
     // from the top again.
@@ -95,8 +95,9 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
         "{shown}"
     );
     // The match is marked where it is drawn.
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(&a, &a.theme, f)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(&a, &a.view.theme, f))
+        .unwrap();
     let b = t.backend().buffer().clone();
     let rows = screen(&mut a);
     let y = rows.iter().position(|r| r.contains("The needle")).unwrap();
@@ -109,17 +110,17 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     );
     let plain = &b[(x - 2, y as u16)];
     assert!(!plain.modifier.contains(ratatui::style::Modifier::REVERSED));
-    let first = a.search.as_ref().unwrap().current.unwrap();
+    let first = a.view.search.as_ref().unwrap().current.unwrap();
     key(&mut a, KeyCode::Char('n'));
-    let second = a.search.as_ref().unwrap().current.unwrap();
+    let second = a.view.search.as_ref().unwrap().current.unwrap();
     assert_ne!(first, second);
     assert!(screen(&mut a).join("\n").contains("The needle is here."));
     key(&mut a, KeyCode::Char('N'));
-    assert_eq!(a.search.as_ref().unwrap().current, Some(first));
+    assert_eq!(a.view.search.as_ref().unwrap().current, Some(first));
     // Esc drops the search first, then leaves the panes.
     key(&mut a, KeyCode::Esc);
-    assert!(a.search.is_none());
-    assert_eq!(a.zone, switchboard::app::Zone::Panes);
+    assert!(a.view.search.is_none());
+    assert_eq!(a.view.zone, switchboard::app::Zone::Panes);
 }
 
 #[test]

@@ -227,7 +227,7 @@ fn the_browser_finds_sessions_and_resumes_one() {
         },
     );
     assert!(!fx.iter().any(|e| matches!(e, Effect::History(_))));
-    assert!(a.read_only && a.resumed.is_none());
+    assert!(a.session.read_only && a.session.resumed.is_none());
     update(
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)),
@@ -240,7 +240,7 @@ fn the_browser_finds_sessions_and_resumes_one() {
         !fx.iter().any(|e| matches!(e, Effect::Start { .. })),
         "read-only sends nothing"
     );
-    a.prompt = switchboard::ui::prompt::new_editor();
+    a.view.prompt = switchboard::ui::prompt::new_editor();
     let fx = update(
         &mut a,
         Action::SessionLoaded {
@@ -248,23 +248,23 @@ fn the_browser_finds_sessions_and_resumes_one() {
             read_only: false,
         },
     );
-    assert!(!a.read_only);
-    assert_eq!(a.resumed, Some(1));
-    assert_eq!(a.rounds, 2);
-    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    assert!(!a.session.read_only);
+    assert_eq!(a.session.resumed, Some(1));
+    assert_eq!(a.session.rounds, 2);
+    let models: Vec<&str> = a.session.panes.iter().map(|p| p.model.as_str()).collect();
     assert_eq!(models, vec!["sim/swift", "sim/down"]);
-    assert_eq!(a.panes[0].turns.len(), 2, "both rounds of pane 1");
+    assert_eq!(a.session.panes[0].turns.len(), 2, "both rounds of pane 1");
     assert_eq!(
-        a.panes[0].turns[0].answer.text,
+        a.session.panes[0].turns[0].answer.text,
         "Consistent hashing maps keys onto a ring, so adding a node moves few keys."
     );
     assert_eq!(
-        a.panes[0].turns[1].answer.status,
+        a.session.panes[0].turns[1].answer.status,
         Status::Cancelled,
         "cut short when it was recorded"
     );
     assert!(matches!(
-        a.panes[1].turns[0].answer.status,
+        a.session.panes[1].turns[0].answer.status,
         Status::Failed(_)
     ));
     assert!(fx.iter().any(
@@ -329,7 +329,7 @@ fn a_resumed_answer_keeps_its_figures_and_its_error() {
     let (_, rounds) = export::load(l.conn(), 1).unwrap().unwrap();
     let a = common::sim_app(&["sim/swift"]);
     let now = Instant::now() + Duration::from_secs(10);
-    let (panes, _) = switchboard::session::resume::panes(&a.providers, &rounds, now);
+    let (panes, _) = switchboard::session::resume::panes(&a.config.providers, &rounds, now);
     let done = &panes[0].turns[0].answer;
     assert_eq!(done.ttft(), Some(Duration::from_millis(152)));
     assert_eq!(done.elapsed(now), Duration::from_millis(1200));
@@ -356,9 +356,13 @@ fn press(
 }
 
 fn screen(a: &switchboard::app::App) -> String {
-    let mut t =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(a.size.0, a.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(
+        a.view.size.0,
+        a.view.size.1,
+    ))
+    .unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     format!("{}", t.backend())
 }
 
@@ -376,9 +380,9 @@ fn a_replay_sends_nothing_and_spends_nothing() {
     use switchboard::stream::StreamEvent;
 
     let mut a = common::sim_app(&["sim/swift"]);
-    a.size = (120, 30);
-    a.session_label = "2026-11-23 14:02".into();
-    a.replaying = Some(1);
+    a.view.size = (120, 30);
+    a.session.session_label = "2026-11-23 14:02".into();
+    a.session.replaying = Some(1);
     update(
         &mut a,
         Action::ReplayRound {
@@ -397,9 +401,12 @@ fn a_replay_sends_nothing_and_spends_nothing() {
     ] {
         update(&mut a, Action::Stream { request: 7, event });
     }
-    assert_eq!(a.panes[0].current().unwrap().text, "A ring of keys.");
+    assert_eq!(
+        a.session.panes[0].current().unwrap().text,
+        "A ring of keys."
+    );
     assert_eq!(a.session_cost(), 0.0, "spent when it was recorded, not now");
-    assert_eq!(a.spend.day, 0.0);
+    assert_eq!(a.session.spend.day, 0.0);
     for c in "a new question".chars() {
         press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
     }
@@ -409,7 +416,7 @@ fn a_replay_sends_nothing_and_spends_nothing() {
         starts(&press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL)),
         0
     );
-    assert!(a.notice.as_ref().unwrap().text.contains("--resume 1"));
+    assert!(a.view.notice.as_ref().unwrap().text.contains("--resume 1"));
     let s = screen(&a);
     assert!(s.contains("· replay of session 1 ·"), "{s}");
     assert!(
@@ -426,8 +433,8 @@ fn a_read_only_look_comes_back_to_the_live_session() {
 
     let l = recorded();
     let mut a = common::sim_app(&["sim/coder"]);
-    a.size = (120, 30);
-    a.session_label = "2026-11-29 10:00".into();
+    a.view.size = (120, 30);
+    a.session.session_label = "2026-11-29 10:00".into();
     for c in "live question".chars() {
         press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
     }
@@ -463,7 +470,7 @@ fn a_read_only_look_comes_back_to_the_live_session() {
             read_only: true,
         },
     );
-    assert!(a.read_only);
+    assert!(a.session.read_only);
     let s = screen(&a);
     assert!(s.contains("· session 1 (read-only)"), "{s}");
     assert!(!s.contains("session session"), "{s}");
@@ -486,10 +493,10 @@ fn a_read_only_look_comes_back_to_the_live_session() {
         !fx.iter().any(|e| matches!(e, Effect::OpenSession { .. })),
         "{fx:?}"
     );
-    assert!(!a.read_only);
-    assert_eq!(a.panes[0].model, "sim/coder");
-    assert_eq!(a.panes[0].current().unwrap().text, "live answer");
-    assert_eq!(a.session_label, "2026-11-29 10:00");
+    assert!(!a.session.read_only);
+    assert_eq!(a.session.panes[0].model, "sim/coder");
+    assert_eq!(a.session.panes[0].current().unwrap().text, "live answer");
+    assert_eq!(a.session.session_label, "2026-11-29 10:00");
     // Ctrl+B does the same from the panes.
     update(
         &mut a,
@@ -501,10 +508,10 @@ fn a_read_only_look_comes_back_to_the_live_session() {
             read_only: true,
         },
     );
-    assert!(a.read_only);
+    assert!(a.session.read_only);
     press(&mut a, KeyCode::Char('b'), KeyModifiers::CONTROL);
-    assert!(!a.read_only);
-    assert_eq!(a.panes[0].current().unwrap().text, "live answer");
+    assert!(!a.session.read_only);
+    assert_eq!(a.session.panes[0].current().unwrap().text, "live answer");
 }
 
 /// The headings of a Markdown export, in order, with their levels; fenced code is skipped.

@@ -328,7 +328,7 @@ const HOSTILE: &[&str] = &[
 #[test]
 fn model_output_never_reaches_the_terminal_raw() {
     let mut app = common::sim_app(&["sim/swift", "sim/thinker"]);
-    app.size = (120, 60);
+    app.view.size = (120, 60);
     common::keys::type_text(&mut app, "hi");
     let fx = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     let requests: Vec<u64> = fx
@@ -395,11 +395,11 @@ fn model_output_never_reaches_the_terminal_raw() {
             },
         )
         .unwrap();
-        t.draw(|f| switchboard::ui::draw(&app, &app.theme, f))
+        t.draw(|f| switchboard::ui::draw(&app, &app.view.theme, f))
             .unwrap();
         // The thinking blocks expanded too.
         common::keys::press(&mut app, KeyCode::F(5), KeyModifiers::NONE);
-        t.draw(|f| switchboard::ui::draw(&app, &app.theme, f))
+        t.draw(|f| switchboard::ui::draw(&app, &app.view.theme, f))
             .unwrap();
     }
     let drawn = String::from_utf8(out).expect("the terminal gets UTF-8");
@@ -437,7 +437,7 @@ fn model_output_never_reaches_the_terminal_raw() {
         }
     }
     // What is kept is clean too, so exports and copies carry no escapes.
-    let failed = app.panes[1].current().unwrap();
+    let failed = app.session.panes[1].current().unwrap();
     let switchboard::app::Status::Failed(error) = &failed.status else {
         panic!("{:?}", failed.status)
     };
@@ -451,7 +451,7 @@ fn model_output_never_reaches_the_terminal_raw() {
         !stored.contains(['\u{1b}', '\u{7}', '\u{202E}']),
         "{stored}"
     );
-    for pane in &app.panes {
+    for pane in &app.session.panes {
         let a = pane.current().unwrap();
         assert!(!a.text.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202E}']));
         assert!(!a

@@ -34,12 +34,17 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
     let server = common::sim_at(50.0).await;
     let dir = tempfile::tempdir().unwrap();
     let mut a = common::sim_app(&["sim/seer"]);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
 
     attach(&mut a, &png(dir.path()));
-    assert_eq!(a.attachments.len(), 1);
+    assert_eq!(a.session.attachments.len(), 1);
     assert!(
-        a.prompt.lines().concat().is_empty(),
+        a.view.prompt.lines().concat().is_empty(),
         "the path left the prompt"
     );
 
@@ -54,9 +59,12 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
         parts[1]["image_url"]["url"],
         "data:image/png;base64,iVBORw0KGgoAAAAN"
     );
-    assert!(a.attachments.is_empty(), "images go with one prompt only");
+    assert!(
+        a.session.attachments.is_empty(),
+        "images go with one prompt only"
+    );
     drive(&mut a, fx).await;
-    let answer = a.panes[0].current().unwrap();
+    let answer = a.session.panes[0].current().unwrap();
     assert_eq!(answer.status, Status::Done);
     assert!(
         answer
@@ -74,7 +82,7 @@ async fn an_attached_image_reaches_a_vision_model_and_stays_in_the_conversation(
     assert_eq!(messages[0]["content"][1]["type"], "image_url");
     assert_eq!(messages[2]["content"], "And now?");
     drive(&mut a, fx).await;
-    assert!(a.panes[0]
+    assert!(a.session.panes[0]
         .current()
         .unwrap()
         .text
@@ -95,35 +103,35 @@ fn a_model_that_takes_no_images_is_not_sent_them() {
 
     // Sent to sim/swift alone, nothing goes: the prompt and the image stay.
     press(&mut a, KeyCode::Tab, KeyModifiers::NONE);
-    assert_eq!(a.focus, 1);
+    assert_eq!(a.view.focus, 1);
     attach(&mut a, &png(dir.path()));
     type_text(&mut a, "Describe it");
     let fx = press(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(starts(&fx).is_empty(), "nothing is sent");
-    let n = a.notice.clone().unwrap();
+    let n = a.view.notice.clone().unwrap();
     assert!(
         n.error && n.text.contains("sim/swift takes no images"),
         "{}",
         n.text
     );
     assert_eq!(
-        a.prompt.lines().concat(),
+        a.view.prompt.lines().concat(),
         "Describe it",
         "the prompt is kept"
     );
-    assert_eq!(a.attachments.len(), 1, "so is the image");
+    assert_eq!(a.session.attachments.len(), 1, "so is the image");
 
     // Sent to both, the vision model gets it and the other pane says why it did not.
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let sent = starts(&fx);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].model, "sim/seer");
-    let refused = a.panes[1].current().unwrap();
+    let refused = a.session.panes[1].current().unwrap();
     match &refused.status {
         Status::Failed(e) => assert!(e.to_string().contains("sim/swift takes no images"), "{e}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(a.panes[1].turns[0].prompt, "Describe it");
+    assert_eq!(a.session.panes[1].turns[0].prompt, "Describe it");
     assert_eq!(
         refused.finished,
         Some(refused.started),
@@ -137,9 +145,9 @@ fn a_bad_path_is_put_back_with_the_reason() {
     type_text(&mut a, "Look:");
     press(&mut a, KeyCode::Enter, KeyModifiers::ALT);
     attach(&mut a, std::path::Path::new("/no/such/cat.png"));
-    assert!(a.attachments.is_empty());
-    assert_eq!(a.prompt.lines(), ["Look:", "/no/such/cat.png"]);
-    let n = a.notice.clone().unwrap();
+    assert!(a.session.attachments.is_empty());
+    assert_eq!(a.view.prompt.lines(), ["Look:", "/no/such/cat.png"]);
+    let n = a.view.notice.clone().unwrap();
     assert!(n.error && n.text.contains("not attached"), "{}", n.text);
 }
 

@@ -17,7 +17,7 @@ fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn round(a: &mut App, prompt: &str) -> Vec<u64> {
-    if a.zone == Zone::Panes {
+    if a.view.zone == Zone::Panes {
         key(a, KeyCode::Char('i'));
     }
     for c in prompt.chars() {
@@ -53,15 +53,16 @@ fn round(a: &mut App, prompt: &str) -> Vec<u64> {
 }
 
 fn render(a: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     format!("{}", t.backend())
 }
 
 fn app() -> App {
     let mut a = common::sim_app(&["sim/swift", "sim/steady", "sim/coder"]);
-    a.size = (120, 30);
-    a.session_label = "2026-11-23 14:02".into();
+    a.view.size = (120, 30);
+    a.session.session_label = "2026-11-23 14:02".into();
     a
 }
 
@@ -70,7 +71,7 @@ fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
     let mut a = app();
     assert!(key(&mut a, KeyCode::F(6)).is_empty());
     assert!(
-        a.notice.as_ref().is_some_and(|n| n.error),
+        a.view.notice.as_ref().is_some_and(|n| n.error),
         "nothing to judge yet"
     );
     round(&mut a, "first");
@@ -80,7 +81,7 @@ fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
         .iter()
         .any(|e| matches!(e, Effect::History(op) if matches!(op.as_ref(),
         Op::Vote { round: 1, verdict, winner_pane: Some(1), .. } if verdict == "winner"))));
-    assert_eq!(a.votes[0].1.verdict, Verdict::Winner(1));
+    assert_eq!(a.session.votes[0].1.verdict, Verdict::Winner(1));
     round(&mut a, "second");
     key(&mut a, KeyCode::Char('v'));
     key(&mut a, KeyCode::Char('='));
@@ -112,21 +113,21 @@ fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
 fn blind_mode_hides_and_shuffles_until_the_vote() {
     let mut a = app();
     key(&mut a, KeyCode::F(8));
-    assert!(a.blind);
+    assert!(a.view.blind);
     round(&mut a, "which is best?");
     let screen = render(&a);
     for m in ["sim/swift", "sim/steady", "sim/coder", "tok/s", "ttft"] {
         assert!(!screen.contains(m), "{m} visible while blind:\n{screen}");
     }
     assert!(screen.contains("Model A") && screen.contains("Model C"));
-    let mut sorted = a.order.clone();
+    let mut sorted = a.view.order.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, vec![0, 1, 2], "a permutation of the panes");
     // Voting for slot 1 votes for whichever pane is shown there.
     let shown_first = a.pane_in_slot(0);
     key(&mut a, KeyCode::Char('v'));
     key(&mut a, KeyCode::Char('1'));
-    assert_eq!(a.votes[0].1.verdict, Verdict::Winner(shown_first));
+    assert_eq!(a.session.votes[0].1.verdict, Verdict::Winner(shown_first));
     let screen = render(&a);
     assert!(
         screen.contains("sim/swift") && screen.contains("ttft"),
@@ -141,7 +142,7 @@ fn blind_mode_hides_and_shuffles_until_the_vote() {
 fn shuffled_round(a: &mut App) {
     for n in 0..20 {
         round(a, &format!("round {n}"));
-        if a.order.iter().enumerate().any(|(slot, &p)| slot != p) {
+        if a.view.order.iter().enumerate().any(|(slot, &p)| slot != p) {
             return;
         }
         key(a, KeyCode::Char('v'));
@@ -153,14 +154,14 @@ fn shuffled_round(a: &mut App) {
 #[test]
 fn blind_digits_and_tab_follow_the_numbers_on_screen_before_and_after_the_reveal() {
     let mut a = common::sim_app(&["sim/swift", "sim/steady", "sim/coder", "sim/thinker"]);
-    a.size = (160, 30);
+    a.view.size = (160, 30);
     key(&mut a, KeyCode::F(8));
     shuffled_round(&mut a);
     for reveal in [false, true] {
         for slot in 0..4 {
             key(&mut a, KeyCode::Char(char::from(b'1' + slot as u8)));
             assert_eq!(
-                a.focus,
+                a.view.focus,
                 a.pane_in_slot(slot),
                 "digit {} (revealed: {reveal})",
                 slot + 1
@@ -170,17 +171,17 @@ fn blind_digits_and_tab_follow_the_numbers_on_screen_before_and_after_the_reveal
         key(&mut a, KeyCode::Char('1'));
         for slot in 1..4 {
             key(&mut a, KeyCode::Tab);
-            assert_eq!(a.slot_of(a.focus), slot, "Tab (revealed: {reveal})");
+            assert_eq!(a.slot_of(a.view.focus), slot, "Tab (revealed: {reveal})");
         }
         if !reveal {
             key(&mut a, KeyCode::Char('v'));
             key(&mut a, KeyCode::Char('2'));
             // The vote goes to the pane shown as 2.
-            let vote = &a.votes.last().unwrap().1;
+            let vote = &a.session.votes.last().unwrap().1;
             let Verdict::Winner(k) = vote.verdict else {
                 panic!("{vote:?}")
             };
-            assert_eq!(vote.models[k], a.panes[a.pane_in_slot(1)].model);
+            assert_eq!(vote.models[k], a.session.panes[a.pane_in_slot(1)].model);
         }
     }
 }
@@ -199,6 +200,7 @@ fn blind_shows_no_model_before_the_first_round_nor_in_settings_or_the_trail() {
         key(&mut a, k);
         assert!(a.overlay.is_none(), "{k:?} opened {:?}", a.overlay);
         assert!(a
+            .view
             .notice
             .as_ref()
             .is_some_and(|n| n.error && n.text.contains("hidden")));
@@ -253,7 +255,7 @@ fn diff_two_answers_word_by_word() {
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::ALT)),
     );
-    let ids: Vec<_> = a.panes.iter().map(|p| p.id).collect();
+    let ids: Vec<_> = a.session.panes.iter().map(|p| p.id).collect();
     let diff = |a: &App| match a.overlay {
         Some(Overlay::Diff { left, right, .. }) => Some((left, right)),
         _ => None,
@@ -271,9 +273,9 @@ fn diff_two_answers_word_by_word() {
 #[test]
 fn rerun_sends_the_last_prompt_again_in_new_panes() {
     let mut a = common::sim_app(&["sim/swift", "sim/coder"]);
-    a.panes[0].settings.temperature = Some(1.2);
+    a.session.panes[0].settings.temperature = Some(1.2);
     round(&mut a, "vary this");
-    let before = a.rounds;
+    let before = a.session.rounds;
     key(&mut a, KeyCode::Char('R'));
     let fx = key(&mut a, KeyCode::Char('3'));
     let starts: Vec<_> = fx
@@ -290,11 +292,11 @@ fn rerun_sends_the_last_prompt_again_in_new_panes() {
     assert!(starts
         .iter()
         .all(|p| p.messages.last().unwrap().content == "vary this"));
-    assert_eq!(a.panes.len(), 5);
-    assert_eq!(a.rounds, before + 1, "the reruns are one new round");
+    assert_eq!(a.session.panes.len(), 5);
+    assert_eq!(a.session.rounds, before + 1, "the reruns are one new round");
     key(&mut a, KeyCode::Char('R'));
     key(&mut a, KeyCode::Char('7'));
-    assert_eq!(a.panes.len(), 12);
+    assert_eq!(a.session.panes.len(), 12);
     // There is room for four more at most.
     key(&mut a, KeyCode::Char('R'));
     let fx = key(&mut a, KeyCode::Char('7'));
@@ -304,13 +306,13 @@ fn rerun_sends_the_last_prompt_again_in_new_panes() {
             .count(),
         4
     );
-    assert_eq!(a.panes.len(), 16);
+    assert_eq!(a.session.panes.len(), 16);
 }
 
 #[test]
 fn prompt_variables_and_the_library() {
     let mut a = app();
-    a.vars.insert("lang".into(), "Rust".into());
+    a.config.vars.insert("lang".into(), "Rust".into());
     for c in "Tips for {{lang}} and {{topic}}".chars() {
         key(&mut a, KeyCode::Char(c));
     }
@@ -320,6 +322,7 @@ fn prompt_variables_and_the_library() {
         "a missing variable stops the send"
     );
     assert!(a
+        .view
         .notice
         .as_ref()
         .is_some_and(|n| n.text.contains("{{topic}}")));
@@ -333,7 +336,7 @@ fn prompt_variables_and_the_library() {
         "asks for it"
     );
     key(&mut a, KeyCode::Esc);
-    a.vars.insert("topic".into(), "errors".into());
+    a.config.vars.insert("topic".into(), "errors".into());
     let fx = key(&mut a, KeyCode::Enter);
     let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
     else {
@@ -370,12 +373,12 @@ fn prompt_variables_and_the_library() {
             text: "Review {{lang}} code".into(),
         })),
     );
-    a.library.push(switchboard::library::Saved {
+    a.config.library.push(switchboard::library::Saved {
         name: "summarise".into(),
         text: "Summarise in 3 bullets.".into(),
     });
     key(&mut a, KeyCode::Esc);
-    a.prompt = switchboard::ui::prompt::new_editor();
+    a.view.prompt = switchboard::ui::prompt::new_editor();
     update(
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)),
@@ -408,7 +411,7 @@ fn variables_are_set_from_the_playground_when_a_prompt_needs_one() {
         key(&mut a, KeyCode::Char(c));
     }
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.vars.get("lang").map(String::as_str), Some("rust"));
+    assert_eq!(a.config.vars.get("lang").map(String::as_str), Some("rust"));
     // A line that is not name=value says why and sets nothing.
     for c in "no equals".chars() {
         key(&mut a, KeyCode::Char(c));
@@ -441,26 +444,26 @@ fn variables_are_set_from_the_playground_when_a_prompt_needs_one() {
         key(&mut a, KeyCode::Backspace);
     }
     key(&mut a, KeyCode::Delete);
-    assert!(a.vars.is_empty());
+    assert!(a.config.vars.is_empty());
 }
 
 #[test]
 fn every_one_of_sixteen_panes_can_be_voted_for_by_its_number() {
     let models = ["sim/swift"; 16];
     let mut a = common::sim_app(&models);
-    a.size = (200, 50);
+    a.view.size = (200, 50);
     round(&mut a, "which is best?");
-    let winner = |a: &App| match a.votes.last() {
+    let winner = |a: &App| match a.session.votes.last() {
         Some((_, v)) => v.verdict.clone(),
         None => panic!("no vote"),
     };
     key(&mut a, KeyCode::Char('v'));
-    let asked = a.notice.as_ref().unwrap().text.clone();
+    let asked = a.view.notice.as_ref().unwrap().text.clone();
     assert!(asked.contains("1–16"), "{asked}");
     // Pane 12: two digits, the number its title shows.
     let fx = key(&mut a, KeyCode::Char('1'));
     assert!(
-        fx.is_empty() && a.votes.is_empty(),
+        fx.is_empty() && a.session.votes.is_empty(),
         "waits for a second digit"
     );
     let fx = key(&mut a, KeyCode::Char('2'));
@@ -484,13 +487,14 @@ fn every_one_of_sixteen_panes_can_be_voted_for_by_its_number() {
     key(&mut a, KeyCode::Char('2'));
     assert_eq!(winner(&a), Verdict::Winner(1));
     // There is no pane 17: nothing is recorded, and the notice says why.
-    let before = a.votes.clone();
+    let before = a.session.votes.clone();
     key(&mut a, KeyCode::Char('v'));
     key(&mut a, KeyCode::Char('1'));
     assert!(key(&mut a, KeyCode::Char('7')).is_empty());
-    assert_eq!(a.votes.len(), before.len());
+    assert_eq!(a.session.votes.len(), before.len());
     assert_eq!(winner(&a), Verdict::Winner(1));
     assert!(a
+        .view
         .notice
         .as_ref()
         .is_some_and(|n| n.error && n.text.contains("17")));

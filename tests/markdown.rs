@@ -14,8 +14,8 @@ const SAMPLE: &str = "# Heading one\n\n## Heading two\n\nPlain, *emphasis*, **st
 
 fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
     let mut a = common::sim_app(&["sim/coder"]);
-    a.size = size;
-    a.session_label = "2026-11-23 14:02".into();
+    a.view.size = size;
+    a.session.session_label = "2026-11-23 14:02".into();
     for c in "show me".chars() {
         update(
             &mut a,
@@ -46,8 +46,9 @@ fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
 }
 
 fn terminal(a: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     t
 }
 

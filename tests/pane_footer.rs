@@ -24,7 +24,7 @@ fn key(a: &mut App, code: KeyCode, mods: KeyModifiers) {
 /// Three panes whose long answers were cut off at the token limit, each scrolled to the top.
 fn cut_off(finish: &str) -> App {
     let mut a = common::sim_app(&["sim/swift", "sim/steady", "sim/thinker"]);
-    a.session_label = "2026-11-23 14:02".into();
+    a.session.session_label = "2026-11-23 14:02".into();
     for c in "Explain attention".chars() {
         key(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
     }
@@ -67,7 +67,7 @@ fn cut_off(finish: &str) -> App {
         );
         ev(&mut a, StreamEvent::Done);
     }
-    for p in &mut a.panes {
+    for p in &mut a.session.panes {
         p.scroll = Some(0);
     }
     a
@@ -144,18 +144,18 @@ fn the_scroll_indicator_is_never_covered_by_the_figures() {
     let mut a = cut_off("length");
     for w in 20..=200 {
         let size = (w, 40);
-        a.size = size;
+        a.view.size = size;
         check_all(&a, size, &format!("{w} columns"));
     }
-    a.zoomed = true;
+    a.view.zoomed = true;
     for w in (20..=200).step_by(3) {
-        a.size = (w, 40);
+        a.view.size = (w, 40);
         check_all(&a, (w, 40), &format!("zoomed, {w} columns"));
     }
-    a.zoomed = false;
-    a.presentation = true;
+    a.view.zoomed = false;
+    a.view.presentation = true;
     for w in (24..=200).step_by(3) {
-        a.size = (w, 40);
+        a.view.size = (w, 40);
         check_all(&a, (w, 40), &format!("presenting, {w} columns"));
     }
 }
@@ -164,11 +164,11 @@ fn the_scroll_indicator_is_never_covered_by_the_figures() {
 fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
     for finish in ["length", "content_filter"] {
         let mut a = cut_off(finish);
-        for p in &mut a.panes {
+        for p in &mut a.session.panes {
             p.scroll = None;
         }
         for w in 40..=80 {
-            a.size = (w, 15);
+            a.view.size = (w, 15);
             let rows = screen(&a, (w, 15));
             let lay = switchboard::ui::layout::compute_in(&a, (w, 15));
             let (_, r) = lay.panes[0];
@@ -177,10 +177,10 @@ fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
             assert!(row.contains("$0.00016"), "{w} columns: {row:?}");
         }
         // Scrolled up, the indicator takes its share and the reason still shows.
-        for p in &mut a.panes {
+        for p in &mut a.session.panes {
             p.scroll = Some(0);
         }
-        a.size = (60, 15);
+        a.view.size = (60, 15);
         let rows = screen(&a, (60, 15));
         let lay = switchboard::ui::layout::compute_in(&a, (60, 15));
         let row = bottom(&rows, lay.panes[0].1);
@@ -189,8 +189,8 @@ fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
     }
     // A plain `stop` is the first figure to go, before the others are cut.
     let mut a = cut_off("stop");
-    a.size = (60, 15);
-    for p in &mut a.panes {
+    a.view.size = (60, 15);
+    for p in &mut a.session.panes {
         p.scroll = None;
     }
     let rows = screen(&a, (60, 15));

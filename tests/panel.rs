@@ -53,7 +53,7 @@ fn select(a: &mut App, field: Field) {
 }
 
 fn render(a: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
     t.draw(|f| switchboard::ui::draw(a, &Theme::default(), f))
         .unwrap();
     format!("{}", t.backend())
@@ -61,9 +61,9 @@ fn render(a: &App) -> String {
 
 fn app() -> App {
     let mut a = common::sim_app(&["sim/swift", "sim/down"]);
-    a.size = (140, 44);
-    a.session_label = "2026-11-23 14:02".into();
-    for (i, p) in a.panes.iter_mut().enumerate() {
+    a.view.size = (140, 44);
+    a.session.session_label = "2026-11-23 14:02".into();
+    for (i, p) in a.session.panes.iter_mut().enumerate() {
         p.session_id = format!("sb-{i:016x}");
     }
     a
@@ -82,7 +82,7 @@ fn text_fields_validate_as_you_type_and_apply_on_enter() {
         .is_some_and(|e| e.contains("out of range")));
     key(&mut a, KeyCode::Enter);
     assert_eq!(
-        a.panes[0].settings.temperature, None,
+        a.session.panes[0].settings.temperature, None,
         "an invalid value is not applied"
     );
     assert!(
@@ -95,14 +95,14 @@ fn text_fields_validate_as_you_type_and_apply_on_enter() {
     type_text(&mut a, "0.5");
     assert_eq!(panel(&a).error, None);
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.panes[0].settings.temperature, Some(0.5));
+    assert_eq!(a.session.panes[0].settings.temperature, Some(0.5));
     // Delete unsets; Esc abandons an edit.
     key(&mut a, KeyCode::Delete);
-    assert_eq!(a.panes[0].settings.temperature, None);
+    assert_eq!(a.session.panes[0].settings.temperature, None);
     key(&mut a, KeyCode::Enter);
     type_text(&mut a, "1");
     key(&mut a, KeyCode::Esc);
-    assert_eq!(a.panes[0].settings.temperature, None);
+    assert_eq!(a.session.panes[0].settings.temperature, None);
     assert!(matches!(a.overlay, Some(Overlay::Panel(_))));
 }
 
@@ -112,15 +112,27 @@ fn choices_cycle_and_the_system_prompt_takes_lines() {
     key(&mut a, KeyCode::F(2));
     select(&mut a, Field::ReasoningEffort);
     key(&mut a, KeyCode::Char(' '));
-    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::None));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::None)
+    );
     key(&mut a, KeyCode::Right);
     key(&mut a, KeyCode::Right);
-    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::Low));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::Low)
+    );
     key(&mut a, KeyCode::Left);
-    assert_eq!(a.panes[0].settings.reasoning_effort, Some(Effort::Minimal));
+    assert_eq!(
+        a.session.panes[0].settings.reasoning_effort,
+        Some(Effort::Minimal)
+    );
     select(&mut a, Field::Sort);
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.panes[0].settings.routing.sort.as_deref(), Some("price"));
+    assert_eq!(
+        a.session.panes[0].settings.routing.sort.as_deref(),
+        Some("price")
+    );
     select(&mut a, Field::System);
     key(&mut a, KeyCode::Enter);
     type_text(&mut a, "Be terse.");
@@ -128,7 +140,7 @@ fn choices_cycle_and_the_system_prompt_takes_lines() {
     type_text(&mut a, "Use metric units.");
     ctrl(&mut a, 's');
     assert_eq!(
-        a.panes[0].settings.system.as_deref(),
+        a.session.panes[0].settings.system.as_deref(),
         Some("Be terse.\nUse metric units.")
     );
     // The next request carries it all.
@@ -161,24 +173,24 @@ fn fallbacks_are_added_from_the_picker_moved_and_removed() {
         );
     }
     assert_eq!(
-        a.panes[0].settings.fallbacks,
+        a.session.panes[0].settings.fallbacks,
         vec!["sim/steady", "sim/coder", "sim/thinker"]
     );
     key(&mut a, KeyCode::Right);
     key(&mut a, KeyCode::Char('K'));
     assert_eq!(
-        a.panes[0].settings.fallbacks,
+        a.session.panes[0].settings.fallbacks,
         vec!["sim/coder", "sim/steady", "sim/thinker"]
     );
     key(&mut a, KeyCode::Char('J'));
     key(&mut a, KeyCode::Char('J'));
     assert_eq!(
-        a.panes[0].settings.fallbacks,
+        a.session.panes[0].settings.fallbacks,
         vec!["sim/steady", "sim/thinker", "sim/coder"]
     );
     key(&mut a, KeyCode::Char('x'));
     assert_eq!(
-        a.panes[0].settings.fallbacks,
+        a.session.panes[0].settings.fallbacks,
         vec!["sim/steady", "sim/thinker"]
     );
     // The same model twice is refused in the picker.
@@ -191,7 +203,7 @@ fn fallbacks_are_added_from_the_picker_moved_and_removed() {
 #[test]
 fn save_workspace_and_test_connection_are_effects() {
     let mut a = app();
-    a.panes[1].origin = Some(1);
+    a.session.panes[1].origin = Some(1);
     key(&mut a, KeyCode::Tab);
     key(&mut a, KeyCode::F(2));
     select(&mut a, Field::MaxTokens);
@@ -207,7 +219,10 @@ fn save_workspace_and_test_connection_are_effects() {
                 index,
                 config,
             } => {
-                assert_eq!((*pane, *number, *index), (a.panes[1].id, 2, Some(1)));
+                assert_eq!(
+                    (*pane, *number, *index),
+                    (a.session.panes[1].id, 2, Some(1))
+                );
                 assert_eq!(config.model, "sim/down");
                 assert_eq!(config.settings.max_tokens, Some(256));
             }
@@ -215,12 +230,12 @@ fn save_workspace_and_test_connection_are_effects() {
         },
         other => panic!("{other:?}"),
     }
-    let id = a.panes[1].id;
+    let id = a.session.panes[1].id;
     update(
         &mut a,
         Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((id, 3))))),
     );
-    assert_eq!(a.panes[1].origin, Some(3));
+    assert_eq!(a.session.panes[1].origin, Some(3));
     assert_eq!(
         panel(&a).status,
         Some(("saved pane 2 to c.toml".into(), false))
@@ -251,13 +266,13 @@ fn save_workspace_and_test_connection_are_effects() {
         panes.iter().map(|p| p.model.as_str()).collect::<Vec<_>>(),
         vec!["sim/swift", "sim/down"]
     );
-    assert_eq!(a.workspace.as_deref(), Some("review"));
+    assert_eq!(a.session.workspace.as_deref(), Some("review"));
 }
 
 #[test]
 fn workspaces_switch_and_keep_their_conversations() {
     let mut a = app();
-    a.default_panes = vec![
+    a.config.default_panes = vec![
         PaneConfig {
             model: "sim/swift".into(),
             ..PaneConfig::default()
@@ -267,7 +282,7 @@ fn workspaces_switch_and_keep_their_conversations() {
             ..PaneConfig::default()
         },
     ];
-    a.workspaces.insert(
+    a.config.workspaces.insert(
         "solo".into(),
         vec![PaneConfig {
             model: "sim/coder".into(),
@@ -298,13 +313,13 @@ fn workspaces_switch_and_keep_their_conversations() {
         },
     );
     key(&mut a, KeyCode::F(3));
-    assert_eq!(a.workspace.as_deref(), Some("solo"));
-    assert_eq!(a.panes.len(), 1);
-    assert_eq!(a.panes[0].model, "sim/coder");
+    assert_eq!(a.session.workspace.as_deref(), Some("solo"));
+    assert_eq!(a.session.panes.len(), 1);
+    assert_eq!(a.session.panes[0].model, "sim/coder");
     key(&mut a, KeyCode::F(3));
-    assert_eq!(a.workspace, None);
+    assert_eq!(a.session.workspace, None);
     assert_eq!(
-        a.panes[0].current().unwrap().text,
+        a.session.panes[0].current().unwrap().text,
         "kept",
         "the conversation came back"
     );
@@ -366,7 +381,7 @@ fn the_hop_trail_and_a_retry_countdown_are_shown() {
 #[test]
 fn panel_snapshots() {
     let mut a = app();
-    a.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
+    a.session.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
     key(&mut a, KeyCode::F(2));
     select(&mut a, Field::TopP);
     key(&mut a, KeyCode::Enter);
@@ -377,7 +392,7 @@ fn panel_snapshots() {
     let screen = render(&a);
     assert!(screen.contains("\"models\": ["), "{screen}");
     insta::assert_snapshot!("panel_json_140x44", screen);
-    a.size = (60, 15);
+    a.view.size = (60, 15);
     insta::assert_snapshot!("panel_60x15", render(&a));
 }
 
@@ -439,14 +454,14 @@ fn a_save_that_lands_after_a_pane_was_closed_updates_the_pane_it_saved() {
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Char('1'));
     key(&mut a, KeyCode::Char('d'));
-    assert_eq!(a.panes.len(), 1);
-    assert_eq!(a.panes[0].id, saved, "the saved pane is first now");
-    a.panes[0].origin = None;
+    assert_eq!(a.session.panes.len(), 1);
+    assert_eq!(a.session.panes[0].id, saved, "the saved pane is first now");
+    a.session.panes[0].origin = None;
     update(
         &mut a,
         Action::ConfigSaved(Ok(("saved pane 2 to c.toml".into(), Some((saved, 4))))),
     );
-    assert_eq!(a.panes[0].origin, Some(4));
+    assert_eq!(a.session.panes[0].origin, Some(4));
 }
 
 /// The request body's rows as drawn, without the panel's frame.
@@ -461,10 +476,10 @@ fn body_rows(a: &App) -> Vec<String> {
 fn the_request_body_scrolls_with_the_usual_keys() {
     let mut a = app();
     // A long system prompt: the body runs well past the screen.
-    a.panes[0].settings.system = Some("Answer with care. ".repeat(200));
-    a.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
+    a.session.panes[0].settings.system = Some("Answer with care. ".repeat(200));
+    a.session.panes[0].settings.fallbacks = vec!["sim/steady".into(), "sim/coder".into()];
     // Alone in a narrow panel: ↑↓ j k PgUp PgDn g G scroll it.
-    a.size = (60, 15);
+    a.view.size = (60, 15);
     key(&mut a, KeyCode::F(2));
     key(&mut a, KeyCode::Char('v'));
     let top = body_rows(&a);
@@ -501,7 +516,7 @@ fn the_request_body_scrolls_with_the_usual_keys() {
     assert_eq!(body_rows(&a), top);
 
     // Beside the fields: PgUp/PgDn scroll it, ↑↓ still move between fields.
-    a.size = (140, 44);
+    a.view.size = (140, 44);
     let wide = body_rows(&a);
     let selected = panel(&a).selected;
     key(&mut a, KeyCode::PageDown);
@@ -522,7 +537,7 @@ fn the_request_body_scrolls_with_the_usual_keys() {
 #[test]
 fn help_says_what_scrolls_and_scrolls_itself() {
     let mut a = app();
-    a.size = (120, 40);
+    a.view.size = (120, 40);
     key(&mut a, KeyCode::F(1));
     let first = render(&a);
     assert!(
@@ -542,7 +557,7 @@ fn help_says_what_scrolls_and_scrolls_itself() {
 #[test]
 fn the_workspace_name_box_is_drawn_clean_and_typing_replaces_the_name() {
     let mut a = app();
-    a.workspace = Some("review".into());
+    a.session.workspace = Some("review".into());
     key(&mut a, KeyCode::F(2));
     key(&mut a, KeyCode::Char('v'));
     key(&mut a, KeyCode::Char('w'));
@@ -594,19 +609,20 @@ fn the_panel_follows_its_pane_when_the_panes_before_it_change() {
     let mut a = app();
     key(&mut a, KeyCode::Tab);
     key(&mut a, KeyCode::F(2));
-    let id = a.panes[1].id;
+    let id = a.session.panes[1].id;
     // A pane before it goes away while the panel is open.
-    a.panes.remove(0);
+    a.session.panes.remove(0);
     select(&mut a, Field::MaxTokens);
     key(&mut a, KeyCode::Enter);
     type_text(&mut a, "321");
     key(&mut a, KeyCode::Enter);
-    let p = a.panes.iter().find(|p| p.id == id).unwrap();
+    let p = a.session.panes.iter().find(|p| p.id == id).unwrap();
     assert_eq!(p.settings.max_tokens, Some(321));
     assert_eq!(panel(&a).pane, 0);
     // When its own pane goes, the panel closes instead of editing another.
-    a.panes.clear();
-    a.panes
+    a.session.panes.clear();
+    a.session
+        .panes
         .push(switchboard::app::Pane::new("sim/swift", "sim"));
     key(&mut a, KeyCode::Down);
     assert!(a.overlay.is_none());

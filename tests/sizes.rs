@@ -23,7 +23,7 @@ fn sizes() -> Vec<(u16, u16)> {
 fn draw(app: &mut App, size: (u16, u16)) -> Vec<String> {
     update(app, Action::Resize(size.0, size.1));
     let mut t = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(app, &app.theme, f))
+    t.draw(|f| switchboard::ui::draw(app, &app.view.theme, f))
         .unwrap_or_else(|e| panic!("{size:?}: {e}"));
     let buf = t.backend().buffer();
     (0..size.1)
@@ -39,7 +39,7 @@ fn check(screen: &[String], size: (u16, u16), app: &App, what: &str) {
         "{what} at {size:?}: an empty screen"
     );
     if size.0 >= 60 && size.1 >= 16 && app.overlay.is_none() {
-        let focused = &app.panes[app.focus].model;
+        let focused = &app.session.panes[app.view.focus].model;
         assert!(
             text.contains(focused.rsplit('/').next().unwrap()),
             "{what} at {size:?}: the focused pane is named:\n{text}"
@@ -51,7 +51,7 @@ fn check(screen: &[String], size: (u16, u16), app: &App, what: &str) {
 async fn every_size_while_streaming_and_resizing_between_deltas() {
     let server = common::sim_at(20.0).await;
     let mut app = common::sim_app(&["sim/swift", "sim/coder", "sim/thinker", "sim/down"]);
-    for ep in app.providers.endpoints.values_mut() {
+    for ep in app.config.providers.endpoints.values_mut() {
         ep.base_url = server.base_url();
     }
     let all = sizes();
@@ -115,7 +115,7 @@ fn a_frame_ahead_of_the_resize_event_draws_at_its_own_size() {
         update(&mut app, Action::Resize(heard.0, heard.1));
         for &(w, h) in &sizes() {
             let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-            t.draw(|f| switchboard::ui::draw(&app, &app.theme, f))
+            t.draw(|f| switchboard::ui::draw(&app, &app.view.theme, f))
                 .unwrap_or_else(|e| panic!("{w}×{h} after hearing {heard:?}: {e}"));
             let screen: String = t
                 .backend()

@@ -31,11 +31,11 @@ async fn sixteen_panes_at_full_speed_for_a_minute() {
     let mut models: Vec<&str> = healthy.to_vec();
     models.extend(std::iter::repeat("sim/marathon").take(16 - healthy.len()));
     let mut app = common::sim_app(&models);
-    for ep in app.providers.endpoints.values_mut() {
+    for ep in app.config.providers.endpoints.values_mut() {
         ep.base_url = server.base_url();
     }
     // Each marathon pane writes its own length, so no two panes stream the same text.
-    for (k, pane) in app.panes.iter_mut().skip(healthy.len()).enumerate() {
+    for (k, pane) in app.session.panes.iter_mut().skip(healthy.len()).enumerate() {
         pane.settings.max_tokens = Some(2_000 + 1_000 * k as u32);
     }
 
@@ -48,7 +48,7 @@ async fn sixteen_panes_at_full_speed_for_a_minute() {
         let first = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(common::drive::starts(&first).len(), 16);
         common::drive::drive(&mut app, first).await;
-        for (i, pane) in app.panes.iter().enumerate() {
+        for (i, pane) in app.session.panes.iter().enumerate() {
             let answer = pane.current().unwrap();
             assert_eq!(answer.status, Status::Done, "round {rounds}, pane {i}");
             let want = if pane.model == "sim/marathon" {

@@ -43,9 +43,14 @@ async fn server(opts: SimOptions) -> SimServer {
 
 fn tool_app(server: &SimServer, models: &[&str]) -> App {
     let mut a = common::sim_app(models);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
-    a.tools = vec![weather()];
-    for p in &mut a.panes {
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
+    a.config.tools = vec![weather()];
+    for p in &mut a.session.panes {
         p.settings.tools = vec!["get_weather".into()];
     }
     a
@@ -65,14 +70,14 @@ async fn post(server: &SimServer, body: &Value) -> (u16, Value) {
 }
 
 fn failure(a: &App, pane: usize) -> Option<ApiError> {
-    match &a.panes[pane].current().unwrap().status {
+    match &a.session.panes[pane].current().unwrap().status {
         Status::Failed(e) => Some(e.clone()),
         _ => None,
     }
 }
 
 fn assert_all_done(a: &App, when: &str) {
-    for (i, p) in a.panes.iter().enumerate() {
+    for (i, p) in a.session.panes.iter().enumerate() {
         let last = p.current().unwrap();
         assert_eq!(
             last.status,
@@ -161,7 +166,7 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let mut seen = drive(&mut a, fx).await;
     assert_all_done(&a, "first step");
-    for p in &a.panes {
+    for p in &a.session.panes {
         let answer = p.current().unwrap();
         assert_eq!(answer.tool_calls.len(), 1);
         assert!(!answer.reasoning.is_empty(), "the thinking block has text");
@@ -174,7 +179,7 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     }
 
     // Pane 1 gets a new prompt while its call waits (Tab to the panes, then Ctrl+S there).
-    a.focus = 0;
+    a.view.focus = 0;
     type_text(&mut a, "Actually, what about Rome?");
     let fx = press(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let sent = starts(&fx);
@@ -191,6 +196,7 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
         .unwrap()
         .starts_with("not answered"));
     let notice = a
+        .view
         .notice
         .as_ref()
         .map(|n| n.text.clone())
@@ -198,14 +204,14 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     assert!(notice.contains("not answered"), "{notice}");
     seen.extend(drive(&mut a, fx).await);
     assert_all_done(&a, "a new prompt over a waiting call");
-    assert_eq!(a.panes[0].turns.len(), 2);
+    assert_eq!(a.session.panes[0].turns.len(), 2);
 
     // Alt+T answers every pane's waiting call; then a second prompt and a second tool step.
     let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
     assert_eq!(starts(&fx).len(), 3);
     seen.extend(drive(&mut a, fx).await);
     assert_all_done(&a, "tool results");
-    for p in &a.panes {
+    for p in &a.session.panes {
         assert!(
             p.current().unwrap().tool_calls.is_empty(),
             "answered in prose"
@@ -229,10 +235,13 @@ async fn reasoning_is_kept_across_tool_turns_and_waiting_calls_are_answered() {
     let (_, rounds) = switchboard::session::export::load(db.conn(), 1)
         .unwrap()
         .unwrap();
-    let (panes, _) =
-        switchboard::session::resume::panes(&a.providers, &rounds, std::time::Instant::now());
+    let (panes, _) = switchboard::session::resume::panes(
+        &a.config.providers,
+        &rounds,
+        std::time::Instant::now(),
+    );
     assert_eq!(panes.len(), 3);
-    for (p, live) in panes.iter().zip(&a.panes) {
+    for (p, live) in panes.iter().zip(&a.session.panes) {
         let mut resumed = p.params(p.turns.len(), "One more: Tromsø?");
         let mut now = live.params(live.turns.len(), "One more: Tromsø?");
         resumed.tools = vec![weather().wire()];
@@ -254,8 +263,8 @@ async fn a_new_prompt_in_a_compare_round_where_only_some_panes_called_tools() {
     type_text(&mut a, "Weather in Oslo?");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
-    assert_eq!(a.panes[1].current().unwrap().tool_calls.len(), 0);
-    assert_eq!(a.panes[2].current().unwrap().tool_calls.len(), 2);
+    assert_eq!(a.session.panes[1].current().unwrap().tool_calls.len(), 0);
+    assert_eq!(a.session.panes[2].current().unwrap().tool_calls.len(), 2);
     type_text(&mut a, "Thanks. Now explain backpressure.");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let bodies: Vec<Value> = starts(&fx)
@@ -285,7 +294,7 @@ async fn finish_error_without_an_error_object_fails_and_keeps_its_native_reason(
     type_text(&mut a, "Explain backpressure");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     let seen = drive(&mut a, fx).await;
-    let answer = a.panes[0].current().unwrap();
+    let answer = a.session.panes[0].current().unwrap();
     assert!(!answer.text.is_empty(), "what arrived is kept");
     assert_eq!(
         answer.native_finish_reason.as_deref(),
@@ -298,9 +307,9 @@ async fn finish_error_without_an_error_object_fails_and_keeps_its_native_reason(
     assert!(usage.cost.is_some_and(|c| c > 0.0), "{usage:?}");
     let e = failure(&a, 0).expect("the answer failed");
     assert!(e.to_string().contains("MALFORMED_FUNCTION_CALL"), "{e}");
-    assert_eq!(a.panes[1].current().unwrap().status, Status::Done);
+    assert_eq!(a.session.panes[1].current().unwrap().status, Status::Done);
     assert_eq!(
-        a.panes[1]
+        a.session.panes[1]
             .current()
             .unwrap()
             .native_finish_reason
@@ -335,7 +344,7 @@ async fn tool_names_repeated_in_every_fragment_assemble_once() {
     type_text(&mut a, "Weather in Oslo?");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
-    for p in &a.panes {
+    for p in &a.session.panes {
         for call in &p.current().unwrap().tool_calls {
             assert_eq!(call.name, "get_weather");
             assert!(call.invalid.is_none(), "{call:?}");
@@ -351,34 +360,35 @@ async fn a_server_that_refuses_max_tokens_gets_max_completion_tokens_from_then_o
     use switchboard::provider::request::TokenField;
     let s = server(SimOptions::default()).await;
     let mut a = tool_app(&s, &["sim/oseries", "sim/oseries"]);
-    let mut openai = a.providers.endpoints["sim"].clone();
+    let mut openai = a.config.providers.endpoints["sim"].clone();
     openai.provider = "oa".into();
     openai.kind = ProviderKind::Openai;
     openai.base_url = format!("http://{}/v1", s.addr());
-    a.providers.endpoints.insert("oa".into(), openai);
-    a.panes[0].provider = "oa".into();
-    for p in &mut a.panes {
+    a.config.providers.endpoints.insert("oa".into(), openai);
+    a.session.panes[0].provider = "oa".into();
+    for p in &mut a.session.panes {
         p.settings.max_tokens = Some(300);
     }
     type_text(&mut a, "Explain backpressure");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
     assert_all_done(&a, "after the switch");
-    let first = a.panes[0].current().unwrap();
+    let first = a.session.panes[0].current().unwrap();
     assert_eq!(first.token_field, Some(TokenField::MaxCompletionTokens));
     assert_eq!(
-        a.providers.endpoints["oa"].options.token_field,
+        a.config.providers.endpoints["oa"].options.token_field,
         TokenField::MaxCompletionTokens,
         "remembered for the session"
     );
     let notice = a
+        .view
         .notice
         .as_ref()
         .map(|n| n.text.clone())
         .unwrap_or_default();
     assert!(notice.contains("max_completion_tokens"), "{notice}");
     assert_eq!(
-        a.panes[1].current().unwrap().token_field,
+        a.session.panes[1].current().unwrap().token_field,
         None,
         "OpenRouter's path takes max_tokens"
     );
@@ -387,7 +397,7 @@ async fn a_server_that_refuses_max_tokens_gets_max_completion_tokens_from_then_o
     drive(&mut a, fx).await;
     assert_all_done(&a, "the next round");
     assert_eq!(
-        a.panes[0].current().unwrap().token_field,
+        a.session.panes[0].current().unwrap().token_field,
         None,
         "sent as max_completion_tokens at once, not refused again"
     );
@@ -420,14 +430,19 @@ async fn attribution_comes_from_the_config_and_each_conversation_keeps_its_sessi
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let url = recorder(seen.clone()).await;
     let mut a = common::sim_app(&["a/one", "b/two"]);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = url;
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = url;
     for round in ["Hello", "Again"] {
         type_text(&mut a, round);
         let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
         drive(&mut a, fx).await;
     }
     {
-        let ep = a.providers.endpoints.get_mut("sim").unwrap();
+        let ep = a.config.providers.endpoints.get_mut("sim").unwrap();
         ep.options.referer = Some("https://example.org/my-app".into());
         ep.options.title = Some("My Bench".into());
         ep.options.user = Some("alice".into());
@@ -487,7 +502,7 @@ async fn a_402_offers_to_cap_max_tokens_at_what_the_key_can_afford() {
     assert!(afford > 50 && afford < 200, "{afford}");
     assert!(e.to_string().contains("Ctrl+R caps"), "{e}");
     let fx = press(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
-    assert_eq!(a.panes[0].settings.max_tokens, Some(afford));
+    assert_eq!(a.session.panes[0].settings.max_tokens, Some(afford));
     let body = chat_body(ProviderKind::Openrouter, &starts(&fx)[0]);
     assert_eq!(body["max_tokens"], afford);
     drive(&mut a, fx).await;
@@ -506,10 +521,10 @@ async fn each_404_says_what_to_relax() {
             "sim/swift:nitro",
         ],
     );
-    a.panes[1].settings.routing.only = vec!["nowhere".into()];
-    a.panes[2].settings.routing.only = vec!["sim-backup".into()];
-    a.panes[2].settings.routing.zdr = Some(true);
-    a.panes[3].settings.routing.only = vec!["sim-backup/fp8".into()];
+    a.session.panes[1].settings.routing.only = vec!["nowhere".into()];
+    a.session.panes[2].settings.routing.only = vec!["sim-backup".into()];
+    a.session.panes[2].settings.routing.zdr = Some(true);
+    a.session.panes[3].settings.routing.only = vec!["sim-backup/fp8".into()];
     type_text(&mut a, "Explain backpressure");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
@@ -535,7 +550,7 @@ async fn each_404_says_what_to_relax() {
         said(1)
     );
     assert!(said(2).contains("privacy settings"), "{}", said(2));
-    let pinned = a.panes[3].current().unwrap();
+    let pinned = a.session.panes[3].current().unwrap();
     assert_eq!(pinned.status, Status::Done, "{:?}", failure(&a, 3));
     assert_eq!(pinned.served_provider.as_deref(), Some("Sim Backup"));
 }
@@ -553,8 +568,8 @@ async fn the_free_daily_cap_says_when_it_resets_and_is_not_retried() {
         let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
         drive(&mut a, fx).await;
     }
-    assert_eq!(a.panes[0].turns[0].answer.status, Status::Done);
-    let capped = a.panes[0].current().unwrap();
+    assert_eq!(a.session.panes[0].turns[0].answer.status, Status::Done);
+    let capped = a.session.panes[0].current().unwrap();
     let e = failure(&a, 0).expect("capped");
     assert!(e.to_string().starts_with("429"), "{e}");
     assert!(e.to_string().contains("resets at"), "{e}");
@@ -572,11 +587,11 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
     use switchboard::catalog::{self, Catalog};
     let s = server(SimOptions::default()).await;
     let mut a = tool_app(&s, &["sim/swift", "sim/retired", "other/model"]);
-    a.panes[0].stock = true;
-    a.panes[1].stock = true;
+    a.session.panes[0].stock = true;
+    a.session.panes[1].stock = true;
     // Asked for by name, not a default: left as asked.
-    a.panes[2].stock = false;
-    let ep = a.providers.endpoints["sim"].clone();
+    a.session.panes[2].stock = false;
+    let ep = a.config.providers.endpoints["sim"].clone();
     let models = catalog::fetch(
         &reqwest::Client::new(),
         &ep,
@@ -595,14 +610,15 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
             }),
         },
     );
-    assert_eq!(a.panes[0].model, "sim/swift", "listed: kept");
-    let new = a.panes[1].model.clone();
+    assert_eq!(a.session.panes[0].model, "sim/swift", "listed: kept");
+    let new = a.session.panes[1].model.clone();
     assert!(
         new.starts_with("sim/") && new != "sim/retired" && new != "sim/swift",
         "{new}"
     );
-    assert_eq!(a.panes[2].model, "other/model");
+    assert_eq!(a.session.panes[2].model, "other/model");
     let notice = a
+        .view
         .notice
         .as_ref()
         .map(|n| n.text.clone())
@@ -612,7 +628,7 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
             && notice.contains(&format!("pane 2 uses {new}")),
         "{notice}"
     );
-    a.panes.truncate(2);
+    a.session.panes.truncate(2);
     type_text(&mut a, "Explain backpressure");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
@@ -622,7 +638,7 @@ async fn a_default_the_catalog_no_longer_lists_is_replaced_before_the_first_roun
 fn render(a: &App) -> String {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
-    let mut t = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
     t.draw(|f| switchboard::ui::draw(a, &switchboard::theme::Theme::default(), f))
         .unwrap();
     format!("{}", t.backend())
@@ -632,23 +648,24 @@ fn render(a: &App) -> String {
 async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_shown() {
     let s = server(SimOptions::default()).await;
     let mut a = tool_app(&s, &["sim/down", "sim/swift"]);
-    a.size = (160, 48);
-    a.providers
+    a.view.size = (160, 48);
+    a.config
+        .providers
         .endpoints
         .get_mut("sim")
         .unwrap()
         .options
         .routing_metadata = true;
-    a.panes[0].settings.fallbacks = vec!["sim/steady".into()];
-    a.panes[1].settings.debug_echo = true;
-    a.panes[1].settings.top_k = Some(40);
+    a.session.panes[0].settings.fallbacks = vec!["sim/steady".into()];
+    a.session.panes[1].settings.debug_echo = true;
+    a.session.panes[1].settings.top_k = Some(40);
     type_text(&mut a, "Explain backpressure");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
     assert_all_done(&a, "served");
 
     // The server-side fallback: OpenRouter's attempts beside the client's hop trail.
-    let first = a.panes[0].current().unwrap();
+    let first = a.session.panes[0].current().unwrap();
     assert_eq!(first.served_model.as_deref(), Some("sim/steady"));
     let attempts = first.router.as_ref().unwrap()["attempts"]
         .as_array()
@@ -656,7 +673,9 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
         .clone();
     assert_eq!(attempts.len(), 2);
     assert_eq!(attempts[0]["status"], 503);
-    a.overlay = Some(switchboard::app::state::Overlay::Trail(a.panes[0].id));
+    a.overlay = Some(switchboard::app::state::Overlay::Trail(
+        a.session.panes[0].id,
+    ));
     let screen = render(&a);
     assert!(screen.contains("on OpenRouter's side"), "{screen}");
     assert!(
@@ -670,10 +689,15 @@ async fn openrouters_side_of_the_routing_and_what_the_provider_received_are_show
     a.overlay = None;
 
     // The debug echo: what the provider received, and what never reached it.
-    let received = a.panes[1].current().unwrap().upstream_body.clone().unwrap();
+    let received = a.session.panes[1]
+        .current()
+        .unwrap()
+        .upstream_body
+        .clone()
+        .unwrap();
     assert!(received.get("top_k").is_none() && received.get("session_id").is_none());
     assert!(received.get("messages").is_some());
-    a.focus = 1;
+    a.view.focus = 1;
     press(&mut a, KeyCode::F(2), KeyModifiers::NONE);
     press(&mut a, KeyCode::Char('v'), KeyModifiers::NONE);
     let screen = render(&a);
@@ -691,8 +715,8 @@ async fn the_same_model_on_each_of_its_providers_side_by_side() {
     use switchboard::catalog::{self, Catalog};
     let s = server(SimOptions::default()).await;
     let mut a = tool_app(&s, &["sim/swift"]);
-    a.size = (150, 48);
-    let ep = a.providers.endpoints["sim"].clone();
+    a.view.size = (150, 48);
+    let ep = a.config.providers.endpoints["sim"].clone();
     let client = reqwest::Client::new();
     let timeout = std::time::Duration::from_secs(10);
     let models = catalog::fetch(&client, &ep, timeout).await.unwrap();
@@ -745,8 +769,11 @@ async fn the_same_model_on_each_of_its_providers_side_by_side() {
     let fx = press(&mut a, KeyCode::Char('e'), KeyModifiers::CONTROL);
     assert!(fx.is_empty());
     assert!(a.overlay.is_none(), "the picker closed");
-    assert_eq!(a.panes.len(), 3);
-    for (pane, tag) in a.panes[1..].iter().zip(["steady-labs", "sim-backup/fp8"]) {
+    assert_eq!(a.session.panes.len(), 3);
+    for (pane, tag) in a.session.panes[1..]
+        .iter()
+        .zip(["steady-labs", "sim-backup/fp8"])
+    {
         assert_eq!(pane.model, "sim/steady");
         assert_eq!(pane.settings.routing.only, vec![tag.to_string()]);
         assert_eq!(pane.settings.routing.allow_fallbacks, Some(false));
@@ -763,7 +790,7 @@ async fn the_same_model_on_each_of_its_providers_side_by_side() {
     );
     drive(&mut a, fx).await;
     assert_all_done(&a, "each provider");
-    let served: Vec<Option<String>> = a.panes[1..]
+    let served: Vec<Option<String>> = a.session.panes[1..]
         .iter()
         .map(|p| p.current().unwrap().served_provider.clone())
         .collect();
@@ -780,7 +807,7 @@ async fn the_same_model_on_each_of_its_providers_side_by_side() {
 fn every_routing_preference_reaches_the_body() {
     use switchboard::provider::settings::Routing;
     let mut a = common::sim_app(&["sim/swift"]);
-    a.panes[0].settings.routing = Routing {
+    a.session.panes[0].settings.routing = Routing {
         sort: Some("throughput".into()),
         sort_partition: Some("none".into()),
         preferred_min_throughput: Some(50.0),
@@ -791,7 +818,10 @@ fn every_routing_preference_reaches_the_body() {
         max_price_image: Some(0.02),
         ..Routing::default()
     };
-    let body = chat_body(ProviderKind::Openrouter, &a.panes[0].params(0, "hi"));
+    let body = chat_body(
+        ProviderKind::Openrouter,
+        &a.session.panes[0].params(0, "hi"),
+    );
     assert_eq!(
         body["provider"],
         json!({"sort": {"by": "throughput", "partition": "none"},

@@ -74,9 +74,14 @@ async fn tool_calls_assemble_the_same_at_every_split() {
 async fn a_two_step_tool_conversation_in_three_panes() {
     let server = common::sim_at(50.0).await;
     let mut a = common::sim_app(&["sim/tooler", "sim/parallel", "sim/badjson"]);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
-    a.tools = vec![weather()];
-    for p in &mut a.panes {
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
+    a.config.tools = vec![weather()];
+    for p in &mut a.session.panes {
         p.settings.tools = vec!["get_weather".into()];
         p.settings.tool_choice = Some("auto".into());
     }
@@ -88,15 +93,16 @@ async fn a_two_step_tool_conversation_in_three_panes() {
     drive(&mut a, fx).await;
 
     let calls: Vec<usize> = a
+        .session
         .panes
         .iter()
         .map(|p| p.current().unwrap().tool_calls.len())
         .collect();
     assert_eq!(calls, vec![1, 2, 1], "tooler one call, parallel two");
-    assert!(a.panes[0].current().unwrap().tool_calls[0]
+    assert!(a.session.panes[0].current().unwrap().tool_calls[0]
         .invalid
         .is_none());
-    let bad = &a.panes[2].current().unwrap().tool_calls[0];
+    let bad = &a.session.panes[2].current().unwrap().tool_calls[0];
     assert!(
         bad.invalid
             .as_deref()
@@ -104,6 +110,7 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         "{bad:?}"
     );
     assert!(a
+        .session
         .panes
         .iter()
         .all(|p| p.current().unwrap().status == Status::Done));
@@ -130,7 +137,7 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         assert_eq!(m["content"], "sunny, 21°C");
     }
     drive(&mut a, fx).await;
-    for p in &a.panes {
+    for p in &a.session.panes {
         let last = p.current().unwrap();
         assert_eq!(last.status, Status::Done);
         assert!(
@@ -140,7 +147,7 @@ async fn a_two_step_tool_conversation_in_three_panes() {
         );
         assert!(!last.text.is_empty());
     }
-    assert_eq!(a.panes[0].turns[1].tool_results[0].1, "sunny, 21°C");
+    assert_eq!(a.session.panes[0].turns[1].tool_results[0].1, "sunny, 21°C");
 }
 
 #[test]
@@ -149,7 +156,7 @@ fn structured_answers_are_validated_when_they_end() {
     let mut a = common::sim_app(&["sim/swift", "sim/coder"]);
     let schema = json!({"type": "object", "required": ["city", "temp"],
         "properties": {"city": {"type": "string"}, "temp": {"type": "number"}}});
-    for p in &mut a.panes {
+    for p in &mut a.session.panes {
         p.settings.response_format = Some(ResponseFormat::JsonSchema {
             schema: schema.clone(),
             strict: true,
@@ -187,8 +194,11 @@ fn structured_answers_are_validated_when_they_end() {
             },
         );
     }
-    assert_eq!(a.panes[0].current().unwrap().structured, Some(Ok(())));
-    let bad = a.panes[1]
+    assert_eq!(
+        a.session.panes[0].current().unwrap().structured,
+        Some(Ok(()))
+    );
+    let bad = a.session.panes[1]
         .current()
         .unwrap()
         .structured
@@ -289,18 +299,23 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
     let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let url = capturing_server(bodies.clone()).await;
     let mut a = common::sim_app(&["m"]);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = url;
-    a.tools = vec![weather()];
-    a.panes[0].settings.tools = vec!["get_weather".into()];
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = url;
+    a.config.tools = vec![weather()];
+    a.session.panes[0].settings.tools = vec!["get_weather".into()];
     type_text(&mut a, "Weather in Oslo and Rome?");
     let fx = press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     drive(&mut a, fx).await;
-    assert_eq!(a.panes[0].current().unwrap().tool_calls.len(), 2);
+    assert_eq!(a.session.panes[0].current().unwrap().tool_calls.len(), 2);
     // A typed result goes to every call.
     type_text(&mut a, "rain");
     let fx = press(&mut a, KeyCode::Char('t'), KeyModifiers::ALT);
     drive(&mut a, fx).await;
-    assert_eq!(a.panes[0].current().unwrap().text, "Sunny.");
+    assert_eq!(a.session.panes[0].current().unwrap().text, "Sunny.");
 
     let bodies = bodies.lock().unwrap();
     assert_eq!(bodies.len(), 2);
@@ -330,8 +345,13 @@ async fn the_tool_messages_sent_are_exactly_right_at_the_server() {
 async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
     let server = common::sim_at(50.0).await;
     let mut a = common::sim_app(&["sim/swift"]);
-    a.providers.endpoints.get_mut("sim").unwrap().base_url = server.base_url();
-    let ep = a.providers.endpoints["sim"].clone();
+    a.config
+        .providers
+        .endpoints
+        .get_mut("sim")
+        .unwrap()
+        .base_url = server.base_url();
+    let ep = a.config.providers.endpoints["sim"].clone();
     let models = switchboard::catalog::fetch(
         &reqwest::Client::new(),
         &ep,
@@ -354,7 +374,7 @@ async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
     let mut found: Vec<&str> = p
         .results
         .iter()
-        .map(|i| a.entries[*i].info.id.as_str())
+        .map(|i| a.catalog.entries[*i].info.id.as_str())
         .collect();
     found.sort_unstable();
     assert_eq!(
@@ -366,7 +386,8 @@ async fn the_pickers_tools_filter_finds_the_simulators_tool_models() {
 /// The status line of the app as drawn at `size`.
 fn status_line(a: &switchboard::app::App, size: (u16, u16)) -> String {
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.theme, f)).unwrap();
+    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
+        .unwrap();
     let buf = t.backend().buffer().clone();
     (0..size.0)
         .map(|x| buf[(x, size.1 - 1)].symbol().to_string())
@@ -401,16 +422,16 @@ fn tool_round(a: &mut switchboard::app::App, prompt: &str) -> Vec<Effect> {
 #[test]
 fn auto_answering_shows_while_it_is_on_and_counts_steps_per_prompt() {
     let mut a = common::sim_app(&["sim/tooler"]);
-    a.tools = vec![weather()];
-    a.panes[0].settings.tools = vec!["get_weather".into()];
+    a.config.tools = vec![weather()];
+    a.session.panes[0].settings.tools = vec!["get_weather".into()];
     for size in [(120, 30), (80, 24)] {
         assert!(!status_line(&a, size).contains("auto tools"));
     }
     press(&mut a, KeyCode::Char('a'), KeyModifiers::ALT);
-    assert_eq!(a.auto_tools, Some(5));
+    assert_eq!(a.session.auto_tools, Some(5));
     // Still shown once the notice is gone (any key acknowledges it), and beside a new one.
     type_text(&mut a, "x");
-    assert!(a.notice.is_none());
+    assert!(a.view.notice.is_none());
     for size in [(120, 30), (80, 24)] {
         let line = status_line(&a, size);
         assert!(
@@ -422,7 +443,7 @@ fn auto_answering_shows_while_it_is_on_and_counts_steps_per_prompt() {
 
     // A round whose call is answered by itself: one step used, recorded as automatic.
     let fx = tool_round(&mut a, "weather in Oslo?");
-    assert_eq!(a.auto_tools, Some(4));
+    assert_eq!(a.session.auto_tools, Some(4));
     assert!(
         fx.iter().any(|e| matches!(e, Effect::History(op)
         if matches!(op.as_ref(), switchboard::session::store::Op::Round { prompt, .. }
@@ -434,8 +455,8 @@ fn auto_answering_shows_while_it_is_on_and_counts_steps_per_prompt() {
     // The next prompt has five steps of its own.
     type_text(&mut a, "and in Rome?");
     press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(a.auto_tools, Some(5));
-    a.notice = Some(switchboard::app::state::Notice {
+    assert_eq!(a.session.auto_tools, Some(5));
+    a.view.notice = Some(switchboard::app::state::Notice {
         text: "something else".into(),
         error: false,
     });
@@ -447,7 +468,7 @@ fn auto_answering_shows_while_it_is_on_and_counts_steps_per_prompt() {
 
     // Off: gone from the status line.
     press(&mut a, KeyCode::Char('a'), KeyModifiers::ALT);
-    assert_eq!(a.auto_tools, None);
+    assert_eq!(a.session.auto_tools, None);
     type_text(&mut a, "y");
     assert!(!status_line(&a, (120, 30)).contains("auto tools"));
 }

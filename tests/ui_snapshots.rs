@@ -18,13 +18,13 @@ const SIZES: [(u16, u16); 3] = [(60, 15), (120, 40), (200, 50)];
 
 fn app(models: &[&str], size: (u16, u16)) -> App {
     let mut a = common::sim_app(models);
-    a.size = size;
-    a.session_label = "2026-11-23 14:02".into();
+    a.view.size = size;
+    a.session.session_label = "2026-11-23 14:02".into();
     a
 }
 
 fn render(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.view.size.0, app.view.size.1)).unwrap();
     t.draw(|f| switchboard::ui::draw(app, &Theme::default(), f))
         .unwrap();
     format!("{}", t.backend())
@@ -194,8 +194,8 @@ fn tabs_when_narrow_and_zoom() {
         "tab bar:\n{text}"
     );
     insta::assert_snapshot!("tabs_90x30", text);
-    a.size = (200, 50);
-    a.focus = 2;
+    a.view.size = (200, 50);
+    a.view.focus = 2;
     update(
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
@@ -355,13 +355,13 @@ fn spend_gauge_at_each_threshold() {
         (1.2, Level::Over),
     ] {
         let mut a = app(&["sim/swift"], (120, 10));
-        a.budget = Budget {
+        a.config.budget = Budget {
             session_usd: Some(1.0),
             daily_usd: Some(5.0),
             ..Budget::default()
         };
-        a.spend.add(spent);
-        a.key = Some((
+        a.session.spend.add(spent);
+        a.session.key = Some((
             "sim".into(),
             switchboard::app::spend::KeyStatus::Remaining(8.42),
         ));

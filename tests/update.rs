@@ -69,6 +69,7 @@ fn enter_sends_to_every_pane_and_clears_the_prompt() {
         prompt: "Explain attention".into()
     }));
     for (pane, e) in a
+        .session
         .panes
         .iter()
         .zip(fx.iter().filter(|e| matches!(e, Effect::Start { .. })))
@@ -85,8 +86,11 @@ fn enter_sends_to_every_pane_and_clears_the_prompt() {
         assert_eq!(params.messages[0].content, "Explain attention");
         assert_eq!(pane.current().map(|a| &a.status), Some(&Status::Waiting));
     }
-    assert!(a.prompt.is_empty());
-    assert_eq!(a.history.entries, vec!["Explain attention".to_string()]);
+    assert!(a.view.prompt.is_empty());
+    assert_eq!(
+        a.view.history.entries,
+        vec!["Explain attention".to_string()]
+    );
 }
 
 #[test]
@@ -94,7 +98,7 @@ fn empty_prompt_is_refused_with_a_notice() {
     let mut a = app(&["sim/swift"]);
     let fx = key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     assert!(fx.is_empty());
-    assert!(a.notice.as_ref().is_some_and(|n| n.error));
+    assert!(a.view.notice.as_ref().is_some_and(|n| n.error));
 }
 
 #[test]
@@ -129,7 +133,7 @@ fn deltas_build_the_answer_and_stats() {
         }),
     );
     stream(&mut a, id, StreamEvent::Done);
-    let ans = a.panes[0].current().unwrap();
+    let ans = a.session.panes[0].current().unwrap();
     assert_eq!(ans.text, "Hello world!", "escape sequences are stripped");
     assert_eq!(ans.status, Status::Done);
     assert_eq!(ans.ttft(), Some(Duration::from_millis(300)));
@@ -156,13 +160,13 @@ fn cancel_drops_later_events_of_that_request() {
     );
     stream(&mut a, ids[0], StreamEvent::Delta(" more".into()));
     stream(&mut a, ids[0], StreamEvent::Done);
-    let ans = a.panes[0].current().unwrap();
+    let ans = a.session.panes[0].current().unwrap();
     assert_eq!(ans.text, "partial");
     assert_eq!(ans.status, Status::Cancelled);
     // With nothing running, Esc moves between prompt and panes.
-    assert_eq!(a.zone, Zone::Prompt);
+    assert_eq!(a.view.zone, Zone::Prompt);
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
-    assert_eq!(a.zone, Zone::Panes);
+    assert_eq!(a.view.zone, Zone::Panes);
 }
 
 #[test]
@@ -172,10 +176,10 @@ fn esc_while_streaming_moves_between_prompt_and_panes_and_cancels_nothing() {
     stream(&mut a, ids[0], StreamEvent::Delta("partial".into()));
     let fx = key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert!(cancelled(&fx).is_empty(), "{fx:?}");
-    assert_eq!(a.zone, Zone::Panes);
-    assert!(a.panes.iter().all(|p| p.is_active()));
+    assert_eq!(a.view.zone, Zone::Panes);
+    assert!(a.session.panes.iter().all(|p| p.is_active()));
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
-    assert_eq!(a.zone, Zone::Prompt);
+    assert_eq!(a.view.zone, Zone::Prompt);
     // `X` in the panes cancels them all, `x` the focused one.
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     let fx = key(&mut a, KeyCode::Char('x'), KeyModifiers::NONE);
@@ -188,9 +192,9 @@ fn esc_while_streaming_moves_between_prompt_and_panes_and_cancels_nothing() {
 /// The panes whose requests `fx` starts.
 fn started_panes(a: &App, fx: &[Effect]) -> Vec<usize> {
     let ids = started(fx);
-    (0..a.panes.len())
+    (0..a.session.panes.len())
         .filter(|&i| {
-            a.panes[i]
+            a.session.panes[i]
                 .current()
                 .is_some_and(|ans| ids.contains(&ans.request))
         })
@@ -219,8 +223,14 @@ fn ctrl_r_after_failures_retries_only_the_failed_panes() {
     let fx = key(&mut a, KeyCode::Char('r'), KeyModifiers::CONTROL);
     let again = started_panes(&a, &fx);
     assert_eq!(again, [0, 2], "the answer that came is not paid for again");
-    assert_eq!(a.panes[1].current().unwrap().text, "fine");
-    assert!(a.notice.as_ref().unwrap().text.contains("2 failed panes"));
+    assert_eq!(a.session.panes[1].current().unwrap().text, "fine");
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("2 failed panes"));
     // Once nothing failed, Ctrl+R regenerates every pane.
     for id in started(&fx) {
         stream(&mut a, id, StreamEvent::Done);
@@ -239,7 +249,7 @@ fn r_in_the_panes_re_sends_the_focused_pane_only() {
     let panes = started_panes(&a, &fx);
     assert_eq!(panes, [2]);
     assert!(matches!(
-        a.panes[0].current().unwrap().status,
+        a.session.panes[0].current().unwrap().status,
         Status::Failed(_)
     ));
 }
@@ -256,11 +266,11 @@ fn resend_replaces_the_answer_and_ignores_the_old_stream() {
     stream(&mut a, old, StreamEvent::Delta("stale".into()));
     stream(&mut a, new, StreamEvent::Delta("fresh".into()));
     assert_eq!(
-        a.panes[0].turns.len(),
+        a.session.panes[0].turns.len(),
         1,
         "a resend regenerates, not appends"
     );
-    assert_eq!(a.panes[0].current().unwrap().text, "fresh");
+    assert_eq!(a.session.panes[0].current().unwrap().text, "fresh");
 }
 
 #[test]
@@ -274,8 +284,14 @@ fn an_error_stays_in_its_pane() {
     );
     stream(&mut a, ids[0], StreamEvent::Error(err.clone()));
     stream(&mut a, ids[1], StreamEvent::Delta("fine".into()));
-    assert_eq!(a.panes[0].current().unwrap().status, Status::Failed(err));
-    assert_eq!(a.panes[1].current().unwrap().status, Status::Streaming);
+    assert_eq!(
+        a.session.panes[0].current().unwrap().status,
+        Status::Failed(err)
+    );
+    assert_eq!(
+        a.session.panes[1].current().unwrap().status,
+        Status::Streaming
+    );
     assert!(a.any_active());
 }
 
@@ -313,9 +329,9 @@ fn follow_ups_carry_each_panes_own_answers() {
 #[test]
 fn system_prompt_and_sampling_reach_the_request() {
     let mut a = app(&["sim/swift"]);
-    a.panes[0].settings.system = Some("Be terse.".into());
-    a.panes[0].settings.temperature = Some(0.2);
-    a.panes[0].settings.max_tokens = Some(64);
+    a.session.panes[0].settings.system = Some("Be terse.".into());
+    a.session.panes[0].settings.temperature = Some(0.2);
+    a.session.panes[0].settings.max_tokens = Some(64);
     let fx = send(&mut a, "hi");
     let Some(Effect::Start { params, .. }) = fx.iter().find(|e| matches!(e, Effect::Start { .. }))
     else {
@@ -330,12 +346,12 @@ fn system_prompt_and_sampling_reach_the_request() {
 fn send_to_focused_pane_only() {
     let mut a = app(&["sim/swift", "sim/coder"]);
     key(&mut a, KeyCode::Tab, KeyModifiers::NONE);
-    assert_eq!(a.focus, 1);
+    assert_eq!(a.view.focus, 1);
     type_text(&mut a, "just you");
     let fx = key(&mut a, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(started(&fx).len(), 1);
-    assert!(a.panes[0].turns.is_empty());
-    assert_eq!(a.panes[1].turns[0].prompt, "just you");
+    assert!(a.session.panes[0].turns.is_empty());
+    assert_eq!(a.session.panes[1].turns[0].prompt, "just you");
 }
 
 #[test]
@@ -344,17 +360,20 @@ fn clear_cancels_and_empties_every_conversation() {
     let ids = started(&send(&mut a, "hi"));
     // Ctrl+L is a terminal's redraw habit: it clears nothing.
     assert!(key(&mut a, KeyCode::Char('l'), KeyModifiers::CONTROL).is_empty());
-    assert!(a.panes.iter().all(|p| p.turns.len() == 1));
+    assert!(a.session.panes.iter().all(|p| p.turns.len() == 1));
     let fx = key(&mut a, KeyCode::Char('l'), KeyModifiers::ALT);
     assert_eq!(cancelled(&fx), ids);
-    assert!(a.panes.iter().all(|p| p.turns.is_empty()));
+    assert!(a.session.panes.iter().all(|p| p.turns.is_empty()));
     stream(&mut a, ids[0], StreamEvent::Delta("late".into()));
-    assert!(a.panes[0].turns.is_empty());
+    assert!(a.session.panes[0].turns.is_empty());
     // Alt+U brings the conversations back, stopped where they were.
     key(&mut a, KeyCode::Char('u'), KeyModifiers::ALT);
-    assert!(a.panes.iter().all(|p| p.turns.len() == 1));
-    assert_eq!(a.panes[0].turns[0].prompt, "hi");
-    assert_eq!(a.panes[0].current().unwrap().status, Status::Cancelled);
+    assert!(a.session.panes.iter().all(|p| p.turns.len() == 1));
+    assert_eq!(a.session.panes[0].turns[0].prompt, "hi");
+    assert_eq!(
+        a.session.panes[0].current().unwrap().status,
+        Status::Cancelled
+    );
 }
 
 #[test]
@@ -364,7 +383,7 @@ fn the_prompt_edits_like_a_shell() {
     let ctrl = |a: &mut App, c: char| key(a, KeyCode::Char(c), KeyModifiers::CONTROL);
     ctrl(&mut a, 'w');
     assert_eq!(a.prompt_text(), "one two ");
-    assert_eq!(a.panes.len(), 2, "Ctrl+W closes no pane");
+    assert_eq!(a.session.panes.len(), 2, "Ctrl+W closes no pane");
     ctrl(&mut a, 'a');
     type_text(&mut a, ">");
     ctrl(&mut a, 'e');
@@ -389,16 +408,22 @@ fn a_closed_pane_comes_back_where_it_was() {
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     key(&mut a, KeyCode::Char('2'), KeyModifiers::NONE);
     key(&mut a, KeyCode::Char('d'), KeyModifiers::NONE);
-    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    let models: Vec<&str> = a.session.panes.iter().map(|p| p.model.as_str()).collect();
     assert_eq!(models, ["sim/swift", "sim/steady"]);
-    assert!(a.notice.as_ref().unwrap().text.contains("brings it back"));
+    assert!(a
+        .view
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("brings it back"));
     key(&mut a, KeyCode::Char('u'), KeyModifiers::NONE);
-    let models: Vec<&str> = a.panes.iter().map(|p| p.model.as_str()).collect();
+    let models: Vec<&str> = a.session.panes.iter().map(|p| p.model.as_str()).collect();
     assert_eq!(models, ["sim/swift", "sim/coder", "sim/steady"]);
-    assert_eq!(a.focus, 1);
-    assert_eq!(a.panes[1].current().unwrap().text, "kept");
+    assert_eq!(a.view.focus, 1);
+    assert_eq!(a.session.panes[1].current().unwrap().text, "kept");
     key(&mut a, KeyCode::Char('u'), KeyModifiers::NONE);
-    assert!(a.notice.as_ref().unwrap().error, "only once");
+    assert!(a.view.notice.as_ref().unwrap().error, "only once");
 }
 
 #[test]
@@ -410,10 +435,10 @@ fn add_and_close_panes() {
     type_text(&mut a, "sim/coder");
     key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     assert!(a.overlay.is_none());
-    assert_eq!(a.panes.len(), 2);
-    assert_eq!(a.panes[1].model, "sim/coder");
-    assert_eq!(a.panes[1].provider, "sim");
-    assert_eq!(a.focus, 1);
+    assert_eq!(a.session.panes.len(), 2);
+    assert_eq!(a.session.panes[1].model, "sim/coder");
+    assert_eq!(a.session.panes[1].provider, "sim");
+    assert_eq!(a.view.focus, 1);
     // A bad id keeps the dialog open with the reason.
     key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
     key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
@@ -421,16 +446,16 @@ fn add_and_close_panes() {
     key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert!(a.overlay.is_none());
     key(&mut a, KeyCode::Char('w'), KeyModifiers::ALT);
-    assert_eq!(a.panes.len(), 1);
+    assert_eq!(a.session.panes.len(), 1);
     key(&mut a, KeyCode::Char('w'), KeyModifiers::ALT);
-    assert_eq!(a.panes.len(), 1, "the last pane stays");
+    assert_eq!(a.session.panes.len(), 1, "the last pane stays");
     for _ in 0..20 {
         key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
         type_text(&mut a, "sim/swift");
         key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
         a.overlay = None;
     }
-    assert_eq!(a.panes.len(), 16, "at most sixteen panes");
+    assert_eq!(a.session.panes.len(), 16, "at most sixteen panes");
 }
 
 #[test]
@@ -519,32 +544,32 @@ fn quitting_with_an_unsent_draft_asks_and_keeps_the_draft() {
 #[test]
 fn scrolling_pins_the_view_and_end_follows_again() {
     let mut a = app(&["sim/swift"]);
-    a.size = (120, 30);
+    a.view.size = (120, 30);
     let id = started(&send(&mut a, "hi"))[0];
     let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
     stream(&mut a, id, StreamEvent::Delta(long));
-    assert_eq!(a.panes[0].scroll, None);
+    assert_eq!(a.session.panes[0].scroll, None);
     // Scrolling goes by what the last frame showed.
     common::draw(&mut a);
     key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
-    let pinned = a.panes[0].scroll.expect("scrolled up");
+    let pinned = a.session.panes[0].scroll.expect("scrolled up");
     stream(&mut a, id, StreamEvent::Delta("more\n".into()));
     assert_eq!(
-        a.panes[0].scroll,
+        a.session.panes[0].scroll,
         Some(pinned),
         "new output does not move a pinned view"
     );
     key(&mut a, KeyCode::Home, KeyModifiers::CONTROL);
-    assert_eq!(a.panes[0].scroll, Some(0));
+    assert_eq!(a.session.panes[0].scroll, Some(0));
     key(&mut a, KeyCode::End, KeyModifiers::CONTROL);
-    assert_eq!(a.panes[0].scroll, None);
+    assert_eq!(a.session.panes[0].scroll, None);
 }
 
 #[test]
 fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut a = app(&["sim/swift", "sim/coder"]);
-    a.size = (120, 30);
+    a.view.size = (120, 30);
     let ids = started(&send(&mut a, "hi"));
     let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
     stream(&mut a, ids[1], StreamEvent::Delta(long));
@@ -561,7 +586,7 @@ fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
     };
     // Nothing drawn yet: nothing to hit, nothing to scroll.
     mouse(&mut a, MouseEventKind::ScrollUp, (100, 10));
-    assert_eq!(a.panes[1].scroll, None);
+    assert_eq!(a.session.panes[1].scroll, None);
     common::draw(&mut a);
     let right = a.drawn.panes.iter().find(|p| p.index == 1).unwrap().rect;
     let inside = (right.x + 2, right.y + 2);
@@ -569,21 +594,21 @@ fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
     let total = a.drawn.panes[1].total;
     let page = a.drawn.panes[1].page;
     assert_eq!(
-        a.panes[1].scroll,
+        a.session.panes[1].scroll,
         Some(total - page - 3),
         "the wheel moves the pane under it, by the lines it was drawn with"
     );
-    assert_eq!(a.panes[0].scroll, None);
-    assert_eq!(a.focus, 0);
+    assert_eq!(a.session.panes[0].scroll, None);
+    assert_eq!(a.view.focus, 0);
     mouse(&mut a, MouseEventKind::Down(MouseButton::Left), inside);
-    assert_eq!((a.focus, a.zone), (1, Zone::Panes));
+    assert_eq!((a.view.focus, a.view.zone), (1, Zone::Panes));
     let prompt = a.drawn.prompt;
     mouse(
         &mut a,
         MouseEventKind::Down(MouseButton::Left),
         (prompt.x + 3, prompt.y + 1),
     );
-    assert_eq!(a.zone, Zone::Prompt);
+    assert_eq!(a.view.zone, Zone::Prompt);
 }
 
 #[test]
@@ -640,7 +665,7 @@ fn picked(a: &App) -> Vec<String> {
     let p = picker(a);
     p.results
         .iter()
-        .map(|i| a.entries[*i].info.id.clone())
+        .map(|i| a.catalog.entries[*i].info.id.clone())
         .collect()
 }
 
@@ -671,17 +696,17 @@ fn picker_searches_filters_sorts_and_sets_the_model() {
     key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
     assert!(a.overlay.is_none());
     assert_eq!(
-        a.panes[0].model, "sim/coder",
+        a.session.panes[0].model, "sim/coder",
         "Enter sets the focused pane's model"
     );
-    assert_eq!(a.panes.len(), 2);
+    assert_eq!(a.session.panes.len(), 2);
     // Ctrl+N in the picker adds the highlighted model as a new pane.
     key(&mut a, KeyCode::Char('p'), KeyModifiers::CONTROL);
     type_text(&mut a, "pricey");
     key(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
-    assert_eq!(a.panes.len(), 3);
-    assert_eq!(a.panes[2].model, "sim/pricey");
-    assert_eq!(a.focus, 2);
+    assert_eq!(a.session.panes.len(), 3);
+    assert_eq!(a.session.panes[2].model, "sim/pricey");
+    assert_eq!(a.view.focus, 2);
 }
 
 #[test]
@@ -689,13 +714,13 @@ fn prices_from_the_catalog_make_live_estimates() {
     let mut a = app(&["sim/pricey"]);
     a.set_catalog(catalog());
     let id = started(&send(&mut a, "hello"))[0];
-    let ans = a.panes[0].current().unwrap();
+    let ans = a.session.panes[0].current().unwrap();
     assert!(ans.price.is_some());
     assert!(ans.prompt_tokens_estimate > 0);
     stream(&mut a, id, StreamEvent::Delta("x".repeat(400)));
     let live = a.live_spent().session;
     assert!(live > 0.0075, "100 tokens at $75/M: {live}");
-    assert_eq!(a.spend.session, 0.0, "nothing settled yet");
+    assert_eq!(a.session.spend.session, 0.0, "nothing settled yet");
     stream(
         &mut a,
         id,
@@ -719,7 +744,7 @@ fn prices_from_the_catalog_make_live_estimates() {
         "credit refreshed after the round"
     );
     assert_eq!(
-        a.spend.session, 0.01,
+        a.session.spend.session, 0.01,
         "the reported cost replaces the estimate"
     );
 }
@@ -737,7 +762,7 @@ fn an_unpriced_model_is_never_counted_as_free() {
         },
     );
     assert_eq!(
-        a.panes[0].current().unwrap().cost(),
+        a.session.panes[0].current().unwrap().cost(),
         switchboard::app::state::CostView::Unpriced
     );
     assert!(fx
@@ -751,8 +776,8 @@ fn the_day_total_restarts_at_midnight() {
     let mut a = app(&["sim/swift"]);
     let day1 = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     a.today = day1;
-    a.spend = switchboard::app::spend::SpendState::new(day1, 0.5, 2.0);
-    a.prices.insert(
+    a.session.spend = switchboard::app::spend::SpendState::new(day1, 0.5, 2.0);
+    a.config.prices.insert(
         ("sim".into(), "sim/swift".into()),
         switchboard::cost::ModelPrice::per_million(0.0, 0.0),
     );
@@ -766,11 +791,15 @@ fn the_day_total_restarts_at_midnight() {
         }),
     );
     stream(&mut a, id, StreamEvent::Done);
-    assert_eq!((a.spend.day, a.spend.month), (0.75, 2.25));
+    assert_eq!((a.session.spend.day, a.session.spend.month), (0.75, 2.25));
     a.today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     update(&mut a, Action::Tick);
     assert_eq!(
-        (a.spend.session, a.spend.day, a.spend.month),
+        (
+            a.session.spend.session,
+            a.session.spend.day,
+            a.session.spend.month
+        ),
         (0.25, 0.0, 0.0)
     );
 }
@@ -786,6 +815,7 @@ fn key_refused_is_shown() {
         },
     );
     assert!(a
+        .view
         .notice
         .as_ref()
         .is_some_and(|n| n.error && n.text.contains("key refused")));
@@ -803,10 +833,10 @@ fn a_failed_catalog_refresh_is_a_notice_not_an_error() {
             result: Err("connection refused".into()),
         },
     );
-    let n = a.notice.clone().unwrap();
+    let n = a.view.notice.clone().unwrap();
     assert!(!n.error);
     assert!(n.text.contains("using the copy from 2h ago"), "{}", n.text);
-    assert_eq!(a.entries.len(), 4, "the cached catalog stays");
+    assert_eq!(a.catalog.entries.len(), 4, "the cached catalog stays");
 }
 
 #[test]
@@ -821,11 +851,11 @@ fn startup_leaves_a_keyless_openrouter_catalog_alone() {
         simulated: false,
         options: Default::default(),
     };
-    a.providers.endpoints.insert(
+    a.config.providers.endpoints.insert(
         "openrouter".into(),
         endpoint("openrouter", ProviderKind::Openrouter, None),
     );
-    a.providers.endpoints.insert(
+    a.config.providers.endpoints.insert(
         "local".into(),
         endpoint("local", ProviderKind::Openai, None),
     );
@@ -839,6 +869,11 @@ fn startup_leaves_a_keyless_openrouter_catalog_alone() {
             .collect()
     };
     assert_eq!(fetched(&a), ["local", "sim"]);
-    a.providers.endpoints.get_mut("openrouter").unwrap().api_key = Some("k".into());
+    a.config
+        .providers
+        .endpoints
+        .get_mut("openrouter")
+        .unwrap()
+        .api_key = Some("k".into());
     assert_eq!(fetched(&a), ["local", "openrouter", "sim"]);
 }

@@ -67,7 +67,7 @@ pub fn find_all(text: &str, query: &str) -> Vec<(usize, usize)> {
 
 /// Starts typing a search in the focused pane.
 pub fn start(app: &mut App) {
-    app.search = Some(Search {
+    app.view.search = Some(Search {
         editing: true,
         ..Search::default()
     });
@@ -75,15 +75,15 @@ pub fn start(app: &mut App) {
 
 /// A key while the query is typed. Enter finds, Esc drops the search.
 pub fn edit(app: &mut App, key: KeyEvent) {
-    let Some(s) = app.search.as_mut() else {
+    let Some(s) = app.view.search.as_mut() else {
         return;
     };
     match key.code {
-        KeyCode::Esc => app.search = None,
+        KeyCode::Esc => app.view.search = None,
         KeyCode::Enter => {
             s.editing = false;
             if s.query.is_empty() {
-                app.search = None;
+                app.view.search = None;
             } else {
                 step(app, true);
             }
@@ -115,10 +115,10 @@ struct Shown {
 /// The focused pane as the last frame drew it; `None` when it was not on screen. Its rows
 /// are those the frame wrapped, read back from the pane's cache: nothing is wrapped again.
 fn rows(app: &App) -> Option<Shown> {
-    let pane = app.panes.get(app.focus)?;
+    let pane = app.session.panes.get(app.view.focus)?;
     let page = app.drawn.pane(pane.id)?.page.max(1);
     let cache = pane.cache.borrow();
-    let texts = cache.lines(&app.theme).texts();
+    let texts = cache.lines(&app.view.theme).texts();
     let (rounds, code) = cache.marks();
     let top = crate::render::transcript::top_line(pane.scroll, texts.len(), page);
     Some(Shown {
@@ -135,14 +135,14 @@ fn show(app: &mut App, row: usize, total: usize, page: usize) {
     let max_top = total.saturating_sub(page);
     // A line of context above what was looked for.
     let top = row.saturating_sub(1).min(max_top);
-    if let Some(p) = app.panes.get_mut(app.focus) {
+    if let Some(p) = app.session.panes.get_mut(app.view.focus) {
         p.scroll = (top < max_top).then_some(top);
     }
 }
 
 /// The next (or previous) match after (before) the current one, or from the page shown.
 pub fn step(app: &mut App, forward: bool) {
-    let Some(query) = app.search.as_ref().map(|s| s.query.clone()) else {
+    let Some(query) = app.view.search.as_ref().map(|s| s.query.clone()) else {
         return super::notice::notice_error(app, "no search: / starts one");
     };
     let Some(Shown {
@@ -157,7 +157,7 @@ pub fn step(app: &mut App, forward: bool) {
         .filter(|(_, t)| !find_all(t, &query).is_empty())
         .map(|(r, _)| r)
         .collect();
-    let Some(s) = app.search.as_mut() else {
+    let Some(s) = app.view.search.as_mut() else {
         return;
     };
     let from = s.current.and_then(|c| s.hits.get(c)).copied();

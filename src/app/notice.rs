@@ -3,14 +3,14 @@
 use super::state::{App, Notice};
 
 pub(super) fn notice(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
+    app.view.notice = Some(Notice {
         text: text.into(),
         error: false,
     });
 }
 
 pub(super) fn notice_error(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
+    app.view.notice = Some(Notice {
         text: text.into(),
         error: true,
     });

@@ -78,11 +78,14 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                         fx.push(Effect::SavePrompt { name: query, text });
                     }
                 }
-                KeyCode::Enter => match matches.get(selected).and_then(|i| app.library.get(*i)) {
+                KeyCode::Enter => match matches
+                    .get(selected)
+                    .and_then(|i| app.config.library.get(*i))
+                {
                     Some(saved) => {
                         let text = saved.text.clone();
-                        app.prompt.insert_str(&text);
-                        app.zone = Zone::Prompt;
+                        app.view.prompt.insert_str(&text);
+                        app.view.zone = Zone::Prompt;
                     }
                     None => app.overlay = Some(Overlay::Library { input, selected }),
                 },
@@ -128,9 +131,9 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                     .and_then(|r| r.as_ref().ok())
                     .and_then(|l| l.get(b.selected))
                     .map(|s| s.id);
-                if id.is_some() && id == app.recording {
+                if id.is_some() && id == app.session.recording {
                     // The live session is not loaded again from the disk: it is right here.
-                    if app.live.is_some() {
+                    if app.session.live.is_some() {
                         back_to_live(app);
                     } else {
                         notice(app, "that is the session you are in");
@@ -155,7 +158,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
             let (Some(l), Some(r)) = (app.pane_index(left), app.pane_index(right)) else {
                 return;
             };
-            let n = app.panes.len().max(1);
+            let n = app.session.panes.len().max(1);
             let step = |r: usize, d: isize| {
                 let mut next = r;
                 // Skips the left pane: a diff against itself says nothing.
@@ -172,7 +175,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 KeyCode::Left | KeyCode::Char('h') => step(r, -1),
                 _ => return,
             };
-            app.overlay = Some(app.diff_overlay(left, app.panes[right].id));
+            app.overlay = Some(app.diff_overlay(left, app.session.panes[right].id));
         }
         Some(Overlay::Scoreboard { all, .. }) if key.code == KeyCode::Char('a') => {
             if all {
@@ -198,6 +201,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
 /// Library entries matching `query` (fuzzy, over names and text), best first.
 pub fn library_matches(app: &App, query: &str) -> Vec<usize> {
     let infos: Vec<crate::catalog::ModelInfo> = app
+        .config
         .library
         .iter()
         .map(|s| {

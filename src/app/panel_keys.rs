@@ -50,12 +50,12 @@ pub fn panel_key(
             panel.json_scroll = 0;
         }
         KeyCode::Char('s') => {
-            let pane = &app.panes[panel.pane];
+            let pane = &app.session.panes[panel.pane];
             fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Pane {
                 pane: pane.id,
                 number: panel.pane + 1,
                 index: pane.origin,
-                config: Box::new(crate::setup::to_config(&app.providers, pane)),
+                config: Box::new(crate::setup::to_config(&app.config.providers, pane)),
             })));
             panel.status = Some(("saving…".into(), false));
         }
@@ -63,14 +63,14 @@ pub fn panel_key(
             let mut input = TextArea::default();
             input.set_placeholder_text("letters, digits, - and _");
             // Saving the workspace on screen again is one Enter; typing replaces its name.
-            if let Some(name) = &app.workspace {
+            if let Some(name) = &app.session.workspace {
                 input.insert_str(name);
                 input.select_all();
             }
             panel.naming = Some(input);
         }
         KeyCode::Char('t') => {
-            let provider = app.panes[panel.pane].provider.clone();
+            let provider = app.session.panes[panel.pane].provider.clone();
             panel.status = Some((format!("testing {provider}…"), false));
             fx.push(Effect::TestProvider { provider });
         }
@@ -80,7 +80,7 @@ pub fn panel_key(
             if field == Field::Fallbacks {
                 remove_fallback(app, &mut panel);
             } else {
-                let pane = &mut app.panes[panel.pane];
+                let pane = &mut app.session.panes[panel.pane];
                 let _ = field.set(&mut pane.settings, "");
             }
         }
@@ -103,7 +103,7 @@ pub fn panel_key(
             Kind::Text | Kind::Lines => {
                 if key.code == KeyCode::Enter {
                     let mut editor = TextArea::default();
-                    editor.insert_str(field.get(&app.panes[panel.pane]));
+                    editor.insert_str(field.get(&app.session.panes[panel.pane]));
                     editor.move_cursor(CursorMove::Bottom);
                     editor.move_cursor(CursorMove::End);
                     panel.editing = Some(editor);
@@ -117,14 +117,14 @@ pub fn panel_key(
                     panel.fallback = panel.fallback.saturating_sub(1)
                 }
                 KeyCode::Right | KeyCode::Char('l') => {
-                    let n = app.panes[panel.pane].settings.fallbacks.len();
+                    let n = app.session.panes[panel.pane].settings.fallbacks.len();
                     panel.fallback = (panel.fallback + 1).min(n.saturating_sub(1));
                 }
                 KeyCode::Char('K') => move_fallback(app, &mut panel, -1),
                 KeyCode::Char('J') => move_fallback(app, &mut panel, 1),
                 KeyCode::Enter => {
                     let mut editor = TextArea::default();
-                    editor.insert_str(field.get(&app.panes[panel.pane]));
+                    editor.insert_str(field.get(&app.session.panes[panel.pane]));
                     panel.editing = Some(editor);
                     panel.error = None;
                 }
@@ -139,8 +139,8 @@ pub fn panel_key(
 /// PgUp/PgDn always, and ↑↓ j/k, Home/End g/G while it fills the panel (beside the fields
 /// those move between fields). Whether the key was taken.
 fn json_key(app: &App, panel: &mut Panel, key: KeyEvent) -> bool {
-    let alone = !crate::ui::panel::json_beside_fields(app.size);
-    let page = crate::ui::panel::json_page(app.size);
+    let alone = !crate::ui::panel::json_beside_fields(app.view.size);
+    let page = crate::ui::panel::json_page(app.view.size);
     let max = panel.json_max.get();
     let at = panel.json_scroll;
     panel.json_scroll = match key.code {
@@ -158,15 +158,15 @@ fn json_key(app: &App, panel: &mut Panel, key: KeyEvent) -> bool {
 }
 
 fn picker(app: &App, panel: Box<Panel>, mode: PickMode) -> Overlay {
-    let mut p = Picker::new(mode, &app.entries);
+    let mut p = Picker::new(mode, &app.catalog.entries);
     p.return_to = Some(panel);
     Overlay::Picker(Box::new(p))
 }
 
 fn cycle(app: &mut App, panel: &Panel, field: Field, step: isize) {
-    let providers: Vec<String> = app.providers.endpoints.keys().cloned().collect();
+    let providers: Vec<String> = app.config.providers.endpoints.keys().cloned().collect();
     let choices = field.choices(&providers);
-    let pane = &mut app.panes[panel.pane];
+    let pane = &mut app.session.panes[panel.pane];
     let current = field.get(pane);
     let i = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
     let n = choices.len() as isize;
@@ -184,7 +184,7 @@ fn cycle(app: &mut App, panel: &Panel, field: Field, step: isize) {
 }
 
 fn remove_fallback(app: &mut App, panel: &mut Panel) {
-    let list = &mut app.panes[panel.pane].settings.fallbacks;
+    let list = &mut app.session.panes[panel.pane].settings.fallbacks;
     if panel.fallback < list.len() {
         list.remove(panel.fallback);
         panel.fallback = panel.fallback.min(list.len().saturating_sub(1));
@@ -192,7 +192,7 @@ fn remove_fallback(app: &mut App, panel: &mut Panel) {
 }
 
 fn move_fallback(app: &mut App, panel: &mut Panel, delta: isize) {
-    let list = &mut app.panes[panel.pane].settings.fallbacks;
+    let list = &mut app.session.panes[panel.pane].settings.fallbacks;
     let to = panel.fallback as isize + delta;
     if panel.fallback < list.len() && to >= 0 && (to as usize) < list.len() {
         list.swap(panel.fallback, to as usize);
@@ -221,7 +221,7 @@ fn editing_key(
     }
     let text = editor.lines().join("\n");
     if apply {
-        let pane = &mut app.panes[panel.pane];
+        let pane = &mut app.session.panes[panel.pane];
         match field.set(&mut pane.settings, &text) {
             Ok(()) => panel.error = None,
             Err(e) => {
@@ -237,7 +237,7 @@ fn editing_key(
         editor.input(Input::from(key));
     }
     // Validate as you type, on a copy: nothing changes until the edit is applied.
-    let mut scratch = app.panes[panel.pane].settings.clone();
+    let mut scratch = app.session.panes[panel.pane].settings.clone();
     panel.error = field.set(&mut scratch, &editor.lines().join("\n")).err();
     panel.editing = Some(editor);
     Some(Overlay::Panel(panel))
@@ -264,12 +264,13 @@ fn naming_key(
                 return Some(Overlay::Panel(panel));
             }
             let panes = app
+                .session
                 .panes
                 .iter()
-                .map(|p| crate::setup::to_config(&app.providers, p))
+                .map(|p| crate::setup::to_config(&app.config.providers, p))
                 .collect::<Vec<_>>();
-            app.workspaces.insert(name.clone(), panes.clone());
-            app.workspace = Some(name.clone());
+            app.config.workspaces.insert(name.clone(), panes.clone());
+            app.session.workspace = Some(name.clone());
             panel.status = Some((format!("saving workspace {name}…"), false));
             fx.push(Effect::SaveConfig(Box::new(ConfigWrite::Workspace {
                 name,

@@ -9,7 +9,7 @@ use super::streams::{stop_all, stop_pane};
 /// Sends the focused pane's last prompt `n` more times, each in a new pane with the same
 /// model and settings, to see how much its answers vary.
 pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
-    let Some(source) = app.panes.get(app.focus) else {
+    let Some(source) = app.session.panes.get(app.view.focus) else {
         return;
     };
     let Some((prompt, images)) = source
@@ -19,7 +19,7 @@ pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
     else {
         return;
     };
-    let room = MAX_PANES.saturating_sub(app.panes.len());
+    let room = MAX_PANES.saturating_sub(app.session.panes.len());
     let n = n.min(room);
     if n == 0 {
         return notice_error(app, format!("no room: at most {MAX_PANES} panes"));
@@ -33,8 +33,8 @@ pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
     for _ in 0..n {
         let mut pane = Pane::new(model.clone(), provider.clone());
         pane.settings = settings.clone();
-        app.panes.push(pane);
-        let i = app.panes.len() - 1;
+        app.session.panes.push(pane);
+        let i = app.session.panes.len() - 1;
         start_turn(app, i, round, (prompt.clone(), images.clone()), false, fx);
     }
     notice(app, format!("rerun ×{n} of {model}"));
@@ -42,21 +42,26 @@ pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
 
 /// A new display order: shuffled while blind (seeded by the round), in order otherwise.
 pub(super) fn shuffle(app: &mut App) {
-    let n = app.panes.len();
-    app.order = (0..n).collect();
-    if app.blind && n > 1 {
+    let n = app.session.panes.len();
+    app.view.order = (0..n).collect();
+    if app.view.blind && n > 1 {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
-            app.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
+            app.session.rounds.wrapping_mul(0x9E37_79B9) ^ app.unix as u64,
         );
-        app.order.shuffle(&mut rng);
+        app.view.order.shuffle(&mut rng);
     }
 }
 
 /// Copies the focused pane's last answer, or its `block`th code block.
 pub(super) fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
-    let Some(answer) = app.panes.get(app.focus).and_then(Pane::current) else {
+    let Some(answer) = app
+        .session
+        .panes
+        .get(app.view.focus)
+        .and_then(Pane::current)
+    else {
         return notice_error(app, "nothing to copy yet");
     };
     let (text, what) = match block {
@@ -84,87 +89,92 @@ pub(super) fn copy(app: &mut App, block: Option<usize>, fx: &mut Vec<Effect>) {
 /// when the user comes back.
 pub(super) fn next_workspace(app: &mut App, fx: &mut Vec<Effect>) {
     let mut names: Vec<Option<String>> = vec![None];
-    names.extend(app.workspaces.keys().cloned().map(Some));
+    names.extend(app.config.workspaces.keys().cloned().map(Some));
     if names.len() == 1 {
         return notice_error(
             app,
             "no saved workspaces yet — F2, then w, saves this pane set as one",
         );
     }
-    let i = names.iter().position(|n| *n == app.workspace).unwrap_or(0);
+    let i = names
+        .iter()
+        .position(|n| *n == app.session.workspace)
+        .unwrap_or(0);
     let next = names[(i + 1) % names.len()].clone();
     stop_all(app, Status::Cancelled, fx);
-    let current_key = app.workspace.clone().unwrap_or_default();
-    let leaving = std::mem::take(&mut app.panes);
-    app.stashed.insert(current_key, leaving);
+    let current_key = app.session.workspace.clone().unwrap_or_default();
+    let leaving = std::mem::take(&mut app.session.panes);
+    app.session.stashed.insert(current_key, leaving);
     let next_key = next.clone().unwrap_or_default();
-    app.panes = match app.stashed.remove(&next_key) {
+    app.session.panes = match app.session.stashed.remove(&next_key) {
         Some(panes) => panes,
         None => match &next {
-            Some(name) => app.workspaces[name]
+            Some(name) => app.config.workspaces[name]
                 .iter()
-                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .map(|pc| crate::setup::from_config(&app.config.providers, pc))
                 .collect(),
             None => app
+                .config
                 .default_panes
                 .iter()
-                .map(|pc| crate::setup::from_config(&app.providers, pc))
+                .map(|pc| crate::setup::from_config(&app.config.providers, pc))
                 .collect(),
         },
     };
-    if app.panes.is_empty() {
-        let (provider, model) = app.providers.route("sim/swift");
-        app.panes.push(Pane::new(model, provider));
+    if app.session.panes.is_empty() {
+        let (provider, model) = app.config.providers.route("sim/swift");
+        app.session.panes.push(Pane::new(model, provider));
     }
-    app.focus = 0;
-    app.zoomed = false;
-    app.workspace = next;
+    app.view.focus = 0;
+    app.view.zoomed = false;
+    app.session.workspace = next;
     notice(
         app,
         format!(
             "workspace: {}",
-            app.workspace.as_deref().unwrap_or("default")
+            app.session.workspace.as_deref().unwrap_or("default")
         ),
     );
 }
 
 pub(super) fn close_pane(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.panes.len() <= 1 {
+    if app.session.panes.len() <= 1 {
         return notice_error(app, "the last pane cannot be closed");
     }
-    stop_pane(app, app.focus, Status::Cancelled, fx);
-    let at = app.focus;
-    let pane = app.panes.remove(at);
-    app.focus = app.focus.min(app.panes.len() - 1);
-    if app.panes.len() == 1 {
-        app.zoomed = false;
+    stop_pane(app, app.view.focus, Status::Cancelled, fx);
+    let at = app.view.focus;
+    let pane = app.session.panes.remove(at);
+    app.view.focus = app.view.focus.min(app.session.panes.len() - 1);
+    if app.session.panes.len() == 1 {
+        app.view.zoomed = false;
     }
     notice(
         app,
         format!("closed {} — u (Alt+U) brings it back", pane.model),
     );
-    app.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
+    app.session.undo = Some(super::state::Undo::Closed(at, Box::new(pane)));
 }
 
 /// Brings back the pane closed last, or the conversations cleared last.
 pub(super) fn undo(app: &mut App) {
-    match app.undo.take() {
+    match app.session.undo.take() {
         None => notice_error(app, "nothing to bring back"),
         Some(super::state::Undo::Closed(at, pane)) => {
-            if app.panes.len() >= MAX_PANES {
-                app.undo = Some(super::state::Undo::Closed(at, pane));
+            if app.session.panes.len() >= MAX_PANES {
+                app.session.undo = Some(super::state::Undo::Closed(at, pane));
                 return notice_error(app, format!("at most {MAX_PANES} panes"));
             }
-            let at = at.min(app.panes.len());
+            let at = at.min(app.session.panes.len());
             let model = pane.model.clone();
-            app.panes.insert(at, *pane);
-            app.focus = at;
+            app.session.panes.insert(at, *pane);
+            app.view.focus = at;
             notice(app, format!("{model} is back"));
         }
         Some(super::state::Undo::Cleared(kept)) => {
             for (id, turns, session) in kept {
                 // A pane that has talked since keeps its new conversation.
                 if let Some(p) = app
+                    .session
                     .panes
                     .iter_mut()
                     .find(|p| p.id == id && p.turns.is_empty())

@@ -18,15 +18,15 @@ pub(super) fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> b
         KeyCode::Char('n') if ctrl => choose(app, picker, PickMode::AddPane).is_err(),
         KeyCode::Char('e') if ctrl => compare_providers(app, picker).is_err(),
         KeyCode::Char('s') if ctrl => {
-            picker.next_sort(&app.entries);
+            picker.next_sort(&app.catalog.entries);
             true
         }
         KeyCode::Tab => {
-            picker.next_tag(&app.entries, false);
+            picker.next_tag(&app.catalog.entries, false);
             true
         }
         KeyCode::BackTab => {
-            picker.next_tag(&app.entries, true);
+            picker.next_tag(&app.catalog.entries, true);
             true
         }
         KeyCode::Up => {
@@ -49,7 +49,7 @@ pub(super) fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> b
             let before = picker.query();
             picker.input.input(Input::from(key));
             if picker.query() != before {
-                picker.refresh(&app.entries);
+                picker.refresh(&app.catalog.entries);
             }
             true
         }
@@ -58,16 +58,17 @@ pub(super) fn picker_key(app: &mut App, picker: &mut Picker, key: KeyEvent) -> b
 
 /// Asks, once per model, which providers serve the picker's highlighted model (OpenRouter).
 pub(super) fn ask_endpoints(app: &mut App, picker: &Picker, fx: &mut Vec<Effect>) {
-    let Some(e) = picker.current(&app.entries) else {
+    let Some(e) = picker.current(&app.catalog.entries) else {
         return;
     };
     let openrouter = app
+        .config
         .providers
         .endpoints
         .get(&e.provider)
         .is_some_and(|ep| ep.kind == crate::provider::ProviderKind::Openrouter);
     let (provider, model) = (e.provider.clone(), e.info.id.clone());
-    if openrouter && app.endpoints_asked.insert(model.clone()) {
+    if openrouter && app.catalog.endpoints_asked.insert(model.clone()) {
         fx.push(Effect::FetchEndpoints { provider, model });
     }
 }
@@ -76,16 +77,22 @@ pub(super) fn ask_endpoints(app: &mut App, picker: &Picker, fx: &mut Vec<Effect>
 /// (`provider.only`, no fallbacks), so quantization, speed and price differences show side by
 /// side.
 fn compare_providers(app: &mut App, picker: &mut Picker) -> Result<(), ()> {
-    let Some(e) = picker.current(&app.entries) else {
+    let Some(e) = picker.current(&app.catalog.entries) else {
         picker.error = Some("highlight a model first".into());
         return Err(());
     };
     let (provider, model) = (e.provider.clone(), e.info.id.clone());
-    let Some(list) = app.endpoints.get(&model).filter(|l| !l.is_empty()).cloned() else {
+    let Some(list) = app
+        .catalog
+        .endpoints
+        .get(&model)
+        .filter(|l| !l.is_empty())
+        .cloned()
+    else {
         picker.error = Some(format!("the providers of {model} are not known yet"));
         return Err(());
     };
-    let room = MAX_PANES.saturating_sub(app.panes.len());
+    let room = MAX_PANES.saturating_sub(app.session.panes.len());
     if room == 0 {
         picker.error = Some(format!("at most {MAX_PANES} panes"));
         return Err(());
@@ -97,11 +104,11 @@ fn compare_providers(app: &mut App, picker: &mut Picker) -> Result<(), ()> {
             let mut pane = Pane::new(model.clone(), provider.clone());
             pane.settings.routing.only = vec![ep.tag.clone()];
             pane.settings.routing.allow_fallbacks = Some(false);
-            app.panes.push(pane);
+            app.session.panes.push(pane);
             ep.tag.clone()
         })
         .collect();
-    app.focus = app.panes.len() - opened.len();
+    app.view.focus = app.session.panes.len() - opened.len();
     let left_out = list.len() - opened.len();
     notice(
         app,
@@ -115,14 +122,14 @@ fn compare_providers(app: &mut App, picker: &mut Picker) -> Result<(), ()> {
             }
         ),
     );
-    app.zone = Zone::Prompt;
+    app.view.zone = Zone::Prompt;
     Ok(())
 }
 
 /// Applies the picker's choice: the highlighted model, else the typed id as it is.
 fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> {
     let typed = picker.query().trim().to_string();
-    let (provider, model) = match picker.current(&app.entries) {
+    let (provider, model) = match picker.current(&app.catalog.entries) {
         Some(e) => (e.provider.clone(), e.info.id.clone()),
         None if typed.is_empty() => {
             picker.error = Some("type a model id, e.g. sim/coder".into());
@@ -132,24 +139,24 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
             picker.error = Some(format!("`{typed}` is not a model id: it has spaces"));
             return Err(());
         }
-        None => app.providers.route(&typed),
+        None => app.config.providers.route(&typed),
     };
-    if !app.providers.endpoints.contains_key(&provider) {
+    if !app.config.providers.endpoints.contains_key(&provider) {
         picker.error = Some(format!("no provider `{provider}` is configured"));
         return Err(());
     }
     match mode {
         PickMode::AddPane => {
-            if app.panes.len() >= MAX_PANES {
+            if app.session.panes.len() >= MAX_PANES {
                 picker.error = Some(format!("at most {MAX_PANES} panes"));
                 return Err(());
             }
-            app.panes.push(Pane::new(model.clone(), provider));
-            app.focus = app.panes.len() - 1;
+            app.session.panes.push(Pane::new(model.clone(), provider));
+            app.view.focus = app.session.panes.len() - 1;
             notice(app, format!("added {model}"));
         }
         PickMode::AddFallback => {
-            let Some(pane) = app.panes.get_mut(app.focus) else {
+            let Some(pane) = app.session.panes.get_mut(app.view.focus) else {
                 return Err(());
             };
             let spec = if provider == pane.provider {
@@ -165,14 +172,14 @@ fn choose(app: &mut App, picker: &mut Picker, mode: PickMode) -> Result<(), ()> 
             return Ok(());
         }
         PickMode::SetModel => {
-            let Some(pane) = app.panes.get_mut(app.focus) else {
+            let Some(pane) = app.session.panes.get_mut(app.view.focus) else {
                 return Err(());
             };
             pane.model.clone_from(&model);
             pane.provider = provider;
-            notice(app, format!("pane {} now asks {model}", app.focus + 1));
+            notice(app, format!("pane {} now asks {model}", app.view.focus + 1));
         }
     }
-    app.zone = Zone::Prompt;
+    app.view.zone = Zone::Prompt;
     Ok(())
 }

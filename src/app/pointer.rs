@@ -19,16 +19,16 @@ pub(super) fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) {
             let tab = app
                 .drawn
                 .tab_at(m.column, m.row)
-                .filter(|i| *i < app.panes.len());
+                .filter(|i| *i < app.session.panes.len());
             if let Some(i) = hit.or(tab) {
-                app.focus = i;
-                app.zone = Zone::Panes;
+                app.view.focus = i;
+                app.view.zone = Zone::Panes;
             } else if app.drawn.in_prompt(m.column, m.row) {
-                app.zone = Zone::Prompt;
+                app.view.zone = Zone::Prompt;
             }
         }
-        MouseEventKind::ScrollUp => scroll(app, hit.unwrap_or(app.focus), |_, _| -3),
-        MouseEventKind::ScrollDown => scroll(app, hit.unwrap_or(app.focus), |_, _| 3),
+        MouseEventKind::ScrollUp => scroll(app, hit.unwrap_or(app.view.focus), |_, _| -3),
+        MouseEventKind::ScrollDown => scroll(app, hit.unwrap_or(app.view.focus), |_, _| 3),
         _ => {}
     }
 }
@@ -36,14 +36,14 @@ pub(super) fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) {
 /// Moves pane `i`'s view by `delta(total_lines, page)` lines; reaching the end follows the tail.
 /// A pane the last frame did not show does not move.
 pub(super) fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> isize) {
-    let Some(pane) = app.panes.get(i) else {
+    let Some(pane) = app.session.panes.get(i) else {
         return;
     };
     let Some(&drawn) = app.drawn.pane(pane.id) else {
         return;
     };
     let (total, page) = (drawn.total, drawn.page.max(1));
-    let Some(pane) = app.panes.get_mut(i) else {
+    let Some(pane) = app.session.panes.get_mut(i) else {
         return;
     };
     let max_top = total.saturating_sub(page);

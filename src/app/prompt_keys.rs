@@ -6,18 +6,18 @@ use tui_textarea::{CursorMove, Input, TextArea};
 use super::state::{App, Overlay, Zone};
 
 pub(super) fn edit_prompt(app: &mut App, key: KeyEvent) {
-    let (row, _) = app.prompt.cursor();
-    let last_row = app.prompt.lines().len().saturating_sub(1);
+    let (row, _) = app.view.prompt.cursor();
+    let last_row = app.view.prompt.lines().len().saturating_sub(1);
     let plain = key.modifiers == KeyModifiers::NONE;
     let ctrl = key.modifiers == KeyModifiers::CONTROL;
     match key.code {
         // As in a shell; the editor's own Ctrl+U is undo, which Ctrl+Z does here.
         KeyCode::Char('u') if ctrl => {
-            app.prompt.delete_line_by_head();
+            app.view.prompt.delete_line_by_head();
             return;
         }
         KeyCode::Char('z') if ctrl => {
-            app.prompt.undo();
+            app.view.prompt.undo();
             return;
         }
         KeyCode::Up if plain && row == 0 => return history_prev(app),
@@ -27,22 +27,22 @@ pub(super) fn edit_prompt(app: &mut App, key: KeyEvent) {
                 .modifiers
                 .intersects(KeyModifiers::ALT | KeyModifiers::SHIFT) =>
         {
-            app.prompt.insert_newline();
+            app.view.prompt.insert_newline();
             return;
         }
         _ => {}
     }
-    app.prompt.input(Input::from(key));
+    app.view.prompt.input(Input::from(key));
 }
 
 pub(super) fn history_prev(app: &mut App) {
-    let h = &mut app.history;
+    let h = &mut app.view.history;
     if h.entries.is_empty() {
         return;
     }
     let next = match h.cursor {
         None => {
-            h.draft = app.prompt.lines().join("\n");
+            h.draft = app.view.prompt.lines().join("\n");
             h.entries.len() - 1
         }
         Some(0) => return,
@@ -50,11 +50,11 @@ pub(super) fn history_prev(app: &mut App) {
     };
     h.cursor = Some(next);
     let text = h.entries[next].clone();
-    set_prompt(&mut app.prompt, &text);
+    set_prompt(&mut app.view.prompt, &text);
 }
 
 pub(super) fn history_next(app: &mut App) {
-    let h = &mut app.history;
+    let h = &mut app.view.history;
     let Some(i) = h.cursor else {
         return;
     };
@@ -65,7 +65,7 @@ pub(super) fn history_next(app: &mut App) {
         h.cursor = None;
         std::mem::take(&mut h.draft)
     };
-    set_prompt(&mut app.prompt, &text);
+    set_prompt(&mut app.view.prompt, &text);
 }
 
 pub(super) fn set_prompt(prompt: &mut TextArea<'static>, text: &str) {
@@ -83,12 +83,12 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
             picker
                 .input
                 .insert_str(text.lines().next().unwrap_or("").trim());
-            picker.refresh(&app.entries);
+            picker.refresh(&app.catalog.entries);
         }
         Some(_) => {}
         None => {
-            app.zone = Zone::Prompt;
-            app.prompt.insert_str(&text);
+            app.view.zone = Zone::Prompt;
+            app.view.prompt.insert_str(&text);
         }
     }
 }

@@ -26,14 +26,15 @@ pub fn lines(app: &App, pane: &Pane) -> Vec<(String, Tone)> {
     let mut lines = vec![(
         format!(
             "POST {}/chat/completions",
-            app.providers
+            app.config
+                .providers
                 .endpoints
                 .get(&pane.provider)
                 .map_or("?", |e| e.base_url.as_str())
         ),
         Tone::Head,
     )];
-    match crate::route::plan(&app.providers, &pane.provider, &params) {
+    match crate::route::plan(&app.config.providers, &pane.provider, &params) {
         Ok(hops) => {
             if let Some(first) = hops.first() {
                 let body = crate::provider::request::chat_body_for(&first.endpoint, &first.params);
@@ -100,7 +101,7 @@ pub fn refresh(app: &mut App) {
     let Some(i) = app.pane_index(panel.id) else {
         return;
     };
-    let body = lines(app, &app.panes[i]);
+    let body = lines(app, &app.session.panes[i]);
     if let Some(super::state::Overlay::Panel(panel)) = &mut app.overlay {
         panel.body = body;
     }

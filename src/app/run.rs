@@ -45,7 +45,7 @@ pub async fn run(app: &mut App, rt: Runtime, terminal: &mut Term) -> std::io::Re
     spawn_signal_listener(exec.sender());
     let mut events = EventStream::new();
     let size = terminal.size()?;
-    app.size = (size.width, size.height);
+    app.view.size = (size.width, size.height);
     let mut dirty = true;
     let wall = chrono::Local::now();
     app.today = wall.date_naive();
@@ -64,7 +64,7 @@ pub async fn run(app: &mut App, rt: Runtime, terminal: &mut Term) -> std::io::Re
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = Instant::now();
             let mut drawn = app.drawn.clone();
-            terminal.draw(|f| drawn = crate::ui::frame(app, &app.theme, f))?;
+            terminal.draw(|f| drawn = crate::ui::frame(app, &app.view.theme, f))?;
             app.drawn = drawn;
             last_draw = Instant::now();
             // A resize re-wraps what is off screen over the frames that follow.

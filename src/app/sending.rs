@@ -18,30 +18,30 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     if text.trim().is_empty() {
         return notice_error(app, "type a prompt first");
     }
-    if let Some(name) = crate::vars::missing(&text, &app.vars) {
+    if let Some(name) = crate::vars::missing(&text, &app.config.vars) {
         super::vars_keys::open(app, Some(&name));
         return notice_error(
             app,
             format!("not sent: the prompt uses {{{{{name}}}}}: give it a value, Enter sets it"),
         );
     }
-    let text = match crate::vars::fill(&text, &app.vars) {
+    let text = match crate::vars::fill(&text, &app.config.vars) {
         Ok(t) => t,
         Err(e) => return notice_error(app, format!("not sent: {e}")),
     };
     let targets: Vec<usize> = match only {
-        Some(i) if i < app.panes.len() => vec![i],
+        Some(i) if i < app.session.panes.len() => vec![i],
         Some(_) => return,
-        None => (0..app.panes.len()).collect(),
+        None => (0..app.session.panes.len()).collect(),
     };
-    if !anyway && app.budget.is_set() {
+    if !anyway && app.config.budget.is_set() {
         let mut worst = 0.0;
         for &i in &targets {
-            match worst_case(app, i, app.panes[i].turns.len(), &text) {
+            match worst_case(app, i, app.session.panes[i].turns.len(), &text) {
                 Some(c) => worst += c,
                 // An unknown price is not $0: a budget cannot vouch for what it cannot price.
                 None => {
-                    let model = app.panes[i].model.clone();
+                    let model = app.session.panes[i].model.clone();
                     return notice_error(
                         app,
                         format!(
@@ -51,17 +51,22 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
                 }
             }
         }
-        if let Some(breach) = app.budget.check(app.live_spent(), worst) {
+        if let Some(breach) = app.config.budget.check(app.live_spent(), worst) {
             return notice_error(app, format!("{} — Ctrl+G sends anyway", breach.refusal()));
         }
     }
-    let images: Vec<String> = app.attachments.iter().map(|a| a.data_url.clone()).collect();
+    let images: Vec<String> = app
+        .session
+        .attachments
+        .iter()
+        .map(|a| a.data_url.clone())
+        .collect();
     // Panes whose catalog entry takes no images say so instead of sending them.
     let blind: Vec<usize> = targets
         .iter()
         .copied()
         .filter(|&i| {
-            let p = &app.panes[i];
+            let p = &app.session.panes[i];
             !images.is_empty()
                 && app
                     .model_info(&p.provider, &p.model)
@@ -69,7 +74,10 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
         })
         .collect();
     if !blind.is_empty() && blind.len() == targets.len() {
-        let names: Vec<String> = blind.iter().map(|&i| app.panes[i].model.clone()).collect();
+        let names: Vec<String> = blind
+            .iter()
+            .map(|&i| app.session.panes[i].model.clone())
+            .collect();
         return notice_error(
             app,
             format!(
@@ -82,7 +90,7 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
     // Calls still waiting go back as "not answered" (see `Pane::params_for`): say so.
     let skipped: Vec<String> = targets
         .iter()
-        .filter(|&&i| !pending_calls(&app.panes[i]).is_empty())
+        .filter(|&&i| !pending_calls(&app.session.panes[i]).is_empty())
         .map(|&i| (i + 1).to_string())
         .collect();
     let round = new_round(app, &text, fx);
@@ -96,7 +104,7 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
             ),
         );
     }
-    if app.blind {
+    if app.view.blind {
         shuffle(app);
     }
     for i in targets {
@@ -106,23 +114,23 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
             start_turn(app, i, round, (text.clone(), images.clone()), anyway, fx);
         }
     }
-    app.attachments.clear();
-    app.history.push(&text);
+    app.session.attachments.clear();
+    app.view.history.push(&text);
     fx.push(Effect::SaveHistory { prompt: text });
-    app.prompt = super::state::new_editor();
+    app.view.prompt = super::state::new_editor();
 }
 
 /// A turn that was never sent: the model takes no images, and the answer says so.
 pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
-    let request = app.next_request;
-    app.next_request += 1;
+    let request = app.session.next_request;
+    app.session.next_request += 1;
     let mut answer = Answer::new(request, app.now);
     answer.finished = Some(app.now);
     answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(
         "{} takes no images (its catalog entry has no image input)",
-        app.panes[i].model
+        app.session.panes[i].model
     )));
-    let pane = &mut app.panes[i];
+    let pane = &mut app.session.panes[i];
     pane.turns.push(Turn {
         round,
         prompt: prompt.to_string(),
@@ -137,7 +145,7 @@ pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
 /// known limit on the answer, only the prompt is counted and the live guard watches the rest.
 /// `None` when the model's price is unknown or dynamic.
 pub(super) fn worst_case(app: &App, i: usize, upto: usize, prompt: &str) -> Option<f64> {
-    let pane = &app.panes[i];
+    let pane = &app.session.panes[i];
     let price = app.price_of(&pane.provider, &pane.model)?;
     let prompt_tokens = estimate_prompt_tokens(&pane.params(upto, prompt).messages);
     let max_out = pane.settings.max_tokens.map(u64::from).or_else(|| {
@@ -180,22 +188,23 @@ pub(super) fn begin_with(
     fx: &mut Vec<Effect>,
 ) {
     stop_pane(app, i, Status::Cancelled, fx);
-    let request = app.next_request;
-    app.next_request += 1;
+    let request = app.session.next_request;
+    app.session.next_request += 1;
     let now = app.now;
     let upto = if regenerate {
-        app.panes[i].turns.len().saturating_sub(1)
+        app.session.panes[i].turns.len().saturating_sub(1)
     } else {
-        app.panes[i].turns.len()
+        app.session.panes[i].turns.len()
     };
-    let price = app.price_of(&app.panes[i].provider, &app.panes[i].model);
+    let price = app.price_of(&app.session.panes[i].provider, &app.session.panes[i].model);
     let offered: Vec<serde_json::Value> = app
+        .config
         .tools
         .iter()
-        .filter(|t| app.panes[i].settings.tools.contains(&t.name))
+        .filter(|t| app.session.panes[i].settings.tools.contains(&t.name))
         .map(crate::tools::ToolDef::wire)
         .collect();
-    let pane = &mut app.panes[i];
+    let pane = &mut app.session.panes[i];
     let mut params = pane.params_for(upto, &input);
     params.tools = offered;
     let mut answer = Answer::new(request, now);
@@ -252,13 +261,13 @@ pub(super) fn history(op: Op) -> Effect {
 
 /// Numbers a new round and records its prompt.
 pub(super) fn new_round(app: &mut App, prompt: &str, fx: &mut Vec<Effect>) -> u64 {
-    app.rounds += 1;
+    app.session.rounds += 1;
     fx.push(history(Op::Round {
-        round: app.rounds,
+        round: app.session.rounds,
         prompt: prompt.to_string(),
         at: app.unix,
     }));
-    app.rounds
+    app.session.rounds
 }
 
 pub(super) fn start_turn(
@@ -269,7 +278,7 @@ pub(super) fn start_turn(
     exempt: bool,
     fx: &mut Vec<Effect>,
 ) {
-    if i < app.panes.len() {
+    if i < app.session.panes.len() {
         begin(app, i, round, prompt, false, exempt, fx);
     }
 }
@@ -278,12 +287,12 @@ pub(super) fn start_turn(
 /// not paid for again (a second Ctrl+R then regenerates every pane). A pane with no turns
 /// gets the last prompt anew.
 pub(super) fn resend(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(last) = app.history.entries.last().cloned() else {
+    let Some(last) = app.view.history.entries.last().cloned() else {
         return notice_error(app, "nothing to re-send yet");
     };
-    let failed: Vec<usize> = (0..app.panes.len())
+    let failed: Vec<usize> = (0..app.session.panes.len())
         .filter(|&i| {
-            let pane = &app.panes[i];
+            let pane = &app.session.panes[i];
             !pane.is_active()
                 && pane
                     .turns
@@ -293,7 +302,7 @@ pub(super) fn resend(app: &mut App, fx: &mut Vec<Effect>) {
         .collect();
     let all = failed.is_empty();
     let targets: Vec<usize> = if all {
-        (0..app.panes.len()).collect()
+        (0..app.session.panes.len()).collect()
     } else {
         failed
     };
@@ -315,14 +324,14 @@ pub(super) fn resend(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// Re-sends the focused pane's last prompt to it alone.
 pub(super) fn resend_focused(app: &mut App, fx: &mut Vec<Effect>) {
-    let i = app.focus;
-    let Some(pane) = app.panes.get(i) else {
+    let i = app.view.focus;
+    let Some(pane) = app.session.panes.get(i) else {
         return;
     };
     if pane.is_active() {
         return notice_error(app, "this pane is still streaming: x cancels it first");
     }
-    let Some(last) = app.history.entries.last().cloned() else {
+    let Some(last) = app.view.history.entries.last().cloned() else {
         return notice_error(app, "nothing to re-send yet");
     };
     resend_pane(app, i, &last, &mut None, fx);
@@ -337,7 +346,7 @@ pub(super) fn resend_pane(
     fresh_round: &mut Option<u64>,
     fx: &mut Vec<Effect>,
 ) {
-    match app.panes[i].turns.last() {
+    match app.session.panes[i].turns.last() {
         None => {
             let round = match *fresh_round {
                 Some(r) => r,
@@ -363,7 +372,7 @@ pub(super) fn resend_pane(
                 TurnInput::ToolResults(turn.tool_results.clone())
             };
             if let Some(n) = afford {
-                app.panes[i].settings.max_tokens = Some(n);
+                app.session.panes[i].settings.max_tokens = Some(n);
                 notice(
                     app,
                     format!(

@@ -18,7 +18,7 @@ pub(super) fn resume(
     read_only: bool,
     fx: &mut Vec<Effect>,
 ) {
-    let (panes, last) = crate::session::resume::panes(&app.providers, &rounds, app.now);
+    let (panes, last) = crate::session::resume::panes(&app.config.providers, &rounds, app.now);
     if panes.is_empty() {
         return notice_error(
             app,
@@ -26,41 +26,41 @@ pub(super) fn resume(
         );
     }
     stop_all(app, Status::Cancelled, fx);
-    if read_only && !app.read_only {
+    if read_only && !app.session.read_only {
         // Looking is not leaving: the live session waits aside (Ctrl+B).
-        app.live = Some(Box::new(super::state::Live {
-            panes: std::mem::take(&mut app.panes),
-            rounds: app.rounds,
-            focus: app.focus,
-            order: std::mem::take(&mut app.order),
-            session_label: app.session_label.clone(),
-            resumed: app.resumed,
+        app.session.live = Some(Box::new(super::state::Live {
+            panes: std::mem::take(&mut app.session.panes),
+            rounds: app.session.rounds,
+            focus: app.view.focus,
+            order: std::mem::take(&mut app.view.order),
+            session_label: app.session.session_label.clone(),
+            resumed: app.session.resumed,
         }));
     } else if !read_only {
-        app.live = None;
+        app.session.live = None;
     }
     // Request ids stay unique: the resumed answers are renumbered after this session's.
     let mut panes = panes;
     for p in &mut panes {
         for t in &mut p.turns {
-            t.answer.request += app.next_request;
+            t.answer.request += app.session.next_request;
         }
     }
-    app.next_request = panes
+    app.session.next_request = panes
         .iter()
         .flat_map(|p| &p.turns)
         .map(|t| t.answer.request)
         .max()
-        .unwrap_or(app.next_request)
+        .unwrap_or(app.session.next_request)
         + 1;
-    app.panes = panes;
-    app.focus = 0;
-    app.zoomed = false;
-    app.order.clear();
-    app.rounds = last;
-    app.read_only = read_only;
+    app.session.panes = panes;
+    app.view.focus = 0;
+    app.view.zoomed = false;
+    app.view.order.clear();
+    app.session.rounds = last;
+    app.session.read_only = read_only;
     if read_only {
-        app.session_label = format!("{} (read-only)", summary.id);
+        app.session.session_label = format!("{} (read-only)", summary.id);
         return notice(
             app,
             format!(
@@ -69,8 +69,8 @@ pub(super) fn resume(
             ),
         );
     }
-    app.resumed = Some(summary.id);
-    app.session_label = crate::session::resume::label(&summary);
+    app.session.resumed = Some(summary.id);
+    app.session.session_label = crate::session::resume::label(&summary);
     fx.push(history(Op::Resume {
         session: summary.id,
     }));
@@ -79,17 +79,17 @@ pub(super) fn resume(
 
 /// Leaves a read-only look at a stored session for the live one, as it was left.
 pub(super) fn back_to_live(app: &mut App) {
-    let Some(live) = app.live.take() else {
+    let Some(live) = app.session.live.take() else {
         return notice_error(app, "this is the live session");
     };
     let live = *live;
-    app.panes = live.panes;
-    app.rounds = live.rounds;
-    app.focus = live.focus.min(app.panes.len().saturating_sub(1));
-    app.order = live.order;
-    app.session_label = live.session_label;
-    app.resumed = live.resumed;
-    app.read_only = false;
-    app.zoomed = false;
+    app.session.panes = live.panes;
+    app.session.rounds = live.rounds;
+    app.view.focus = live.focus.min(app.session.panes.len().saturating_sub(1));
+    app.view.order = live.order;
+    app.session.session_label = live.session_label;
+    app.session.resumed = live.resumed;
+    app.session.read_only = false;
+    app.view.zoomed = false;
     notice(app, "back to the live session");
 }

@@ -503,12 +503,12 @@ impl App {
     /// has sent anything, with the newest listed model of the same author (else the newest
     /// listed model), so a first run never opens on a 404. Says what it changed and why.
     pub fn replace_unlisted_defaults(&mut self, provider: &str) -> Vec<String> {
-        let Some(catalog) = self.catalogs.get(provider) else {
+        let Some(catalog) = self.catalog.catalogs.get(provider) else {
             return Vec::new();
         };
         let mut said = Vec::new();
-        for i in 0..self.panes.len() {
-            let pane = &self.panes[i];
+        for i in 0..self.session.panes.len() {
+            let pane = &self.session.panes[i];
             if !pane.stock || pane.provider != provider || !pane.turns.is_empty() {
                 continue;
             }
@@ -516,7 +516,12 @@ impl App {
                 continue;
             }
             let author = pane.model.split('/').next().unwrap_or("").to_string();
-            let taken: Vec<&str> = self.panes.iter().map(|p| p.model.as_str()).collect();
+            let taken: Vec<&str> = self
+                .session
+                .panes
+                .iter()
+                .map(|p| p.model.as_str())
+                .collect();
             let usable = |m: &&ModelInfo| {
                 !m.id.contains(':')
                     && !crate::catalog::variant::is_alias(&m.id)
@@ -542,15 +547,18 @@ impl App {
                 "default {old} is no longer in {provider}'s catalog: pane {} uses {new}, {why}",
                 i + 1
             ));
-            self.panes[i].model = new;
+            self.session.panes[i].model = new;
         }
         said
     }
 
     /// Adds or replaces a provider's catalog.
     pub fn set_catalog(&mut self, catalog: Catalog) {
-        self.catalogs.insert(catalog.provider.clone(), catalog);
-        self.entries = self
+        self.catalog
+            .catalogs
+            .insert(catalog.provider.clone(), catalog);
+        self.catalog.entries = self
+            .catalog
             .catalogs
             .values()
             .flat_map(|c| {
@@ -568,12 +576,13 @@ impl App {
         provider: &str,
         model: &str,
     ) -> Option<std::borrow::Cow<'_, ModelInfo>> {
-        crate::catalog::variant::resolve(&self.catalogs.get(provider)?.models, model)
+        crate::catalog::variant::resolve(&self.catalog.catalogs.get(provider)?.models, model)
     }
 
     /// The config's price, else the catalog's.
     pub fn price_of(&self, provider: &str, model: &str) -> Option<ModelPrice> {
-        self.prices
+        self.config
+            .prices
             .get(&(provider.to_string(), model.to_string()))
             .copied()
             .or_else(|| self.model_info(provider, model).and_then(|m| m.price))
@@ -582,17 +591,18 @@ impl App {
     /// Settled spend plus what the running answers have cost so far.
     pub fn live_spent(&self) -> Spent {
         let live: f64 = self
+            .session
             .panes
             .iter()
-            .filter(|_| self.replaying.is_none())
+            .filter(|_| self.session.replaying.is_none())
             .filter_map(Pane::current)
             .filter(|a| a.status.is_active())
             .map(|a| a.cost().usd())
             .sum();
         Spent {
-            session: self.spend.session + live,
-            day: self.spend.day + live,
-            month: self.spend.month + live,
+            session: self.session.spend.session + live,
+            day: self.session.spend.day + live,
+            month: self.session.spend.month + live,
         }
     }
 
@@ -600,9 +610,10 @@ impl App {
     /// one before the simulator.
     pub fn key_provider(&self) -> Option<String> {
         let mut candidates: Vec<&Endpoint> = self
+            .session
             .panes
             .iter()
-            .filter_map(|p| self.providers.endpoints.get(&p.provider))
+            .filter_map(|p| self.config.providers.endpoints.get(&p.provider))
             .filter(|e| {
                 e.kind == crate::provider::ProviderKind::Openrouter
                     && (e.api_key.is_some() || e.simulated)
@@ -615,8 +626,8 @@ impl App {
     /// The pane shown in display slot `slot`.
     pub fn pane_in_slot(&self, slot: usize) -> usize {
         // An order made before panes were added or closed no longer applies.
-        match self.order.get(slot) {
-            Some(&p) if self.order.len() == self.panes.len() => p,
+        match self.view.order.get(slot) {
+            Some(&p) if self.view.order.len() == self.session.panes.len() => p,
             _ => slot,
         }
     }
@@ -626,7 +637,7 @@ impl App {
     pub fn diff_overlay(&self, left: PaneId, right: PaneId) -> Overlay {
         let text = |id| {
             self.pane_index(id)
-                .and_then(|i| self.panes[i].current())
+                .and_then(|i| self.session.panes[i].current())
                 .map(|a| a.text.as_str())
                 .unwrap_or_default()
         };
@@ -636,32 +647,43 @@ impl App {
             words: Box::new(crate::render::diff::words(
                 text(left),
                 text(right),
-                &self.theme,
+                &self.view.theme,
             )),
         }
     }
 
     /// Where the pane named `id` is now, if it is still open.
     pub fn pane_index(&self, id: PaneId) -> Option<usize> {
-        self.panes.iter().position(|p| p.id == id)
+        self.session.panes.iter().position(|p| p.id == id)
     }
 
     pub fn slot_of(&self, pane: usize) -> usize {
-        if self.order.len() != self.panes.len() {
+        if self.view.order.len() != self.session.panes.len() {
             return pane;
         }
-        self.order.iter().position(|p| *p == pane).unwrap_or(pane)
+        self.view
+            .order
+            .iter()
+            .position(|p| *p == pane)
+            .unwrap_or(pane)
     }
 
     /// Blind and the latest round not judged yet: names and figures stay hidden.
     pub fn hidden(&self) -> bool {
-        self.blind && !self.votes.iter().any(|(r, _)| *r == self.rounds)
+        self.view.blind
+            && !self
+                .session
+                .votes
+                .iter()
+                .any(|(r, _)| *r == self.session.rounds)
     }
 
     /// This session's scoreboard, from its votes and answers.
     pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
-        let votes: Vec<crate::judge::Vote> = self.votes.iter().map(|(_, v)| v.clone()).collect();
+        let votes: Vec<crate::judge::Vote> =
+            self.session.votes.iter().map(|(_, v)| v.clone()).collect();
         let answers: Vec<crate::judge::AnswerStat> = self
+            .session
             .panes
             .iter()
             .flat_map(|p| p.turns.iter().map(move |t| (p, t)))
@@ -680,7 +702,7 @@ impl App {
     }
 
     pub fn any_active(&self) -> bool {
-        self.panes.iter().any(Pane::is_active)
+        self.session.panes.iter().any(Pane::is_active)
     }
 
     /// Whether anything on screen moves by itself (spinners, elapsed time).
@@ -689,15 +711,16 @@ impl App {
     }
 
     pub fn prompt_text(&self) -> String {
-        self.prompt.lines().join("\n")
+        self.view.prompt.lines().join("\n")
     }
 
     pub fn simulated_only(&self) -> bool {
-        !self.panes.is_empty()
+        !self.session.panes.is_empty()
             && self
+                .session
                 .panes
                 .iter()
-                .all(|p| self.providers.is_simulated(&p.provider))
+                .all(|p| self.config.providers.is_simulated(&p.provider))
     }
 
     /// This session's spend, running answers included.

@@ -20,6 +20,7 @@ pub(super) fn on_billed(
     fx: &mut Vec<Effect>,
 ) {
     let Some(answer) = app
+        .session
         .panes
         .iter_mut()
         .flat_map(|p| p.turns.iter_mut())
@@ -44,7 +45,7 @@ pub(super) fn on_billed(
     answer.billed = Some(billed);
     answer.unbilled = None;
     if !answer.status.is_active() {
-        app.spend.add(cost - before);
+        app.session.spend.add(cost - before);
     }
     fx.push(history(Op::Billed {
         request,
@@ -56,14 +57,14 @@ pub(super) fn on_billed(
 
 /// Stops every running answer with `status`; returns how many were running.
 pub(super) fn stop_all(app: &mut App, status: Status, fx: &mut Vec<Effect>) -> usize {
-    (0..app.panes.len())
+    (0..app.session.panes.len())
         .filter(|&i| stop_pane(app, i, status.clone(), fx))
         .count()
 }
 
 /// Stops pane `i`'s running answer, settling its cost. Returns whether one was running.
 pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Effect>) -> bool {
-    let Some(pane) = app.panes.get_mut(i) else {
+    let Some(pane) = app.session.panes.get_mut(i) else {
         return false;
     };
     match pane.turns.last_mut() {
@@ -82,9 +83,14 @@ pub(super) fn stop_pane(app: &mut App, i: usize, status: Status, fx: &mut Vec<Ef
 /// Books a pane's last answer, now finished one way or another: its cost joins the totals and
 /// goes to the ledger. After the last running answer, the key's credit is refreshed.
 pub(super) fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
-    if app.replaying.is_some() {
+    if app.session.replaying.is_some() {
         // A replayed answer was paid for when it was recorded.
-        if let Some(t) = app.panes.get_mut(i).and_then(|p| p.turns.last_mut()) {
+        if let Some(t) = app
+            .session
+            .panes
+            .get_mut(i)
+            .and_then(|p| p.turns.last_mut())
+        {
             t.answer.finished.get_or_insert(app.now);
         }
         return;
@@ -215,15 +221,15 @@ pub(super) fn book(spend: &mut SpendState, answer: &Answer) {
 pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effect>) {
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
-    let Some(i) = app.panes.iter().position(|p| {
+    let Some(i) = app.session.panes.iter().position(|p| {
         p.current()
             .is_some_and(|a| a.request == request && a.status.is_active())
     }) else {
         return;
     };
     if let StreamEvent::TokenField(field) = &event {
-        let provider = app.panes[i].provider.clone();
-        if let Some(ep) = app.providers.endpoints.get_mut(&provider) {
+        let provider = app.session.panes[i].provider.clone();
+        if let Some(ep) = app.config.providers.endpoints.get_mut(&provider) {
             ep.options.token_field = *field;
         }
         notice(
@@ -234,7 +240,7 @@ pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mu
             ),
         );
     }
-    let Some(answer) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
+    let Some(answer) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
         return;
     };
     let mut costs_more = false;
@@ -314,9 +320,9 @@ pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mu
         StreamEvent::Done => {
             answer.status = Status::Done;
             answer.finished = Some(now);
-            let tools = app.tools.clone();
-            let format = app.panes[i].settings.response_format.clone();
-            if let Some(a) = app.panes[i].turns.last_mut().map(|t| &mut t.answer) {
+            let tools = app.config.tools.clone();
+            let format = app.session.panes[i].settings.response_format.clone();
+            if let Some(a) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) {
                 for call in &mut a.tool_calls {
                     call.invalid = crate::tools::check(call, &tools).err();
                 }
@@ -346,6 +352,7 @@ pub(super) const CHECKPOINT: std::time::Duration = std::time::Duration::from_mil
 pub(super) fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     let (now, unix) = (app.now, app.unix);
     let Some(a) = app
+        .session
         .panes
         .get_mut(i)
         .and_then(|p| p.turns.last_mut())
@@ -380,12 +387,12 @@ pub(super) fn checkpoint(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
 
 /// Stops the guarded streams once spending has crossed a limit.
 pub(super) fn guard_budget(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(breach) = app.budget.check(app.live_spent(), 0.0) else {
+    let Some(breach) = app.config.budget.check(app.live_spent(), 0.0) else {
         return;
     };
-    let guarded: Vec<usize> = (0..app.panes.len())
+    let guarded: Vec<usize> = (0..app.session.panes.len())
         .filter(|&i| {
-            app.panes[i]
+            app.session.panes[i]
                 .current()
                 .is_some_and(|a| a.status.is_active() && !a.budget_exempt)
         })

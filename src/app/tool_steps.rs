@@ -12,27 +12,32 @@ pub(super) const AUTO_TOOL_STEPS: u32 = 5;
 /// A prompt the user sends starts a new chain of tool steps: auto mode stays on, and the
 /// cap counts the steps of this prompt, not the ones before it.
 pub(super) fn renew_tool_steps(app: &mut App) {
-    if app.auto_tools.is_some() {
-        app.auto_tools = Some(AUTO_TOOL_STEPS);
+    if app.session.auto_tools.is_some() {
+        app.session.auto_tools = Some(AUTO_TOOL_STEPS);
     }
 }
 
 /// In auto mode, answers waiting calls with canned results, counting the steps.
 pub(super) fn auto_answer(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(left) = app.auto_tools else {
+    let Some(left) = app.session.auto_tools else {
         return;
     };
-    if !app.panes.iter().any(|p| !pending_calls(p).is_empty()) {
+    if !app
+        .session
+        .panes
+        .iter()
+        .any(|p| !pending_calls(p).is_empty())
+    {
         return;
     }
     if left == 0 {
-        app.auto_tools = None;
+        app.session.auto_tools = None;
         return notice(app, "auto tool answers stopped after 5 steps");
     }
     if answer_tools(app, None, true, fx) > 0 {
-        app.auto_tools = Some(left - 1);
+        app.session.auto_tools = Some(left - 1);
     } else {
-        app.auto_tools = None;
+        app.session.auto_tools = None;
     }
 }
 
@@ -54,15 +59,16 @@ pub(super) fn answer_tools(
 ) -> usize {
     let mut answered = 0;
     let mut round = None;
-    for i in 0..app.panes.len() {
-        let calls = pending_calls(&app.panes[i]);
+    for i in 0..app.session.panes.len() {
+        let calls = pending_calls(&app.session.panes[i]);
         if calls.is_empty() {
             continue;
         }
         let mut results = Vec::new();
         for call in &calls {
             let canned = || {
-                app.tools
+                app.config
+                    .tools
                     .iter()
                     .find(|t| t.name == call.name)
                     .and_then(|def| def.canned(&call.arguments))

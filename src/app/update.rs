@@ -24,13 +24,13 @@ pub use super::overlay_keys::library_matches;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
-    app.spend.roll(app.today);
+    app.session.spend.roll(app.today);
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key, &mut fx),
         Action::Key(_) | Action::Tick => {}
         Action::Paste(text) => on_paste(app, &text),
         Action::Mouse(m) => on_mouse(app, m),
-        Action::Resize(w, h) => app.size = (w, h),
+        Action::Resize(w, h) => app.view.size = (w, h),
         Action::Stream { request, event } => {
             on_stream(app, request, event, &mut fx);
             refresh_diff(app, request);
@@ -38,7 +38,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(Overlay::Panel(p)) = &app.overlay {
                 let mine = app
                     .pane_index(p.id)
-                    .and_then(|i| app.panes[i].current())
+                    .and_then(|i| app.session.panes[i].current())
                     .is_some_and(|a| a.request == request);
                 if mine {
                     super::request_view::refresh(app);
@@ -46,8 +46,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::EditorClosed(Ok(text)) => {
-            set_prompt(&mut app.prompt, text.trim_end_matches('\n'));
-            app.zone = Zone::Prompt;
+            set_prompt(&mut app.view.prompt, text.trim_end_matches('\n'));
+            app.view.zone = Zone::Prompt;
         }
         Action::EditorClosed(Err(e)) => notice_error(app, format!("editor: {e}")),
         Action::Terminate(signal) => {
@@ -58,13 +58,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if status == KeyStatus::Refused {
                 notice_error(app, format!("{provider}: key refused — check the API key"));
             }
-            app.key = Some((provider, status));
+            app.session.key = Some((provider, status));
         }
         Action::Catalog { provider, result } => match result {
             Ok(catalog) => {
                 app.set_catalog(catalog);
                 if let Some(Overlay::Picker(p)) = &mut app.overlay {
-                    p.refresh(&app.entries);
+                    p.refresh(&app.catalog.entries);
                 }
                 let replaced = app.replace_unlisted_defaults(&provider);
                 if !replaced.is_empty() {
@@ -73,6 +73,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Err(e) => {
                 let cached = app
+                    .catalog
                     .catalogs
                     .get(&provider)
                     .map(|c| crate::catalog::cache::age(c.fetched_at, app.unix));
@@ -91,9 +92,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Copied(Err(e)) => notice_error(app, e),
         Action::PromptSaved(Ok(saved)) => {
             notice(app, format!("saved prompt {}", saved.name));
-            app.library.retain(|s| s.name != saved.name);
-            app.library.push(saved);
-            app.library.sort_by(|a, b| a.name.cmp(&b.name));
+            app.config.library.retain(|s| s.name != saved.name);
+            app.config.library.push(saved);
+            app.config.library.sort_by(|a, b| a.name.cmp(&b.name));
         }
         Action::PromptSaved(Err(e)) => notice_error(app, e),
         Action::Attached(Ok(image)) => {
@@ -101,23 +102,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app,
                 format!("attached {} — it goes with the next prompt", image.label()),
             );
-            app.attachments.push(image);
+            app.session.attachments.push(image);
         }
         Action::Attached(Err((path, e))) => {
             // The path goes back where it was typed, so nothing is lost.
-            let mut lines = app.prompt.lines().to_vec();
+            let mut lines = app.view.prompt.lines().to_vec();
             if lines.iter().all(String::is_empty) {
                 lines.clear();
             }
             lines.push(path);
-            set_prompt(&mut app.prompt, &lines.join("\n"));
+            set_prompt(&mut app.view.prompt, &lines.join("\n"));
             notice_error(app, format!("not attached: {e}"));
         }
         Action::ReplayRound { prompt, requests } => {
-            app.rounds += 1;
-            let (round, now) = (app.rounds, app.now);
+            app.session.rounds += 1;
+            let (round, now) = (app.session.rounds, app.now);
             for (pane, request) in requests {
-                if let Some(p) = app.panes.get_mut(pane) {
+                if let Some(p) = app.session.panes.get_mut(pane) {
                     p.turns.push(Turn {
                         round,
                         prompt: prompt.clone(),
@@ -129,7 +130,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Recording(id) => app.recording = id,
+        Action::Recording(id) => app.session.recording = id,
         Action::Sessions(result) => {
             if let Some(Overlay::Sessions(b)) = &mut app.overlay {
                 b.sessions = Some(result);
@@ -150,7 +151,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Ok((msg, placed)) => {
                     // Found by name: panes may have been closed since the save was asked for.
                     if let Some((id, index)) = placed {
-                        if let Some(p) = app.panes.iter_mut().find(|p| p.id == id) {
+                        if let Some(p) = app.session.panes.iter_mut().find(|p| p.id == id) {
                             p.origin = Some(index);
                         }
                     }
@@ -165,7 +166,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Endpoints { model, endpoints } => {
-            app.endpoints.insert(model, endpoints);
+            app.catalog.endpoints.insert(model, endpoints);
         }
         Action::ProviderTested { provider, report } => {
             let (text, error) = match report {
@@ -199,7 +200,7 @@ fn refresh_diff(app: &mut App, request: u64) {
     let (left, right) = (*left, *right);
     let mine = |id| {
         app.pane_index(id)
-            .and_then(|i| app.panes[i].current())
+            .and_then(|i| app.session.panes[i].current())
             .is_some_and(|a| a.request == request)
     };
     if mine(left) || mine(right) {
@@ -209,6 +210,7 @@ fn refresh_diff(app: &mut App, request: u64) {
 
 pub fn startup(app: &App) -> Vec<Effect> {
     let mut fx: Vec<Effect> = app
+        .config
         .providers
         .endpoints
         .values()
@@ -220,11 +222,11 @@ pub fn startup(app: &App) -> Vec<Effect> {
     if let Some(provider) = app.key_provider() {
         fx.push(Effect::FetchKey { provider });
     }
-    fx.push(history(match app.resumed {
+    fx.push(history(match app.session.resumed {
         Some(session) => Op::Resume { session },
         None => Op::Session {
             started_at: app.unix,
-            workspace: app.workspace.clone(),
+            workspace: app.session.workspace.clone(),
         },
     }));
     fx
@@ -252,17 +254,17 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return on_overlay_key(app, key, fx);
     }
     // Any key acknowledges the last notice.
-    app.notice = None;
-    if std::mem::take(&mut app.rerun_pending) {
+    app.view.notice = None;
+    if std::mem::take(&mut app.view.rerun_pending) {
         return match key.code {
             KeyCode::Char(c @ '1'..='7') => rerun(app, c as usize - '0' as usize, fx),
             _ => notice(app, "no rerun"),
         };
     }
-    if let Some(entry) = app.vote_pending.take() {
+    if let Some(entry) = app.view.vote_pending.take() {
         return super::vote_keys::vote_key(app, entry, key, fx);
     }
-    if std::mem::take(&mut app.copy_pending) {
+    if std::mem::take(&mut app.view.copy_pending) {
         match key.code {
             KeyCode::Char('y') => return copy(app, None, fx),
             KeyCode::Char(c @ '1'..='9') => {
@@ -271,14 +273,14 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             _ => {}
         }
     }
-    if app.search.as_ref().is_some_and(|s| s.editing) {
+    if app.view.search.as_ref().is_some_and(|s| s.editing) {
         return super::find::edit(app, key);
     }
-    let prompt_empty = app.prompt.is_empty();
-    if let Some(cmd) = keymap::command(app.zone, &key, prompt_empty) {
+    let prompt_empty = app.view.prompt.is_empty();
+    if let Some(cmd) = keymap::command(app.view.zone, &key, prompt_empty) {
         return run_command(app, cmd, fx);
     }
-    if app.zone == Zone::Prompt {
+    if app.view.zone == Zone::Prompt {
         edit_prompt(app, key);
     }
 }
@@ -296,7 +298,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             | Command::AutoTools
     );
     if sends {
-        if let Some(id) = app.replaying {
+        if let Some(id) = app.session.replaying {
             return notice_error(
                 app,
                 format!(
@@ -304,7 +306,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 ),
             );
         }
-        if app.read_only {
+        if app.session.read_only {
             return notice_error(
                 app,
                 "read-only: Ctrl+O, then Enter, resumes this session; Ctrl+B goes back to yours",
@@ -314,7 +316,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
     match cmd {
         Command::BackToLive => back_to_live(app),
         Command::Send => send(app, None, false, fx),
-        Command::SendFocused => send(app, Some(app.focus), false, fx),
+        Command::SendFocused => send(app, Some(app.view.focus), false, fx),
         Command::SendAnyway => send(app, None, true, fx),
         Command::PickModel | Command::Settings | Command::Trail if app.hidden() => {
             notice_error(
@@ -323,37 +325,39 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             );
         }
         Command::PickModel => {
-            let picker = Picker::new(PickMode::SetModel, &app.entries);
+            let picker = Picker::new(PickMode::SetModel, &app.catalog.entries);
             ask_endpoints(app, &picker, fx);
             app.overlay = Some(Overlay::Picker(Box::new(picker)));
         }
         Command::Settings => {
-            if let Some(pane) = app.panes.get(app.focus) {
+            if let Some(pane) = app.session.panes.get(app.view.focus) {
                 let openrouter = app
+                    .config
                     .providers
                     .endpoints
                     .get(&pane.provider)
                     .is_some_and(|e| e.kind == crate::provider::ProviderKind::Openrouter);
-                if openrouter && app.endpoints_asked.insert(pane.model.clone()) {
+                if openrouter && app.catalog.endpoints_asked.insert(pane.model.clone()) {
                     fx.push(Effect::FetchEndpoints {
                         provider: pane.provider.clone(),
                         model: pane.model.clone(),
                     });
                 }
                 app.overlay = Some(Overlay::Panel(Box::new(super::panel::Panel::new(
-                    app.focus, pane.id,
+                    app.view.focus,
+                    pane.id,
                 ))));
                 super::request_view::refresh(app);
             }
         }
         Command::Trail => {
-            if let Some(p) = app.panes.get(app.focus) {
+            if let Some(p) = app.session.panes.get(app.view.focus) {
                 app.overlay = Some(Overlay::Trail(p.id));
             }
         }
         Command::ToggleThinking => {
-            let expand = app.expand_thinking;
-            if let Some(pane) = app.panes.get_mut(app.focus) {
+            let expand = app.view.expand_thinking;
+            if let Some(pane) = app.session.panes.get_mut(app.view.focus) {
                 let started = pane.current().is_some_and(|a| !a.text.is_empty());
                 let shown = crate::render::transcript::thinking_shown(pane, started, expand);
                 pane.show_thinking = Some(!shown);
@@ -362,22 +366,23 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::NextTheme => {
-            if !app.themes.is_empty() {
+            if !app.config.themes.is_empty() {
                 let i = app
+                    .config
                     .themes
                     .iter()
-                    .position(|t| t.name == app.theme.name)
-                    .map_or(0, |i| (i + 1) % app.themes.len());
-                app.theme = app.themes[i].clone();
-                notice(app, format!("theme: {}", app.theme.name));
+                    .position(|t| t.name == app.view.theme.name)
+                    .map_or(0, |i| (i + 1) % app.config.themes.len());
+                app.view.theme = app.config.themes[i].clone();
+                notice(app, format!("theme: {}", app.view.theme.name));
             }
         }
-        Command::Presentation => app.presentation = !app.presentation,
+        Command::Presentation => app.view.presentation = !app.view.presentation,
         Command::Vote => {
-            if app.rounds == 0 {
+            if app.session.rounds == 0 {
                 return notice_error(app, "nothing to judge yet");
             }
-            app.vote_pending = Some(super::state::VoteEntry::Start);
+            app.view.vote_pending = Some(super::state::VoteEntry::Start);
             notice(app, super::vote_keys::prompt(app));
         }
         Command::AnswerTools => {
@@ -385,18 +390,18 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             let typed = (!typed.trim().is_empty()).then_some(typed);
             let from_prompt = typed.is_some();
             match answer_tools(app, typed, false, fx) {
-                0 if app.notice.is_none() => notice_error(app, "no tool calls are waiting"),
+                0 if app.view.notice.is_none() => notice_error(app, "no tool calls are waiting"),
                 0 => {}
                 n => {
                     if from_prompt {
-                        app.prompt = super::state::new_editor();
+                        app.view.prompt = super::state::new_editor();
                     }
                     notice(app, format!("tool results sent to {n} pane{}", plural(n)));
                 }
             }
         }
         Command::AttachImage => {
-            let mut lines = app.prompt.lines().to_vec();
+            let mut lines = app.view.prompt.lines().to_vec();
             let path = lines.pop().unwrap_or_default();
             if path.trim().is_empty() {
                 return notice_error(
@@ -404,14 +409,14 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                     "type an image's path on the prompt's last line, then Alt+I",
                 );
             }
-            set_prompt(&mut app.prompt, lines.join("\n").trim_end());
+            set_prompt(&mut app.view.prompt, lines.join("\n").trim_end());
             fx.push(Effect::Attach {
                 path: path.trim().to_string(),
             });
         }
         Command::DropImages => {
-            let n = app.attachments.len();
-            app.attachments.clear();
+            let n = app.session.attachments.len();
+            app.session.attachments.clear();
             if n == 0 {
                 notice_error(app, "no images are attached");
             } else {
@@ -419,11 +424,11 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::AutoTools => {
-            app.auto_tools = match app.auto_tools {
+            app.session.auto_tools = match app.session.auto_tools {
                 Some(_) => None,
                 None => Some(AUTO_TOOL_STEPS),
             };
-            let on = app.auto_tools.is_some();
+            let on = app.session.auto_tools.is_some();
             notice(
                 app,
                 if on {
@@ -457,34 +462,35 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             });
         }
         Command::Diff => {
-            if app.panes.len() < 2 {
+            if app.session.panes.len() < 2 {
                 return notice_error(app, "a diff needs two panes");
             }
-            let left = app.focus;
+            let left = app.view.focus;
             let (l, r) = (
-                app.panes[left].id,
-                app.panes[(left + 1) % app.panes.len()].id,
+                app.session.panes[left].id,
+                app.session.panes[(left + 1) % app.session.panes.len()].id,
             );
             app.overlay = Some(app.diff_overlay(l, r));
         }
         Command::Rerun => {
             if app
+                .session
                 .panes
-                .get(app.focus)
+                .get(app.view.focus)
                 .and_then(|p| p.turns.last())
                 .is_none()
             {
                 return notice_error(app, "nothing to rerun yet");
             }
-            app.rerun_pending = true;
+            app.view.rerun_pending = true;
             notice(app, "rerun: how many more times? 2–7");
         }
         Command::Blind => {
-            app.blind = !app.blind;
+            app.view.blind = !app.view.blind;
             shuffle(app);
             notice(
                 app,
-                if app.blind {
+                if app.view.blind {
                     "blind judging: names hidden until you vote (F6)"
                 } else {
                     "blind judging off"
@@ -500,7 +506,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
-            app.copy_pending = true;
+            app.view.copy_pending = true;
             notice(app, "copy: y for the answer, 1–9 for that code block");
         }
         Command::NextWorkspace => next_workspace(app, fx),
@@ -511,7 +517,9 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Resend => resend(app, fx),
         Command::ResendFocused => resend_focused(app, fx),
         // Esc drops a search before it leaves the panes.
-        Command::Switch if app.search.is_some() && app.zone == Zone::Panes => app.search = None,
+        Command::Switch if app.view.search.is_some() && app.view.zone == Zone::Panes => {
+            app.view.search = None
+        }
         Command::Search => super::find::start(app),
         Command::Vars => super::vars_keys::open(app, None),
         Command::NextMatch => super::find::step(app, true),
@@ -521,7 +529,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::NextCode => super::find::jump(app, super::find::Mark::Code, true),
         Command::PrevCode => super::find::jump(app, super::find::Mark::Code, false),
         Command::Switch => {
-            app.zone = match app.zone {
+            app.view.zone = match app.view.zone {
                 Zone::Prompt => Zone::Panes,
                 Zone::Panes => Zone::Prompt,
             };
@@ -535,63 +543,63 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             }
         }
         Command::CancelFocused => {
-            if stop_pane(app, app.focus, Status::Cancelled, fx) {
+            if stop_pane(app, app.view.focus, Status::Cancelled, fx) {
                 notice(app, "cancelled");
             }
         }
         Command::Clear => {
             stop_all(app, Status::Cancelled, fx);
             let mut kept = Vec::new();
-            for pane in &mut app.panes {
+            for pane in &mut app.session.panes {
                 let turns = std::mem::take(&mut pane.turns);
                 let id =
                     std::mem::replace(&mut pane.session_id, crate::app::state::new_session_id());
                 kept.push((pane.id, turns, id));
                 pane.scroll = None;
             }
-            app.undo = Some(super::state::Undo::Cleared(kept));
+            app.session.undo = Some(super::state::Undo::Cleared(kept));
             notice(app, "conversations cleared — u (Alt+U) brings them back");
         }
         Command::Undo => undo(app),
         // Panes are numbered, and walked, in the order they are shown (shuffled while blind).
         Command::NextPane => {
-            let n = app.panes.len().max(1);
-            let slot = (app.slot_of(app.focus) + 1) % n;
+            let n = app.session.panes.len().max(1);
+            let slot = (app.slot_of(app.view.focus) + 1) % n;
             focus(app, app.pane_in_slot(slot));
         }
         Command::PrevPane => {
-            let n = app.panes.len().max(1);
-            let slot = (app.slot_of(app.focus) + n - 1) % n;
+            let n = app.session.panes.len().max(1);
+            let slot = (app.slot_of(app.view.focus) + n - 1) % n;
             focus(app, app.pane_in_slot(slot));
         }
         Command::FocusPane(slot) => {
-            if slot < app.panes.len() {
+            if slot < app.session.panes.len() {
                 focus(app, app.pane_in_slot(slot));
             }
         }
-        Command::Zoom => app.zoomed = !app.zoomed,
+        Command::Zoom => app.view.zoomed = !app.view.zoomed,
         Command::AddPane => {
-            if app.panes.len() >= MAX_PANES {
+            if app.session.panes.len() >= MAX_PANES {
                 notice_error(app, format!("at most {MAX_PANES} panes"));
             } else {
                 app.overlay = Some(Overlay::Picker(Box::new(Picker::new(
                     PickMode::AddPane,
-                    &app.entries,
+                    &app.catalog.entries,
                 ))));
             }
         }
         Command::ClosePane => close_pane(app, fx),
-        Command::PageUp => scroll(app, app.focus, |_, page| -(page as isize)),
-        Command::PageDown => scroll(app, app.focus, |_, page| page as isize),
-        Command::LineUp => scroll(app, app.focus, |_, _| -1),
-        Command::LineDown => scroll(app, app.focus, |_, _| 1),
+        Command::PageUp => scroll(app, app.view.focus, |_, page| -(page as isize)),
+        Command::PageDown => scroll(app, app.view.focus, |_, page| page as isize),
+        Command::LineUp => scroll(app, app.view.focus, |_, _| -1),
+        Command::LineDown => scroll(app, app.view.focus, |_, _| 1),
         Command::Top => {
-            if let Some(p) = app.panes.get_mut(app.focus) {
+            if let Some(p) = app.session.panes.get_mut(app.view.focus) {
                 p.scroll = Some(0);
             }
         }
         Command::Bottom => {
-            if let Some(p) = app.panes.get_mut(app.focus) {
+            if let Some(p) = app.session.panes.get_mut(app.view.focus) {
                 p.scroll = None;
             }
         }
@@ -611,17 +619,17 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 quit_now(app, fx);
             }
         }
-        Command::FocusPrompt => app.zone = Zone::Prompt,
+        Command::FocusPrompt => app.view.zone = Zone::Prompt,
     }
 }
 
 pub(super) fn focus(app: &mut App, i: usize) {
-    if app.focus != i {
+    if app.view.focus != i {
         // A search's matches are the focused pane's: another pane is searched anew.
-        if let Some(s) = app.search.as_mut() {
+        if let Some(s) = app.view.search.as_mut() {
             s.hits.clear();
             s.current = None;
         }
     }
-    app.focus = i;
+    app.view.focus = i;
 }

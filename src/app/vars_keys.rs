@@ -27,7 +27,7 @@ pub fn key(
     error: &mut Option<String>,
     key: KeyEvent,
 ) -> bool {
-    let n = app.vars.len();
+    let n = app.config.vars.len();
     let line = input.lines().join("");
     match key.code {
         KeyCode::Esc => return false,
@@ -36,7 +36,7 @@ pub fn key(
         KeyCode::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
         // The selected variable, back on the line to be changed.
         KeyCode::Enter if line.trim().is_empty() => {
-            if let Some((k, v)) = app.vars.iter().nth(*selected) {
+            if let Some((k, v)) = app.config.vars.iter().nth(*selected) {
                 let text = format!("{k}={v}");
                 *input = TextArea::default();
                 input.insert_str(text);
@@ -44,8 +44,8 @@ pub fn key(
         }
         KeyCode::Enter => match crate::vars::parse_var(&line) {
             Ok((k, v)) => {
-                *selected = app.vars.keys().position(|x| *x >= k).unwrap_or(n);
-                app.vars.insert(k, v);
+                *selected = app.config.vars.keys().position(|x| *x >= k).unwrap_or(n);
+                app.config.vars.insert(k, v);
                 *input = TextArea::default();
                 input.set_placeholder_text("name=value, Enter sets it");
                 *error = None;
@@ -53,9 +53,9 @@ pub fn key(
             Err(e) => *error = Some(e),
         },
         KeyCode::Delete if line.is_empty() => {
-            if let Some(k) = app.vars.keys().nth(*selected).cloned() {
-                app.vars.remove(&k);
-                *selected = (*selected).min(app.vars.len().saturating_sub(1));
+            if let Some(k) = app.config.vars.keys().nth(*selected).cloned() {
+                app.config.vars.remove(&k);
+                *selected = (*selected).min(app.config.vars.len().saturating_sub(1));
             }
         }
         _ => {

@@ -12,7 +12,7 @@ use crate::session::store::Op;
 
 /// What the vote key asks for, with the pane numbers there are.
 pub(super) fn prompt(app: &App) -> String {
-    let n = app.panes.len();
+    let n = app.session.panes.len();
     let range = if n <= 1 {
         "1".to_string()
     } else {
@@ -28,7 +28,7 @@ pub(super) fn prompt(app: &App) -> String {
 
 /// A key typed while a verdict is being entered.
 pub(super) fn vote_key(app: &mut App, entry: VoteEntry, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let n = app.panes.len();
+    let n = app.session.panes.len();
     let digit = match key.code {
         KeyCode::Char(c) => c.to_digit(10).map(|d| d as usize),
         _ => None,
@@ -38,7 +38,7 @@ pub(super) fn vote_key(app: &mut App, entry: VoteEntry, key: KeyEvent, fx: &mut 
         (VoteEntry::Start, _, Some(0)) => vote(app, Verdict::AllBad, fx),
         // A number some longer pane number begins with waits for its second digit.
         (VoteEntry::Start, _, Some(d)) if d * 10 <= n => {
-            app.vote_pending = Some(VoteEntry::Tens(d));
+            app.view.vote_pending = Some(VoteEntry::Tens(d));
             let (first, last) = (d * 10, (d * 10 + 9).min(n));
             let more = if last == first {
                 format!("0 for pane {first}")
@@ -59,7 +59,7 @@ pub(super) fn vote_key(app: &mut App, entry: VoteEntry, key: KeyEvent, fx: &mut 
 
 /// A vote for the pane shown as `number` (the slot, which blind judging shuffles).
 fn winner(app: &mut App, number: usize, fx: &mut Vec<Effect>) {
-    if number == 0 || number > app.panes.len() {
+    if number == 0 || number > app.session.panes.len() {
         return notice_error(app, format!("no vote: there is no pane {number}"));
     }
     let pane = app.pane_in_slot(number - 1);
@@ -68,18 +68,26 @@ fn winner(app: &mut App, number: usize, fx: &mut Vec<Effect>) {
 
 /// Records a verdict on the latest round; in blind mode it reveals who was who.
 fn vote(app: &mut App, verdict: Verdict, fx: &mut Vec<Effect>) {
-    let round = app.rounds;
+    let round = app.session.rounds;
     // The panes that answered this round, in pane order.
-    let judged: Vec<usize> = (0..app.panes.len())
-        .filter(|&i| app.panes[i].turns.last().is_some_and(|t| t.round == round))
+    let judged: Vec<usize> = (0..app.session.panes.len())
+        .filter(|&i| {
+            app.session.panes[i]
+                .turns
+                .last()
+                .is_some_and(|t| t.round == round)
+        })
         .collect();
-    let models: Vec<String> = judged.iter().map(|&i| app.panes[i].model.clone()).collect();
+    let models: Vec<String> = judged
+        .iter()
+        .map(|&i| app.session.panes[i].model.clone())
+        .collect();
     let (verdict, winner_pane, text) = match verdict {
         Verdict::Winner(pane) => match judged.iter().position(|&i| i == pane) {
             Some(k) => (
                 Verdict::Winner(k),
                 Some(pane),
-                format!("{} wins round {round}", app.panes[pane].model),
+                format!("{} wins round {round}", app.session.panes[pane].model),
             ),
             None => return notice_error(app, "that pane did not answer this round"),
         },
@@ -92,8 +100,9 @@ fn vote(app: &mut App, verdict: Verdict, fx: &mut Vec<Effect>) {
         winner_pane,
         at: app.unix,
     }));
-    app.votes.retain(|(r, _)| *r != round);
-    app.votes
+    app.session.votes.retain(|(r, _)| *r != round);
+    app.session
+        .votes
         .push((round, crate::judge::Vote { models, verdict }));
     notice(app, text);
 }

@@ -57,19 +57,19 @@ pub fn pane_inner(r: Rect) -> Rect {
 
 /// The layout for the terminal size the app last heard of (for mouse hits).
 pub fn compute(app: &App) -> Layout {
-    compute_in(app, app.size)
+    compute_in(app, app.view.size)
 }
 
 /// The layout for a screen of `(w, h)`. Drawing passes the frame's own size, which can be
 /// ahead of the last resize event while the terminal is being resized.
 pub fn compute_in(app: &App, (w, h): (u16, u16)) -> Layout {
-    let (header, status, prompt, body) = if app.presentation {
+    let (header, status, prompt, body) = if app.view.presentation {
         // Panes and one slim prompt line, with a margin all round.
         let prompt = Rect::new(2.min(w), h.saturating_sub(2), w.saturating_sub(4), 1.min(h));
         let body = Rect::new(2.min(w), 1.min(h), w.saturating_sub(4), h.saturating_sub(4));
         (Rect::new(0, 0, w, 0), Rect::new(0, h, w, 0), prompt, body)
     } else {
-        let prompt_lines = app.prompt.lines().len() as u16;
+        let prompt_lines = app.view.prompt.lines().len() as u16;
         let prompt_h = (prompt_lines + 2).clamp(3, (h / 3).max(3));
         let header = Rect::new(0, 0, w, 1.min(h));
         let status = Rect::new(0, h.saturating_sub(1), w, 1.min(h));
@@ -83,7 +83,7 @@ pub fn compute_in(app: &App, (w, h): (u16, u16)) -> Layout {
         let body = Rect::new(0, body_top, w, prompt.y.saturating_sub(body_top));
         (header, status, prompt, body)
     };
-    let n = app.panes.len();
+    let n = app.session.panes.len();
     let mut lay = Layout {
         header,
         prompt,
@@ -93,8 +93,8 @@ pub fn compute_in(app: &App, (w, h): (u16, u16)) -> Layout {
     if n == 0 || body.height == 0 {
         return lay;
     }
-    let focus = app.focus.min(n - 1);
-    if app.zoomed || n == 1 {
+    let focus = app.view.focus.min(n - 1);
+    if app.view.zoomed || n == 1 {
         lay.panes = vec![(focus, body)];
         return lay;
     }
@@ -174,11 +174,11 @@ fn tab_rects(app: &App, bar: Rect) -> Vec<(usize, Rect)> {
 
 /// Tab labels; shortened when they would not fit.
 pub fn tab_labels(app: &App) -> Vec<String> {
-    let n = app.panes.len().max(1);
-    let budget = (app.size.0 as usize / n).saturating_sub(3).max(6);
-    (0..app.panes.len())
+    let n = app.session.panes.len().max(1);
+    let budget = (app.view.size.0 as usize / n).saturating_sub(3).max(6);
+    (0..app.session.panes.len())
         .map(|slot| {
-            let p = &app.panes[app.pane_in_slot(slot)];
+            let p = &app.session.panes[app.pane_in_slot(slot)];
             let name = if app.hidden() {
                 blind_name(slot)
             } else {

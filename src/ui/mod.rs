@@ -42,7 +42,7 @@ pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
         ..Drawn::default()
     };
     for (i, rect) in &lay.panes {
-        if let Some(p) = app.panes.get(*i) {
+        if let Some(p) = app.session.panes.get(*i) {
             let (total, page, settled) = pane::draw(app, p, *i, theme, f, *rect);
             drawn.rewrapping |= !settled;
             drawn.panes.push(DrawnPane {
@@ -81,18 +81,18 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = vec![Span::styled(" switchboard", theme.header)];
-    if let Some(id) = app.replaying {
+    if let Some(id) = app.session.replaying {
         spans.push(Span::styled(
             format!(" · replay of session {id}"),
             theme.dim,
         ));
-    } else if !app.session_label.is_empty() {
+    } else if !app.session.session_label.is_empty() {
         spans.push(Span::styled(
-            format!(" · session {}", app.session_label),
+            format!(" · session {}", app.session.session_label),
             theme.dim,
         ));
     }
-    if let Some(w) = &app.workspace {
+    if let Some(w) = &app.session.workspace {
         spans.push(Span::styled(format!(" · {w}"), theme.title));
     }
     spans.push(Span::styled(" · ", theme.dim));
@@ -100,7 +100,12 @@ fn header(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let label = if app.simulated_only() {
         None
     } else {
-        let mut names: Vec<&str> = app.panes.iter().map(|p| p.provider.as_str()).collect();
+        let mut names: Vec<&str> = app
+            .session
+            .panes
+            .iter()
+            .map(|p| p.provider.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         Some(names.join(", "))
@@ -152,8 +157,12 @@ fn tab_bar(app: &App, theme: &Theme, f: &mut Frame, bar: Rect, tabs: &[(usize, R
         let Some(label) = labels.get(app.slot_of(*i)) else {
             continue;
         };
-        let active = *i == app.focus;
-        let busy = app.panes.get(*i).is_some_and(crate::app::Pane::is_active);
+        let active = *i == app.view.focus;
+        let busy = app
+            .session
+            .panes
+            .get(*i)
+            .is_some_and(crate::app::Pane::is_active);
         let style = if active {
             theme.tab_active
         } else {
@@ -174,7 +183,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let mut spans = vec![Span::raw(" ")];
     // A mode that sends requests by itself is shown for as long as it is on, notice or not.
-    if let Some(left) = app.auto_tools {
+    if let Some(left) = app.session.auto_tools {
         spans.push(Span::styled(
             format!(
                 "auto tools: {left} step{} left",
@@ -184,19 +193,19 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::styled(" · ", theme.dim));
     }
-    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+    if let Some(search) = app.view.search.as_ref().filter(|s| s.editing) {
         spans.push(Span::styled(format!("/{}▏", search.query), theme.notice));
         spans.push(Span::styled("  Enter", theme.key));
         spans.push(Span::styled(" find  ", theme.dim));
         spans.push(Span::styled("Esc", theme.key));
         spans.push(Span::styled(" cancel", theme.dim));
-    } else if let Some(n) = &app.notice {
+    } else if let Some(n) = &app.view.notice {
         spans.push(Span::styled(
             n.text.clone(),
             if n.error { theme.error } else { theme.notice },
         ));
     } else {
-        let hints: &[(&str, &str)] = match app.zone {
+        let hints: &[(&str, &str)] = match app.view.zone {
             Zone::Prompt => &[
                 ("Enter", "send"),
                 ("Tab", "pane"),
@@ -218,7 +227,7 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 ("q", "quit"),
             ],
         };
-        if let Some(search) = &app.search {
+        if let Some(search) = &app.view.search {
             let at = match (search.current, search.hits.len()) {
                 (Some(c), n) => format!("{}/{n}", c + 1),
                 (None, _) => "no match".into(),
@@ -234,14 +243,14 @@ fn status(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             }
         }
         // First, so a narrow terminal still shows it.
-        let active = app.panes.iter().filter(|p| p.is_active()).count();
+        let active = app.session.panes.iter().filter(|p| p.is_active()).count();
         if active > 0 {
             spans.push(Span::styled(
-                format!("streaming {active}/{}", app.panes.len()),
+                format!("streaming {active}/{}", app.session.panes.len()),
                 theme.notice,
             ));
             spans.push(Span::styled(" · ", theme.dim));
-            let cancel: &[(&str, &str)] = match app.zone {
+            let cancel: &[(&str, &str)] = match app.view.zone {
                 Zone::Prompt => &[("Ctrl+X", "cancel pane"), ("Alt+C", "cancel all")],
                 Zone::Panes => &[("x", "cancel pane"), ("X", "cancel all")],
             };

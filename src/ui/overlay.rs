@@ -16,7 +16,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         None => {}
         Some(Overlay::Help { scroll, max }) => help(theme, f, area, (*scroll, max)),
         Some(Overlay::ConfirmQuit) => {
-            let n = app.panes.iter().filter(|p| p.is_active()).count();
+            let n = app.session.panes.iter().filter(|p| p.is_active()).count();
             let draft = !app.prompt_text().trim().is_empty();
             let mut text = Vec::new();
             match n {
@@ -77,7 +77,7 @@ fn vars(
     f: &mut Frame,
     area: Rect,
 ) {
-    let h = (app.vars.len() as u16 + 6).clamp(8, area.height.saturating_sub(2));
+    let h = (app.config.vars.len() as u16 + 6).clamp(8, area.height.saturating_sub(2));
     let r = centered(area, 80, h);
     f.render_widget(Clear, r);
     let block = boxed(" variables · {{name}} in prompts ", theme);
@@ -102,7 +102,7 @@ fn vars(
         inner.width,
         inner.height.saturating_sub(3),
     );
-    let lines: Vec<Line> = if app.vars.is_empty() {
+    let lines: Vec<Line> = if app.config.vars.is_empty() {
         vec![Line::styled(
             "None set. Type name=value and press Enter; {{name}} in a prompt then stands for the value.",
             theme.dim,
@@ -110,7 +110,8 @@ fn vars(
     } else {
         let rows = usize::from(body.height);
         let first = selected.saturating_sub(rows.saturating_sub(1));
-        app.vars
+        app.config
+            .vars
             .iter()
             .enumerate()
             .skip(first)
@@ -241,7 +242,7 @@ fn library(
     let query = input.lines().join("");
     let matches = crate::app::update::library_matches(app, &query);
     if matches.is_empty() {
-        let msg = if app.library.is_empty() {
+        let msg = if app.config.library.is_empty() {
             "No saved prompts yet: type a name and press Ctrl+S to save the current prompt."
         } else {
             "Nothing matches."
@@ -250,7 +251,7 @@ fn library(
     }
     let lines: Vec<Line> = matches
         .iter()
-        .filter_map(|i| app.library.get(*i))
+        .filter_map(|i| app.config.library.get(*i))
         .enumerate()
         .take(usize::from(body.height))
         .map(|(k, s)| {
@@ -324,7 +325,7 @@ fn sessions(app: &App, b: &crate::app::state::Browser, theme: &Theme, f: &mut Fr
         .map(|(i, s)| {
             let when = s.started_label();
             // The live session: where a read-only look comes back to.
-            let mark = if Some(s.id) == app.recording {
+            let mark = if Some(s.id) == app.session.recording {
                 "●"
             } else {
                 " "
@@ -363,7 +364,7 @@ fn diff(
     );
     f.render_widget(Clear, r);
     let name = |i: usize| {
-        let model = app.panes.get(i).map_or("?", |p| p.model.as_str());
+        let model = app.session.panes.get(i).map_or("?", |p| p.model.as_str());
         if app.hidden() {
             super::layout::blind_name(app.slot_of(i))
         } else {
@@ -532,7 +533,9 @@ fn router_lines(meta: &serde_json::Value, theme: &Theme) -> Vec<Line<'static>> {
 fn trail(app: &App, pane: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let r = centered(area, 100, 20);
     f.render_widget(Clear, r);
-    let Some(p) = app.panes.get(pane) else { return };
+    let Some(p) = app.session.panes.get(pane) else {
+        return;
+    };
     let mut lines = Vec::new();
     match p.current() {
         None => lines.push(Line::styled("Nothing sent from this pane yet.", theme.dim)),

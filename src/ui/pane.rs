@@ -23,13 +23,13 @@ pub fn draw(
     f: &mut Frame,
     area: Rect,
 ) -> (usize, usize, bool) {
-    let focused = index == app.focus;
-    let simulated = app.providers.is_simulated(&pane.provider);
+    let focused = index == app.view.focus;
+    let simulated = app.config.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
     let badge = simulated && !app.simulated_only();
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused && app.zone == Zone::Panes {
+        .border_type(if focused && app.view.zone == Zone::Panes {
             BorderType::Thick
         } else {
             BorderType::Plain
@@ -47,7 +47,7 @@ pub fn draw(
                 app.slot_of(index),
                 focused,
                 badge,
-                app.presentation,
+                app.view.presentation,
                 theme,
             )
         }));
@@ -59,7 +59,7 @@ pub fn draw(
         (inner.width as usize, height),
         pane.scroll,
         theme,
-        app.expand_thinking,
+        app.view.expand_thinking,
     );
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
@@ -109,6 +109,7 @@ pub fn draw(
     } else {
         let rows = view.slice(top, height);
         match app
+            .view
             .search
             .as_ref()
             .filter(|s| focused && !s.query.is_empty())

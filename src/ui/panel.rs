@@ -45,12 +45,15 @@ pub fn json_page(size: (u16, u16)) -> usize {
 }
 
 pub fn draw(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
-    let Some(pane) = app.pane_index(panel.id).and_then(|i| app.panes.get(i)) else {
+    let Some(pane) = app
+        .pane_index(panel.id)
+        .and_then(|i| app.session.panes.get(i))
+    else {
         return;
     };
     let r = frame_rect(area);
     f.render_widget(Clear, r);
-    let title = if app.providers.is_simulated(&pane.provider) {
+    let title = if app.config.providers.is_simulated(&pane.provider) {
         " pane settings · simulated "
     } else {
         " pane settings "
@@ -134,6 +137,7 @@ fn naming_box(input: &tui_textarea::TextArea<'static>, theme: &Theme, f: &mut Fr
 
 fn fields_list(app: &App, panel: &Panel, pane: &Pane, theme: &Theme, f: &mut Frame, area: Rect) {
     let openai = app
+        .config
         .providers
         .endpoints
         .get(&pane.provider)
@@ -265,7 +269,7 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
     }
     if matches!(field, Field::Order | Field::Only | Field::Ignore) {
         lines.push(Line::styled("providers serving this model", theme.header));
-        match app.endpoints.get(&pane.model) {
+        match app.catalog.endpoints.get(&pane.model) {
             Some(list) if !list.is_empty() => {
                 let slugs: Vec<&str> = list.iter().map(|e| e.tag.as_str()).collect();
                 lines.push(Line::raw(slugs.join(", ")));
@@ -283,7 +287,13 @@ fn help(panel: &Panel, pane: &Pane, app: &App, theme: &Theme, f: &mut Frame, are
         .collect();
     lines.push(Line::styled("fallback chain", theme.header));
     lines.push(Line::raw(chain.join(" → ")));
-    let where_ = match app.providers.endpoints.get(&pane.provider).map(|e| e.kind) {
+    let where_ = match app
+        .config
+        .providers
+        .endpoints
+        .get(&pane.provider)
+        .map(|e| e.kind)
+    {
         Some(ProviderKind::Openrouter) => "walked by OpenRouter (sent as `models`)",
         _ => "walked here, one request per model",
     };
@@ -331,7 +341,7 @@ fn json(app: &App, panel: &Panel, theme: &Theme, f: &mut Frame, area: Rect) {
     let below = rows.len().saturating_sub(top + shown);
     let mut visible: Vec<Line> = rows.into_iter().skip(top).take(shown).collect();
     if !fits {
-        let keys = if json_beside_fields((app.size.0, app.size.1)) {
+        let keys = if json_beside_fields((app.view.size.0, app.view.size.1)) {
             "PgUp PgDn"
         } else {
             "↑↓ PgUp PgDn"

@@ -37,7 +37,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
     f.render_widget(&field, Rect::new(inner.x, inner.y, field_w, 1));
     let status = Line::from(vec![
         Span::styled(
-            format!("{}/{}", p.results.len(), app.entries.len()),
+            format!("{}/{}", p.results.len(), app.catalog.entries.len()),
             theme.stats,
         ),
         Span::styled(" · filter ", theme.dim),
@@ -52,7 +52,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         right,
     );
 
-    let hint = match (&p.error, app.entries.is_empty()) {
+    let hint = match (&p.error, app.catalog.entries.is_empty()) {
         (Some(e), _) => Line::styled(e.clone(), theme.error),
         (None, true) => Line::styled(
             "No catalog yet (still loading, or offline with no copy on disk): type a model id and press Enter.",
@@ -73,8 +73,10 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         inner.height.saturating_sub(2),
     );
     // The providers of the highlighted model, below the list when there is room.
-    let current = p.current(&app.entries);
-    if let Some((e, list)) = current.and_then(|e| app.endpoints.get(&e.info.id).map(|l| (e, l))) {
+    let current = p.current(&app.catalog.entries);
+    if let Some((e, list)) =
+        current.and_then(|e| app.catalog.endpoints.get(&e.info.id).map(|l| (e, l)))
+    {
         let want = (list.len() as u16 + 2).min(10);
         if !list.is_empty() && table_area.height >= want + 6 {
             table_area.height -= want;
@@ -82,7 +84,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
             endpoints(&e.info.id, list, theme, f, area);
         }
     }
-    let many_providers = app.catalogs.len() > 1;
+    let many_providers = app.catalog.catalogs.len() > 1;
     // Narrow screens keep the model and its output price; the rest goes first.
     let cols = Columns::for_width(table_area.width);
     let header = Row::new(
@@ -98,7 +100,7 @@ pub fn draw(app: &App, p: &Picker, theme: &Theme, f: &mut Frame, area: Rect) {
         .iter()
         .skip(first)
         .take(visible)
-        .filter_map(|i| app.entries.get(*i))
+        .filter_map(|i| app.catalog.entries.get(*i))
         .map(|e| row(e, many_providers, cols, theme))
         .collect();
     let table = Table::new(rows, cols.widths())

@@ -10,15 +10,15 @@ use crate::theme::Theme;
 pub use crate::app::state::new_editor;
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let focused = app.zone == Zone::Prompt && app.overlay.is_none();
+    let focused = app.view.zone == Zone::Prompt && app.overlay.is_none();
     const LONG: &str = " prompt · Enter send to all · Alt+Enter newline · Ctrl+S this pane · Tab pane · Esc panes · F1 help ";
     let title = if usize::from(area.width) >= LONG.chars().count() + 2 {
         LONG
     } else {
         " prompt · Enter send · F1 help "
     };
-    let mut editor = app.prompt.clone();
-    if app.presentation {
+    let mut editor = app.view.prompt.clone();
+    if app.view.presentation {
         editor.set_cursor_style(theme.cursor);
         let [mark, rest] = ratatui::layout::Layout::horizontal([
             ratatui::layout::Constraint::Length(2),
@@ -34,8 +34,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         .border_style(theme.border(focused))
         .title(title)
         .title_style(theme.title(focused));
-    if !app.attachments.is_empty() {
-        let labels: Vec<String> = app.attachments.iter().map(|a| a.label()).collect();
+    if !app.session.attachments.is_empty() {
+        let labels: Vec<String> = app.session.attachments.iter().map(|a| a.label()).collect();
         block = block.title_bottom(
             ratatui::text::Line::from(format!(" 📎 {} · Alt+X drops ", labels.join(", ")))
                 .style(theme.title(focused)),

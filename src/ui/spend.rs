@@ -17,10 +17,10 @@ use super::overlay::{boxed, centered};
 /// set), session, today, month, key credit; the least useful parts go first.
 pub fn gauge(app: &App, theme: &Theme, width: usize) -> Vec<Span<'static>> {
     let spent = app.live_spent();
-    let level = app.budget.level(spent.session);
+    let level = app.config.budget.level(spent.session);
     let style = theme.gauge(level);
     let mut parts: Vec<(u8, Vec<Span<'static>>)> = Vec::new();
-    match app.budget.session_usd {
+    match app.config.budget.session_usd {
         Some(cap) => {
             let cells = 10usize;
             let filled = if cap > 0.0 {
@@ -54,7 +54,11 @@ pub fn gauge(app: &App, theme: &Theme, width: usize) -> Vec<Span<'static>> {
     parts.push((
         2,
         vec![Span::styled(
-            format!("today {}{}", money(spent.day), limit(app.budget.daily_usd)),
+            format!(
+                "today {}{}",
+                money(spent.day),
+                limit(app.config.budget.daily_usd)
+            ),
             theme.stats,
         )],
     ));
@@ -64,12 +68,12 @@ pub fn gauge(app: &App, theme: &Theme, width: usize) -> Vec<Span<'static>> {
             format!(
                 "month {}{}",
                 money(spent.month),
-                limit(app.budget.monthly_usd)
+                limit(app.config.budget.monthly_usd)
             ),
             theme.stats,
         )],
     ));
-    if let Some((_, status)) = &app.key {
+    if let Some((_, status)) = &app.session.key {
         let (text, style) = match status {
             KeyStatus::Remaining(v) => (format!("key {} left", money(*v)), theme.stats),
             KeyStatus::Used(v) => (format!("key used {}", money(*v)), theme.stats),

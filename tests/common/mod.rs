@@ -138,10 +138,10 @@ pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
 #[allow(dead_code)]
 pub fn draw(app: &mut App) -> Vec<String> {
     use ratatui::backend::TestBackend;
-    let mut t =
-        ratatui::Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("a test terminal");
+    let mut t = ratatui::Terminal::new(TestBackend::new(app.view.size.0, app.view.size.1))
+        .expect("a test terminal");
     let mut drawn = app.drawn.clone();
-    t.draw(|f| drawn = switchboard::ui::frame(app, &app.theme, f))
+    t.draw(|f| drawn = switchboard::ui::frame(app, &app.view.theme, f))
         .expect("drawn");
     app.drawn = drawn;
     let b = t.backend().buffer();

@@ -181,7 +181,7 @@ impl Executor {
                 provider,
                 params,
             } => {
-                if let Err(e) = self.start(&app.providers, request, &provider, *params) {
+                if let Err(e) = self.start(&app.config.providers, request, &provider, *params) {
                     // Told as the request's own end, as a failure on the way would be.
                     self.fail(request, ApiError::Connect(e));
                 }
@@ -215,7 +215,7 @@ impl Executor {
                 provider,
                 id,
             } => {
-                self.bill(&app.providers, request, &provider, id);
+                self.bill(&app.config.providers, request, &provider, id);
             }
             Effect::SaveConfig(write) => {
                 let Some(path) = self.config_path.clone() else {
@@ -405,7 +405,7 @@ impl Executor {
 
     /// What a side request to `provider` needs, when the provider is known.
     fn side(&self, app: &App, provider: &str) -> Option<probe::Side> {
-        let endpoint = app.providers.endpoints.get(provider).cloned()?;
+        let endpoint = app.config.providers.endpoints.get(provider).cloned()?;
         Some(probe::Side {
             client: self.client.clone(),
             endpoint,

@@ -81,7 +81,7 @@ async fn a_history_write_that_fails_comes_back_as_a_notice_and_keeps_what_was_wr
         "{action:?}"
     );
     crate::app::update(&mut app, action);
-    let notice = app.notice.as_ref().expect("a notice");
+    let notice = app.view.notice.as_ref().expect("a notice");
     assert!(
         notice.error && notice.text.contains("not recorded"),
         "{notice:?}"
