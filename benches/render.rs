@@ -219,5 +219,37 @@ fn open_blocks(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, open_blocks);
+/// The first frame after a resize of a conversation of many rounds: what the page shows is
+/// re-wrapped at once, the rest over the frames after, so this must not grow with the rounds.
+fn resize(c: &mut Criterion) {
+    switchboard::render::highlight::load_now();
+    let mut g = c.benchmark_group("resize");
+    g.sample_size(20);
+    for rounds in [20, 500] {
+        let mut a = app_with(answer(200), false);
+        let first = a.session.panes[0].turns[0].clone();
+        for r in 2..=rounds {
+            let mut t = first.clone();
+            t.round = r;
+            t.answer.request = r;
+            a.session.panes[0].turns.push(t);
+        }
+        let mut wide = Terminal::new(TestBackend::new(120, 40)).expect("backend");
+        let mut narrow = Terminal::new(TestBackend::new(100, 40)).expect("backend");
+        draw(&mut wide, &a);
+        g.bench_function(format!("first frame/{rounds} rounds"), |b| {
+            b.iter_batched(
+                || a.session.panes[0].cache.borrow().clone(),
+                |cache| {
+                    *a.session.panes[0].cache.borrow_mut() = cache;
+                    draw(&mut narrow, &a);
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, open_blocks, resize);
 criterion_main!(benches);

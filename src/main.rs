@@ -11,7 +11,7 @@ use switchboard::app::spend::SpendState;
 use switchboard::app::state::Notice;
 use switchboard::app::App;
 use switchboard::config::paths;
-use switchboard::cost::ledger::{Ledger, LedgerHandle};
+use switchboard::cost::ledger::Ledger;
 use switchboard::sim::{self, SimOptions};
 use switchboard::{models_cmd, setup, term};
 
@@ -550,31 +550,22 @@ async fn playground(start: Start) -> Result<u8, String> {
     }
     let (guard, mut terminal) =
         term::TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    let (err_tx, err_rx) = std::sync::mpsc::channel::<String>();
     let rt = Runtime {
         replay: replaying.clone(),
-        client,
-        policy: session.cfg.policy.clone(),
-        history_file: Some(history_file),
-        catalog_dir: Some(catalog_dir),
-        config_path: Some(session.config_path.clone()),
-        clipboard: std::cell::RefCell::default(),
-        ledger: ledger.filter(|_| replaying.is_none()).map(|l| {
-            LedgerHandle::spawn(l, move |e| {
-                let _ = err_tx.send(e);
-            })
-        }),
+        setup: switchboard::app::executor::Setup {
+            client,
+            policy: session.cfg.policy.clone(),
+            history_file: Some(history_file),
+            catalog_dir: Some(catalog_dir),
+            config_path: Some(session.config_path.clone()),
+            ledger: ledger.filter(|_| replaying.is_none()),
+        },
     };
-    let result = run(&mut app, &rt, &mut terminal).await;
+    let result = run(&mut app, rt, &mut terminal).await;
     drop(guard);
-    if let Some(l) = &rt.ledger {
-        if !l.flush(std::time::Duration::from_secs(5)) {
-            eprintln!("warning: the last answers' spend may not have been recorded");
-        }
-    }
     session.simulator.shutdown();
-    if let Ok(e) = err_rx.try_recv() {
-        eprintln!("warning: {e}");
+    for w in result.as_deref().unwrap_or_default() {
+        eprintln!("warning: {w}");
     }
     result.map_err(|e| format!("terminal: {e}"))?;
     Ok(app

@@ -24,18 +24,9 @@ fn type_text(a: &mut App, text: &str) {
     }
 }
 
-fn screen(a: &App) -> Vec<String> {
-    let mut t = Terminal::new(TestBackend::new(a.view.size.0, a.view.size.1)).unwrap();
-    t.draw(|f| switchboard::ui::draw(a, &a.view.theme, f))
-        .unwrap();
-    let b = t.backend().buffer().clone();
-    (0..b.area.height)
-        .map(|y| {
-            (0..b.area.width)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect()
-        })
-        .collect()
+/// Draws, as the loop does after every change: searches and jumps go by what was drawn.
+fn screen(a: &mut App) -> Vec<String> {
+    common::draw(a)
 }
 
 /// One round answered with `text`.
@@ -77,6 +68,7 @@ fn app() -> App {
     answer(&mut a, "first question", &long_answer("first"));
     answer(&mut a, "second question", &long_answer("second"));
     key(&mut a, KeyCode::Esc);
+    screen(&mut a);
     a
 }
 
@@ -85,7 +77,7 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     let mut a = app();
     key(&mut a, KeyCode::Char('/'));
     type_text(&mut a, "NEEDLE");
-    assert!(screen(&a).last().unwrap().contains("/NEEDLE▏"));
+    assert!(screen(&mut a).last().unwrap().contains("/NEEDLE▏"));
     // With a capital the case matters: no match.
     key(&mut a, KeyCode::Enter);
     assert!(a.view.notice.as_ref().unwrap().text.contains("no match"));
@@ -96,7 +88,7 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     assert_eq!(s.hits.len(), 2, "one in each answer");
     // The first match after the page shown (the tail, where the second answer ends): found
     // from the top again.
-    let shown = screen(&a).join("\n");
+    let shown = screen(&mut a).join("\n");
     assert!(shown.contains("The needle is here."), "{shown}");
     assert!(
         shown.contains("/needle 1/2") || shown.contains("/needle 2/2"),
@@ -107,7 +99,7 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     t.draw(|f| switchboard::ui::draw(&a, &a.view.theme, f))
         .unwrap();
     let b = t.backend().buffer().clone();
-    let rows = screen(&a);
+    let rows = screen(&mut a);
     let y = rows.iter().position(|r| r.contains("The needle")).unwrap();
     let x = rows[y].find("needle").unwrap();
     let x = rows[y][..x].chars().count() as u16;
@@ -122,7 +114,7 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
     key(&mut a, KeyCode::Char('n'));
     let second = a.view.search.as_ref().unwrap().current.unwrap();
     assert_ne!(first, second);
-    assert!(screen(&a).join("\n").contains("The needle is here."));
+    assert!(screen(&mut a).join("\n").contains("The needle is here."));
     key(&mut a, KeyCode::Char('N'));
     assert_eq!(a.view.search.as_ref().unwrap().current, Some(first));
     // Esc drops the search first, then leaves the panes.
@@ -135,17 +127,17 @@ fn slash_finds_and_n_walks_the_matches_wrapping_around() {
 fn brackets_jump_between_rounds_and_braces_between_code_blocks() {
     let mut a = app();
     key(&mut a, KeyCode::Char('g'));
-    let top = |a: &App| screen(a)[1..6].join("\n");
-    key(&mut a, KeyCode::Char(']'));
-    assert!(top(&a).contains("second question"), "{}", top(&a));
-    key(&mut a, KeyCode::Char('['));
-    assert!(top(&a).contains("first question"), "{}", top(&a));
-    key(&mut a, KeyCode::Char('}'));
-    assert!(top(&a).contains("block_first_12"), "{}", top(&a));
-    key(&mut a, KeyCode::Char('}'));
-    assert!(top(&a).contains("block_first_30"), "{}", top(&a));
-    key(&mut a, KeyCode::Char('}'));
-    assert!(top(&a).contains("block_second_12"), "{}", top(&a));
-    key(&mut a, KeyCode::Char('{'));
-    assert!(top(&a).contains("block_first_30"), "{}", top(&a));
+    let top = |a: &mut App| screen(a)[1..6].join("\n");
+    for (k, want) in [
+        (']', "second question"),
+        ('[', "first question"),
+        ('}', "block_first_12"),
+        ('}', "block_first_30"),
+        ('}', "block_second_12"),
+        ('{', "block_first_30"),
+    ] {
+        key(&mut a, KeyCode::Char(k));
+        let shown = top(&mut a);
+        assert!(shown.contains(want), "{k}: {shown}");
+    }
 }

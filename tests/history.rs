@@ -26,7 +26,7 @@ fn recorded() -> Ledger {
             pane,
             model: model.into(),
             provider: "sim".into(),
-            settings: "{}".into(),
+            settings: serde_json::json!({}),
             tool_results: None,
             at: 1_795_000_010,
         });
@@ -52,7 +52,7 @@ fn recorded() -> Ledger {
             completion_tokens: Some(18),
             cost: Some(0.000031),
             reported: true,
-            hops: "[]".into(),
+            hops: serde_json::json!([]),
             at: 1_795_000_012,
             ..Finished::default()
         }),
@@ -66,7 +66,7 @@ fn recorded() -> Ledger {
             prompt_tokens: Some(12),
             completion_tokens: Some(0),
             cost: Some(0.0),
-            hops: "[]".into(),
+            hops: serde_json::json!([]),
             at: 1_795_000_012,
             ..Finished::default()
         }),
@@ -88,7 +88,7 @@ fn recorded() -> Ledger {
         pane: 0,
         model: "sim/swift".into(),
         provider: "sim".into(),
-        settings: "{}".into(),
+        settings: serde_json::json!({}),
         tool_results: None,
         at: 1_795_000_030,
     });
@@ -560,7 +560,7 @@ fn an_answers_headings_sit_under_its_pane_in_the_export() {
             pane: i,
             model: format!("sim/m{i}"),
             provider: "sim".into(),
-            settings: "{}".into(),
+            settings: serde_json::json!({}),
             tool_results: None,
             at: 1_795_000_010,
         });

@@ -573,7 +573,12 @@ async fn the_free_daily_cap_says_when_it_resets_and_is_not_retried() {
     let e = failure(&a, 0).expect("capped");
     assert!(e.to_string().starts_with("429"), "{e}");
     assert!(e.to_string().contains("resets at"), "{e}");
-    assert!(capped.hops.is_empty(), "not retried: {:?}", capped.hops);
+    // Through the route, as in the app: one attempt on record, with no wait for a retry.
+    assert!(
+        capped.hops.len() == 1 && capped.hops[0].wait.is_none(),
+        "not retried: {:?}",
+        capped.hops
+    );
 }
 
 #[tokio::test]

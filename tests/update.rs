@@ -549,6 +549,8 @@ fn scrolling_pins_the_view_and_end_follows_again() {
     let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
     stream(&mut a, id, StreamEvent::Delta(long));
     assert_eq!(a.session.panes[0].scroll, None);
+    // Scrolling goes by what the last frame showed.
+    common::draw(&mut a);
     key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
     let pinned = a.session.panes[0].scroll.expect("scrolled up");
     stream(&mut a, id, StreamEvent::Delta("more\n".into()));
@@ -561,6 +563,59 @@ fn scrolling_pins_the_view_and_end_follows_again() {
     assert_eq!(a.session.panes[0].scroll, Some(0));
     key(&mut a, KeyCode::End, KeyModifiers::CONTROL);
     assert_eq!(a.session.panes[0].scroll, None);
+}
+
+#[test]
+fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app(&["sim/swift", "sim/coder"]);
+    a.view.size = (120, 30);
+    let ids = started(&send(&mut a, "hi"));
+    let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
+    stream(&mut a, ids[1], StreamEvent::Delta(long));
+    let mouse = |a: &mut App, kind, (column, row)| {
+        update(
+            a,
+            Action::Mouse(MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            }),
+        )
+    };
+    // Nothing drawn yet: nothing to hit, nothing to scroll.
+    mouse(&mut a, MouseEventKind::ScrollUp, (100, 10));
+    assert_eq!(a.session.panes[1].scroll, None);
+    common::draw(&mut a);
+    let right = a
+        .view
+        .drawn
+        .panes
+        .iter()
+        .find(|p| p.index == 1)
+        .unwrap()
+        .rect;
+    let inside = (right.x + 2, right.y + 2);
+    mouse(&mut a, MouseEventKind::ScrollUp, inside);
+    let total = a.view.drawn.panes[1].total;
+    let page = a.view.drawn.panes[1].page;
+    assert_eq!(
+        a.session.panes[1].scroll,
+        Some(total - page - 3),
+        "the wheel moves the pane under it, by the lines it was drawn with"
+    );
+    assert_eq!(a.session.panes[0].scroll, None);
+    assert_eq!(a.view.focus, 0);
+    mouse(&mut a, MouseEventKind::Down(MouseButton::Left), inside);
+    assert_eq!((a.view.focus, a.view.zone), (1, Zone::Panes));
+    let prompt = a.view.drawn.prompt;
+    mouse(
+        &mut a,
+        MouseEventKind::Down(MouseButton::Left),
+        (prompt.x + 3, prompt.y + 1),
+    );
+    assert_eq!(a.view.zone, Zone::Prompt);
 }
 
 #[test]

@@ -65,8 +65,11 @@ pub enum Action {
     },
     /// The scoreboard over all history, read from the database.
     Scoreboard(Result<Vec<crate::judge::Row>, String>),
-    /// Background work failed in a way the user should hear about.
+    /// Background work failed in a way the user should hear about (a history, ledger or
+    /// prompt history write, say).
     BackgroundError(String),
+    /// Text went to the clipboard (what was copied, and where), or why not.
+    Copied(Result<String, String>),
     /// A write to the config file finished: a message, and for a saved pane which pane and
     /// which `[[panes]]` entry it now is.
     ConfigSaved(Result<(String, Option<(super::state::PaneId, usize)>), String>),

@@ -5,7 +5,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::App;
 use crate::keymap::Mode;
-use crate::ui::layout;
 
 /// A search in the focused pane.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,23 +115,14 @@ struct Shown {
     code: Vec<usize>,
 }
 
-/// The focused pane as it is drawn; `None` when it is not on screen.
+/// The focused pane as the last frame drew it; `None` when it was not on screen. Its rows
+/// are those the frame wrapped, read back from the pane's cache: nothing is wrapped again.
 fn rows(app: &App) -> Option<Shown> {
-    let i = app.view.focus;
-    let rect = layout::compute(app).rect_of(i)?;
-    let inner = layout::pane_inner(rect);
-    let pane = app.session.panes.get(i)?;
-    let mut cache = pane.cache.borrow_mut();
-    let texts = cache
-        .view(
-            pane,
-            inner.width as usize,
-            &app.view.theme,
-            app.view.expand_thinking,
-        )
-        .texts();
+    let pane = app.session.panes.get(app.view.focus)?;
+    let page = app.view.drawn.pane(pane.id)?.page.max(1);
+    let cache = pane.cache.borrow();
+    let texts = cache.lines(&app.view.theme).texts();
     let (rounds, code) = cache.marks();
-    let page = (inner.height as usize).max(1);
     let top = crate::render::transcript::top_line(pane.scroll, texts.len(), page);
     Some(Shown {
         texts,

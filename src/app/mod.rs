@@ -2,6 +2,8 @@
 
 pub mod action;
 pub use crate::model::answer;
+pub mod drawn;
+pub mod executor;
 pub mod find;
 mod notice;
 mod overlay_keys;

@@ -1,22 +1,36 @@
-//! The mouse and scrolling.
+//! The mouse and scrolling, by what the last frame showed (`App::drawn`).
 
 use crossterm::event::{MouseButton, MouseEventKind};
 
 use super::state::{App, Zone};
-use crate::ui::layout;
 
 pub(super) fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) {
     if app.overlay.is_some() {
         return;
     }
-    let lay = layout::compute(app);
-    let hit = lay.pane_at(m.column, m.row);
+    // Indices as drawn; panes closed since then are found by their id, or not at all.
+    let current = |app: &App, drawn: Option<usize>| {
+        let id = app
+            .view
+            .drawn
+            .panes
+            .iter()
+            .find(|p| Some(p.index) == drawn)?
+            .id;
+        app.pane_index(id)
+    };
+    let hit = current(app, app.view.drawn.pane_at(m.column, m.row));
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if let Some(i) = hit.or_else(|| lay.tab_at(m.column, m.row)) {
+            let tab = app
+                .view
+                .drawn
+                .tab_at(m.column, m.row)
+                .filter(|i| *i < app.session.panes.len());
+            if let Some(i) = hit.or(tab) {
                 app.view.focus = i;
                 app.view.zone = Zone::Panes;
-            } else if layout::contains(lay.prompt, m.column, m.row) {
+            } else if app.view.drawn.in_prompt(m.column, m.row) {
                 app.view.zone = Zone::Prompt;
             }
         }
@@ -27,29 +41,18 @@ pub(super) fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) {
 }
 
 /// Moves pane `i`'s view by `delta(total_lines, page)` lines; reaching the end follows the tail.
+/// A pane the last frame did not show does not move.
 pub(super) fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> isize) {
-    let lay = layout::compute(app);
-    let Some(rect) = lay.rect_of(i) else {
-        return;
-    };
-    let inner = layout::pane_inner(rect);
     let Some(pane) = app.session.panes.get(i) else {
         return;
     };
-    let total = pane
-        .cache
-        .borrow_mut()
-        .view(
-            pane,
-            inner.width as usize,
-            &app.view.theme,
-            app.view.expand_thinking,
-        )
-        .total();
+    let Some(&drawn) = app.view.drawn.pane(pane.id) else {
+        return;
+    };
+    let (total, page) = (drawn.total, drawn.page.max(1));
     let Some(pane) = app.session.panes.get_mut(i) else {
         return;
     };
-    let page = (inner.height as usize).max(1);
     let max_top = total.saturating_sub(page);
     let top = pane.scroll.unwrap_or(max_top) as isize;
     let new_top =

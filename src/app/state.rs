@@ -189,6 +189,8 @@ pub struct Session {
 
 /// What the screen shows and how: focus, layout, the prompt being typed, what is pending.
 pub struct View {
+    /// What the last frame showed, for scrolling and clicks.
+    pub drawn: super::drawn::Drawn,
     pub focus: usize,
     pub zone: Zone,
     pub zoomed: bool,
@@ -291,6 +293,7 @@ impl App {
                 auto_tools: None,
             },
             view: View {
+                drawn: super::drawn::Drawn::default(),
                 focus: 0,
                 zone: Zone::Prompt,
                 zoomed: false,

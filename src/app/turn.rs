@@ -77,9 +77,9 @@ pub(super) fn begin_with(
         pane: i,
         model: pane.model.clone(),
         provider: pane.provider.clone(),
-        settings: serde_json::Value::Object(settings).to_string(),
+        settings: serde_json::Value::Object(settings),
         tool_results: match &input {
-            TurnInput::ToolResults(r) => serde_json::to_string(r).ok(),
+            TurnInput::ToolResults(r) => serde_json::to_value(r).ok(),
             TurnInput::Prompt(..) => None,
         },
         at: app.unix,
@@ -261,7 +261,7 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
             finish_reason: a.finish_reason.clone(),
             native_finish_reason: a.native_finish_reason.clone(),
             reasoning_details: (!a.reasoning_details.is_empty())
-                .then(|| serde_json::Value::Array(a.reasoning_details.clone()).to_string()),
+                .then(|| serde_json::Value::Array(a.reasoning_details.clone())),
             tool_calls: (!a.tool_calls.is_empty()).then(|| {
                 serde_json::Value::Array(
                     a.tool_calls
@@ -269,7 +269,6 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
                         .map(crate::tools::ToolCall::wire)
                         .collect(),
                 )
-                .to_string()
             }),
             generation_id: a.generation_id.clone(),
             structured: a.structured.as_ref().map(|r| match r {
@@ -291,7 +290,7 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
                 crate::model::answer::CostView::Reported(_)
                     | crate::model::answer::CostView::Billed(_)
             ),
-            hops: serde_json::Value::Array(hops).to_string(),
+            hops: serde_json::Value::Array(hops),
             at: unix,
         }),
     }

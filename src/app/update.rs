@@ -89,6 +89,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::BackgroundError(e) => notice_error(app, e),
+        Action::Copied(Ok(what)) => notice(app, what),
+        Action::Copied(Err(e)) => notice_error(app, e),
         Action::PromptSaved(Ok(saved)) => {
             notice(app, format!("saved prompt {}", saved.name));
             app.config.library.retain(|s| s.name != saved.name);

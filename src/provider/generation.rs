@@ -76,8 +76,8 @@ impl Billed {
         })
     }
 
-    /// For the history database.
-    pub fn to_json(&self) -> String {
+    /// The billed figures as the history keeps them.
+    pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "total_cost": self.total_cost, "upstream_inference_cost": self.upstream_cost,
             "is_byok": self.is_byok, "cancelled": self.cancelled, "latency": self.latency_ms,
@@ -89,7 +89,6 @@ impl Billed {
             "native_tokens_cached": self.native_cached,
             "provider_name": self.provider, "model": self.model,
         })
-        .to_string()
     }
 }
 

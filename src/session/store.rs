@@ -28,9 +28,10 @@ pub enum Op {
         pane: usize,
         model: String,
         provider: String,
-        settings: String,
-        /// The tool results this turn sends instead of a prompt, JSON `[[id, content]]`.
-        tool_results: Option<String>,
+        /// The settings the answer was asked with, written as JSON text.
+        settings: serde_json::Value,
+        /// The tool results this turn sends instead of a prompt, `[[id, content]]`.
+        tool_results: Option<serde_json::Value>,
         at: i64,
     },
     /// Text that arrived since the last checkpoint.
@@ -52,8 +53,8 @@ pub enum Op {
         request: u64,
         generation_id: String,
         cost: f64,
-        /// The billed figures, JSON.
-        details: String,
+        /// The billed figures.
+        details: serde_json::Value,
     },
     Vote {
         round: u64,
@@ -76,9 +77,9 @@ pub struct Finished {
     pub error: Option<String>,
     pub finish_reason: Option<String>,
     pub native_finish_reason: Option<String>,
-    /// JSON arrays, as the wire has them; `None` when there are none.
-    pub reasoning_details: Option<String>,
-    pub tool_calls: Option<String>,
+    /// Arrays, as the wire has them; `None` when there are none.
+    pub reasoning_details: Option<serde_json::Value>,
+    pub tool_calls: Option<serde_json::Value>,
     pub generation_id: Option<String>,
     /// `valid`, or `invalid: …`, when structured output was asked for.
     pub structured: Option<String>,
@@ -88,8 +89,19 @@ pub struct Finished {
     pub completion_tokens: Option<u64>,
     pub cost: Option<f64>,
     pub reported: bool,
-    pub hops: String,
+    /// The route's attempts; none recorded when null.
+    pub hops: serde_json::Value,
     pub at: i64,
+}
+
+/// A value as the row keeps it: JSON text, or nothing for null (as rows written before
+/// had it).
+fn json_text(v: &serde_json::Value) -> String {
+    if v.is_null() {
+        String::new()
+    } else {
+        v.to_string()
+    }
 }
 
 /// Maps the app's ids (round numbers, request ids) to rows.
@@ -169,7 +181,15 @@ impl Writer {
                 conn.execute(
                     "INSERT INTO answers (round_id, pane, model, provider, settings, status, updated_at, tool_results)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'waiting', ?6, ?7)",
-                    params![round_id, pane as i64, model, provider, settings, at, tool_results],
+                    params![
+                        round_id,
+                        pane as i64,
+                        model,
+                        provider,
+                        settings.to_string(),
+                        at,
+                        tool_results.map(|t| t.to_string())
+                    ],
                 )?;
                 self.answers.insert(request, conn.last_insert_rowid());
             }
@@ -215,14 +235,14 @@ impl Writer {
                         int(r.completion_tokens),
                         r.cost,
                         r.reported,
-                        r.hops,
+                        json_text(&r.hops),
                         r.at,
                         id,
                         r.timeline_tail,
                         r.structured,
                         r.native_finish_reason,
-                        r.reasoning_details,
-                        r.tool_calls,
+                        r.reasoning_details.as_ref().map(json_text),
+                        r.tool_calls.as_ref().map(json_text),
                         r.generation_id
                     ],
                 )?;
@@ -246,7 +266,7 @@ impl Writer {
                 if let Some(&id) = self.answers.get(&request) {
                     conn.execute(
                         "UPDATE answers SET cost = ?1, reported = 1, billed = ?2 WHERE id = ?3",
-                        params![cost, details, id],
+                        params![cost, details.to_string(), id],
                     )?;
                 }
             }

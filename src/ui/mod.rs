@@ -15,26 +15,52 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::app::drawn::{Drawn, DrawnPane};
 use crate::app::{App, Zone};
 use crate::keymap::Mode;
 use crate::theme::Theme;
 
+/// Draws a frame, for a picture only; [`frame`] also says what was drawn.
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
+    let _ = frame(app, theme, f);
+}
+
+/// Draws a frame and says what it showed: the loop keeps that in `App::drawn` for scrolling
+/// and clicks, so they never redo the layout or the wrapping.
+pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
     let area = f.area();
     let lay = layout::compute_in(app, (area.width, area.height));
     header(app, theme, f, lay.header);
     if let Some((bar, tabs)) = &lay.tabs {
         tab_bar(app, theme, f, *bar, tabs);
     }
+    let mut drawn = Drawn {
+        tabs: lay
+            .tabs
+            .as_ref()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default(),
+        prompt: lay.prompt,
+        ..Drawn::default()
+    };
     for (i, rect) in &lay.panes {
         if let Some(p) = app.session.panes.get(*i) {
-            pane::draw(app, p, *i, theme, f, *rect);
+            let (total, page, settled) = pane::draw(app, p, *i, theme, f, *rect);
+            drawn.rewrapping |= !settled;
+            drawn.panes.push(DrawnPane {
+                index: *i,
+                id: p.id,
+                rect: *rect,
+                total,
+                page,
+            });
         }
     }
     prompt::draw(app, theme, f, lay.prompt);
     status(app, theme, f, lay.status);
     overlay::draw(app, theme, f);
     scrub(f.buffer_mut());
+    drawn
 }
 
 /// The last line of defence: text from servers (model and provider names, error messages,

@@ -14,7 +14,16 @@ use crate::theme::Theme;
 
 use super::{layout, stats};
 
-pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, area: Rect) {
+/// Draws a pane; returns its transcript's lines in all and how many its page shows, and
+/// whether all of it is wrapped at this width yet.
+pub fn draw(
+    app: &App,
+    pane: &Pane,
+    index: usize,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> (usize, usize, bool) {
     let focused = index == app.view.focus;
     let simulated = app.config.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
@@ -47,7 +56,13 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
     let height = inner.height as usize;
     let mut cache = pane.cache.borrow_mut();
     cache.set_steps(&app.config.keys.steps());
-    cache.update(pane, inner.width as usize, theme, app.view.expand_thinking);
+    cache.update_for(
+        pane,
+        (inner.width as usize, height),
+        pane.scroll,
+        theme,
+        app.view.expand_thinking,
+    );
     let total = cache.total();
     let top = transcript::top_line(pane.scroll, total, height);
     // Code is highlighted when it is first shown.
@@ -120,6 +135,7 @@ pub fn draw(app: &App, pane: &Pane, index: usize, theme: &Theme, f: &mut Frame, 
         }
     };
     f.render_widget(Paragraph::new(visible).block(block), area);
+    (total, height.max(1), cache.settled())
 }
 
 /// A row with the search's matches marked; the current match's row more strongly.

@@ -1,12 +1,11 @@
 #![allow(dead_code)]
-//! Runs an app's effects against real servers, as the event loop does.
+//! Runs an app's effects through the executor the playground's loop uses (routes, fallbacks
+//! and retries included), against real servers.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use switchboard::app::executor::{Executor, Inboxes, Setup};
 use switchboard::app::{update, Action, App, Effect};
-use switchboard::stream::task::{run_request, StreamOptions};
-use tokio::sync::mpsc;
 
 /// Runs effects the way the loop does until no request is left running; returns every effect.
 pub async fn drive(app: &mut App, first: Vec<Effect>) -> Vec<Effect> {
@@ -26,6 +25,11 @@ pub async fn drive_each(
     .await
 }
 
+/// An executor that writes nothing anywhere.
+fn executor() -> (Executor, Inboxes) {
+    Executor::new(Setup::in_memory(reqwest::Client::new()))
+}
+
 /// As [`drive`], calling `react` after every stream event; the effects it returns (a cancel,
 /// a new request) are run like the app's own.
 pub async fn drive_react(
@@ -33,37 +37,15 @@ pub async fn drive_react(
     first: Vec<Effect>,
     mut react: impl FnMut(&mut App) -> Vec<Effect>,
 ) -> Vec<Effect> {
-    let client = reqwest::Client::new();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut tasks: HashMap<u64, tokio::task::AbortHandle> = HashMap::new();
+    let (mut exec, mut inboxes) = executor();
     let mut seen = Vec::new();
     let mut queue = first;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         for effect in queue.drain(..) {
-            match &effect {
-                Effect::Start {
-                    request,
-                    provider,
-                    params,
-                } => {
-                    let ep = app.config.providers.endpoints[provider].clone();
-                    let (client, tx, params, request) =
-                        (client.clone(), tx.clone(), params.clone(), *request);
-                    let h = tokio::spawn(async move {
-                        run_request(&client, &ep, &params, &StreamOptions::default(), |event| {
-                            let _ = tx.send((request, event));
-                        })
-                        .await;
-                    });
-                    tasks.insert(request, h.abort_handle());
-                }
-                Effect::Cancel { request } => {
-                    if let Some(h) = tasks.remove(request) {
-                        h.abort();
-                    }
-                }
-                _ => {}
+            // Bills are asked for by `settle_bills`, where a test wants them.
+            if !matches!(effect, Effect::FetchGeneration { .. }) {
+                exec.run(effect.clone(), app);
             }
             seen.push(effect);
         }
@@ -71,17 +53,16 @@ pub async fn drive_react(
             return seen;
         }
         assert!(Instant::now() < deadline, "streams did not finish");
-        let Ok(Some((request, event))) =
-            tokio::time::timeout(Duration::from_secs(30), rx.recv()).await
+        let Ok(Some(request)) =
+            tokio::time::timeout(Duration::from_secs(30), inboxes.ready.recv()).await
         else {
             panic!("no stream event for 30 s");
         };
-        if event.is_terminal() {
-            tasks.remove(&request);
+        for event in exec.take(request) {
+            app.now = Instant::now();
+            queue.extend(update(app, Action::Stream { request, event }));
+            queue.extend(react(app));
         }
-        app.now = Instant::now();
-        queue = update(app, Action::Stream { request, event });
-        queue.extend(react(app));
     }
 }
 
@@ -94,32 +75,27 @@ pub fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
         .collect()
 }
 
-/// Runs the `/generation` look-ups among `effects` as the loop does, feeding each answer back.
+/// Runs the `/generation` look-ups among `effects` through the executor, feeding each answer
+/// back as the loop does.
 pub async fn settle_bills(app: &mut App, effects: &[Effect]) -> Vec<Effect> {
-    let client = reqwest::Client::new();
-    let mut out = Vec::new();
+    let (mut exec, mut inboxes) = executor();
+    let mut asked = 0;
     for e in effects {
-        if let Effect::FetchGeneration {
-            request,
-            provider,
-            id,
-        } = e
-        {
-            let ep = app.config.providers.endpoints[provider].clone();
-            let result = switchboard::provider::generation::fetch(
-                &client,
-                &ep,
-                id,
-                switchboard::provider::generation::PATIENCE,
-            )
-            .await;
-            out.extend(update(
-                app,
-                Action::Generation {
-                    request: *request,
-                    result,
-                },
-            ));
+        if matches!(e, Effect::FetchGeneration { .. }) {
+            exec.run(e.clone(), app);
+            asked += 1;
+        }
+    }
+    let mut out = Vec::new();
+    while asked > 0 {
+        let Ok(Some(action)) =
+            tokio::time::timeout(Duration::from_secs(60), inboxes.actions.recv()).await
+        else {
+            panic!("a /generation look-up never answered");
+        };
+        if matches!(action, Action::Generation { .. }) {
+            asked -= 1;
+            out.extend(update(app, action));
         }
     }
     out

@@ -132,3 +132,20 @@ pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Draws the app at its size on a test terminal and keeps what was drawn, as the loop does
+/// after every frame: scrolling, clicks and jumps go by it. Returns the screen's rows.
+#[allow(dead_code)]
+pub fn draw(app: &mut App) -> Vec<String> {
+    use ratatui::backend::TestBackend;
+    let mut t = ratatui::Terminal::new(TestBackend::new(app.view.size.0, app.view.size.1))
+        .expect("a test terminal");
+    let mut drawn = app.view.drawn.clone();
+    t.draw(|f| drawn = switchboard::ui::frame(app, &app.view.theme, f))
+        .expect("drawn");
+    app.view.drawn = drawn;
+    let b = t.backend().buffer();
+    (0..b.area.height)
+        .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect())
+        .collect()
+}

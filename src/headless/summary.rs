@@ -1,0 +1,216 @@
+//! What a run prints: each answer as a row, and a summary per model, as a table, CSV or
+//! Markdown (JSON comes from the rows themselves).
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Result_ {
+    pub prompt_index: usize,
+    pub prompt: String,
+    pub model: String,
+    pub provider: String,
+    pub served_model: Option<String>,
+    pub served_provider: Option<String>,
+    pub text: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub finish_reason: Option<String>,
+    /// The upstream provider's own reason, when the server reports one.
+    pub native_finish_reason: Option<String>,
+    pub ttft_ms: Option<u64>,
+    pub elapsed_ms: u64,
+    pub completion_tokens: Option<u64>,
+    pub tokens_per_s: Option<f64>,
+    pub cost: Option<f64>,
+    /// Where `cost` comes from: `billed` (`/generation`), `reported` (the stream's
+    /// `usage.cost`, when the billed figure did not come in time), `estimated` (tokens × the
+    /// config's or the catalog's prices, for an answer that ended without a figure, as the
+    /// playground counts it), or none.
+    pub cost_source: Option<&'static str>,
+    /// The server's id for the generation.
+    pub generation_id: Option<String>,
+    pub attempts: usize,
+    /// With structured output asked for: whether the answer was the JSON asked for.
+    pub valid_json: Option<bool>,
+    /// Why it failed, in a few words, for the summary.
+    #[serde(skip)]
+    pub reason: Option<String>,
+}
+
+fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied()
+}
+
+/// Per model: answers, failures, mean/p50/p95 time to first token, tokens/s, tokens, cost.
+pub fn summary_table(results: &[Result_]) -> String {
+    let mut models: Vec<&str> = results.iter().map(|r| r.model.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    let mut rows = vec![vec![
+        "MODEL".to_string(),
+        "ANSWERS".into(),
+        "FAILED".into(),
+        "TTFT MEAN".into(),
+        "P50".into(),
+        "P95".into(),
+        "TOK/S".into(),
+        "TOKENS".into(),
+        "COST".into(),
+    ]];
+    let structured = results.iter().any(|r| r.valid_json.is_some());
+    if structured {
+        rows[0].push("VALID JSON".into());
+    }
+    // Why rows failed, in a few words each; the full message is in the JSON and CSV output.
+    let failures = results.iter().any(|r| !r.ok);
+    if failures {
+        rows[0].push("WHY FAILED".into());
+    }
+    for m in models {
+        let mine: Vec<&Result_> = results.iter().filter(|r| r.model == m).collect();
+        let ok = mine.iter().filter(|r| r.ok).count();
+        let mut ttfts: Vec<u64> = mine.iter().filter_map(|r| r.ttft_ms).collect();
+        ttfts.sort_unstable();
+        let mean = (!ttfts.is_empty()).then(|| ttfts.iter().sum::<u64>() / ttfts.len() as u64);
+        let tps: Vec<f64> = mine.iter().filter_map(|r| r.tokens_per_s).collect();
+        let tps = (!tps.is_empty()).then(|| tps.iter().sum::<f64>() / tps.len() as f64);
+        let tokens: u64 = mine.iter().filter_map(|r| r.completion_tokens).sum();
+        let cost: f64 = mine.iter().filter_map(|r| r.cost).sum();
+        let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format!("{v} ms"));
+        let mut reasons: Vec<&str> = mine
+            .iter()
+            .filter(|r| !r.ok)
+            .map(|r| r.reason.as_deref().unwrap_or("failed"))
+            .collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        rows.push(vec![
+            m.to_string(),
+            ok.to_string(),
+            (mine.len() - ok).to_string(),
+            ms(mean),
+            ms(percentile(&ttfts, 0.5)),
+            ms(percentile(&ttfts, 0.95)),
+            tps.map_or("-".into(), |v| format!("{v:.0}")),
+            tokens.to_string(),
+            crate::cost::money(cost),
+        ]);
+        if structured {
+            let valid = mine.iter().filter(|r| r.valid_json == Some(true)).count();
+            let asked = mine.iter().filter(|r| r.valid_json.is_some()).count();
+            if let Some(row) = rows.last_mut() {
+                row.push(format!("{valid}/{asked}"));
+            }
+        }
+        if let (true, Some(row)) = (failures, rows.last_mut()) {
+            row.push(reasons.join(", "));
+        }
+    }
+    let why = failures.then(|| rows[0].len() - 1);
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 || Some(i) == why {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub(super) fn csv(results: &[Result_]) -> Result<String, String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "prompt_index",
+        "prompt",
+        "model",
+        "provider",
+        "served_model",
+        "ok",
+        "error",
+        "ttft_ms",
+        "elapsed_ms",
+        "completion_tokens",
+        "tokens_per_s",
+        "cost_usd",
+        "attempts",
+        "text",
+        "cost_source",
+        "finish_reason",
+        "native_finish_reason",
+    ])
+    .map_err(|e| e.to_string())?;
+    for r in results {
+        w.write_record([
+            r.prompt_index.to_string(),
+            r.prompt.clone(),
+            r.model.clone(),
+            r.provider.clone(),
+            r.served_model.clone().unwrap_or_default(),
+            r.ok.to_string(),
+            r.error.clone().unwrap_or_default(),
+            r.ttft_ms.map(|v| v.to_string()).unwrap_or_default(),
+            r.elapsed_ms.to_string(),
+            r.completion_tokens
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            r.tokens_per_s
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+            r.cost.map(|v| v.to_string()).unwrap_or_default(),
+            r.attempts.to_string(),
+            r.text.clone(),
+            r.cost_source.unwrap_or_default().to_string(),
+            r.finish_reason.clone().unwrap_or_default(),
+            r.native_finish_reason.clone().unwrap_or_default(),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+pub(super) fn markdown(results: &[Result_]) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for r in results {
+        if last != Some(r.prompt_index) {
+            out.push_str(&format!(
+                "## Prompt {}\n\n> {}\n\n",
+                r.prompt_index + 1,
+                // Headings of the prompt and the answers sit under the model headings (###).
+                crate::session::outline::nest_headings(&r.prompt, 4)
+                    .trim_end()
+                    .replace('\n', "\n> ")
+            ));
+            last = Some(r.prompt_index);
+        }
+        out.push_str(&format!("### {}\n\n", r.model));
+        match &r.error {
+            Some(e) => out.push_str(&format!("**Error:** {e}\n\n")),
+            None => out.push_str(&format!(
+                "{}\n\n",
+                crate::session::outline::nest_headings(&r.text, 4).trim_end()
+            )),
+        }
+    }
+    out.push_str("## Summary\n\n```\n");
+    out.push_str(&summary_table(results));
+    out.push_str("```\n");
+    out
+}
