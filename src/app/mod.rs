@@ -1,6 +1,7 @@
 //! The application: state, the pure `update`, key bindings and the event loop.
 
 pub mod action;
+mod commands;
 pub use crate::model::answer;
 pub mod drawn;
 pub mod executor;
@@ -16,6 +17,7 @@ mod pointer;
 mod prompt_keys;
 pub mod request_view;
 pub mod run;
+pub mod search;
 mod sending;
 mod sessions;
 pub mod spend;

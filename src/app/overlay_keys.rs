@@ -4,11 +4,11 @@ use crossterm::event::KeyEvent;
 use tui_textarea::Input;
 
 use super::action::Effect;
+use super::commands::{quit_now, run_command};
 use super::notice::{notice, notice_error};
 use super::picker_keys::{ask_endpoints, picker_key};
 use super::sessions::back_to_live;
 use super::state::{App, Overlay, Zone};
-use super::update::{quit_now, run_command};
 use crate::keymap::{Command, Mode};
 
 pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {

@@ -200,7 +200,7 @@ pub struct View {
     /// Terminal size, columns × rows.
     pub size: (u16, u16),
     /// A search in the focused pane (`/`).
-    pub search: Option<super::find::Search>,
+    pub search: Option<super::search::Search>,
     pub theme: crate::theme::Theme,
     /// Keep thinking open after the answer starts.
     pub expand_thinking: bool,

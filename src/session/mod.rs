@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod outline;
+pub mod recorder;
 pub mod replay;
 pub mod resume;
 pub mod store;

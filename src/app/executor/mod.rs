@@ -17,8 +17,9 @@ use tokio::task::AbortHandle;
 
 use super::action::{Action, Effect};
 use super::state::{App, Providers};
-use crate::cost::ledger::{Ledger, LedgerHandle, SpendRecord};
+use crate::cost::ledger::{Ledger, SpendRecord};
 use crate::provider::{ApiError, ChatParams};
+use crate::session::recorder::Recorder;
 use crate::session::store::Op;
 use crate::stream::StreamEvent;
 
@@ -97,7 +98,7 @@ pub struct Executor {
     history_file: Option<PathBuf>,
     catalog_dir: Option<PathBuf>,
     config_path: Option<PathBuf>,
-    ledger: Option<LedgerHandle>,
+    ledger: Option<Recorder>,
     clipboard: crate::clipboard::Clipboard,
     /// The requests running: each one's task (none for one ended before it began) and inbox.
     running: HashMap<u64, (Option<AbortHandle>, Inbox)>,
@@ -115,7 +116,7 @@ impl Executor {
         let failed_write = Arc::new(Mutex::new(None::<String>));
         let ledger = setup.ledger.map(|l| {
             let (tx, failed) = (tx.clone(), failed_write.clone());
-            LedgerHandle::spawn(l, move |e| {
+            Recorder::spawn(l, move |e| {
                 let what = format!("not recorded: {e}");
                 if let Ok(mut g) = failed.lock() {
                     g.get_or_insert_with(|| what.clone());
