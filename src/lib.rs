@@ -27,5 +27,6 @@ pub mod stream;
 pub mod term;
 pub mod theme;
 pub mod tools;
+pub mod tui;
 pub mod ui;
 pub mod vars;

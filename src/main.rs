@@ -6,13 +6,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use switchboard::app::run::{load_history, run, Runtime};
 use switchboard::app::spend::SpendState;
 use switchboard::app::state::Notice;
 use switchboard::app::App;
 use switchboard::config::paths;
 use switchboard::cost::ledger::Ledger;
 use switchboard::sim::{self, SimOptions};
+use switchboard::tui::{load_history, run, Runtime};
 use switchboard::{models_cmd, setup, term};
 
 #[derive(Parser)]

@@ -18,7 +18,9 @@ use switchboard::route::HopRecord;
 use switchboard::stream::StreamEvent;
 use switchboard::theme::Theme;
 
+/// A key, after a frame as the loop draws one between keys.
 fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
+    common::draw(a);
     update(a, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 

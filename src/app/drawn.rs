@@ -25,6 +25,9 @@ pub struct Drawn {
     /// With tabs: each tab's pane index and label rectangle.
     pub tabs: Vec<(usize, Rect)>,
     pub prompt: Rect,
+    /// The settings panel's request body, while shown: whether it sits beside the fields, and
+    /// the rows a page key moves.
+    pub body: Option<(bool, usize)>,
     /// A pane is still re-wrapping what it does not show after a change of width: another
     /// frame should follow.
     pub rewrapping: bool,

@@ -16,7 +16,6 @@ mod picker_keys;
 mod pointer;
 mod prompt_keys;
 pub mod request_view;
-pub mod run;
 pub mod search;
 mod sending;
 mod sessions;

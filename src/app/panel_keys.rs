@@ -134,8 +134,9 @@ pub fn panel_key(
 /// Scrolling the request body while it is shown: its page keys always, the others while it
 /// fills the panel (beside the fields those move between fields). Whether the key was taken.
 fn json_key(app: &App, panel: &mut Panel, key: KeyEvent) -> bool {
-    let alone = !crate::ui::panel::json_beside_fields(app.view.size);
-    let page = crate::ui::panel::json_page(app.view.size);
+    // As the body was last drawn; before its first frame, a row at a time beside the fields.
+    let (beside, page) = app.view.drawn.body.unwrap_or((true, 1));
+    let alone = !beside;
     let max = panel.json_max.get();
     let at = panel.json_scroll;
     panel.json_scroll = match app.config.keys.action(Mode::PanelJson, &key) {

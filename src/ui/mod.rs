@@ -59,6 +59,12 @@ pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
     prompt::draw(app, theme, f, lay.prompt);
     status(app, theme, f, lay.status);
     overlay::draw(app, theme, f);
+    if let Some(crate::app::state::Overlay::Panel(p)) = &app.overlay {
+        let size = (area.width, area.height);
+        drawn.body = p
+            .show_json
+            .then(|| (panel::json_beside_fields(size), panel::json_page(size)));
+    }
     scrub(f.buffer_mut());
     drawn
 }

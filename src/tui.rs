@@ -1,6 +1,6 @@
-//! The event loop: one task owns the [`App`], waits on input, the executor's replies and a
-//! frame deadline, runs `update`, hands its effects to the [`Executor`], and redraws when
-//! something changed.
+//! The terminal playground's event loop: one task owns the [`App`], waits on input, the
+//! executor's replies and a frame deadline, runs `update`, hands its effects to the
+//! [`Executor`], draws with `ui` when something changed, and keeps what was drawn.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -9,13 +9,13 @@ use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::{Action, Effect};
-use super::executor::{Executor, Inboxes, Needs, Setup};
-use super::state::App;
-use super::update::update;
+use crate::app::action::{Action, Effect};
+use crate::app::executor::{Executor, Inboxes, Needs, Setup};
+use crate::app::state::App;
+use crate::app::update::update;
 use crate::term::Term;
 
-pub use super::executor::load_history;
+pub use crate::app::executor::load_history;
 
 /// At most 60 frames a second.
 const FRAME: Duration = Duration::from_millis(16);
@@ -50,7 +50,7 @@ pub async fn run(app: &mut App, rt: Runtime, terminal: &mut Term) -> std::io::Re
     let wall = chrono::Local::now();
     app.today = wall.date_naive();
     app.unix = wall.timestamp();
-    for effect in super::update::startup(app) {
+    for effect in crate::app::update::startup(app) {
         carry_out(effect, app, &mut exec, terminal, &mut events);
     }
     if let Some((rounds, speed)) = rt.replay {
