@@ -145,12 +145,16 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("frame/{lines} lines/bottom"), |b| {
             b.iter(|| draw(&mut term, &a))
         });
-        let total = a.session.panes[0]
-            .cache
-            .borrow_mut()
+        let total = a
+            .view
+            .transcripts
+            .cache(a.session.panes[0].id)
             .view(&a.session.panes[0], 118, &a.view.theme, false)
             .total();
-        a.session.panes[0].scroll = Some(total / 2);
+        {
+            let id = a.session.panes[0].id;
+            a.view.transcripts.set_scroll(id, Some(total / 2));
+        }
         c.bench_function(&format!("frame/{lines} lines/middle"), |b| {
             b.iter(|| draw(&mut term, &a))
         });
@@ -239,9 +243,9 @@ fn resize(c: &mut Criterion) {
         draw(&mut wide, &a);
         g.bench_function(format!("first frame/{rounds} rounds"), |b| {
             b.iter_batched(
-                || a.session.panes[0].cache.borrow().clone(),
+                || a.view.transcripts.cache(a.session.panes[0].id).clone(),
                 |cache| {
-                    *a.session.panes[0].cache.borrow_mut() = cache;
+                    *a.view.transcripts.cache(a.session.panes[0].id) = cache;
                     draw(&mut narrow, &a);
                 },
                 criterion::BatchSize::LargeInput,

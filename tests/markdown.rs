@@ -193,9 +193,10 @@ fn streams_like_the_whole(text: &str, pieces: usize, checks: usize) {
         if n % check_every == 0 || end == text.len() {
             let (mut whole, _) = app_with(&text[..end], size);
             assert_eq!(body(&streamed), body(&whole), "at byte {end}");
-            let total = streamed.session.panes[0]
-                .cache
-                .borrow_mut()
+            let total = streamed
+                .view
+                .transcripts
+                .cache(streamed.session.panes[0].id)
                 .view(
                     &streamed.session.panes[0],
                     usize::from(size.0) - 2,
@@ -203,10 +204,19 @@ fn streams_like_the_whole(text: &str, pieces: usize, checks: usize) {
                     false,
                 )
                 .total();
-            streamed.session.panes[0].scroll = Some(total / 2);
-            whole.session.panes[0].scroll = Some(total / 2);
+            {
+                let id = streamed.session.panes[0].id;
+                streamed.view.transcripts.set_scroll(id, Some(total / 2));
+            }
+            {
+                let id = whole.session.panes[0].id;
+                whole.view.transcripts.set_scroll(id, Some(total / 2));
+            }
             assert_eq!(body(&streamed), body(&whole), "scrolled up, at byte {end}");
-            streamed.session.panes[0].scroll = None;
+            {
+                let id = streamed.session.panes[0].id;
+                streamed.view.transcripts.set_scroll(id, None);
+            }
         }
     }
 }
@@ -295,9 +305,10 @@ fn code_that_scrolled_past_unseen_is_highlighted_when_scrolled_back_to() {
         let _ = terminal(&streamed);
     }
     let (mut whole, _) = app_with(&text, size);
-    let total = streamed.session.panes[0]
-        .cache
-        .borrow_mut()
+    let total = streamed
+        .view
+        .transcripts
+        .cache(streamed.session.panes[0].id)
         .view(
             &streamed.session.panes[0],
             usize::from(size.0) - 2,
@@ -306,8 +317,14 @@ fn code_that_scrolled_past_unseen_is_highlighted_when_scrolled_back_to() {
         )
         .total();
     for top in (0..total).step_by(7) {
-        streamed.session.panes[0].scroll = Some(top);
-        whole.session.panes[0].scroll = Some(top);
+        {
+            let id = streamed.session.panes[0].id;
+            streamed.view.transcripts.set_scroll(id, Some(top));
+        }
+        {
+            let id = whole.session.panes[0].id;
+            whole.view.transcripts.set_scroll(id, Some(top));
+        }
         assert_eq!(
             styled_rows(&streamed),
             styled_rows(&whole),

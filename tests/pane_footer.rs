@@ -67,8 +67,9 @@ fn cut_off(finish: &str) -> App {
         );
         ev(&mut a, StreamEvent::Done);
     }
-    for p in &mut a.session.panes {
-        p.scroll = Some(0);
+    let ids: Vec<_> = a.session.panes.iter().map(|p| p.id).collect();
+    for id in ids {
+        a.view.transcripts.set_scroll(id, Some(0));
     }
     a
 }
@@ -164,8 +165,9 @@ fn the_scroll_indicator_is_never_covered_by_the_figures() {
 fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
     for finish in ["length", "content_filter"] {
         let mut a = cut_off(finish);
-        for p in &mut a.session.panes {
-            p.scroll = None;
+        let ids: Vec<_> = a.session.panes.iter().map(|p| p.id).collect();
+        for id in ids {
+            a.view.transcripts.set_scroll(id, None);
         }
         for w in 40..=80 {
             a.view.size = (w, 15);
@@ -177,8 +179,9 @@ fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
             assert!(row.contains("$0.00016"), "{w} columns: {row:?}");
         }
         // Scrolled up, the indicator takes its share and the reason still shows.
-        for p in &mut a.session.panes {
-            p.scroll = Some(0);
+        let ids: Vec<_> = a.session.panes.iter().map(|p| p.id).collect();
+        for id in ids {
+            a.view.transcripts.set_scroll(id, Some(0));
         }
         a.view.size = (60, 15);
         let rows = screen(&a, (60, 15));
@@ -190,8 +193,9 @@ fn a_narrow_footer_keeps_the_finish_reason_and_the_cost() {
     // A plain `stop` is the first figure to go, before the others are cut.
     let mut a = cut_off("stop");
     a.view.size = (60, 15);
-    for p in &mut a.session.panes {
-        p.scroll = None;
+    let ids: Vec<_> = a.session.panes.iter().map(|p| p.id).collect();
+    for id in ids {
+        a.view.transcripts.set_scroll(id, None);
     }
     let rows = screen(&a, (60, 15));
     let row = bottom(

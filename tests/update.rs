@@ -548,21 +548,25 @@ fn scrolling_pins_the_view_and_end_follows_again() {
     let id = started(&send(&mut a, "hi"))[0];
     let long: String = (0..200).map(|i| format!("paragraph {i}\n\n")).collect();
     stream(&mut a, id, StreamEvent::Delta(long));
-    assert_eq!(a.session.panes[0].scroll, None);
+    assert_eq!(a.view.transcripts.scroll(a.session.panes[0].id), None);
     // Scrolling goes by what the last frame showed.
     common::draw(&mut a);
     key(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
-    let pinned = a.session.panes[0].scroll.expect("scrolled up");
+    let pinned = a
+        .view
+        .transcripts
+        .scroll(a.session.panes[0].id)
+        .expect("scrolled up");
     stream(&mut a, id, StreamEvent::Delta("more\n".into()));
     assert_eq!(
-        a.session.panes[0].scroll,
+        a.view.transcripts.scroll(a.session.panes[0].id),
         Some(pinned),
         "new output does not move a pinned view"
     );
     key(&mut a, KeyCode::Home, KeyModifiers::CONTROL);
-    assert_eq!(a.session.panes[0].scroll, Some(0));
+    assert_eq!(a.view.transcripts.scroll(a.session.panes[0].id), Some(0));
     key(&mut a, KeyCode::End, KeyModifiers::CONTROL);
-    assert_eq!(a.session.panes[0].scroll, None);
+    assert_eq!(a.view.transcripts.scroll(a.session.panes[0].id), None);
 }
 
 #[test]
@@ -586,7 +590,7 @@ fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
     };
     // Nothing drawn yet: nothing to hit, nothing to scroll.
     mouse(&mut a, MouseEventKind::ScrollUp, (100, 10));
-    assert_eq!(a.session.panes[1].scroll, None);
+    assert_eq!(a.view.transcripts.scroll(a.session.panes[1].id), None);
     common::draw(&mut a);
     let right = a
         .view
@@ -601,11 +605,11 @@ fn clicks_and_the_wheel_go_by_the_panes_as_last_drawn() {
     let total = a.view.drawn.panes[1].total;
     let page = a.view.drawn.panes[1].page;
     assert_eq!(
-        a.session.panes[1].scroll,
+        a.view.transcripts.scroll(a.session.panes[1].id),
         Some(total - page - 3),
         "the wheel moves the pane under it, by the lines it was drawn with"
     );
-    assert_eq!(a.session.panes[0].scroll, None);
+    assert_eq!(a.view.transcripts.scroll(a.session.panes[0].id), None);
     assert_eq!(a.view.focus, 0);
     mouse(&mut a, MouseEventKind::Down(MouseButton::Left), inside);
     assert_eq!((a.view.focus, a.view.zone), (1, Zone::Panes));

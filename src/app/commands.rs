@@ -311,7 +311,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 let id =
                     std::mem::replace(&mut pane.session_id, crate::app::state::new_session_id());
                 kept.push((pane.id, turns, id));
-                pane.scroll = None;
+                app.view.transcripts.follow(pane.id);
             }
             app.session.undo = Some(super::state::Undo::Cleared(kept));
             let undo = key(app, "undo");
@@ -354,13 +354,13 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         Command::LineUp => scroll(app, app.view.focus, |_, _| -1),
         Command::LineDown => scroll(app, app.view.focus, |_, _| 1),
         Command::Top => {
-            if let Some(p) = app.session.panes.get_mut(app.view.focus) {
-                p.scroll = Some(0);
+            if let Some(p) = app.session.panes.get(app.view.focus) {
+                app.view.transcripts.set_scroll(p.id, Some(0));
             }
         }
         Command::Bottom => {
-            if let Some(p) = app.session.panes.get_mut(app.view.focus) {
-                p.scroll = None;
+            if let Some(p) = app.session.panes.get(app.view.focus) {
+                app.view.transcripts.follow(p.id);
             }
         }
         Command::Editor => fx.push(Effect::OpenEditor {

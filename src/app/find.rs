@@ -61,10 +61,14 @@ struct Shown {
 fn rows(app: &App) -> Option<Shown> {
     let pane = app.session.panes.get(app.view.focus)?;
     let page = app.view.drawn.pane(pane.id)?.page.max(1);
-    let cache = pane.cache.borrow();
+    let cache = app.view.transcripts.cache(pane.id);
     let texts = cache.lines(&app.view.theme).texts();
     let (rounds, code) = cache.marks();
-    let top = crate::render::transcript::top_line(pane.scroll, texts.len(), page);
+    let top = crate::render::transcript::top_line(
+        app.view.transcripts.scroll(pane.id),
+        texts.len(),
+        page,
+    );
     Some(Shown {
         texts,
         page,
@@ -79,8 +83,10 @@ fn show(app: &mut App, row: usize, total: usize, page: usize) {
     let max_top = total.saturating_sub(page);
     // A line of context above what was looked for.
     let top = row.saturating_sub(1).min(max_top);
-    if let Some(p) = app.session.panes.get_mut(app.view.focus) {
-        p.scroll = (top < max_top).then_some(top);
+    if let Some(id) = app.session.panes.get(app.view.focus).map(|p| p.id) {
+        app.view
+            .transcripts
+            .set_scroll(id, (top < max_top).then_some(top));
     }
 }
 

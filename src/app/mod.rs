@@ -23,6 +23,7 @@ pub mod spend;
 pub mod state;
 mod streams;
 mod tool_steps;
+pub mod transcripts;
 mod turn;
 pub mod update;
 mod vars_keys;

@@ -173,7 +173,7 @@ pub(super) fn undo(app: &mut App) {
                 {
                     p.turns = turns;
                     p.session_id = session;
-                    p.scroll = None;
+                    app.view.transcripts.follow(id);
                 }
             }
             notice(app, "conversations are back");

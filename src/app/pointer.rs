@@ -50,12 +50,12 @@ pub(super) fn scroll(app: &mut App, i: usize, delta: impl Fn(usize, usize) -> is
         return;
     };
     let (total, page) = (drawn.total, drawn.page.max(1));
-    let Some(pane) = app.session.panes.get_mut(i) else {
-        return;
-    };
+    let id = pane.id;
     let max_top = total.saturating_sub(page);
-    let top = pane.scroll.unwrap_or(max_top) as isize;
+    let top = app.view.transcripts.scroll(id).unwrap_or(max_top) as isize;
     let new_top =
         (top + delta(total, page.saturating_sub(1).max(1))).clamp(0, max_top as isize) as usize;
-    pane.scroll = (new_top < max_top).then_some(new_top);
+    app.view
+        .transcripts
+        .set_scroll(id, (new_top < max_top).then_some(new_top));
 }

@@ -143,7 +143,7 @@ pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
         images: Vec::new(),
         answer,
     });
-    pane.scroll = None;
+    app.view.transcripts.follow(pane.id);
 }
 
 /// The most a turn could cost: the prompt, plus the longest answer the model may give. With no

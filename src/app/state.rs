@@ -189,6 +189,8 @@ pub struct Session {
 
 /// What the screen shows and how: focus, layout, the prompt being typed, what is pending.
 pub struct View {
+    /// Each pane's scroll and rendered lines, by its id.
+    pub transcripts: super::transcripts::Transcripts,
     /// What the last frame showed, for scrolling and clicks.
     pub drawn: super::drawn::Drawn,
     pub focus: usize,
@@ -293,6 +295,7 @@ impl App {
                 auto_tools: None,
             },
             view: View {
+                transcripts: Default::default(),
                 drawn: super::drawn::Drawn::default(),
                 focus: 0,
                 zone: Zone::Prompt,

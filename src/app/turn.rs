@@ -101,7 +101,7 @@ pub(super) fn begin_with(
             answer,
         });
     }
-    pane.scroll = None;
+    app.view.transcripts.follow(pane.id);
     fx.push(Effect::Start {
         request,
         provider: pane.provider.clone(),

@@ -123,7 +123,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         images: Vec::new(),
                         answer: Answer::new(request, now),
                     });
-                    p.scroll = None;
+                    app.view.transcripts.follow(p.id);
                 }
             }
         }

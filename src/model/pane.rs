@@ -69,10 +69,6 @@ pub struct Pane {
     pub turns: Vec<Turn>,
     /// The user's choice to show or hide thinking; `None` follows the default.
     pub show_thinking: Option<bool>,
-    /// Rendered lines, kept between frames; rebuilt from `turns` whenever it falls behind.
-    pub cache: std::cell::RefCell<crate::render::transcript::TranscriptCache>,
-    /// `None` follows the tail; `Some(top)` pins the first visible line.
-    pub scroll: Option<usize>,
     /// Opened from the built-in defaults rather than asked for: checked against the catalog.
     pub stock: bool,
     /// Sent as `session_id` with every request of this conversation, so OpenRouter keeps it on
@@ -96,8 +92,6 @@ impl Pane {
             origin: None,
             turns: Vec::new(),
             show_thinking: None,
-            cache: std::cell::RefCell::default(),
-            scroll: None,
             session_id: new_session_id(),
             stock: false,
         }

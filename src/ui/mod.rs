@@ -28,6 +28,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
 /// Draws a frame and says what it showed: the loop keeps that in `App::drawn` for scrolling
 /// and clicks, so they never redo the layout or the wrapping.
 pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
+    let open: Vec<_> = app.session.panes.iter().map(|p| p.id).collect();
+    app.view.transcripts.keep_only(&open);
     let area = f.area();
     let lay = layout::compute_in(app, (area.width, area.height));
     header(app, theme, f, lay.header);

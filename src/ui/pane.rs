@@ -54,17 +54,18 @@ pub fn draw(
         }));
     let inner = layout::pane_inner(area);
     let height = inner.height as usize;
-    let mut cache = pane.cache.borrow_mut();
+    let scroll = app.view.transcripts.scroll(pane.id);
+    let mut cache = app.view.transcripts.cache(pane.id);
     cache.set_steps(&app.config.keys.steps());
     cache.update_for(
         pane,
         (inner.width as usize, height),
-        pane.scroll,
+        scroll,
         theme,
         app.view.expand_thinking,
     );
     let total = cache.total();
-    let top = transcript::top_line(pane.scroll, total, height);
+    let top = transcript::top_line(scroll, total, height);
     // Code is highlighted when it is first shown.
     cache.show(top, height, theme);
     let view = cache.lines(theme);
