@@ -198,6 +198,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             app.overlay = Some(Overlay::Library {
                 input: Box::new(input),
                 selected: 0,
+                matches: super::overlay_keys::library_matches(app, ""),
             });
         }
         Command::Sessions => {

@@ -62,9 +62,9 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
         Some(Overlay::Library {
             mut input,
             selected,
+            matches,
         }) => {
             let query = input.lines().join("");
-            let matches = library_matches(app, &query);
             match app.config.keys.action(Mode::Library, &key) {
                 Some("close") => {}
                 Some("save") => {
@@ -84,23 +84,37 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                         app.view.prompt.insert_str(&text);
                         app.view.zone = Zone::Prompt;
                     }
-                    None => app.overlay = Some(Overlay::Library { input, selected }),
+                    None => {
+                        app.overlay = Some(Overlay::Library {
+                            input,
+                            selected,
+                            matches,
+                        })
+                    }
                 },
                 Some("up") => {
                     app.overlay = Some(Overlay::Library {
                         input,
                         selected: selected.saturating_sub(1),
+                        matches,
                     });
                 }
                 Some("down") => {
+                    let selected = (selected + 1).min(matches.len().saturating_sub(1));
                     app.overlay = Some(Overlay::Library {
                         input,
-                        selected: (selected + 1).min(matches.len().saturating_sub(1)),
+                        selected,
+                        matches,
                     });
                 }
                 _ => {
                     input.input(Input::from(key));
-                    app.overlay = Some(Overlay::Library { input, selected: 0 });
+                    let matches = library_matches(app, &input.lines().join(""));
+                    app.overlay = Some(Overlay::Library {
+                        input,
+                        selected: 0,
+                        matches,
+                    });
                 }
             }
         }

@@ -65,6 +65,9 @@ pub enum Overlay {
     Library {
         input: Box<TextArea<'static>>,
         selected: usize,
+        /// The entries the query matches, best first: made when the query or the library
+        /// changes, not on every frame.
+        matches: Vec<usize>,
     },
     /// Word-level diff of two panes' last answers.
     Diff {

@@ -92,6 +92,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.config.library.retain(|s| s.name != saved.name);
             app.config.library.push(saved);
             app.config.library.sort_by(|a, b| a.name.cmp(&b.name));
+            let fresh = match &app.overlay {
+                Some(Overlay::Library { input, .. }) => {
+                    Some(library_matches(app, &input.lines().join("")))
+                }
+                _ => None,
+            };
+            if let (Some(fresh), Some(Overlay::Library { matches, .. })) = (fresh, &mut app.overlay)
+            {
+                *matches = fresh;
+            }
         }
         Action::PromptSaved(Err(e)) => notice_error(app, e),
         Action::Attached(Ok(image)) => {

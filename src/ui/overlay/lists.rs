@@ -94,6 +94,7 @@ pub(super) fn library(
     app: &App,
     input: &tui_textarea::TextArea<'static>,
     selected: usize,
+    matches: &[usize],
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
@@ -131,8 +132,6 @@ pub(super) fn library(
         )),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
     );
-    let query = input.lines().join("");
-    let matches = crate::app::update::library_matches(app, &query);
     if matches.is_empty() {
         let msg = if app.config.library.is_empty() {
             format!(

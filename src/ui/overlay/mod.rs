@@ -64,9 +64,11 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             }
         }
         Some(Overlay::Sessions(b)) => lists::sessions(app, b, theme, f, area),
-        Some(Overlay::Library { input, selected }) => {
-            lists::library(app, input, *selected, theme, f, area)
-        }
+        Some(Overlay::Library {
+            input,
+            selected,
+            matches,
+        }) => lists::library(app, input, *selected, matches, theme, f, area),
         Some(Overlay::Vars {
             input,
             selected,
