@@ -13,6 +13,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use switchboard::app::state::{Answer, Status, Turn};
 use switchboard::app::{update, Action, App, Pane, Providers};
+use switchboard::model::RequestId;
 use switchboard::provider::{Endpoint, ProviderKind};
 use switchboard::stream::StreamEvent;
 
@@ -125,7 +126,7 @@ fn delta(app: &mut App, text: String) {
     update(
         app,
         Action::Stream {
-            request: 1,
+            request: RequestId(1),
             event: StreamEvent::Delta(text),
         },
     );
@@ -171,7 +172,7 @@ fn bench(c: &mut Criterion) {
                 update(
                     &mut a,
                     Action::Stream {
-                        request: 1,
+                        request: RequestId(1),
                         event: StreamEvent::Delta(text.into()),
                     },
                 );
@@ -235,7 +236,7 @@ fn resize(c: &mut Criterion) {
         for r in 2..=rounds {
             let mut t = first.clone();
             t.round = r;
-            t.answer.request = r;
+            t.answer.request = RequestId(r);
             a.session.panes[0].turns.push(t);
         }
         let mut wide = Terminal::new(TestBackend::new(120, 40)).expect("backend");

@@ -57,6 +57,24 @@ pub fn save(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// Entries of `library` matching `query` (fuzzy, over names and text), best first.
+pub fn matches(library: &[Saved], query: &str) -> Vec<usize> {
+    let infos: Vec<crate::catalog::ModelInfo> = library
+        .iter()
+        .map(|s| {
+            let mut m = crate::catalog::ModelInfo::bare(s.name.clone());
+            m.name = Some(s.text.chars().take(200).collect());
+            m
+        })
+        .collect();
+    crate::catalog::fuzzy::Search::default().run(
+        &infos,
+        query,
+        crate::catalog::Tag::All,
+        crate::catalog::fuzzy::Sort::Relevance,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

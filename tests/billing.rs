@@ -7,6 +7,7 @@ mod common;
 
 use common::drive::{drive, drive_react, settle_bills};
 use common::keys::{press, type_text};
+use switchboard::model::RequestId;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use switchboard::app::state::CostView;
@@ -89,7 +90,7 @@ async fn spend_equals_what_the_simulator_billed_after_a_cancel_and_a_byok_answer
 
     // The simulator has every generation on record by now; each is asked for (the first ask
     // is a 404, then the figure) and booked.
-    let asked: Vec<(u64, String)> = all
+    let asked: Vec<(RequestId, String)> = all
         .iter()
         .filter_map(|e| match e {
             Effect::FetchGeneration { request, id, .. } => Some((*request, id.clone())),

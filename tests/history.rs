@@ -2,6 +2,7 @@
 //! The history database: what the app records, read back, searched and exported.
 
 use switchboard::cost::ledger::Ledger;
+use switchboard::model::RequestId;
 use switchboard::session::export;
 use switchboard::session::store::{Finished, Op, Writer};
 
@@ -22,7 +23,7 @@ fn recorded() -> Ledger {
     for (request, pane, model) in [(1, 0, "sim/swift"), (2, 1, "sim/down")] {
         apply(Op::Answer {
             round: 1,
-            request,
+            request: RequestId(request),
             pane,
             model: model.into(),
             provider: "sim".into(),
@@ -32,14 +33,14 @@ fn recorded() -> Ledger {
         });
     }
     apply(Op::Append {
-        request: 1,
+        request: RequestId(1),
         text: "Consistent hashing maps keys ".into(),
         reasoning: String::new(),
         timeline: "a150,15;a300,29;".into(),
         at: 1_795_000_011,
     });
     apply(Op::Finish {
-        request: 1,
+        request: RequestId(1),
         record: Box::new(Finished {
             text_tail: "onto a ring, so adding a node moves few keys.".into(),
             served_model: Some("sim/swift".into()),
@@ -58,7 +59,7 @@ fn recorded() -> Ledger {
         }),
     });
     apply(Op::Finish {
-        request: 2,
+        request: RequestId(2),
         record: Box::new(Finished {
             status: "failed".into(),
             error: Some("503 no provider available".into()),
@@ -84,7 +85,7 @@ fn recorded() -> Ledger {
     });
     apply(Op::Answer {
         round: 2,
-        request: 3,
+        request: RequestId(3),
         pane: 0,
         model: "sim/swift".into(),
         provider: "sim".into(),
@@ -93,7 +94,7 @@ fn recorded() -> Ledger {
         at: 1_795_000_030,
     });
     apply(Op::Append {
-        request: 3,
+        request: RequestId(3),
         text: "Virtual nodes spread ".into(),
         reasoning: String::new(),
         timeline: String::new(),
@@ -387,7 +388,7 @@ fn a_replay_sends_nothing_and_spends_nothing() {
         &mut a,
         Action::ReplayRound {
             prompt: "Explain consistent hashing".into(),
-            requests: vec![(0, 7)],
+            requests: vec![(0, RequestId(7))],
         },
     );
     for event in [
@@ -399,7 +400,13 @@ fn a_replay_sends_nothing_and_spends_nothing() {
         }),
         StreamEvent::Done,
     ] {
-        update(&mut a, Action::Stream { request: 7, event });
+        update(
+            &mut a,
+            Action::Stream {
+                request: RequestId(7),
+                event,
+            },
+        );
     }
     assert_eq!(
         a.session.panes[0].current().unwrap().text,
@@ -556,7 +563,7 @@ fn an_answers_headings_sit_under_its_pane_in_the_export() {
         let request = i as u64 + 1;
         apply(Op::Answer {
             round: 1,
-            request,
+            request: RequestId(request),
             pane: i,
             model: format!("sim/m{i}"),
             provider: "sim".into(),
@@ -565,7 +572,7 @@ fn an_answers_headings_sit_under_its_pane_in_the_export() {
             at: 1_795_000_010,
         });
         apply(Op::Append {
-            request,
+            request: RequestId(request),
             text: (*text).into(),
             reasoning: String::new(),
             timeline: String::new(),

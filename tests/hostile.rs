@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use switchboard::app::{update, Action, Effect};
+use switchboard::model::RequestId;
 use switchboard::render::line::{wrap, RLine};
 use switchboard::render::markdown::render;
 use switchboard::render::stream::MdStream;
@@ -331,7 +332,7 @@ fn model_output_never_reaches_the_terminal_raw() {
     app.view.size = (120, 60);
     common::keys::type_text(&mut app, "hi");
     let fx = common::keys::press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    let requests: Vec<u64> = fx
+    let requests: Vec<RequestId> = fx
         .iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(*request),

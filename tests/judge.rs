@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use switchboard::app::state::Overlay;
 use switchboard::app::{update, Action, App, Effect, Zone};
 use switchboard::judge::Verdict;
+use switchboard::model::RequestId;
 use switchboard::session::store::Op;
 use switchboard::stream::StreamEvent;
 
@@ -16,14 +17,14 @@ fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
     update(a, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn round(a: &mut App, prompt: &str) -> Vec<u64> {
+fn round(a: &mut App, prompt: &str) -> Vec<RequestId> {
     if a.view.zone == Zone::Panes {
         key(a, KeyCode::Char('i'));
     }
     for c in prompt.chars() {
         key(a, KeyCode::Char(c));
     }
-    let ids: Vec<u64> = key(a, KeyCode::Enter)
+    let ids: Vec<RequestId> = key(a, KeyCode::Enter)
         .into_iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(request),
@@ -220,7 +221,7 @@ fn blind_shows_no_model_before_the_first_round_nor_in_settings_or_the_trail() {
 #[test]
 fn diff_two_answers_word_by_word() {
     let mut a = app();
-    let ids: Vec<u64> = {
+    let ids: Vec<RequestId> = {
         key(&mut a, KeyCode::Char('h'));
         key(&mut a, KeyCode::Char('i'));
         key(&mut a, KeyCode::Enter)
@@ -514,14 +515,14 @@ fn an_open_diff_follows_answers_still_arriving() {
     for c in "compare".chars() {
         key(&mut a, KeyCode::Char(c));
     }
-    let ids: Vec<u64> = key(&mut a, KeyCode::Enter)
+    let ids: Vec<RequestId> = key(&mut a, KeyCode::Enter)
         .into_iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(request),
             _ => None,
         })
         .collect();
-    let delta = |a: &mut App, id: u64, t: &str| {
+    let delta = |a: &mut App, id: RequestId, t: &str| {
         update(
             a,
             Action::Stream {

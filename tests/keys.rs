@@ -8,6 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use switchboard::app::{update, Action, App, Effect};
 use switchboard::config::Config;
+use switchboard::model::RequestId;
 use switchboard::provider::ApiError;
 use switchboard::stream::StreamEvent;
 use switchboard::theme::Theme;
@@ -25,7 +26,7 @@ fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(code, mods)))
 }
 
-fn started(fx: &[Effect]) -> Vec<u64> {
+fn started(fx: &[Effect]) -> Vec<RequestId> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(*request),

@@ -8,11 +8,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use switchboard::app::{update, Action, App, Effect};
+use switchboard::model::RequestId;
 use switchboard::stream::StreamEvent;
 
 const SAMPLE: &str = "# Heading one\n\n## Heading two\n\nPlain, *emphasis*, **strong**, ~~struck~~, `inline code` and a [link](https://example.com).\n\n- bullet\n  - nested bullet\n- [x] done task\n- [ ] open task\n\n1. first\n2. second\n\n> A quote that is long enough to wrap onto a second line inside the pane.\n\n| name | score | note |\n|:-----|------:|:----:|\n| ada  | 10 | ok |\n| a much longer name | 7 | wide |\n\n```rust\nfn main() {\n    let x = \"hi\"; // comment\n}\n```\n\n```klingon\nplain text for an unknown language\n```\n\n---\n\n日本語のテキストも正しく折り返されるべきです。 Emoji 👍 too.\n";
 
-fn app_with(text: &str, size: (u16, u16)) -> (App, u64) {
+fn app_with(text: &str, size: (u16, u16)) -> (App, RequestId) {
     let mut a = common::sim_app(&["sim/coder"]);
     a.view.size = size;
     a.session.session_label = "2026-11-23 14:02".into();

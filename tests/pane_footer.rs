@@ -7,6 +7,7 @@
 mod common;
 
 use std::time::Duration;
+use switchboard::model::RequestId;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -28,7 +29,7 @@ fn cut_off(finish: &str) -> App {
     for c in "Explain attention".chars() {
         key(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
     }
-    let ids: Vec<u64> = update(
+    let ids: Vec<RequestId> = update(
         &mut a,
         Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     )

@@ -6,6 +6,7 @@ mod common;
 
 use common::drive::{drive, starts};
 use common::keys::{press, type_text};
+use switchboard::model::RequestId;
 
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -168,7 +169,7 @@ fn structured_answers_are_validated_when_they_end() {
     let body = chat_body(ProviderKind::Openrouter, &sent[0]);
     assert_eq!(body["response_format"]["type"], "json_schema");
     assert_eq!(body["response_format"]["json_schema"]["strict"], true);
-    let ids: Vec<u64> = fx
+    let ids: Vec<RequestId> = fx
         .iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(*request),

@@ -5,6 +5,7 @@
 mod common;
 
 use std::time::Duration;
+use switchboard::model::RequestId;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -30,7 +31,7 @@ fn render(app: &App) -> String {
     format!("{}", t.backend())
 }
 
-fn send(app: &mut App, text: &str) -> Vec<u64> {
+fn send(app: &mut App, text: &str) -> Vec<RequestId> {
     for c in text.chars() {
         update(
             app,
@@ -49,7 +50,7 @@ fn send(app: &mut App, text: &str) -> Vec<u64> {
     .collect()
 }
 
-fn ev(app: &mut App, request: u64, event: StreamEvent) {
+fn ev(app: &mut App, request: RequestId, event: StreamEvent) {
     update(app, Action::Stream { request, event });
 }
 

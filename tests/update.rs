@@ -4,6 +4,7 @@
 mod common;
 
 use std::time::Duration;
+use switchboard::model::RequestId;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use switchboard::app::state::Overlay;
@@ -30,7 +31,7 @@ fn send(app: &mut App, text: &str) -> Vec<Effect> {
     key(app, KeyCode::Enter, KeyModifiers::NONE)
 }
 
-fn cancelled(fx: &[Effect]) -> Vec<u64> {
+fn cancelled(fx: &[Effect]) -> Vec<RequestId> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Cancel { request } => Some(*request),
@@ -39,7 +40,7 @@ fn cancelled(fx: &[Effect]) -> Vec<u64> {
         .collect()
 }
 
-fn started(fx: &[Effect]) -> Vec<u64> {
+fn started(fx: &[Effect]) -> Vec<RequestId> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Start { request, .. } => Some(*request),
@@ -48,7 +49,7 @@ fn started(fx: &[Effect]) -> Vec<u64> {
         .collect()
 }
 
-fn stream(app: &mut App, request: u64, event: StreamEvent) {
+fn stream(app: &mut App, request: RequestId, event: StreamEvent) {
     let fx = update(app, Action::Stream { request, event });
     assert!(
         fx.iter().all(|e| matches!(
@@ -202,7 +203,7 @@ fn started_panes(a: &App, fx: &[Effect]) -> Vec<usize> {
 }
 
 /// Two panes of three fail; the second answers.
-fn one_round_two_failures(a: &mut App) -> Vec<u64> {
+fn one_round_two_failures(a: &mut App) -> Vec<RequestId> {
     let ids = started(&send(a, "hi"));
     let err = ApiError::from_response(
         503,

@@ -1,5 +1,6 @@
 //! What flows into `update` and what comes out of it.
 
+use crate::model::RequestId;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::spend::KeyStatus;
@@ -18,7 +19,7 @@ pub enum Action {
     Resize(u16, u16),
     /// An event from the network task running `request`.
     Stream {
-        request: u64,
+        request: RequestId,
         event: StreamEvent,
     },
     /// Time passed (spinners, elapsed figures).
@@ -46,7 +47,7 @@ pub enum Action {
     /// A replayed round begins: its prompt, and the request id each pane's answer arrives under.
     ReplayRound {
         prompt: String,
-        requests: Vec<(usize, u64)>,
+        requests: Vec<(usize, RequestId)>,
     },
     /// Sessions matching the browser's query.
     Sessions(Result<Vec<crate::session::export::SessionSummary>, String>),
@@ -81,7 +82,7 @@ pub enum Action {
     },
     /// What `/generation` said an answer was billed, or why it never said.
     Generation {
-        request: u64,
+        request: RequestId,
         result: Result<crate::provider::generation::Billed, String>,
     },
     /// A provider's connection test finished.
@@ -112,13 +113,13 @@ pub enum ConfigWrite {
 pub enum Effect {
     /// Spawn a network task for `request` against provider `provider`.
     Start {
-        request: u64,
+        request: RequestId,
         provider: String,
         params: Box<ChatParams>,
     },
     /// Abort the task running `request`.
     Cancel {
-        request: u64,
+        request: RequestId,
     },
     /// Suspend the UI and edit `text` in `$EDITOR`.
     OpenEditor {
@@ -176,7 +177,7 @@ pub enum Effect {
     },
     /// Ask `/generation` what answer `request` was billed, in the background.
     FetchGeneration {
-        request: u64,
+        request: RequestId,
         provider: String,
         id: String,
     },

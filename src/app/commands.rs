@@ -198,7 +198,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             app.overlay = Some(Overlay::Library {
                 input: Box::new(input),
                 selected: 0,
-                matches: super::overlay_keys::library_matches(app, ""),
+                matches: crate::library::matches(&app.config.library, ""),
             });
         }
         Command::Sessions => {

@@ -109,7 +109,8 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
                 }
                 _ => {
                     input.input(Input::from(key));
-                    let matches = library_matches(app, &input.lines().join(""));
+                    let matches =
+                        crate::library::matches(&app.config.library, &input.lines().join(""));
                     app.overlay = Some(Overlay::Library {
                         input,
                         selected: 0,
@@ -208,24 +209,4 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
     }
     // A key in the panel, or the picker it opened, may change the request it shows.
     super::request_view::refresh(app);
-}
-
-/// Library entries matching `query` (fuzzy, over names and text), best first.
-pub fn library_matches(app: &App, query: &str) -> Vec<usize> {
-    let infos: Vec<crate::catalog::ModelInfo> = app
-        .config
-        .library
-        .iter()
-        .map(|s| {
-            let mut m = crate::catalog::ModelInfo::bare(s.name.clone());
-            m.name = Some(s.text.chars().take(200).collect());
-            m
-        })
-        .collect();
-    crate::catalog::fuzzy::Search::default().run(
-        &infos,
-        query,
-        crate::catalog::Tag::All,
-        crate::catalog::fuzzy::Sort::Relevance,
-    )
 }

@@ -127,8 +127,7 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
 
 /// A turn that was never sent: the model takes no images, and the answer says so.
 pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
-    let request = app.session.next_request;
-    app.session.next_request += 1;
+    let request = app.session.next_request.take();
     let mut answer = Answer::new(request, app.now);
     answer.finished = Some(app.now);
     answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(

@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::notice::{key, key_in, notice, notice_error};
 use crate::keymap::Mode;
 
-use super::state::{App, Status};
+use super::state::{App, RequestId, Status};
 use super::turn::{history, stop_all};
 use crate::session::store::Op;
 
@@ -54,16 +54,16 @@ pub(super) fn resume(
     let mut panes = panes;
     for p in &mut panes {
         for t in &mut p.turns {
-            t.answer.request += app.session.next_request;
+            t.answer.request.0 += app.session.next_request.0;
         }
     }
-    app.session.next_request = panes
+    let newest = panes
         .iter()
         .flat_map(|p| &p.turns)
         .map(|t| t.answer.request)
         .max()
-        .unwrap_or(app.session.next_request)
-        + 1;
+        .unwrap_or(app.session.next_request);
+    app.session.next_request = RequestId(newest.0 + 1);
     app.session.panes = panes;
     app.view.focus = 0;
     app.view.zoomed = false;

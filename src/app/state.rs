@@ -13,7 +13,7 @@ use crate::cost::ledger::Breakdown;
 use crate::cost::{Budget, ModelPrice, Spent};
 
 pub use crate::model::{
-    new_session_id, Answer, CostView, Input, Pane, PaneId, Status, Turn, MAX_PANES,
+    new_session_id, Answer, CostView, Input, Pane, PaneId, RequestId, Status, Turn, MAX_PANES,
 };
 use crate::provider::Endpoint;
 pub use crate::provider::Providers;
@@ -159,7 +159,7 @@ pub struct Session {
     pub panes: Vec<Pane>,
     /// Shown in the header: when this session began.
     pub session_label: String,
-    pub next_request: u64,
+    pub next_request: RequestId,
     /// Rounds sent this session, for the history database.
     pub rounds: u64,
     /// The stored session this one carries on, when resumed.
@@ -280,7 +280,7 @@ impl App {
         Self {
             session: Session {
                 panes,
-                next_request: 1,
+                next_request: RequestId(1),
                 rounds: 0,
                 session_label: String::new(),
                 resumed: None,

@@ -6,6 +6,7 @@ use super::notice::{notice, notice_error};
 use super::state::{Answer, App, Status};
 use super::tool_steps::auto_answer;
 use super::turn::{history, settle, stop_pane};
+use crate::model::RequestId;
 use crate::session::store::Op;
 use crate::stream::StreamEvent;
 
@@ -13,7 +14,7 @@ use crate::stream::StreamEvent;
 /// estimate: in the totals, the ledger and the history.
 pub(super) fn on_billed(
     app: &mut App,
-    request: u64,
+    request: RequestId,
     result: Result<crate::provider::generation::Billed, String>,
     fx: &mut Vec<Effect>,
 ) {
@@ -53,7 +54,12 @@ pub(super) fn on_billed(
     }));
 }
 
-pub(super) fn on_stream(app: &mut App, request: u64, event: StreamEvent, fx: &mut Vec<Effect>) {
+pub(super) fn on_stream(
+    app: &mut App,
+    request: RequestId,
+    event: StreamEvent,
+    fx: &mut Vec<Effect>,
+) {
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
     let Some(i) = app.session.panes.iter().position(|p| {

@@ -42,8 +42,7 @@ pub(super) fn begin_with(
     fx: &mut Vec<Effect>,
 ) {
     stop_pane(app, i, Status::Cancelled, fx);
-    let request = app.session.next_request;
-    app.session.next_request += 1;
+    let request = app.session.next_request.take();
     let now = app.now;
     let upto = if regenerate {
         app.session.panes[i].turns.len().saturating_sub(1)

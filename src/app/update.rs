@@ -1,5 +1,6 @@
 //! The pure heart of the playground: `update(state, action) -> effects`. No I/O happens here.
 
+use crate::model::RequestId;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::action::{Action, Effect};
@@ -16,8 +17,6 @@ use super::streams::{on_billed, on_stream};
 use super::turn::history;
 use crate::keymap::Mode;
 use crate::session::store::Op;
-
-pub use super::overlay_keys::library_matches;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -93,9 +92,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.config.library.push(saved);
             app.config.library.sort_by(|a, b| a.name.cmp(&b.name));
             let fresh = match &app.overlay {
-                Some(Overlay::Library { input, .. }) => {
-                    Some(library_matches(app, &input.lines().join("")))
-                }
+                Some(Overlay::Library { input, .. }) => Some(crate::library::matches(
+                    &app.config.library,
+                    &input.lines().join(""),
+                )),
                 _ => None,
             };
             if let (Some(fresh), Some(Overlay::Library { matches, .. })) = (fresh, &mut app.overlay)
@@ -200,7 +200,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// A keyless OpenRouter is only the simulator's stand-in: its catalog serves no pane, and
 /// offline its fetch would only fail, in place of the first screen's hints.
 /// An open diff is made again when a piece of either of its answers arrives.
-fn refresh_diff(app: &mut App, request: u64) {
+fn refresh_diff(app: &mut App, request: RequestId) {
     let Some(Overlay::Diff { left, right, .. }) = &app.overlay else {
         return;
     };

@@ -1,6 +1,7 @@
 //! A run's jobs: the prompts read from `--prompts`, the prices answers are estimated at, and
 //! each answer as it streams in.
 
+use crate::model::RequestId;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -136,7 +137,7 @@ pub(super) async fn prices(
 
 /// A request to send: which prompt, to which model, and how.
 pub(super) struct Pending {
-    pub request: u64,
+    pub request: RequestId,
     pub prompt_index: usize,
     pub prompt: String,
     pub model: String,

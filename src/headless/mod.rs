@@ -6,6 +6,7 @@
 mod jobs;
 mod summary;
 
+use crate::model::RequestId;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -144,10 +145,10 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     }
 
     let mut queue = VecDeque::new();
-    let mut request = 0u64;
+    let mut request = RequestId(0);
     for (pi, job) in jobs.iter().enumerate() {
         for (mi, pane) in panes.iter().enumerate() {
-            request += 1;
+            request.0 += 1;
             let mut params = pane.params_for(
                 0,
                 &crate::app::state::Input::Prompt(job.prompt.clone(), images.clone()),
@@ -184,10 +185,10 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     let bar = progress(queue.len());
     let budget = session.cfg.budget.clone();
     let mut spent = 0.0f64;
-    let mut live: HashMap<u64, Live> = HashMap::new();
+    let mut live: HashMap<RequestId, Live> = HashMap::new();
     let mut results: Vec<Result_> = Vec::new();
     // Answers whose bill is asked for: where their row is.
-    let mut billing: HashMap<u64, usize> = HashMap::new();
+    let mut billing: HashMap<RequestId, usize> = HashMap::new();
     loop {
         // As many requests as the bound allows, each checked against the budget first.
         let mut done = Vec::new();
@@ -346,10 +347,10 @@ impl Record {
 fn finish(
     exec: &Executor,
     providers: &Providers,
-    request: u64,
+    request: RequestId,
     r: Result_,
     results: &mut Vec<Result_>,
-    billing: &mut HashMap<u64, usize>,
+    billing: &mut HashMap<RequestId, usize>,
 ) {
     let now = chrono::Utc::now().timestamp();
     exec.book(crate::cost::ledger::SpendRecord {

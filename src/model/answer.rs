@@ -7,6 +7,32 @@ use crate::provider::{ApiError, Usage};
 use crate::route::HopRecord;
 
 /// A retry being waited for.
+/// One request's name, from the moment it is started: its stream's events, its cancel and
+/// its bill all say which request they are about by it. Never reused within a session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+impl RequestId {
+    /// This id, and the next one moved past it.
+    pub fn take(&mut self) -> RequestId {
+        let id = *self;
+        self.0 += 1;
+        id
+    }
+}
+
+impl From<u64> for RequestId {
+    fn from(n: u64) -> Self {
+        Self(n)
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retrying {
     pub until: Instant,
@@ -70,7 +96,7 @@ impl CostView {
 
 #[derive(Clone, Debug)]
 pub struct Answer {
-    pub request: u64,
+    pub request: RequestId,
     pub status: Status,
     pub text: String,
     pub reasoning: String,
@@ -123,7 +149,8 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn new(request: u64, started: Instant) -> Self {
+    pub fn new(request: impl Into<RequestId>, started: Instant) -> Self {
+        let request = request.into();
         Self {
             request,
             status: Status::Waiting,

@@ -5,5 +5,5 @@
 pub mod answer;
 pub mod pane;
 
-pub use answer::{Answer, CostView, Retrying, Status};
+pub use answer::{Answer, CostView, RequestId, Retrying, Status};
 pub use pane::{new_session_id, Input, Pane, PaneId, Turn, MAX_PANES};

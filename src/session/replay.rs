@@ -1,6 +1,7 @@
 //! Replaying a stored session in the playground at the pace it was recorded, for demos
 //! without a network. The answers arrive as stream events, as if from the models themselves.
 
+use crate::model::RequestId;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -59,10 +60,13 @@ pub enum Played {
     /// A round begins: its prompt, and the request id each pane's answer arrives under.
     Round {
         prompt: String,
-        requests: Vec<(usize, u64)>,
+        requests: Vec<(usize, RequestId)>,
     },
     /// A piece of one of its answers.
-    Stream { request: u64, event: StreamEvent },
+    Stream {
+        request: RequestId,
+        event: StreamEvent,
+    },
 }
 
 /// Plays `rounds` into the loop through `tx`, `speed` times as fast as recorded.
@@ -77,11 +81,11 @@ pub async fn play<T: From<Played> + Send + 'static>(
         1.0
     };
     let scaled = move |ms: u64| Duration::from_micros((ms as f64 * 1000.0 / speed) as u64);
-    let mut request = 1_000_000u64;
+    let mut request = RequestId(1_000_000);
     for round in rounds {
         let mut requests = Vec::new();
         for a in &round.answers {
-            request += 1;
+            request.0 += 1;
             requests.push((usize::try_from(a.pane).unwrap_or(0), request));
         }
         if tx

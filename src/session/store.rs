@@ -2,6 +2,7 @@
 //! turns them into rows. Streaming text is appended in checkpoints, so a kill loses at most the
 //! last quarter of a second.
 
+use crate::model::RequestId;
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
@@ -24,7 +25,7 @@ pub enum Op {
     },
     Answer {
         round: u64,
-        request: u64,
+        request: RequestId,
         pane: usize,
         model: String,
         provider: String,
@@ -36,7 +37,7 @@ pub enum Op {
     },
     /// Text that arrived since the last checkpoint.
     Append {
-        request: u64,
+        request: RequestId,
         text: String,
         reasoning: String,
         /// Timing entries for replays (see the `timeline` column).
@@ -44,13 +45,13 @@ pub enum Op {
         at: i64,
     },
     Finish {
-        request: u64,
+        request: RequestId,
         record: Box<Finished>,
     },
     /// What `/generation` says an answer was billed: it replaces the answer's cost, here and
     /// in the spend ledger.
     Billed {
-        request: u64,
+        request: RequestId,
         generation_id: String,
         cost: f64,
         /// The billed figures.
@@ -109,7 +110,7 @@ fn json_text(v: &serde_json::Value) -> String {
 pub struct Writer {
     session: Option<i64>,
     rounds: HashMap<u64, i64>,
-    answers: HashMap<u64, i64>,
+    answers: HashMap<RequestId, i64>,
 }
 
 impl Writer {

@@ -7,6 +7,7 @@
 mod files;
 mod probe;
 
+use crate::model::RequestId;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -69,7 +70,7 @@ pub struct Inboxes {
     /// Actions: replies to effects, and what failed.
     pub actions: UnboundedReceiver<Action>,
     /// Requests that have stream events waiting ([`Executor::take`]).
-    pub ready: UnboundedReceiver<u64>,
+    pub ready: UnboundedReceiver<RequestId>,
 }
 
 /// A request's stream events not yet taken, in order. Text that follows text is joined on:
@@ -101,9 +102,9 @@ pub struct Executor {
     ledger: Option<Recorder>,
     clipboard: crate::clipboard::Clipboard,
     /// The requests running: each one's task (none for one ended before it began) and inbox.
-    running: HashMap<u64, (Option<AbortHandle>, Inbox)>,
+    running: HashMap<RequestId, (Option<AbortHandle>, Inbox)>,
     tx: UnboundedSender<Action>,
-    ready: UnboundedSender<u64>,
+    ready: UnboundedSender<RequestId>,
     /// The first write to the history or the ledger that failed, for a word on the way out.
     failed_write: Arc<Mutex<Option<String>>>,
 }
@@ -318,7 +319,7 @@ impl Executor {
     pub fn start(
         &mut self,
         providers: &Providers,
-        request: u64,
+        request: RequestId,
         provider: &str,
         params: ChatParams,
     ) -> Result<(), String> {
@@ -342,7 +343,7 @@ impl Executor {
     }
 
     /// Ends `request` with `error` without starting it.
-    fn fail(&mut self, request: u64, error: ApiError) {
+    fn fail(&mut self, request: RequestId, error: ApiError) {
         let inbox = Inbox::default();
         deliver(&inbox, StreamEvent::Error(error));
         if let Some((Some(old), _)) = self.running.insert(request, (None, inbox)) {
@@ -352,7 +353,7 @@ impl Executor {
     }
 
     /// Stops `request`; nothing more comes from it.
-    pub fn cancel(&mut self, request: u64) {
+    pub fn cancel(&mut self, request: RequestId) {
         if let Some((Some(h), _)) = self.running.remove(&request) {
             h.abort();
         }
@@ -360,7 +361,7 @@ impl Executor {
 
     /// The events `request` has sent since last asked, in order. After its last one (done or
     /// failed) it is forgotten.
-    pub fn take(&mut self, request: u64) -> Vec<StreamEvent> {
+    pub fn take(&mut self, request: RequestId) -> Vec<StreamEvent> {
         let Some((_, inbox)) = self.running.get(&request) else {
             return Vec::new();
         };
@@ -388,7 +389,13 @@ impl Executor {
 
     /// Asks `/generation` what generation `id` of `request` was billed, in the background;
     /// the answer comes back as [`Action::Generation`]. False when the provider is unknown.
-    pub fn bill(&self, providers: &Providers, request: u64, provider: &str, id: String) -> bool {
+    pub fn bill(
+        &self,
+        providers: &Providers,
+        request: RequestId,
+        provider: &str,
+        id: String,
+    ) -> bool {
         let Some(ep) = providers.endpoints.get(provider).cloned() else {
             return false;
         };

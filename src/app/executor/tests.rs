@@ -1,3 +1,4 @@
+use crate::model::RequestId;
 use std::time::{Duration, Instant};
 
 use super::*;
@@ -140,7 +141,7 @@ async fn a_request_that_cannot_be_routed_ends_as_its_own_failure() {
     let params = crate::app::state::Pane::new("m", "nowhere").params(0, "hi");
     exec.run(
         Effect::Start {
-            request: 7,
+            request: RequestId(7),
             provider: "nowhere".into(),
             params: Box::new(params),
         },
@@ -149,8 +150,8 @@ async fn a_request_that_cannot_be_routed_ends_as_its_own_failure() {
     let ready = tokio::time::timeout(Duration::from_secs(30), inboxes.ready.recv())
         .await
         .expect("told in time");
-    assert_eq!(ready, Some(7));
-    let events = exec.take(7);
+    assert_eq!(ready, Some(RequestId(7)));
+    let events = exec.take(RequestId(7));
     assert!(
         matches!(
             events.as_slice(),

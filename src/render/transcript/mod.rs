@@ -2,6 +2,7 @@
 //! line 100,000: finished content is rendered and wrapped once; only the open block of a live
 //! answer is redone, and a frame copies only the lines it shows.
 
+use crate::model::RequestId;
 use ratatui::text::Line;
 
 use super::line::{wrap, Packed};
@@ -47,7 +48,7 @@ struct Frame {
 
 #[derive(Clone, Debug, Default)]
 struct TurnCache {
-    request: u64,
+    request: RequestId,
     prompt: Vec<Line<'static>>,
     reasoning: PlainStream,
     reasoning_w: Wrapped,
