@@ -51,12 +51,7 @@ impl Default for Keymap {
 }
 
 pub(super) fn defaults() -> Result<Keymap, KeyError> {
-    let doc = toml_edit::ImDocument::parse(DEFAULT).map_err(|e| KeyError {
-        at: e.span().unwrap_or(0..0),
-        message: e.message().to_string(),
-    })?;
-    let mut entries = Vec::new();
-    read(doc.as_table(), None, &mut entries)?;
+    let entries = read_default(DEFAULT)?;
     let mut map = Keymap {
         bindings: Vec::new(),
     };
@@ -275,6 +270,51 @@ fn parse_keys(e: &Entry) -> Result<Vec<Key>, KeyError> {
 }
 
 /// Collects the actions of a key table; a table inside it is a mode (`picker`, `panel.edit`).
+/// The embedded defaults, read line by line: they are part of the program, written in the
+/// plain subset of TOML a line reader takes (tables, `name = "key"`, `name = ["a", "b"]`), and
+/// read on every start, where a full TOML parse cost a millisecond. A test holds this reader
+/// to the TOML parser's reading of the same file.
+fn read_default(text: &str) -> Result<Vec<Entry>, KeyError> {
+    let mut out = Vec::new();
+    let mut mode = None;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = || KeyError {
+            at: 0..0,
+            message: format!("default keys, line {}: `{line}`", n + 1),
+        };
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            mode = Some(name.trim().to_string());
+            continue;
+        }
+        let (name, value) = line.split_once('=').ok_or_else(bad)?;
+        let value = value.trim();
+        let quoted = |v: &str| {
+            v.trim()
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .map(|k| (k.to_string(), 0..0))
+        };
+        let keys = match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) if list.trim().is_empty() => Some(Vec::new()),
+            Some(list) => list.split(',').map(quoted).collect::<Option<Vec<_>>>(),
+            None => quoted(value).map(|k| vec![k]),
+        }
+        .ok_or_else(bad)?;
+        out.push(Entry {
+            mode: mode.clone(),
+            action: name.trim().to_string(),
+            action_at: 0..0,
+            keys,
+            keys_at: 0..0,
+        });
+    }
+    Ok(out)
+}
+
 fn read(table: &dyn TableLike, mode: Option<&str>, out: &mut Vec<Entry>) -> Result<(), KeyError> {
     for (name, item) in table.iter() {
         let action_at = table
@@ -325,4 +365,33 @@ fn read(table: &dyn TableLike, mode: Option<&str>, out: &mut Vec<Entry>) -> Resu
         });
     }
     Ok(())
+}
+
+/// (mode, action, keys) of the embedded defaults as the line reader takes them.
+#[cfg(test)]
+pub(super) fn read_default_for_tests() -> Vec<(Option<String>, String, Vec<String>)> {
+    flat(read_default(DEFAULT).expect("the defaults read"))
+}
+
+/// The same, as the TOML parser takes them.
+#[cfg(test)]
+pub(super) fn read_default_with_toml_for_tests() -> Vec<(Option<String>, String, Vec<String>)> {
+    let doc = toml_edit::ImDocument::parse(DEFAULT).expect("the defaults are TOML");
+    let mut entries = Vec::new();
+    read(doc.as_table(), None, &mut entries).expect("the defaults read");
+    flat(entries)
+}
+
+#[cfg(test)]
+fn flat(entries: Vec<Entry>) -> Vec<(Option<String>, String, Vec<String>)> {
+    entries
+        .into_iter()
+        .map(|e| {
+            (
+                e.mode,
+                e.action,
+                e.keys.into_iter().map(|(k, _)| k).collect(),
+            )
+        })
+        .collect()
 }

@@ -216,3 +216,11 @@ fn the_readme_example_is_a_valid_keymap() {
     assert_eq!(m.main("resend"), "Ctrl+T");
     assert_eq!(m.labels(Mode::PanelEdit, "apply_lines"), "Alt+Enter");
 }
+
+#[test]
+fn the_default_file_reads_the_same_by_line_as_by_the_toml_parser() {
+    let by_line = super::map::read_default_for_tests();
+    let by_toml = super::map::read_default_with_toml_for_tests();
+    assert!(by_line.len() > 100, "{}", by_line.len());
+    assert_eq!(by_line, by_toml);
+}
