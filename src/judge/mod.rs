@@ -1,6 +1,8 @@
 //! Judging: votes on rounds, and the scoreboard they add up to (wins, losses, ties, an
 //! Elo-style rating) alongside each model's speed and cost.
 
+pub mod stats;
+
 use std::collections::BTreeMap;
 
 /// Elo's K: how far one vote moves a rating.
