@@ -4,7 +4,7 @@
 use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
 
-use crate::model::PaneId;
+use crate::model::{Pane, PaneId};
 use crate::render::transcript::TranscriptCache;
 
 /// Every pane's scroll and rendered lines.
@@ -41,11 +41,12 @@ impl Transcripts {
         RefMut::map(self.caches.borrow_mut(), |m| m.entry(id).or_default())
     }
 
-    /// Drops what is kept of panes no longer open.
-    pub fn keep_only(&self, open: &[PaneId]) {
+    /// Drops what is kept of panes no longer open. Called every frame, so it does nothing
+    /// (and allocates nothing) unless some pane has gone.
+    pub fn keep_only(&self, open: &[Pane]) {
         if let Ok(mut m) = self.caches.try_borrow_mut() {
             if m.len() > open.len() {
-                m.retain(|id, _| open.contains(id));
+                m.retain(|id, _| open.iter().any(|p| p.id == *id));
             }
         }
     }
@@ -66,8 +67,13 @@ mod tests {
         drop(lines);
         t.follow(a);
         assert_eq!(t.scroll(a), None);
-        t.cache(b);
-        t.keep_only(&[a]);
+        let kept = Pane::new("m", "p");
+        t.cache(kept.id);
+        t.keep_only(std::slice::from_ref(&kept));
         assert_eq!(t.caches.borrow().len(), 1);
+        assert!(
+            t.caches.borrow().contains_key(&kept.id),
+            "the open pane's lines stay"
+        );
     }
 }

@@ -28,8 +28,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
 /// Draws a frame and says what it showed: the loop keeps that in `App::drawn` for scrolling
 /// and clicks, so they never redo the layout or the wrapping.
 pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
-    let open: Vec<_> = app.session.panes.iter().map(|p| p.id).collect();
-    app.view.transcripts.keep_only(&open);
+    app.view.transcripts.keep_only(&app.session.panes);
     let area = f.area();
     let lay = layout::compute_in(app, (area.width, area.height));
     header(app, theme, f, lay.header);
@@ -45,9 +44,11 @@ pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
         prompt: lay.prompt,
         ..Drawn::default()
     };
+    // The keys hints name, made once a frame rather than once a pane.
+    let steps = app.config.keys.steps();
     for (i, rect) in &lay.panes {
         if let Some(p) = app.session.panes.get(*i) {
-            let (total, page, settled) = pane::draw(app, p, *i, theme, f, *rect);
+            let (total, page, settled) = pane::draw(app, p, *i, theme, &steps, f, *rect);
             drawn.rewrapping |= !settled;
             drawn.panes.push(DrawnPane {
                 index: *i,

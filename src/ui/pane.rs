@@ -21,6 +21,7 @@ pub fn draw(
     pane: &Pane,
     index: usize,
     theme: &Theme,
+    steps: &crate::provider::steps::StepKeys,
     f: &mut Frame,
     area: Rect,
 ) -> (usize, usize, bool) {
@@ -56,7 +57,7 @@ pub fn draw(
     let height = inner.height as usize;
     let scroll = app.view.transcripts.scroll(pane.id);
     let mut cache = app.view.transcripts.cache(pane.id);
-    cache.set_steps(&app.config.keys.steps());
+    cache.set_steps(steps);
     cache.update_for(
         pane,
         (inner.width as usize, height),
