@@ -247,10 +247,10 @@ impl Ledger {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn rec(day: NaiveDate, model: &str, cost: Option<f64>) -> SpendRecord {
+    pub(crate) fn rec(day: NaiveDate, model: &str, cost: Option<f64>) -> SpendRecord {
         SpendRecord {
             at: 0,
             day,
@@ -267,7 +267,7 @@ mod tests {
         }
     }
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 

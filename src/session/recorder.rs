@@ -102,27 +102,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rec(day: NaiveDate, model: &str, cost: Option<f64>) -> SpendRecord {
-        SpendRecord {
-            at: 0,
-            day,
-            provider: "sim".into(),
-            model: model.into(),
-            served_model: None,
-            served_provider: None,
-            prompt_tokens: Some(10),
-            completion_tokens: 20,
-            cost,
-            reported: true,
-            status: "done".into(),
-            generation_id: None,
-        }
-    }
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::cost::ledger::tests::{d, rec};
 
     #[test]
     fn the_worker_writes_everything_before_flush_returns() {
