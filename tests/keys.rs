@@ -2,13 +2,13 @@
 //! Keys from the config file's `[keys]`: what they do, and every place that names them.
 
 mod common;
+use common::drive::started;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use switchboard::app::{update, Action, App, Effect};
 use switchboard::config::Config;
-use switchboard::model::RequestId;
 use switchboard::provider::ApiError;
 use switchboard::stream::StreamEvent;
 use switchboard::theme::Theme;
@@ -24,15 +24,6 @@ fn app_with(keys_toml: &str, models: &[&str]) -> App {
 
 fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(code, mods)))
-}
-
-fn started(fx: &[Effect]) -> Vec<RequestId> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Start { request, .. } => Some(*request),
-            _ => None,
-        })
-        .collect()
 }
 
 fn render(app: &App) -> String {

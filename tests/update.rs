@@ -2,6 +2,7 @@
 //! The pure `update`: actions in, state and effects out. No terminal, no network.
 
 mod common;
+use common::drive::started;
 
 use std::time::Duration;
 use switchboard::model::RequestId;
@@ -35,15 +36,6 @@ fn cancelled(fx: &[Effect]) -> Vec<RequestId> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Cancel { request } => Some(*request),
-            _ => None,
-        })
-        .collect()
-}
-
-fn started(fx: &[Effect]) -> Vec<RequestId> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Start { request, .. } => Some(*request),
             _ => None,
         })
         .collect()

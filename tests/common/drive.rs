@@ -66,6 +66,16 @@ pub async fn drive_react(
     }
 }
 
+/// The ids of the requests `fx` starts, in order.
+pub fn started(fx: &[Effect]) -> Vec<switchboard::model::RequestId> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Start { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
     fx.iter()
         .filter_map(|e| match e {
