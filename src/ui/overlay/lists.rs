@@ -100,24 +100,9 @@ pub(super) fn library(
     area: Rect,
 ) {
     let key = |action: &str| app.config.keys.label(Mode::Library, action);
-    let r = centered(area, 100, area.height.saturating_sub(4));
-    f.render_widget(Clear, r);
-    let block = boxed(" prompt library ", theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    if inner.height < 3 {
+    let Some((inner, body)) = query_dialog(" prompt library ", 100, input, theme, f, area) else {
         return;
-    }
-    let mut field = input.clone();
-    field.set_cursor_line_style(ratatui::style::Style::default());
-    field.set_placeholder_style(theme.dim);
-    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
-    let body = Rect::new(
-        inner.x,
-        inner.y + 2,
-        inner.width,
-        inner.height.saturating_sub(3),
-    );
+    };
     f.render_widget(
         Paragraph::new(Line::styled(
             format!(
@@ -172,24 +157,9 @@ pub(super) fn sessions(
     area: Rect,
 ) {
     let key = |action: &str| app.config.keys.label(Mode::Sessions, action);
-    let r = centered(area, 110, area.height.saturating_sub(4));
-    f.render_widget(Clear, r);
-    let block = boxed(" sessions ", theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    if inner.height < 3 {
+    let Some((inner, body)) = query_dialog(" sessions ", 110, &b.input, theme, f, area) else {
         return;
-    }
-    let mut field = b.input.clone();
-    field.set_cursor_line_style(ratatui::style::Style::default());
-    field.set_placeholder_style(theme.dim);
-    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
-    let body = Rect::new(
-        inner.x,
-        inner.y + 2,
-        inner.width,
-        inner.height.saturating_sub(3),
-    );
+    };
     let hint = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
     f.render_widget(
         Paragraph::new(Line::styled(
@@ -255,4 +225,35 @@ pub(super) fn sessions(
         })
         .collect();
     f.render_widget(Paragraph::new(lines), body);
+}
+
+/// A dialog with a query line on top: draws the box and the query, and gives the box's inside
+/// and the room under the query (none when the box is too small to hold both).
+fn query_dialog(
+    title: &'static str,
+    width: u16,
+    input: &tui_textarea::TextArea<'static>,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> Option<(Rect, Rect)> {
+    let r = centered(area, width, area.height.saturating_sub(4));
+    f.render_widget(Clear, r);
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 3 {
+        return None;
+    }
+    let mut field = input.clone();
+    field.set_cursor_line_style(ratatui::style::Style::default());
+    field.set_placeholder_style(theme.dim);
+    f.render_widget(&field, Rect::new(inner.x, inner.y, inner.width, 1));
+    let body = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(3),
+    );
+    Some((inner, body))
 }
