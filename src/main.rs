@@ -120,6 +120,10 @@ enum Command {
         /// Requests in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+        /// Send each prompt to each model N times; the summary gives each figure's mean with
+        /// its 95% interval, and the pass rate with its interval.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        repeat: usize,
         /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
         #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
         format: Option<String>,
@@ -215,6 +219,7 @@ fn main() -> ExitCode {
         vars,
         vars_file,
         concurrency,
+        repeat,
         format,
         out,
         images,
@@ -230,6 +235,7 @@ fn main() -> ExitCode {
             vars,
             vars_file,
             concurrency,
+            repeat,
             format,
             out,
             images,

@@ -104,6 +104,72 @@ fn json_jsonl_csv_md_and_table() {
 }
 
 #[test]
+fn repeats_give_each_figure_a_mean_and_an_interval() {
+    let h = home("");
+    let out = run(
+        h.path(),
+        &[
+            "-m",
+            "sim/swift",
+            "-m",
+            "sim/down",
+            "-p",
+            "Explain raft",
+            "--repeat",
+            "4",
+            "--out",
+            "r.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "sim/down fails every time");
+    let results: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(h.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(results.len(), 8);
+    let swift: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["model"] == "sim/swift")
+        .collect();
+    let repeats: Vec<u64> = swift
+        .iter()
+        .map(|r| r["repeat"].as_u64().unwrap())
+        .collect();
+    assert_eq!(repeats, [1, 2, 3, 4]);
+    // The summary's figures, computed here from the rows: mean ± t(3)·s/√4.
+    let ttfts: Vec<f64> = swift
+        .iter()
+        .map(|r| r["ttft_ms"].as_f64().unwrap())
+        .collect();
+    let mean = ttfts.iter().sum::<f64>() / 4.0;
+    let sd = (ttfts.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0).sqrt();
+    let half = 3.182 * sd / 2.0;
+    let summary = String::from_utf8_lossy(&out.stderr);
+    let row = |m: &str| {
+        summary
+            .lines()
+            .find(|l| l.starts_with(m))
+            .unwrap()
+            .to_string()
+    };
+    let want = if half > 0.0 {
+        format!("{mean:.0} ±{half:.0} ms")
+    } else {
+        format!("{mean:.0} ms")
+    };
+    assert!(row("sim/swift").contains(&want), "{want} in\n{summary}");
+    assert!(
+        summary.lines().next().unwrap().contains("PASSED (95%)"),
+        "{summary}"
+    );
+    // Wilson: 4 of 4 is 51–100%, 0 of 4 is 0–49%.
+    assert!(row("sim/swift").contains("4/4 (51–100%)"), "{summary}");
+    assert!(row("sim/down").contains("0/4 (0–49%)"), "{summary}");
+
+    let out = run(h.path(), &["-m", "sim/swift", "-p", "hi", "--repeat", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--repeat must be at least 1"));
+}
+
+#[test]
 fn exit_codes_and_prompt_files() {
     let h = home("");
     let out = run(h.path(), &["-m", "sim/swift", "-m", "sim/down", "-p", "hi"]);

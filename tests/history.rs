@@ -171,10 +171,14 @@ fn the_scoreboard_over_all_history_reads_votes_and_answers() {
     assert_eq!((down.wins, down.losses), (0, 1));
     assert!(swift.rating > down.rating);
     assert_eq!(
-        swift.answers, 1,
+        swift.figures.n, 1,
         "only finished answers count for speed and cost"
     );
-    assert_eq!(swift.avg_ttft_ms, Some(152.0));
+    assert_eq!(swift.figures.ttft_ms.map(|e| e.mean), Some(152.0));
+    // One vote: the rating has an interval, and it does not yet tell the two apart.
+    let (lo, hi) = swift.interval.unwrap();
+    assert!(lo <= swift.rating && swift.rating <= hi);
+    assert_eq!((swift.rank, down.rank), (Some(1), Some(1)));
     assert_eq!(rows[0].model, "sim/swift");
 }
 

@@ -93,6 +93,7 @@ fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
     let Some(Overlay::Scoreboard {
         all: false,
         rows: Some(Ok(rows)),
+        ..
     }) = &a.overlay
     else {
         panic!("{:?}", a.overlay)
@@ -100,9 +101,18 @@ fn a_vote_is_recorded_and_counts_on_the_scoreboard() {
     let steady = rows.iter().find(|r| r.model == "sim/steady").unwrap();
     assert_eq!((steady.wins, steady.losses, steady.ties), (1, 1, 1));
     assert_eq!(rows[0].model, "sim/steady", "the winner leads");
+    // Three votes tell nobody apart: every model shares the first rank, and the board says so.
+    assert!(rows.iter().all(|r| r.rank == Some(1)), "{rows:?}");
     let screen = render(&a);
     assert!(screen.contains("scoreboard · this session"), "{screen}");
+    assert!(screen.contains("Not distinguishable yet"), "{screen}");
     insta::assert_snapshot!("scoreboard_120x30", screen);
+    a.view.size = (80, 24);
+    let narrow = render(&a);
+    assert!(
+        narrow.contains("sim/steady") && narrow.contains("w/l/t"),
+        "{narrow}"
+    );
     // `a` asks the database for all history.
     assert_eq!(
         key(&mut a, KeyCode::Char('a')),
@@ -308,6 +318,75 @@ fn rerun_sends_the_last_prompt_again_in_new_panes() {
         4
     );
     assert_eq!(a.session.panes.len(), 16);
+}
+
+#[test]
+fn a_rerun_sums_up_its_answers_with_intervals_when_the_last_one_ends() {
+    let mut a = common::sim_app(&["sim/swift"]);
+    a.view.size = (160, 40);
+    round(&mut a, "vary this");
+    key(&mut a, KeyCode::Char('R'));
+    let ids = common::drive::started(&key(&mut a, KeyCode::Char('4')));
+    assert_eq!(ids.len(), 4);
+    // First tokens after 100, 200, 300 and 400 ms; the third fails.
+    let start = a.now;
+    for (n, id) in ids.iter().enumerate() {
+        a.now = start + std::time::Duration::from_millis(100 * (n as u64 + 1));
+        let event = if n == 2 {
+            StreamEvent::Error(switchboard::provider::ApiError::Connect("refused".into()))
+        } else {
+            StreamEvent::Delta("words ".repeat(20))
+        };
+        update(
+            &mut a,
+            Action::Stream {
+                request: *id,
+                event,
+            },
+        );
+    }
+    a.now = start + std::time::Duration::from_millis(1500);
+    for (n, id) in ids.iter().enumerate() {
+        if n != 2 {
+            assert!(
+                !a.view
+                    .notice
+                    .as_ref()
+                    .is_some_and(|x| x.text.contains("ok ·")),
+                "told before the last answer"
+            );
+            update(
+                &mut a,
+                Action::Stream {
+                    request: *id,
+                    event: StreamEvent::Done,
+                },
+            );
+        }
+    }
+    let told = a
+        .view
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    // Three of four came through: Wilson 30–95%; TTFT 100, 200, 400 ms: mean 233, t(2) = 4.303
+    // on a standard error of 88.19: ±379.
+    assert!(
+        told.contains("rerun ×4 of sim/swift (F10 scoreboard): 3/4 (30–95%) ok · ttft 233 ±379 ms"),
+        "{told}"
+    );
+    key(&mut a, KeyCode::Char('S'));
+    let Some(Overlay::Scoreboard { reruns, .. }) = &a.overlay else {
+        panic!("{:?}", a.overlay)
+    };
+    assert_eq!(reruns.len(), 1);
+    assert_eq!((reruns[0].spread.n, reruns[0].spread.ok), (4, 3));
+    let screen = render(&a);
+    assert!(
+        screen.contains("×4 sim/swift") && screen.contains("3/4 (30–95%) ok"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -250,13 +250,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             };
             notice(app, text);
         }
-        Command::Scoreboard => {
-            let rows = app.scoreboard();
-            app.overlay = Some(Overlay::Scoreboard {
-                all: false,
-                rows: Some(Ok(rows)),
-            });
-        }
+        Command::Scoreboard => app.overlay = Some(app.session_scoreboard()),
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.view.copy_pending = true;

@@ -192,14 +192,12 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
             if app.config.keys.is(Mode::Scoreboard, "all", &key) =>
         {
             if all {
-                app.overlay = Some(Overlay::Scoreboard {
-                    all: false,
-                    rows: Some(Ok(app.scoreboard())),
-                });
+                app.overlay = Some(app.session_scoreboard());
             } else {
                 app.overlay = Some(Overlay::Scoreboard {
                     all: true,
                     rows: None,
+                    reruns: Vec::new(),
                 });
                 fx.push(Effect::LoadScoreboard);
             }

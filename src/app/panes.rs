@@ -2,7 +2,7 @@
 
 use super::action::Effect;
 use super::notice::{key, key_in, notice, notice_error};
-use super::state::{App, Pane, Status, MAX_PANES};
+use super::state::{App, Pane, Rerun, Status, MAX_PANES};
 use super::turn::{new_round, start_turn, stop_all, stop_pane};
 use crate::keymap::Mode;
 
@@ -30,14 +30,25 @@ pub(super) fn rerun(app: &mut App, n: usize, fx: &mut Vec<Effect>) {
         source.settings.clone(),
     );
     let round = new_round(app, &prompt, fx);
+    let mut ids = Vec::new();
     for _ in 0..n {
         let mut pane = Pane::new(model.clone(), provider.clone());
         pane.settings = settings.clone();
+        ids.push(pane.id);
         app.session.panes.push(pane);
-        let i = app.session.panes.len() - 1;
+    }
+    app.session.reruns.push(Rerun {
+        model: model.clone(),
+        prompt: prompt.clone(),
+        round,
+        panes: ids,
+        told: false,
+    });
+    notice(app, format!("rerun ×{n} of {model}"));
+    let first = app.session.panes.len() - n;
+    for i in first..app.session.panes.len() {
         start_turn(app, i, round, (prompt.clone(), images.clone()), false, fx);
     }
-    notice(app, format!("rerun ×{n} of {model}"));
 }
 
 /// Copies the focused pane's last answer, or its `block`th code block.

@@ -80,6 +80,8 @@ pub enum Overlay {
     Scoreboard {
         all: bool,
         rows: Option<Result<Vec<crate::judge::Row>, String>>,
+        /// This session's reruns and how their figures spread.
+        reruns: Vec<RerunSpread>,
     },
     /// Spend per model and per day; `None` while the ledger is being read.
     Spend(Option<Result<Breakdown, String>>),
@@ -182,12 +184,33 @@ pub struct Session {
     pub workspace: Option<String>,
     /// This session's judged rounds.
     pub votes: Vec<(u64, crate::judge::Vote)>,
+    /// Each rerun ×N: the panes it opened, to sum up when they are done.
+    pub reruns: Vec<Rerun>,
     /// Answer tool calls with their canned results by themselves, up to this many steps.
     pub auto_tools: Option<u32>,
     /// Images waiting to go with the next prompt.
     pub attachments: Vec<crate::attach::Attachment>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
+}
+
+/// One rerun ×N: the same prompt to the same model in `panes`, in one round.
+#[derive(Clone, Debug)]
+pub struct Rerun {
+    pub model: String,
+    pub prompt: String,
+    pub round: u64,
+    pub panes: Vec<PaneId>,
+    /// Its figures were told when the last answer came in.
+    pub told: bool,
+}
+
+/// A rerun's answers summed up: pass rate and the spread of the figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RerunSpread {
+    pub model: String,
+    pub prompt: String,
+    pub spread: crate::judge::Spread,
 }
 
 /// What the screen shows and how: focus, layout, the prompt being typed, what is pending.
@@ -290,6 +313,7 @@ impl App {
                 replaying: None,
                 undo: None,
                 votes: Vec::new(),
+                reruns: Vec::new(),
                 stashed: BTreeMap::new(),
                 workspace: None,
                 attachments: Vec::new(),
@@ -523,6 +547,43 @@ impl App {
                 .any(|(r, _)| *r == self.session.rounds)
     }
 
+    /// How each rerun's answers spread, over those that have ended.
+    pub fn rerun_spreads(&self) -> Vec<RerunSpread> {
+        self.session
+            .reruns
+            .iter()
+            .map(|g| {
+                let samples: Vec<crate::judge::Sample> = g
+                    .panes
+                    .iter()
+                    .filter_map(|id| self.pane_index(*id))
+                    .filter_map(|i| {
+                        self.session.panes[i]
+                            .turns
+                            .iter()
+                            .find(|t| t.round == g.round)
+                    })
+                    .filter(|t| !t.answer.status.is_active())
+                    .map(|t| t.answer.sample(self.now))
+                    .collect();
+                RerunSpread {
+                    model: g.model.clone(),
+                    prompt: g.prompt.clone(),
+                    spread: crate::judge::Spread::of(&samples),
+                }
+            })
+            .collect()
+    }
+
+    /// The scoreboard overlay over this session: its votes, answers and reruns.
+    pub fn session_scoreboard(&self) -> Overlay {
+        Overlay::Scoreboard {
+            all: false,
+            rows: Some(Ok(self.scoreboard())),
+            reruns: self.rerun_spreads(),
+        }
+    }
+
     /// This session's scoreboard, from its votes and answers.
     pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
         let votes: Vec<crate::judge::Vote> =
@@ -535,12 +596,7 @@ impl App {
             .filter(|(_, t)| t.answer.status == Status::Done)
             .map(|(p, t)| crate::judge::AnswerStat {
                 model: p.model.clone(),
-                ttft_ms: t.answer.ttft().map(|d| d.as_secs_f64() * 1000.0),
-                tokens_per_s: t.answer.rate(self.now),
-                cost: match t.answer.cost() {
-                    CostView::Unpriced => None,
-                    c => Some(c.usd()),
-                },
+                sample: t.answer.sample(self.now),
             })
             .collect();
         crate::judge::scoreboard(&votes, &answers)

@@ -211,10 +211,47 @@ pub(super) fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
         unix,
         today,
     )));
+    tell_reruns(app);
     if !app.any_active() {
         if let Some(provider) = app.key_provider() {
             fx.push(Effect::FetchKey { provider });
         }
+    }
+}
+
+/// A rerun whose answers have all ended is summed up once: pass rate and the spread of its
+/// figures, which the scoreboard keeps.
+fn tell_reruns(app: &mut App) {
+    let spreads = app.rerun_spreads();
+    // Panes closed since do not hold the summary back.
+    let open: Vec<usize> = app
+        .session
+        .reruns
+        .iter()
+        .map(|g| {
+            g.panes
+                .iter()
+                .filter(|id| app.pane_index(**id).is_some())
+                .count()
+        })
+        .collect();
+    let mut told = None;
+    for ((group, s), open) in app.session.reruns.iter_mut().zip(spreads).zip(open) {
+        if !group.told && s.spread.n == open && open > 0 {
+            group.told = true;
+            told = Some(s);
+        }
+    }
+    if let Some(s) = told {
+        // The key first: a narrow screen cuts the end of the line.
+        let text = format!(
+            "rerun ×{} of {} ({} scoreboard): {}",
+            s.spread.n,
+            s.model,
+            super::notice::key(app, "scoreboard"),
+            crate::judge::spread::line(&s.spread),
+        );
+        super::notice::notice(app, text);
     }
 }
 

@@ -149,7 +149,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             read_only,
         } => resume(app, *loaded, read_only, &mut fx),
         Action::Scoreboard(result) => {
-            if let Some(Overlay::Scoreboard { all: true, rows }) = &mut app.overlay {
+            if let Some(Overlay::Scoreboard {
+                all: true, rows, ..
+            }) = &mut app.overlay
+            {
                 *rows = Some(result);
             }
         }

@@ -58,18 +58,13 @@ pub(super) fn read_prompts(
     Ok(jobs)
 }
 
-pub(super) fn refused(
-    pi: usize,
-    prompt: &str,
-    model: &str,
-    provider: &str,
-    why: String,
-) -> Result_ {
+pub(super) fn refused(p: &Pending, why: String) -> Result_ {
     Result_ {
-        prompt_index: pi,
-        prompt: prompt.to_string(),
-        model: model.to_string(),
-        provider: provider.to_string(),
+        prompt_index: p.prompt_index,
+        repeat: p.repeat,
+        prompt: p.prompt.clone(),
+        model: p.model.clone(),
+        provider: p.provider.clone(),
         served_model: None,
         served_provider: None,
         text: String::new(),
@@ -139,6 +134,8 @@ pub(super) async fn prices(
 pub(super) struct Pending {
     pub request: RequestId,
     pub prompt_index: usize,
+    /// Which of `--repeat`'s sendings of this prompt to this model, from 1.
+    pub repeat: usize,
     pub prompt: String,
     pub model: String,
     pub provider: String,
@@ -163,13 +160,7 @@ impl Live {
     pub fn new(p: &Pending) -> Self {
         use crate::cost::price::estimate_prompt_tokens;
         let start = Instant::now();
-        let mut r = refused(
-            p.prompt_index,
-            &p.prompt,
-            &p.model,
-            &p.provider,
-            String::new(),
-        );
+        let mut r = refused(p, String::new());
         r.error = None;
         r.reason = None;
         r.attempts = 1;

@@ -31,6 +31,8 @@ pub struct Args {
     pub vars: Vec<String>,
     pub vars_file: Option<PathBuf>,
     pub concurrency: usize,
+    /// Each prompt goes to each model this many times, for the spread of the figures.
+    pub repeat: usize,
     /// `None`: from `--out`'s extension, else the table.
     pub format: Option<String>,
     pub out: Option<PathBuf>,
@@ -69,6 +71,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     let (format, note) = crate::run_output::format(args.format.as_deref(), args.out.as_deref())?;
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
+    }
+    if args.repeat == 0 {
+        return Err("--repeat must be at least 1".into());
     }
     let images: Vec<String> = args
         .images
@@ -146,7 +151,12 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
 
     let mut queue = VecDeque::new();
     let mut request = RequestId(0);
-    for (pi, job) in jobs.iter().enumerate() {
+    // Repeats go round the models, so an early stop leaves every model with as many.
+    let sendings = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, job)| (0..args.repeat).map(move |rep| (pi, job, rep)));
+    for (pi, job, rep) in sendings {
         for (mi, pane) in panes.iter().enumerate() {
             request.0 += 1;
             let mut params = pane.params_for(
@@ -161,7 +171,8 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
             exec.history(Op::Answer {
                 round: pi as u64 + 1,
                 request,
-                pane: mi,
+                // Each repeat its own pane of the round, so none replaces another.
+                pane: rep * panes.len() + mi,
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
                 settings: serde_json::json!({}),
@@ -171,6 +182,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
             queue.push_back(Pending {
                 request,
                 prompt_index: pi,
+                repeat: rep + 1,
                 prompt: job.prompt.clone(),
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
@@ -203,16 +215,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 0.0,
             );
             if let Some(b) = over {
-                done.push((
-                    p.request,
-                    refused(
-                        p.prompt_index,
-                        &p.prompt,
-                        &p.model,
-                        &p.provider,
-                        b.refusal(),
-                    ),
-                ));
+                done.push((p.request, refused(&p, b.refusal())));
                 continue;
             }
             let answer = Live::new(&p);
@@ -282,7 +285,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         b.finish_and_clear();
     }
     session.simulator.shutdown();
-    results.sort_by(|a, b| (a.prompt_index, &a.model).cmp(&(b.prompt_index, &b.model)));
+    results.sort_by(|a, b| {
+        (a.prompt_index, &a.model, a.repeat).cmp(&(b.prompt_index, &b.model, b.repeat))
+    });
     let summary = summary_table(&results);
     let body = match format.as_str() {
         "table" => summary.clone(),

@@ -6,6 +6,8 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 pub struct Result_ {
     pub prompt_index: usize,
+    /// Which of `--repeat`'s sendings of this prompt to this model, from 1.
+    pub repeat: usize,
     pub prompt: String,
     pub model: String,
     pub provider: String,
@@ -45,11 +47,28 @@ fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
     sorted.get(i).copied()
 }
 
-/// Per model: answers, failures, mean/p50/p95 time to first token, tokens/s, tokens, cost.
+impl Result_ {
+    pub fn sample(&self) -> crate::judge::Sample {
+        crate::judge::Sample {
+            ok: self.ok,
+            ttft_ms: self.ttft_ms.map(|v| v as f64),
+            tokens_per_s: self.tokens_per_s,
+            cost: self.cost,
+        }
+    }
+}
+
+/// Per model: answers, failures, time to first token (mean, p50, p95), tokens/s, tokens and
+/// cost, over the answers that came through. Where a model has more than one answer, each
+/// mean carries its 95% interval (`±`) and the pass rate its Wilson interval.
 pub fn summary_table(results: &[Result_]) -> String {
+    use crate::judge::spread;
     let mut models: Vec<&str> = results.iter().map(|r| r.model.as_str()).collect();
     models.sort_unstable();
     models.dedup();
+    let intervals = models
+        .iter()
+        .any(|m| results.iter().filter(|r| r.model == *m).count() > 1);
     let mut rows = vec![vec![
         "MODEL".to_string(),
         "ANSWERS".into(),
@@ -61,6 +80,10 @@ pub fn summary_table(results: &[Result_]) -> String {
         "TOKENS".into(),
         "COST".into(),
     ]];
+    if intervals {
+        rows[0].push("$/ANSWER".into());
+        rows[0].push("PASSED (95%)".into());
+    }
     let structured = results.iter().any(|r| r.valid_json.is_some());
     if structured {
         rows[0].push("VALID JSON".into());
@@ -72,15 +95,18 @@ pub fn summary_table(results: &[Result_]) -> String {
     }
     for m in models {
         let mine: Vec<&Result_> = results.iter().filter(|r| r.model == m).collect();
-        let ok = mine.iter().filter(|r| r.ok).count();
-        let mut ttfts: Vec<u64> = mine.iter().filter_map(|r| r.ttft_ms).collect();
+        let samples: Vec<crate::judge::Sample> = mine.iter().map(|r| r.sample()).collect();
+        let figures = crate::judge::Spread::of(&samples);
+        let mut ttfts: Vec<u64> = mine
+            .iter()
+            .filter(|r| r.ok)
+            .filter_map(|r| r.ttft_ms)
+            .collect();
         ttfts.sort_unstable();
-        let mean = (!ttfts.is_empty()).then(|| ttfts.iter().sum::<u64>() / ttfts.len() as u64);
-        let tps: Vec<f64> = mine.iter().filter_map(|r| r.tokens_per_s).collect();
-        let tps = (!tps.is_empty()).then(|| tps.iter().sum::<f64>() / tps.len() as f64);
         let tokens: u64 = mine.iter().filter_map(|r| r.completion_tokens).sum();
         let cost: f64 = mine.iter().filter_map(|r| r.cost).sum();
         let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format!("{v} ms"));
+        let dash = || "-".to_string();
         let mut reasons: Vec<&str> = mine
             .iter()
             .filter(|r| !r.ok)
@@ -90,15 +116,22 @@ pub fn summary_table(results: &[Result_]) -> String {
         reasons.dedup();
         rows.push(vec![
             m.to_string(),
-            ok.to_string(),
-            (mine.len() - ok).to_string(),
-            ms(mean),
+            figures.ok.to_string(),
+            (figures.n - figures.ok).to_string(),
+            figures.ttft_ms.as_ref().map_or_else(dash, spread::ms),
             ms(percentile(&ttfts, 0.5)),
             ms(percentile(&ttfts, 0.95)),
-            tps.map_or("-".into(), |v| format!("{v:.0}")),
+            figures
+                .tokens_per_s
+                .as_ref()
+                .map_or_else(dash, spread::rate),
             tokens.to_string(),
             crate::cost::money(cost),
         ]);
+        if let (true, Some(row)) = (intervals, rows.last_mut()) {
+            row.push(figures.cost.as_ref().map_or_else(dash, spread::usd));
+            row.push(spread::pass(&figures));
+        }
         if structured {
             let valid = mine.iter().filter(|r| r.valid_json == Some(true)).count();
             let asked = mine.iter().filter(|r| r.valid_json.is_some()).count();
@@ -154,6 +187,7 @@ pub(super) fn csv(results: &[Result_]) -> Result<String, String> {
         "cost_source",
         "finish_reason",
         "native_finish_reason",
+        "repeat",
     ])
     .map_err(|e| e.to_string())?;
     for r in results {
@@ -179,6 +213,7 @@ pub(super) fn csv(results: &[Result_]) -> Result<String, String> {
             r.cost_source.unwrap_or_default().to_string(),
             r.finish_reason.clone().unwrap_or_default(),
             r.native_finish_reason.clone().unwrap_or_default(),
+            r.repeat.to_string(),
         ])
         .map_err(|e| e.to_string())?;
     }
@@ -200,7 +235,15 @@ pub(super) fn markdown(results: &[Result_]) -> String {
             ));
             last = Some(r.prompt_index);
         }
-        out.push_str(&format!("### {}\n\n", r.model));
+        let repeats = results
+            .iter()
+            .filter(|o| o.prompt_index == r.prompt_index && o.model == r.model)
+            .count();
+        if repeats > 1 {
+            out.push_str(&format!("### {} ({} of {repeats})\n\n", r.model, r.repeat));
+        } else {
+            out.push_str(&format!("### {}\n\n", r.model));
+        }
         match &r.error {
             Some(e) => out.push_str(&format!("**Error:** {e}\n\n")),
             None => out.push_str(&format!(

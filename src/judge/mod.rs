@@ -1,13 +1,17 @@
-//! Judging: votes on rounds, and the scoreboard they add up to (wins, losses, ties, an
-//! Elo-style rating) alongside each model's speed and cost.
+//! Judging: votes on rounds, and the scoreboard they add up to: wins, losses and ties with a
+//! Wilson interval on the win rate, a Bradley–Terry rating with a bootstrap interval, and each
+//! model's speed and cost as a mean with its 95% interval.
 
+pub mod rating;
+pub mod spread;
 pub mod stats;
+pub mod verdict;
 
 use std::collections::BTreeMap;
 
-/// Elo's K: how far one vote moves a rating.
-pub const K: f64 = 32.0;
-pub const START: f64 = 1000.0;
+use rating::Game;
+pub use rating::START;
+pub use spread::{Sample, Spread};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -47,9 +51,7 @@ pub struct Vote {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerStat {
     pub model: String,
-    pub ttft_ms: Option<f64>,
-    pub tokens_per_s: Option<f64>,
-    pub cost: Option<f64>,
+    pub sample: Sample,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -59,127 +61,155 @@ pub struct Row {
     pub losses: u32,
     pub ties: u32,
     pub rating: f64,
-    pub answers: u32,
-    pub avg_ttft_ms: Option<f64>,
-    pub avg_tokens_per_s: Option<f64>,
-    pub avg_cost: Option<f64>,
+    /// The rating's 95% bootstrap interval; none for a model in no decided or drawn round.
+    pub interval: Option<(f64, f64)>,
+    /// One plus the models ahead beyond doubt: models not told apart share a rank.
+    pub rank: Option<usize>,
+    /// The model's answers: how many, and how their speed and cost spread.
+    pub figures: Spread,
 }
 
 impl Row {
+    pub fn judged(&self) -> u32 {
+        self.wins + self.losses + self.ties
+    }
+
     /// Ties count half, as in chess.
     pub fn win_rate(&self) -> Option<f64> {
-        let n = self.wins + self.losses + self.ties;
-        (n > 0).then(|| (f64::from(self.wins) + f64::from(self.ties) / 2.0) / f64::from(n))
+        let n = self.judged();
+        (n > 0).then(|| self.points() / f64::from(n))
+    }
+
+    /// The win rate's 95% Wilson interval.
+    pub fn win_interval(&self) -> Option<(f64, f64)> {
+        stats::wilson(self.points(), f64::from(self.judged()), stats::Z95)
+    }
+
+    fn points(&self) -> f64 {
+        f64::from(self.wins) + f64::from(self.ties) / 2.0
     }
 }
 
-fn expected(a: f64, b: f64) -> f64 {
-    1.0 / (1.0 + 10f64.powf((b - a) / 400.0))
+/// The pairwise games of one vote: a winner beats every other model in its round; a tie
+/// draws them all; "all bad" decides nothing between them.
+fn games(vote: &Vote, index: &BTreeMap<&str, usize>) -> Vec<Game> {
+    let at = |m: &String| index.get(m.as_str()).copied();
+    let mut out = Vec::new();
+    match &vote.verdict {
+        Verdict::Winner(w) => {
+            let Some(winner) = vote.models.get(*w) else {
+                return out;
+            };
+            for other in vote.models.iter().filter(|m| *m != winner) {
+                if let (Some(a), Some(b)) = (at(winner), at(other)) {
+                    out.push(Game { a, b, score: 1.0 });
+                }
+            }
+        }
+        Verdict::Tie => {
+            for (i, a) in vote.models.iter().enumerate() {
+                for b in vote.models[i + 1..].iter().filter(|b| *b != a) {
+                    if let (Some(a), Some(b)) = (at(a), at(b)) {
+                        out.push(Game { a, b, score: 0.5 });
+                    }
+                }
+            }
+        }
+        Verdict::AllBad => {}
+    }
+    out
 }
 
-/// Updates two ratings after a game: `score` is 1 for a win of `a`, 0.5 a draw, 0 a loss.
-pub fn elo(a: f64, b: f64, score: f64) -> (f64, f64) {
-    let ea = expected(a, b);
-    (a + K * (score - ea), b + K * ((1.0 - score) - (1.0 - ea)))
-}
-
-/// The scoreboard, best rating first. A winner beats every other model in its round; a tie
-/// draws them all; "all bad" is a loss for every model and moves no rating.
+/// The scoreboard, best rating first. Each round counts once for each model in it: a win for
+/// the winner and a loss for the others, a tie for all, or a loss for all when all were bad.
 pub fn scoreboard(votes: &[Vote], answers: &[AnswerStat]) -> Vec<Row> {
-    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
-    let mut entry = |m: &str| -> Row {
-        rows.remove(m).unwrap_or_else(|| Row {
-            model: m.to_string(),
+    let mut models: Vec<String> = Vec::new();
+    for m in votes
+        .iter()
+        .flat_map(|v| v.models.iter())
+        .chain(answers.iter().map(|a| &a.model))
+    {
+        if !models.contains(m) {
+            models.push(m.clone());
+        }
+    }
+    let index: BTreeMap<&str, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i))
+        .collect();
+    let mut rows: Vec<Row> = models
+        .iter()
+        .map(|m| Row {
+            model: m.clone(),
             rating: START,
             ..Row::default()
         })
-    };
-    let mut table: BTreeMap<String, Row> = BTreeMap::new();
-    for v in votes {
-        for m in &v.models {
-            if !table.contains_key(m) {
-                table.insert(m.clone(), entry(m));
-            }
-        }
-        match &v.verdict {
-            Verdict::Winner(w) => {
-                let Some(winner) = v.models.get(*w) else {
-                    continue;
-                };
-                for (i, other) in v.models.iter().enumerate() {
-                    if i == *w || other == winner {
-                        continue;
-                    }
-                    let (ra, rb) = (table[winner].rating, table[other].rating);
-                    let (na, nb) = elo(ra, rb, 1.0);
-                    if let Some(r) = table.get_mut(winner) {
-                        r.rating = na;
-                    }
-                    if let Some(r) = table.get_mut(other) {
-                        r.rating = nb;
-                        r.losses += 1;
-                    }
-                }
-                if let Some(r) = table.get_mut(winner) {
-                    r.wins += 1;
-                }
-            }
-            Verdict::Tie => {
-                for i in 0..v.models.len() {
-                    for j in i + 1..v.models.len() {
-                        let (a, b) = (&v.models[i], &v.models[j]);
-                        if a == b {
-                            continue;
-                        }
-                        let (na, nb) = elo(table[a].rating, table[b].rating, 0.5);
-                        if let Some(r) = table.get_mut(a) {
-                            r.rating = na;
-                        }
-                        if let Some(r) = table.get_mut(b) {
-                            r.rating = nb;
-                        }
-                    }
-                }
-                for m in &v.models {
-                    if let Some(r) = table.get_mut(m) {
-                        r.ties += 1;
-                    }
-                }
-            }
-            Verdict::AllBad => {
-                for m in &v.models {
-                    if let Some(r) = table.get_mut(m) {
-                        r.losses += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mean = |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
-    let mut models: Vec<String> = table.keys().cloned().collect();
-    for a in answers {
-        if !models.contains(&a.model) {
-            models.push(a.model.clone());
-        }
-    }
-    let mut out: Vec<Row> = models
-        .into_iter()
-        .map(|m| {
-            let mut row = table.remove(&m).unwrap_or_else(|| entry(&m));
-            let mine: Vec<&AnswerStat> = answers.iter().filter(|a| a.model == m).collect();
-            row.answers = u32::try_from(mine.len()).unwrap_or(u32::MAX);
-            row.avg_ttft_ms = mean(mine.iter().filter_map(|a| a.ttft_ms).collect());
-            row.avg_tokens_per_s = mean(mine.iter().filter_map(|a| a.tokens_per_s).collect());
-            row.avg_cost = mean(mine.iter().filter_map(|a| a.cost).collect());
-            row
-        })
         .collect();
-    out.sort_by(|a, b| {
+    for v in votes {
+        let mut seen: Vec<usize> = Vec::new();
+        for m in &v.models {
+            let Some(&i) = index.get(m.as_str()) else {
+                continue;
+            };
+            if seen.contains(&i) {
+                continue;
+            }
+            seen.push(i);
+            let row = &mut rows[i];
+            match &v.verdict {
+                Verdict::Winner(w) if v.models.get(*w) == Some(m) => row.wins += 1,
+                Verdict::Winner(_) | Verdict::AllBad => row.losses += 1,
+                Verdict::Tie => row.ties += 1,
+            }
+        }
+    }
+    let all: Vec<Game> = votes.iter().flat_map(|v| games(v, &index)).collect();
+    let intervals = rating::intervals(models.len(), &all);
+    for (i, r) in rating::fit(models.len(), &all).into_iter().enumerate() {
+        rows[i].rating = r;
+        if all.iter().any(|g| g.a == i || g.b == i) {
+            rows[i].interval = Some(intervals[i]);
+        }
+    }
+    let rated: Vec<(usize, (f64, f64))> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.interval.map(|iv| (i, iv)))
+        .collect();
+    let spans: Vec<(f64, f64)> = rated.iter().map(|(_, iv)| *iv).collect();
+    for ((i, _), rank) in rated.iter().zip(rating::ranks(&spans)) {
+        rows[*i].rank = Some(rank);
+    }
+    for row in &mut rows {
+        row.figures = Spread::of(
+            answers
+                .iter()
+                .filter(|a| a.model == row.model)
+                .map(|a| &a.sample),
+        );
+    }
+    rows.sort_by(|a, b| {
         b.rating
             .total_cmp(&a.rating)
             .then_with(|| a.model.cmp(&b.model))
     });
-    out
+    rows
+}
+
+/// Neighbours on the board (best first) whose rating intervals overlap: the votes so far do
+/// not tell them apart.
+pub fn not_told_apart(rows: &[Row]) -> Vec<(&str, &str)> {
+    let rated: Vec<&Row> = rows.iter().filter(|r| r.interval.is_some()).collect();
+    rated
+        .windows(2)
+        .filter_map(|w| match (w[0].interval, w[1].interval) {
+            (Some(a), Some(b)) if stats::overlap(a, b) => {
+                Some((w[0].model.as_str(), w[1].model.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -194,18 +224,6 @@ mod tests {
     }
 
     #[test]
-    fn elo_arithmetic() {
-        let (a, b) = elo(1000.0, 1000.0, 1.0);
-        assert!((a - 1016.0).abs() < 1e-9 && (b - 984.0).abs() < 1e-9);
-        let (a, b) = elo(1200.0, 1000.0, 0.0);
-        // The favourite losing moves more: expected 0.76 → loses 24.3.
-        assert!((a - 1175.69).abs() < 0.01, "{a}");
-        assert!((b - 1024.31).abs() < 0.01, "{b}");
-        let (a, b) = elo(1000.0, 1000.0, 0.5);
-        assert_eq!((a, b), (1000.0, 1000.0));
-    }
-
-    #[test]
     fn winners_ties_and_all_bad_add_up() {
         let votes = vec![
             vote(&["a", "b", "c"], Verdict::Winner(0)),
@@ -213,25 +231,19 @@ mod tests {
             vote(&["a", "b", "c"], Verdict::Tie),
             vote(&["a", "b", "c"], Verdict::AllBad),
         ];
+        let stat = |model: &str, ttft_ms, tokens_per_s, cost| AnswerStat {
+            model: model.into(),
+            sample: Sample {
+                ok: true,
+                ttft_ms,
+                tokens_per_s,
+                cost,
+            },
+        };
         let stats = vec![
-            AnswerStat {
-                model: "a".into(),
-                ttft_ms: Some(100.0),
-                tokens_per_s: Some(50.0),
-                cost: Some(0.01),
-            },
-            AnswerStat {
-                model: "a".into(),
-                ttft_ms: Some(300.0),
-                tokens_per_s: None,
-                cost: Some(0.03),
-            },
-            AnswerStat {
-                model: "d".into(),
-                ttft_ms: None,
-                tokens_per_s: None,
-                cost: None,
-            },
+            stat("a", Some(100.0), Some(50.0), Some(0.01)),
+            stat("a", Some(300.0), None, Some(0.03)),
+            stat("d", None, None, None),
         ];
         let board = scoreboard(&votes, &stats);
         let row = |m: &str| board.iter().find(|r| r.model == m).unwrap().clone();
@@ -239,11 +251,56 @@ mod tests {
         assert_eq!((row("b").wins, row("b").losses, row("b").ties), (1, 2, 1));
         assert_eq!((row("c").wins, row("c").losses, row("c").ties), (0, 3, 1));
         assert!(row("c").rating < START);
-        assert_eq!(row("a").avg_ttft_ms, Some(200.0));
-        assert_eq!(row("a").avg_cost, Some(0.02));
-        assert_eq!(row("a").answers, 2);
+        let figures = row("a").figures;
+        let ttft = figures.ttft_ms.unwrap();
+        assert_eq!((ttft.mean, ttft.n), (200.0, 2));
+        // Two samples: t(1) = 12.706 on a standard error of 100.
+        assert!((ttft.high - 200.0 - 1270.6).abs() < 1e-6, "{ttft:?}");
+        assert!((figures.cost.unwrap().mean - 0.02).abs() < 1e-12);
+        assert_eq!(figures.tokens_per_s.unwrap().n, 1);
+        assert_eq!(figures.n, 2);
         assert_eq!(row("d").rating, START, "answered but never judged");
+        assert_eq!((row("d").interval, row("d").rank), (None, None));
         assert_eq!(row("a").win_rate(), Some(1.5 / 4.0));
+        // Wilson on 1.5 of 4.
+        let (lo, hi) = row("a").win_interval().unwrap();
+        assert!(
+            (lo - 0.0919).abs() < 5e-4 && (hi - 0.7806).abs() < 5e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(board.last().unwrap().model, "c");
+    }
+
+    #[test]
+    fn the_rating_is_the_fit_of_the_rounds_pairwise_games() {
+        // a wins a three-way round (beating b and c), then b beats a, then a and c draw.
+        let votes = vec![
+            vote(&["a", "b", "c"], Verdict::Winner(0)),
+            vote(&["a", "b"], Verdict::Winner(1)),
+            vote(&["c", "a"], Verdict::Tie),
+        ];
+        let board = scoreboard(&votes, &[]);
+        let g = |a, b, score| Game { a, b, score };
+        let want = rating::fit(3, &[g(0, 1, 1.0), g(0, 2, 1.0), g(1, 0, 1.0), g(2, 0, 0.5)]);
+        for (m, w) in ["a", "b", "c"].iter().zip(want) {
+            let r = board.iter().find(|r| r.model == *m).unwrap();
+            assert!((r.rating - w).abs() < 1e-9, "{m}: {} against {w}", r.rating);
+            let (lo, hi) = r.interval.unwrap();
+            assert!(lo <= r.rating && r.rating <= hi, "{r:?}");
+        }
+        // Three votes tell nobody apart.
+        assert!(board.iter().all(|r| r.rank == Some(1)), "{board:?}");
+        assert_eq!(not_told_apart(&board).len(), 2);
+    }
+
+    #[test]
+    fn many_one_sided_votes_tell_models_apart() {
+        let votes: Vec<Vote> = (0..40)
+            .map(|i| vote(&["x", "y"], Verdict::Winner(usize::from(i % 10 == 0))))
+            .collect();
+        let board = scoreboard(&votes, &[]);
+        assert_eq!(board[0].model, "x");
+        assert_eq!((board[0].rank, board[1].rank), (Some(1), Some(2)));
+        assert!(not_told_apart(&board).is_empty(), "{board:?}");
     }
 }

@@ -14,12 +14,12 @@ const T95: [f64; 30] = [
 
 /// The Wilson score interval for `successes` out of `n` at `z`: unlike the plain
 /// `p ± z·se`, it stays inside 0…1 and is honest for small `n` and for 0 or `n` successes.
-pub fn wilson(successes: u64, n: u64, z: f64) -> Option<(f64, f64)> {
-    if n == 0 || successes > n {
+/// `successes` may be fractional: a draw counts half.
+pub fn wilson(successes: f64, n: f64, z: f64) -> Option<(f64, f64)> {
+    if !(n > 0.0 && (0.0..=n).contains(&successes)) {
         return None;
     }
-    let (k, n) = (successes as f64, n as f64);
-    let p = k / n;
+    let p = successes / n;
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
@@ -77,18 +77,18 @@ mod tests {
     #[test]
     fn wilson_matches_published_values() {
         // 8 of 10 at 95%: 0.4902 to 0.9433 (Newcombe 1998, method 3).
-        let (lo, hi) = wilson(8, 10, Z95).unwrap();
+        let (lo, hi) = wilson(8.0, 10.0, Z95).unwrap();
         assert!(
             close(lo, 0.4902, 5e-4) && close(hi, 0.9433, 5e-4),
             "{lo} {hi}"
         );
         // 0 of 20: the lower end is 0, the upper 0.1611.
-        let (lo, hi) = wilson(0, 20, Z95).unwrap();
+        let (lo, hi) = wilson(0.0, 20.0, Z95).unwrap();
         assert_eq!(lo, 0.0);
         assert!(close(hi, 0.1611, 5e-4), "{hi}");
         // All of them: the upper end is 1.
-        assert_eq!(wilson(5, 5, Z95).unwrap().1, 1.0);
-        assert!(wilson(1, 0, Z95).is_none() && wilson(3, 2, Z95).is_none());
+        assert_eq!(wilson(5.0, 5.0, Z95).unwrap().1, 1.0);
+        assert!(wilson(1.0, 0.0, Z95).is_none() && wilson(3.0, 2.0, Z95).is_none());
     }
 
     #[test]

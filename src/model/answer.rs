@@ -224,6 +224,19 @@ impl Answer {
         (secs.as_millis() >= 50 && tokens > 0).then(|| tokens as f64 / secs.as_secs_f64())
     }
 
+    /// Its figures for a scoreboard or a group of reruns: ok when it finished.
+    pub fn sample(&self, now: Instant) -> crate::judge::Sample {
+        crate::judge::Sample {
+            ok: self.status == Status::Done,
+            ttft_ms: self.ttft().map(|d| d.as_secs_f64() * 1000.0),
+            tokens_per_s: self.rate(now),
+            cost: match self.cost() {
+                CostView::Unpriced => None,
+                c => Some(c.usd()),
+            },
+        }
+    }
+
     pub fn failed_before_answering(&self) -> bool {
         matches!(self.status, Status::Failed(_))
             && self.first_token.is_none()

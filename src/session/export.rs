@@ -418,12 +418,15 @@ pub fn scoreboard(conn: &Connection) -> rusqlite::Result<Vec<crate::judge::Row>>
             };
             answers.push(AnswerStat {
                 model,
-                ttft_ms: ttft.map(|t| t as f64),
-                tokens_per_s: match (tokens, gen_ms) {
-                    (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
-                    _ => None,
+                sample: crate::judge::Sample {
+                    ok: true,
+                    ttft_ms: ttft.map(|t| t as f64),
+                    tokens_per_s: match (tokens, gen_ms) {
+                        (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
+                        _ => None,
+                    },
+                    cost,
                 },
-                cost,
             });
         }
     }

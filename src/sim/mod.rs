@@ -8,6 +8,7 @@
 mod account;
 mod catalog;
 mod chat;
+mod judge;
 mod models;
 mod plan;
 mod request;

@@ -66,6 +66,11 @@ pub(crate) fn structured(model: &SimModel, body: &Value, prompt: &str) -> Option
         "json_object" => json!({"answer": format!("All about {topic}."), "topic": topic}),
         "json_schema" => {
             let schema = format.pointer("/json_schema/schema")?;
+            if model.id == "sim/judge" {
+                if let Some(v) = super::judge::grade(schema, prompt) {
+                    return serde_json::to_string(&v).ok();
+                }
+            }
             let mut v = arguments(schema, &topic, 0);
             if model.id == "sim/badjson" {
                 if let (Some(obj), Some(required)) = (

@@ -2,6 +2,7 @@
 
 mod help;
 mod lists;
+mod scoreboard;
 mod scores;
 mod trail;
 
@@ -55,8 +56,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
                 trail::draw(app, pane, theme, f, area);
             }
         }
-        Some(Overlay::Scoreboard { all, rows }) => {
-            scores::scoreboard(app, *all, rows.as_ref(), theme, f, area)
+        Some(Overlay::Scoreboard { all, rows, reruns }) => {
+            scoreboard::draw(app, *all, rows.as_ref(), reruns, theme, f, area)
         }
         Some(Overlay::Diff { left, right, words }) => {
             if let (Some(l), Some(r)) = (app.pane_index(*left), app.pane_index(*right)) {
