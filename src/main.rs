@@ -85,6 +85,59 @@ enum SessionsCommand {
     },
 }
 
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A model (repeatable); without any, the config's panes or the defaults.
+    #[arg(short = 'm', long = "model", value_name = "MODEL")]
+    models: Vec<String>,
+    /// One prompt.
+    #[arg(short = 'p', long)]
+    prompt: Option<String>,
+    /// A file of prompts: one a line, or JSON lines {"prompt": …, "vars": {…}}.
+    #[arg(long, value_name = "FILE")]
+    prompts: Option<PathBuf>,
+    /// A system prompt for every request.
+    #[arg(long)]
+    system: Option<String>,
+    /// Fills {{name}} in prompts (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A file of name=value lines for {{name}} in prompts.
+    #[arg(long = "vars", value_name = "FILE")]
+    vars_file: Option<PathBuf>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Send each prompt to each model N times; the summary gives each figure's mean with
+    /// its 95% interval, and the pass rate with its interval.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    repeat: usize,
+    /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
+    #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
+    format: Option<String>,
+    /// Write results here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// An image to send with every prompt (repeatable): png, jpeg, gif or webp.
+    #[arg(long = "image", value_name = "PATH")]
+    images: Vec<PathBuf>,
+    /// A judge model rates every answer (e.g. sim/judge); its cost is booked apart.
+    #[arg(long, value_name = "MODEL")]
+    judge: Option<String>,
+    /// The judge's rubric, a text or Markdown file.
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
+    /// `score`: each answer on a 1–10 scale; `pairwise`: each two answers to a prompt,
+    /// asked twice with the order swapped (a disagreement is a tie).
+    #[arg(long, default_value = "score", value_parser = ["score", "pairwise"])]
+    judge_mode: String,
+    /// Use the simulator even when a key is set.
+    #[arg(long)]
+    sim: bool,
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Play a recorded session back in the playground at its recorded pace.
@@ -98,47 +151,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Evaluate without the TUI: every prompt to every model; exit 1 if any failed.
-    Run {
-        /// A model (repeatable); without any, the config's panes or the defaults.
-        #[arg(short = 'm', long = "model", value_name = "MODEL")]
-        models: Vec<String>,
-        /// One prompt.
-        #[arg(short = 'p', long)]
-        prompt: Option<String>,
-        /// A file of prompts: one a line, or JSON lines {"prompt": …, "vars": {…}}.
-        #[arg(long, value_name = "FILE")]
-        prompts: Option<PathBuf>,
-        /// A system prompt for every request.
-        #[arg(long)]
-        system: Option<String>,
-        /// Fills {{name}} in prompts (repeatable).
-        #[arg(long = "var", value_name = "NAME=VALUE")]
-        vars: Vec<String>,
-        /// A file of name=value lines for {{name}} in prompts.
-        #[arg(long = "vars", value_name = "FILE")]
-        vars_file: Option<PathBuf>,
-        /// Requests in flight at once.
-        #[arg(long, default_value_t = 4)]
-        concurrency: usize,
-        /// Send each prompt to each model N times; the summary gives each figure's mean with
-        /// its 95% interval, and the pass rate with its interval.
-        #[arg(long, default_value_t = 1, value_name = "N")]
-        repeat: usize,
-        /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
-        #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
-        format: Option<String>,
-        /// Write results here instead of to standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// An image to send with every prompt (repeatable): png, jpeg, gif or webp.
-        #[arg(long = "image", value_name = "PATH")]
-        images: Vec<PathBuf>,
-        /// Use the simulator even when a key is set.
-        #[arg(long)]
-        sim: bool,
-        #[arg(long, value_name = "PATH")]
-        config: Option<PathBuf>,
-    },
+    Run(Box<RunArgs>),
     /// Browse the history of past sessions.
     Sessions {
         #[command(subcommand)]
@@ -193,7 +206,7 @@ fn main() -> ExitCode {
     // `run` waits on the network and does little else: on one thread, every piece of a stream
     // goes from the connection to the answer without a hand-off between threads (each one a
     // wake-up and a system call).
-    let mut builder = if matches!(cli.command, Some(Command::Run { .. })) {
+    let mut builder = if matches!(cli.command, Some(Command::Run(_))) {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -211,22 +224,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(Command::Run {
-        models,
-        prompt,
-        prompts,
-        system,
-        vars,
-        vars_file,
-        concurrency,
-        repeat,
-        format,
-        out,
-        images,
-        sim,
-        config,
-    }) = cli.command
-    {
+    if let Some(Command::Run(run)) = cli.command {
+        let RunArgs {
+            models,
+            prompt,
+            prompts,
+            system,
+            vars,
+            vars_file,
+            concurrency,
+            repeat,
+            format,
+            out,
+            images,
+            judge,
+            rubric,
+            judge_mode,
+            sim,
+            config,
+        } = *run;
         let args = switchboard::headless::Args {
             models,
             prompt,
@@ -239,6 +255,9 @@ fn main() -> ExitCode {
             format,
             out,
             images,
+            judge,
+            rubric,
+            judge_mode,
             force_sim: sim,
             config,
         };
@@ -274,7 +293,7 @@ fn main() -> ExitCode {
                 };
                 serve_sim(&host, port, opts).await.map(|()| SUCCESS)
             }
-            Some(Command::Run { .. }) => Ok(SUCCESS),
+            Some(Command::Run(_)) => Ok(SUCCESS),
             Some(Command::Replay { id, speed, config }) => {
                 if !(speed.is_finite() && speed > 0.0) {
                     return Err(format!("--speed {speed} must be a positive number"));

@@ -72,6 +72,7 @@ pub fn record(
         reported: matches!(cost, CostView::Reported(_) | CostView::Billed(_)),
         status: answer.status.label().to_string(),
         generation_id: answer.generation_id.clone(),
+        purpose: crate::cost::ledger::Purpose::Answer,
     }
 }
 

@@ -94,6 +94,27 @@ ALTER TABLE spend ADD COLUMN billed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX spend_generation ON spend(generation_id);
 ALTER TABLE answers ADD COLUMN billed TEXT;   -- the /generation figures, JSON
 ",
+    r"
+-- What a spend was for: `answer`, or `judge` (a judge's verdict: in the totals, shown apart).
+ALTER TABLE spend ADD COLUMN purpose TEXT NOT NULL DEFAULT 'answer';
+-- A judge's verdicts: a score of one answer, or two answers compared both ways round.
+CREATE TABLE verdicts (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    judge TEXT NOT NULL,            -- the judge model
+    mode TEXT NOT NULL,             -- score, pairwise
+    pane INTEGER NOT NULL,          -- the answer scored, or the first of the two
+    other_pane INTEGER,             -- pairwise: the second
+    score INTEGER,                  -- score: 1 to scale
+    scale INTEGER,
+    pick TEXT,                      -- pairwise, both askings combined: first, second, tie
+    reasons TEXT,
+    error TEXT,                     -- failed, refused or off-schema: why
+    cost REAL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX verdicts_round ON verdicts(round_id);
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +132,24 @@ pub struct SpendRecord {
     pub status: String,
     /// The server's id for the generation, to book its billed figure later.
     pub generation_id: Option<String>,
+    /// What it was for: an answer, or a judge's verdict.
+    pub purpose: Purpose,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    #[default]
+    Answer,
+    Judge,
+}
+
+impl Purpose {
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Answer => "answer",
+            Purpose::Judge => "judge",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,8 +209,8 @@ impl Ledger {
     pub fn record(&self, r: &SpendRecord) -> Result<(), LedgerError> {
         self.conn.execute(
             "INSERT INTO spend (at, day, provider, model, served_model, served_provider,
-                prompt_tokens, completion_tokens, cost, reported, status, generation_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                prompt_tokens, completion_tokens, cost, reported, status, generation_id, purpose)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 r.at,
                 r.day.format("%Y-%m-%d").to_string(),
@@ -185,6 +224,7 @@ impl Ledger {
                 r.reported,
                 r.status,
                 r.generation_id,
+                r.purpose.name(),
             ],
         )?;
         Ok(())
@@ -217,7 +257,9 @@ impl Ledger {
             .to_string();
         let mut by_model = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT COALESCE(served_model, model), COALESCE(SUM(cost), 0), COUNT(*)
+            "SELECT COALESCE(served_model, model)
+                    || CASE WHEN purpose = 'judge' THEN ' (judge)' ELSE '' END,
+                    COALESCE(SUM(cost), 0), COUNT(*)
              FROM spend WHERE day >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
         )?;
         for row in stmt.query_map([&since], |r| {
@@ -264,6 +306,7 @@ pub(crate) mod tests {
             reported: true,
             status: "done".into(),
             generation_id: None,
+            purpose: Purpose::Answer,
         }
     }
 
@@ -357,6 +400,24 @@ pub(crate) mod tests {
         assert_eq!(
             b.by_day,
             vec![(d(2026, 11, 22), 0.25), (d(2026, 11, 23), 1.0)]
+        );
+    }
+
+    #[test]
+    fn a_judges_spend_counts_in_the_totals_and_shows_apart() {
+        let l = Ledger::in_memory().unwrap();
+        l.record(&rec(d(2026, 11, 23), "a", Some(0.5))).unwrap();
+        let mut judged = rec(d(2026, 11, 23), "a", Some(0.125));
+        judged.purpose = Purpose::Judge;
+        l.record(&judged).unwrap();
+        assert_eq!(l.totals(d(2026, 11, 23)).unwrap(), (0.625, 0.625));
+        let b = l.breakdown(d(2026, 11, 23), 7).unwrap();
+        assert_eq!(
+            b.by_model,
+            vec![
+                ("a".to_string(), 0.5, 1),
+                ("a (judge)".to_string(), 0.125, 1)
+            ]
         );
     }
 }

@@ -82,6 +82,9 @@ pub(super) fn refused(p: &Pending, why: String) -> Result_ {
         attempts: 0,
         valid_json: None,
         reason: Some("not sent".into()),
+        judged: None,
+        request: p.request,
+        pane: p.pane,
     }
 }
 
@@ -136,6 +139,8 @@ pub(super) struct Pending {
     pub prompt_index: usize,
     /// Which of `--repeat`'s sendings of this prompt to this model, from 1.
     pub repeat: usize,
+    /// Its pane in the recorded round.
+    pub pane: usize,
     pub prompt: String,
     pub model: String,
     pub provider: String,

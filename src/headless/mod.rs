@@ -4,21 +4,25 @@
 //! recorded in the history database.
 
 mod jobs;
+mod judging;
+mod send;
 mod summary;
 
 use crate::model::RequestId;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::app::executor::{Executor, Setup};
-use crate::app::state::{Pane, Providers};
+use crate::app::state::Pane;
 use crate::app::Action;
 use crate::cost::ledger::Ledger;
+use crate::cost::ledger::Purpose;
 use crate::provider::{Message, Role};
-use crate::session::store::{Finished, Op};
-use jobs::{prices, read_prompts, refused, Job, Live, Pending};
+use crate::session::store::Op;
+use jobs::{prices, read_prompts, Job, Pending};
+use send::Sender;
 use summary::{csv, markdown};
 
 pub use summary::{summary_table, Result_};
@@ -38,6 +42,12 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Images sent with every prompt.
     pub images: Vec<PathBuf>,
+    /// A judge model rates the answers.
+    pub judge: Option<String>,
+    /// The judge's rubric (a text or Markdown file); a general one without it.
+    pub rubric: Option<PathBuf>,
+    /// `score` or `pairwise`.
+    pub judge_mode: String,
     pub force_sim: bool,
     pub config: Option<PathBuf>,
 }
@@ -90,19 +100,54 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     }
     let panes: Vec<Pane> = session.setup.panes.clone();
     let providers = &session.setup.providers;
+    let judge = match &args.judge {
+        Some(spec) => {
+            let mut judge = crate::judge::verdict::Judge::new(spec.clone());
+            judge.mode = crate::judge::verdict::Mode::parse(&args.judge_mode).ok_or_else(|| {
+                format!(
+                    "--judge-mode {}: it is `score` or `pairwise`",
+                    args.judge_mode
+                )
+            })?;
+            if let Some(path) = &args.rubric {
+                judge.rubric = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the rubric {}: {e}", path.display()))?;
+                if judge.rubric.trim().is_empty() {
+                    return Err(format!("the rubric {} is empty", path.display()));
+                }
+            }
+            let (provider, model) = providers.route(spec);
+            Some((judge, Pane::new(model, provider)))
+        }
+        None if args.rubric.is_some() => return Err("--rubric needs --judge MODEL".into()),
+        None => None,
+    };
     let client = reqwest::Client::builder()
         .connect_timeout(session.cfg.connect_timeout)
         .build()
         .map_err(|e| e.to_string())?;
     let data = crate::config::paths::data_dir();
+    let priced: Vec<Pane> = panes
+        .iter()
+        .chain(judge.as_ref().map(|(_, p)| p))
+        .cloned()
+        .collect();
     let prices = prices(
         &client,
         &session.cfg,
         providers,
-        &panes,
+        &priced,
         &data.join("catalog"),
     )
     .await;
+    let judging = judge.map(|(judge, pane)| judging::Judging {
+        price: prices
+            .get(&(pane.provider.clone(), pane.model.clone()))
+            .copied(),
+        judge,
+        provider: pane.provider,
+        model: pane.model,
+    });
 
     // History: the run is a session, each prompt a round. A write that fails is told at
     // once, and the run ends non-zero; the answers are still given.
@@ -183,6 +228,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 request,
                 prompt_index: pi,
                 repeat: rep + 1,
+                pane: rep * panes.len() + mi,
                 prompt: job.prompt.clone(),
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
@@ -195,83 +241,31 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     }
 
     let bar = progress(queue.len());
-    let budget = session.cfg.budget.clone();
-    let mut spent = 0.0f64;
-    let mut live: HashMap<RequestId, Live> = HashMap::new();
-    let mut results: Vec<Result_> = Vec::new();
-    // Answers whose bill is asked for: where their row is.
-    let mut billing: HashMap<RequestId, usize> = HashMap::new();
-    loop {
-        // As many requests as the bound allows, each checked against the budget first.
-        let mut done = Vec::new();
-        while live.len() < args.concurrency {
-            let Some(p) = queue.pop_front() else { break };
-            let over = budget.check(
-                crate::cost::Spent {
-                    session: spent,
-                    day: day_before + spent,
-                    month: month_before + spent,
-                },
-                0.0,
-            );
-            if let Some(b) = over {
-                done.push((p.request, refused(&p, b.refusal())));
-                continue;
-            }
-            let answer = Live::new(&p);
-            match exec.start(providers, p.request, &p.provider, p.params.clone()) {
-                Ok(()) => {
-                    live.insert(p.request, answer);
-                }
-                Err(e) => done.push((p.request, Live::unsent(&p, e))),
-            }
-        }
-        for (request, r) in done {
-            spent += r.cost.unwrap_or(0.0);
-            finish(&exec, providers, request, r, &mut results, &mut billing);
+    let mut sender = Sender {
+        exec: &mut exec,
+        inboxes: &mut inboxes,
+        providers,
+        budget: session.cfg.budget.clone(),
+        concurrency: args.concurrency,
+        before: (day_before, month_before),
+        spent: 0.0,
+        record: &mut record,
+        bar: bar.as_ref(),
+    };
+    let mut results = sender.send(queue, Purpose::Answer).await;
+    let judged = match &judging {
+        Some(j) => {
+            let (queue, asks) = judging::requests(j, &results, &mut request);
             if let Some(b) = &bar {
-                b.inc(1);
+                b.inc_length(queue.len() as u64);
             }
+            let answers = sender.send(queue, Purpose::Judge).await;
+            Some(judging::apply(j, &mut results, &asks, answers, |op| {
+                exec.history(op)
+            }))
         }
-        if live.is_empty() && billing.is_empty() && queue.is_empty() {
-            break;
-        }
-        tokio::select! {
-            Some(id) = inboxes.ready.recv() => {
-                for event in exec.take(id) {
-                    let Some(answer) = live.get_mut(&id) else { continue };
-                    if answer.on(event) {
-                        let Some(answer) = live.remove(&id) else { continue };
-                        let r = answer.finish();
-                        spent += r.cost.unwrap_or(0.0);
-                        finish(&exec, providers, id, r, &mut results, &mut billing);
-                        if let Some(b) = &bar {
-                            b.inc(1);
-                        }
-                    }
-                }
-            },
-            Some(action) = inboxes.actions.recv() => match action {
-                Action::BackgroundError(e) => record.tell(e),
-                // Booked as billed; one that does not come in time leaves the stream's
-                // figure, labelled as such.
-                Action::Generation { request, result } => {
-                    let at = billing.remove(&request);
-                    if let (Some(r), Ok(billed)) = (at.and_then(|at| results.get_mut(at)), result) {
-                        r.cost = Some(billed.booked());
-                        r.cost_source = Some("billed");
-                        exec.history(Op::Billed {
-                            request,
-                            generation_id: r.generation_id.clone().unwrap_or_default(),
-                            cost: billed.booked(),
-                            details: billed.to_json(),
-                        });
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
+        None => None,
+    };
     // Every write asked for is done, or told as not done.
     if !exec.flush(Duration::from_secs(10)).await {
         record.tell("the history was not written in time".into());
@@ -308,6 +302,16 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if format != "table" || dest.is_some() {
         eprint!("{summary}");
     }
+    if let (Some(j), Some(t)) = (&judging, &judged) {
+        eprintln!(
+            "judge {} ({}): {} verdicts, {} failed or off-schema, {} (booked as the judge's, apart from the answers)",
+            j.model,
+            j.judge.mode.name(),
+            t.verdicts,
+            t.failed,
+            crate::cost::money(t.cost)
+        );
+    }
     let _ = std::io::stdout().flush();
     if record.failed.is_some() {
         return Ok(Outcome::NotRecorded);
@@ -334,73 +338,15 @@ fn progress(total: usize) -> Option<indicatif::ProgressBar> {
 
 /// Whether the run's history was written; the first failure is told at once.
 #[derive(Default)]
-struct Record {
+pub(super) struct Record {
     failed: Option<String>,
 }
 
 impl Record {
-    fn tell(&mut self, what: String) {
+    pub(super) fn tell(&mut self, what: String) {
         if self.failed.is_none() {
             eprintln!("error: {what}; this run's results are printed but not recorded");
             self.failed = Some(what);
         }
     }
-}
-
-/// An answer has its row: booked in the ledger, its end recorded in the history, and its
-/// bill asked for while the other answers finish.
-fn finish(
-    exec: &Executor,
-    providers: &Providers,
-    request: RequestId,
-    r: Result_,
-    results: &mut Vec<Result_>,
-    billing: &mut HashMap<RequestId, usize>,
-) {
-    let now = chrono::Utc::now().timestamp();
-    exec.book(crate::cost::ledger::SpendRecord {
-        at: now,
-        day: chrono::Local::now().date_naive(),
-        provider: r.provider.clone(),
-        model: r.model.clone(),
-        served_model: r.served_model.clone(),
-        served_provider: r.served_provider.clone(),
-        prompt_tokens: None,
-        completion_tokens: r.completion_tokens.unwrap_or(0),
-        cost: r.cost,
-        reported: r.cost_source == Some("reported"),
-        status: if r.ok { "done".into() } else { "failed".into() },
-        generation_id: r.generation_id.clone(),
-    });
-    exec.history(Op::Finish {
-        request,
-        record: Box::new(Finished {
-            text_tail: r.text.clone(),
-            served_model: r.served_model.clone(),
-            served_provider: r.served_provider.clone(),
-            status: if r.ok { "done".into() } else { "failed".into() },
-            error: r.error.clone(),
-            finish_reason: r.finish_reason.clone(),
-            native_finish_reason: r.native_finish_reason.clone(),
-            generation_id: r.generation_id.clone(),
-            ttft_ms: r.ttft_ms,
-            elapsed_ms: Some(r.elapsed_ms),
-            completion_tokens: r.completion_tokens,
-            cost: r.cost,
-            reported: r.cost_source == Some("reported"),
-            hops: serde_json::json!([]),
-            at: now,
-            ..Finished::default()
-        }),
-    });
-    let openrouter = providers
-        .endpoints
-        .get(&r.provider)
-        .is_some_and(|e| e.kind == crate::provider::ProviderKind::Openrouter);
-    if let (Some(id), true) = (&r.generation_id, openrouter) {
-        if exec.bill(providers, request, &r.provider, id.clone()) {
-            billing.insert(request, results.len());
-        }
-    }
-    results.push(r);
 }

@@ -37,6 +37,37 @@ pub struct Result_ {
     /// Why it failed, in a few words, for the summary.
     #[serde(skip)]
     pub reason: Option<String>,
+    /// What the judge made of it, with `--judge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged: Option<Judged>,
+    #[serde(skip)]
+    pub request: crate::model::RequestId,
+    /// Its pane in the run's recorded rounds.
+    #[serde(skip)]
+    pub pane: usize,
+}
+
+/// A judge's verdicts on one answer: its score, or its record against the other models'
+/// answers to the same prompt; the reasons given, what failed, and what judging it cost.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Judged {
+    pub judge: String,
+    pub mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wins: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub losses: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ties: Option<u32>,
+    pub reasons: Vec<String>,
+    /// Verdicts that failed, were refused or came back off-schema: why.
+    pub errors: Vec<String>,
+    /// This answer's share of the judge's cost (a comparison's is split between its two).
+    pub cost: f64,
 }
 
 fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
@@ -87,6 +118,10 @@ pub fn summary_table(results: &[Result_]) -> String {
     let structured = results.iter().any(|r| r.valid_json.is_some());
     if structured {
         rows[0].push("VALID JSON".into());
+    }
+    let judged = results.iter().any(|r| r.judged.is_some());
+    if judged {
+        rows[0].push("JUDGE".into());
     }
     // Why rows failed, in a few words each; the full message is in the JSON and CSV output.
     let failures = results.iter().any(|r| !r.ok);
@@ -139,6 +174,9 @@ pub fn summary_table(results: &[Result_]) -> String {
                 row.push(format!("{valid}/{asked}"));
             }
         }
+        if let (true, Some(row)) = (judged, rows.last_mut()) {
+            row.push(judge_cell(&mine));
+        }
         if let (true, Some(row)) = (failures, rows.last_mut()) {
             row.push(reasons.join(", "));
         }
@@ -165,6 +203,44 @@ pub fn summary_table(results: &[Result_]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A model's verdicts in a cell: the mean score `±` its 95% interval out of the scale, or
+/// won/lost/tied with the Wilson interval of the win rate; and how many verdicts failed.
+fn judge_cell(mine: &[&Result_]) -> String {
+    let verdicts: Vec<&Judged> = mine.iter().filter_map(|r| r.judged.as_ref()).collect();
+    let failed: usize = verdicts.iter().map(|j| j.errors.len()).sum();
+    let scores: Vec<f64> = verdicts
+        .iter()
+        .filter_map(|j| j.score.map(f64::from))
+        .collect();
+    let scale = verdicts.iter().find_map(|j| j.scale);
+    let mut cell = match (crate::judge::stats::mean_ci(&scores), scale) {
+        (Some(e), Some(scale)) if e.n > 1 && e.high > e.mean => {
+            format!("{:.1} ±{:.1}/{scale}", e.mean, e.high - e.mean)
+        }
+        (Some(e), Some(scale)) => format!("{:.1}/{scale}", e.mean),
+        _ => {
+            let sum = |f: fn(&Judged) -> Option<u32>| -> u32 {
+                verdicts.iter().filter_map(|j| f(j)).sum()
+            };
+            let (w, l, t) = (sum(|j| j.wins), sum(|j| j.losses), sum(|j| j.ties));
+            let n = w + l + t;
+            match crate::judge::stats::wilson(
+                f64::from(w) + f64::from(t) / 2.0,
+                f64::from(n),
+                crate::judge::stats::Z95,
+            ) {
+                Some((lo, hi)) => format!("{w}/{l}/{t} ({:.0}–{:.0}%)", lo * 100.0, hi * 100.0),
+                None if verdicts.is_empty() => "-".into(),
+                None => "0/0/0".into(),
+            }
+        }
+    };
+    if failed > 0 {
+        cell.push_str(&format!(" ({failed} failed)"));
+    }
+    cell
 }
 
 pub(super) fn csv(results: &[Result_]) -> Result<String, String> {

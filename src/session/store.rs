@@ -63,6 +63,27 @@ pub enum Op {
         winner_pane: Option<usize>,
         at: i64,
     },
+    /// A judge's verdict on the round's answers.
+    Verdict(Box<JudgeVerdict>),
+}
+
+/// A judge's verdict as the history keeps it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JudgeVerdict {
+    pub round: u64,
+    pub judge: String,
+    /// `score` or `pairwise`.
+    pub mode: String,
+    pub pane: usize,
+    pub other_pane: Option<usize>,
+    pub score: Option<u32>,
+    pub scale: Option<u32>,
+    /// `first`, `second` or `tie`.
+    pub pick: Option<String>,
+    pub reasons: Option<String>,
+    pub error: Option<String>,
+    pub cost: Option<f64>,
+    pub at: i64,
 }
 
 /// Everything known about an answer when it ends.
@@ -281,6 +302,29 @@ impl Writer {
                     conn.execute(
                         "INSERT INTO votes (round_id, verdict, winner_pane, at) VALUES (?1, ?2, ?3, ?4)",
                         params![round_id, verdict, winner_pane.map(|p| p as i64), at],
+                    )?;
+                }
+            }
+            Op::Verdict(v) => {
+                if let Some(&round_id) = self.rounds.get(&v.round) {
+                    conn.execute(
+                        "INSERT INTO verdicts (round_id, judge, mode, pane, other_pane, score, scale,
+                            pick, reasons, error, cost, at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                        params![
+                            round_id,
+                            v.judge,
+                            v.mode,
+                            v.pane as i64,
+                            v.other_pane.map(|p| p as i64),
+                            v.score,
+                            v.scale,
+                            v.pick,
+                            v.reasons,
+                            v.error,
+                            v.cost,
+                            v.at
+                        ],
                     )?;
                 }
             }
