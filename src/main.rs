@@ -85,59 +85,6 @@ enum SessionsCommand {
     },
 }
 
-#[derive(clap::Args)]
-struct RunArgs {
-    /// A model (repeatable); without any, the config's panes or the defaults.
-    #[arg(short = 'm', long = "model", value_name = "MODEL")]
-    models: Vec<String>,
-    /// One prompt.
-    #[arg(short = 'p', long)]
-    prompt: Option<String>,
-    /// A file of prompts: one a line, or JSON lines {"prompt": …, "vars": {…}}.
-    #[arg(long, value_name = "FILE")]
-    prompts: Option<PathBuf>,
-    /// A system prompt for every request.
-    #[arg(long)]
-    system: Option<String>,
-    /// Fills {{name}} in prompts (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    vars: Vec<String>,
-    /// A file of name=value lines for {{name}} in prompts.
-    #[arg(long = "vars", value_name = "FILE")]
-    vars_file: Option<PathBuf>,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 4)]
-    concurrency: usize,
-    /// Send each prompt to each model N times; the summary gives each figure's mean with
-    /// its 95% interval, and the pass rate with its interval.
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    repeat: usize,
-    /// Default: from --out's extension (.json, .jsonl, .csv, .md), else the table.
-    #[arg(long, value_parser = ["table", "json", "jsonl", "csv", "md"])]
-    format: Option<String>,
-    /// Write results here instead of to standard output.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// An image to send with every prompt (repeatable): png, jpeg, gif or webp.
-    #[arg(long = "image", value_name = "PATH")]
-    images: Vec<PathBuf>,
-    /// A judge model rates every answer (e.g. sim/judge); its cost is booked apart.
-    #[arg(long, value_name = "MODEL")]
-    judge: Option<String>,
-    /// The judge's rubric, a text or Markdown file.
-    #[arg(long, value_name = "FILE")]
-    rubric: Option<PathBuf>,
-    /// `score`: each answer on a 1–10 scale; `pairwise`: each two answers to a prompt,
-    /// asked twice with the order swapped (a disagreement is a tie).
-    #[arg(long, default_value = "score", value_parser = ["score", "pairwise"])]
-    judge_mode: String,
-    /// Use the simulator even when a key is set.
-    #[arg(long)]
-    sim: bool,
-    #[arg(long, value_name = "PATH")]
-    config: Option<PathBuf>,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Play a recorded session back in the playground at its recorded pace.
@@ -151,7 +98,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Evaluate without the TUI: every prompt to every model; exit 1 if any failed.
-    Run(Box<RunArgs>),
+    Run(Box<switchboard::headless::RunArgs>),
     /// Browse the history of past sessions.
     Sessions {
         #[command(subcommand)]
@@ -225,42 +172,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(Command::Run(run)) = cli.command {
-        let RunArgs {
-            models,
-            prompt,
-            prompts,
-            system,
-            vars,
-            vars_file,
-            concurrency,
-            repeat,
-            format,
-            out,
-            images,
-            judge,
-            rubric,
-            judge_mode,
-            sim,
-            config,
-        } = *run;
-        let args = switchboard::headless::Args {
-            models,
-            prompt,
-            prompts,
-            system,
-            vars,
-            vars_file,
-            concurrency,
-            repeat,
-            format,
-            out,
-            images,
-            judge,
-            rubric,
-            judge_mode,
-            force_sim: sim,
-            config,
-        };
+        let args = switchboard::headless::Args::from(*run);
         let outcome = runtime.block_on(switchboard::headless::run(args));
         runtime.shutdown_background();
         return match outcome {
@@ -473,6 +385,8 @@ async fn playground(start: Start) -> Result<u8, String> {
         app.config.library = switchboard::library::load(&dir.join("prompts"));
     }
     app.config.workspaces = session.cfg.workspaces.clone();
+    app.config.judge = session.cfg.judge.clone();
+    app.config.workspace_judges = session.cfg.workspace_judges.clone();
     app.config.default_panes = if workspace.is_some() {
         session.cfg.panes.clone()
     } else {

@@ -250,7 +250,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
             };
             notice(app, text);
         }
-        Command::Scoreboard => app.overlay = Some(app.session_scoreboard()),
+        Command::Scoreboard => app.overlay = Some(app.session_scoreboard(false)),
+        Command::Judge => super::judging::judge_round(app, fx),
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.view.copy_pending = true;

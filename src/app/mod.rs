@@ -1,11 +1,13 @@
 //! The application: state, the pure `update`, key bindings and the event loop.
 
 pub mod action;
+mod boards;
 mod commands;
 pub use crate::model::answer;
 pub mod drawn;
 pub mod executor;
 pub mod find;
+pub mod judging;
 mod notice;
 mod overlay_keys;
 pub mod panel;

@@ -5,7 +5,7 @@ use tui_textarea::Input;
 
 use super::action::Effect;
 use super::commands::{quit_now, run_command};
-use super::notice::{notice, notice_error};
+use super::notice::{key as key_of, notice, notice_error};
 use super::picker_keys::{ask_endpoints, picker_key};
 use super::sessions::back_to_live;
 use super::state::{App, Overlay, Zone};
@@ -46,7 +46,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
         Some(Overlay::Panel(panel)) => {
             app.overlay = super::panel_keys::panel_key(app, panel, key, fx);
         }
-        Some(Overlay::Spend(_) | Overlay::Trail(_)) => {}
+        Some(Overlay::Spend(_) | Overlay::Trail(_) | Overlay::Judge { .. }) => {}
         Some(Overlay::Vars {
             mut input,
             mut selected,
@@ -188,19 +188,45 @@ pub(super) fn on_overlay_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>)
             };
             app.overlay = Some(app.diff_overlay(left, app.session.panes[right].id));
         }
-        Some(Overlay::Scoreboard { all, .. })
+        Some(Overlay::Scoreboard { all, by_judge, .. })
             if app.config.keys.is(Mode::Scoreboard, "all", &key) =>
         {
             if all {
-                app.overlay = Some(app.session_scoreboard());
+                app.overlay = Some(app.session_scoreboard(by_judge));
             } else {
                 app.overlay = Some(Overlay::Scoreboard {
                     all: true,
                     rows: None,
                     reruns: Vec::new(),
+                    judge: None,
+                    by_judge: false,
                 });
                 fx.push(Effect::LoadScoreboard);
             }
+        }
+        Some(Overlay::Scoreboard {
+            all,
+            rows,
+            reruns,
+            judge,
+            by_judge,
+        }) if app.config.keys.is(Mode::Scoreboard, "rater", &key) => {
+            if judge.is_none() {
+                notice(
+                    app,
+                    format!(
+                        "no judge verdicts yet: {} judges the last round",
+                        key_of(app, "judge")
+                    ),
+                );
+            }
+            app.overlay = Some(Overlay::Scoreboard {
+                all,
+                rows,
+                reruns,
+                by_judge: !by_judge && judge.is_some(),
+                judge,
+            });
         }
         Some(Overlay::Scoreboard { .. }) => {}
         None => {}

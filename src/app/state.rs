@@ -1,5 +1,6 @@
 //! Everything the playground knows. Owned by the loop task; changed only by `update`.
 
+pub use crate::model::boards::{JudgeBoard, Rerun, RerunSpread};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -82,6 +83,14 @@ pub enum Overlay {
         rows: Option<Result<Vec<crate::judge::Row>, String>>,
         /// This session's reruns and how their figures spread.
         reruns: Vec<RerunSpread>,
+        /// The judge's verdicts as a rater of their own, when there are any.
+        judge: Option<JudgeBoard>,
+        /// Showing the judge's board rather than the votes'.
+        by_judge: bool,
+    },
+    /// The judge's verdicts on a round, streaming in.
+    Judge {
+        round: u64,
     },
     /// Spend per model and per day; `None` while the ledger is being read.
     Spend(Option<Result<Breakdown, String>>),
@@ -186,31 +195,16 @@ pub struct Session {
     pub votes: Vec<(u64, crate::judge::Vote)>,
     /// Each rerun ×N: the panes it opened, to sum up when they are done.
     pub reruns: Vec<Rerun>,
+    /// The judge's requests this session and what each said.
+    pub judge_jobs: Vec<crate::model::JudgeJob>,
+    /// What the judge has cost this session (also in the spend totals).
+    pub judge_spent: f64,
     /// Answer tool calls with their canned results by themselves, up to this many steps.
     pub auto_tools: Option<u32>,
     /// Images waiting to go with the next prompt.
     pub attachments: Vec<crate::attach::Attachment>,
     /// Panes of workspaces switched away from, with their conversations.
     pub stashed: BTreeMap<String, Vec<Pane>>,
-}
-
-/// One rerun ×N: the same prompt to the same model in `panes`, in one round.
-#[derive(Clone, Debug)]
-pub struct Rerun {
-    pub model: String,
-    pub prompt: String,
-    pub round: u64,
-    pub panes: Vec<PaneId>,
-    /// Its figures were told when the last answer came in.
-    pub told: bool,
-}
-
-/// A rerun's answers summed up: pass rate and the spread of the figures.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RerunSpread {
-    pub model: String,
-    pub prompt: String,
-    pub spread: crate::judge::Spread,
 }
 
 /// What the screen shows and how: focus, layout, the prompt being typed, what is pending.
@@ -256,6 +250,9 @@ pub struct AppConfig {
     pub prices: BTreeMap<(String, String), ModelPrice>,
     /// Named pane sets from the config file.
     pub workspaces: BTreeMap<String, Vec<crate::config::PaneConfig>>,
+    /// The judge the judge key asks, and the workspaces' own.
+    pub judge: Option<crate::judge::verdict::Judge>,
+    pub workspace_judges: BTreeMap<String, crate::judge::verdict::Judge>,
     /// The pane set that is not a named workspace (the config file's, or the command line's).
     pub default_panes: Vec<crate::config::PaneConfig>,
     /// Every known theme, for cycling.
@@ -314,6 +311,8 @@ impl App {
                 undo: None,
                 votes: Vec::new(),
                 reruns: Vec::new(),
+                judge_jobs: Vec::new(),
+                judge_spent: 0.0,
                 stashed: BTreeMap::new(),
                 workspace: None,
                 attachments: Vec::new(),
@@ -347,6 +346,8 @@ impl App {
                 budget: Budget::default(),
                 prices: BTreeMap::new(),
                 workspaces: BTreeMap::new(),
+                judge: None,
+                workspace_judges: BTreeMap::new(),
                 default_panes: Vec::new(),
                 themes: Vec::new(),
                 tools: Vec::new(),
@@ -545,61 +546,6 @@ impl App {
                 .votes
                 .iter()
                 .any(|(r, _)| *r == self.session.rounds)
-    }
-
-    /// How each rerun's answers spread, over those that have ended.
-    pub fn rerun_spreads(&self) -> Vec<RerunSpread> {
-        self.session
-            .reruns
-            .iter()
-            .map(|g| {
-                let samples: Vec<crate::judge::Sample> = g
-                    .panes
-                    .iter()
-                    .filter_map(|id| self.pane_index(*id))
-                    .filter_map(|i| {
-                        self.session.panes[i]
-                            .turns
-                            .iter()
-                            .find(|t| t.round == g.round)
-                    })
-                    .filter(|t| !t.answer.status.is_active())
-                    .map(|t| t.answer.sample(self.now))
-                    .collect();
-                RerunSpread {
-                    model: g.model.clone(),
-                    prompt: g.prompt.clone(),
-                    spread: crate::judge::Spread::of(&samples),
-                }
-            })
-            .collect()
-    }
-
-    /// The scoreboard overlay over this session: its votes, answers and reruns.
-    pub fn session_scoreboard(&self) -> Overlay {
-        Overlay::Scoreboard {
-            all: false,
-            rows: Some(Ok(self.scoreboard())),
-            reruns: self.rerun_spreads(),
-        }
-    }
-
-    /// This session's scoreboard, from its votes and answers.
-    pub fn scoreboard(&self) -> Vec<crate::judge::Row> {
-        let votes: Vec<crate::judge::Vote> =
-            self.session.votes.iter().map(|(_, v)| v.clone()).collect();
-        let answers: Vec<crate::judge::AnswerStat> = self
-            .session
-            .panes
-            .iter()
-            .flat_map(|p| p.turns.iter().map(move |t| (p, t)))
-            .filter(|(_, t)| t.answer.status == Status::Done)
-            .map(|(p, t)| crate::judge::AnswerStat {
-                model: p.model.clone(),
-                sample: t.answer.sample(self.now),
-            })
-            .collect();
-        crate::judge::scoreboard(&votes, &answers)
     }
 
     pub fn any_active(&self) -> bool {

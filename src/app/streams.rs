@@ -18,12 +18,14 @@ pub(super) fn on_billed(
     result: Result<crate::provider::generation::Billed, String>,
     fx: &mut Vec<Effect>,
 ) {
+    let judges = super::judging::is_judges(app, request);
     let Some(answer) = app
         .session
         .panes
         .iter_mut()
         .flat_map(|p| p.turns.iter_mut())
         .map(|t| &mut t.answer)
+        .chain(app.session.judge_jobs.iter_mut().map(|j| &mut j.answer))
         .find(|a| a.request == request)
     else {
         return;
@@ -45,6 +47,9 @@ pub(super) fn on_billed(
     answer.unbilled = None;
     if !answer.status.is_active() {
         app.session.spend.add(cost - before);
+        if judges {
+            app.session.judge_spent += cost - before;
+        }
     }
     fx.push(history(Op::Billed {
         request,
@@ -60,6 +65,9 @@ pub(super) fn on_stream(
     event: StreamEvent,
     fx: &mut Vec<Effect>,
 ) {
+    if super::judging::is_judges(app, request) {
+        return super::judging::on_event(app, request, event, fx);
+    }
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
     let Some(i) = app.session.panes.iter().position(|p| {

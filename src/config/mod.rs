@@ -1,6 +1,7 @@
 //! Configuration: built-in defaults with the user's TOML file layered over them.
 
 pub mod edit;
+mod judge;
 pub mod keys;
 pub mod paths;
 mod schema;
@@ -50,6 +51,9 @@ pub struct Config {
     pub policy: crate::route::Policy,
     /// Named pane sets.
     pub workspaces: BTreeMap<String, Vec<PaneConfig>>,
+    /// The judge the judge key asks, and the workspaces' own.
+    pub judge: Option<crate::judge::verdict::Judge>,
+    pub workspace_judges: BTreeMap<String, crate::judge::verdict::Judge>,
     /// The theme by name, and where the config file named it (for errors).
     pub theme: Option<(String, usize, usize)>,
     /// Keep a pane's thinking open after its answer starts.
@@ -88,6 +92,8 @@ impl Default for Config {
             budget: Budget::default(),
             policy: crate::route::Policy::default(),
             workspaces: BTreeMap::new(),
+            judge: None,
+            workspace_judges: BTreeMap::new(),
             theme: None,
             expand_thinking: false,
             keys: Default::default(),
@@ -346,7 +352,21 @@ impl Config {
             pane.settings.response_format =
                 Some(crate::provider::settings::ResponseFormat::JsonSchema { schema, strict });
         }
+        let base = path.parent().unwrap_or(Path::new("."));
+        if let Some(j) = file.judge {
+            let span = j.span();
+            cfg.judge = Some(
+                judge::read(j.into_inner(), base)
+                    .map_err(|m| at(Some(span), format!("judge: {m}")))?,
+            );
+        }
         for (name, w) in file.workspaces {
+            if let Some(j) = w.judge {
+                let span = j.span();
+                let judge = judge::read(j.into_inner(), base)
+                    .map_err(|m| at(Some(span), format!("workspaces.{name}.judge: {m}")))?;
+                cfg.workspace_judges.insert(name.clone(), judge);
+            }
             if w.panes.len() > crate::model::MAX_PANES {
                 return Err(at(
                     None,

@@ -35,6 +35,21 @@ pub(super) struct FileConfig {
     pub app_title: Option<String>,
     /// OpenRouter's end-user id (`user`).
     pub user: Option<String>,
+    /// The judge model the playground's judge key asks.
+    pub judge: Option<Spanned<FileJudge>>,
+}
+
+/// A judge: a model and its rubric (inline or in a file), how it rates, and on what scale.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileJudge {
+    pub model: String,
+    pub rubric: Option<String>,
+    /// Relative to the config file.
+    pub rubric_file: Option<String>,
+    /// `score` or `pairwise`.
+    pub mode: Option<String>,
+    pub scale: Option<u32>,
 }
 
 /// A tool models may call.
@@ -66,6 +81,8 @@ pub(super) struct FileWorkspace {
     /// Tools defined with the workspace.
     #[serde(default)]
     pub tools: Vec<Spanned<FileTool>>,
+    /// The workspace's own judge, over the config's.
+    pub judge: Option<Spanned<FileJudge>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -191,3 +191,54 @@ fn the_config_file_carries_its_keys_to_the_app() {
         "{e}"
     );
 }
+
+#[test]
+fn a_judge_and_a_workspaces_own_judge_are_read_with_their_rubrics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("code.md"), "Working code beats prose.").unwrap();
+    let cfg = Config::parse(
+        r#"
+[judge]
+model = "sim/judge"
+mode = "pairwise"
+rubric = "Be fair."
+[workspaces.code.judge]
+model = "openai/gpt-4o-mini"
+rubric_file = "code.md"
+scale = 5
+"#,
+        &dir.path().join("config.toml"),
+    )
+    .unwrap();
+    let j = cfg.judge.unwrap();
+    assert_eq!(
+        (j.model.as_str(), j.mode, j.rubric.as_str()),
+        (
+            "sim/judge",
+            crate::judge::verdict::Mode::Pairwise,
+            "Be fair."
+        )
+    );
+    let w = &cfg.workspace_judges["code"];
+    assert_eq!(
+        (w.rubric.as_str(), w.scale),
+        ("Working code beats prose.", 5)
+    );
+    for (bad, says) in [
+        ("[judge]\nmodel = \"m\"\nmode = \"vibes\"\n", "mode `vibes`"),
+        (
+            "[judge]\nmodel = \"m\"\nrubric = \"a\"\nrubric_file = \"b\"\n",
+            "not both",
+        ),
+        (
+            "[judge]\nmodel = \"m\"\nrubric_file = \"none.md\"\n",
+            "cannot read the rubric",
+        ),
+        ("[judge]\nmodel = \"m\"\nscale = 1\n", "scale 1"),
+    ] {
+        let e = Config::parse(bad, &dir.path().join("config.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(says) && e.contains("judge"), "{bad}: {e}");
+    }
+}

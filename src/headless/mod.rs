@@ -3,6 +3,7 @@
 //! as a table, JSON, JSON lines, CSV or Markdown, and a summary per model. Every run is also
 //! recorded in the history database.
 
+mod cli;
 mod jobs;
 mod judging;
 mod send;
@@ -25,6 +26,7 @@ use jobs::{prices, read_prompts, Job, Pending};
 use send::Sender;
 use summary::{csv, markdown};
 
+pub use cli::RunArgs;
 pub use summary::{summary_table, Result_};
 
 pub struct Args {

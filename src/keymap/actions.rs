@@ -230,6 +230,11 @@ pub const MAIN: &[(&str, Command, &str)] = &[
         "diff the focused answer against the next pane's",
     ),
     (
+        "judge",
+        Command::Judge,
+        "judge the last round with the judge model (again: its verdicts)",
+    ),
+    (
         "rerun",
         Command::Rerun,
         "rerun ×N: the focused pane's last prompt in N new panes (then 2…7)",
@@ -391,6 +396,11 @@ pub const OTHERS: &[(Mode, &str, &str)] = &[
         Mode::Scoreboard,
         "all",
         "every session's votes, or this one's",
+    ),
+    (
+        Mode::Scoreboard,
+        "rater",
+        "your votes, or the judge's verdicts",
     ),
     (Mode::Panel, "close", "close"),
     (Mode::Panel, "up", "previous field"),

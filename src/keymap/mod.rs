@@ -76,6 +76,7 @@ pub enum Command {
     Diff,
     /// Send the focused pane's last prompt N more times, in new panes: then a digit.
     Rerun,
+    Judge,
     /// Browse and search past sessions, and resume one.
     Sessions,
     /// From a read-only look at a stored session back to the live one.

@@ -3,7 +3,10 @@
 //! application build on it.
 
 pub mod answer;
+pub mod boards;
+pub mod judged;
 pub mod pane;
 
 pub use answer::{Answer, CostView, RequestId, Retrying, Status};
+pub use judged::{JudgeAsk, JudgeJob, PaneVerdict, Reading};
 pub use pane::{new_session_id, Input, Pane, PaneId, Turn, MAX_PANES};

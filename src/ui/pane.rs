@@ -90,9 +90,20 @@ pub fn draw(
             )));
         }
     } else if let Some(a) = pane.current() {
+        // Only a session that has judged anything looks for verdicts.
+        let judged = pane
+            .turns
+            .last()
+            .filter(|_| !app.session.judge_jobs.is_empty())
+            .and_then(|t| {
+                crate::model::judged::verdicts(&app.session.judge_jobs, t.round)
+                    .remove(&pane.id)
+                    .map(|v| v.label())
+            });
         block = block.title_bottom(Line::from(stats::footer(
             a,
             (&pane.model, &pane.settings.fallbacks),
+            judged,
             app.now,
             theme,
             left,

@@ -50,6 +50,16 @@ pub fn gauge(app: &App, theme: &Theme, width: usize) -> Vec<Span<'static>> {
             )],
         )),
     }
+    // The judge's share of the session, apart from the answers'.
+    if app.session.judge_spent > 0.0 {
+        parts.push((
+            1,
+            vec![Span::styled(
+                format!("judge {}", money(app.session.judge_spent)),
+                theme.dim,
+            )],
+        ));
+    }
     let limit = |v: Option<f64>| v.map(|c| format!(" / {}", money(c))).unwrap_or_default();
     parts.push((
         2,

@@ -56,6 +56,7 @@ fn shortened(keep: u8, text: impl Into<String>, short: impl Into<String>, style:
 pub fn footer(
     a: &Answer,
     requested: (&str, &[String]),
+    judged: Option<String>,
     now: Instant,
     theme: &Theme,
     width: usize,
@@ -75,6 +76,9 @@ pub fn footer(
             theme.notice,
         ));
         return join(parts, theme, width);
+    }
+    if let Some(verdict) = judged {
+        parts.push(part(1, verdict, theme.header_accent));
     }
     if a.is_fallback(requested.0, requested.1) {
         parts.push(shortened(2, "↪ fallback", "↪", theme.notice));
@@ -304,7 +308,7 @@ mod tests {
                 }),
                 ..Default::default()
             });
-            footer(&a, ("m", &[]), now, &theme, 200)
+            footer(&a, ("m", &[]), None, now, &theme, 200)
                 .iter()
                 .map(|s| s.content.to_string())
                 .collect::<String>()
@@ -321,7 +325,7 @@ mod tests {
         let mut a = Answer::new(1, now);
         a.finished = Some(now);
         a.status = Status::Failed(crate::provider::ApiError::NotSent("no images".into()));
-        let text: String = footer(&a, ("m", &[]), now, &Theme::default(), 200)
+        let text: String = footer(&a, ("m", &[]), None, now, &Theme::default(), 200)
             .iter()
             .map(|s| s.content.to_string())
             .collect();

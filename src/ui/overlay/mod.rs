@@ -1,6 +1,7 @@
 //! Help, quit confirmation and the other dialogs, drawn over everything.
 
 mod help;
+mod judge;
 mod lists;
 mod scoreboard;
 mod scores;
@@ -56,8 +57,22 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
                 trail::draw(app, pane, theme, f, area);
             }
         }
-        Some(Overlay::Scoreboard { all, rows, reruns }) => {
-            scoreboard::draw(app, *all, rows.as_ref(), reruns, theme, f, area)
+        Some(Overlay::Judge { round }) => judge::draw(app, *round, theme, f, area),
+        Some(Overlay::Scoreboard {
+            all,
+            rows,
+            reruns,
+            judge,
+            by_judge,
+        }) => {
+            let board = scoreboard::Board {
+                all: *all,
+                rows: rows.as_ref(),
+                reruns,
+                judge: judge.as_ref(),
+                by_judge: *by_judge,
+            };
+            scoreboard::draw(app, &board, theme, f, area)
         }
         Some(Overlay::Diff { left, right, words }) => {
             if let (Some(l), Some(r)) = (app.pane_index(*left), app.pane_index(*right)) {

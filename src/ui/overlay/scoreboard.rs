@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::app::state::RerunSpread;
+use crate::app::state::{JudgeBoard, RerunSpread};
 use crate::app::App;
 use crate::judge::spread;
 use crate::theme::Theme;
@@ -38,36 +38,51 @@ impl Extra {
 const FIXED: [u16; 4] = [3, 8, 13, 14];
 const MODEL_MIN: u16 = 14;
 
-pub(super) fn draw(
-    app: &App,
-    all: bool,
-    rows: Option<&Result<Vec<crate::judge::Row>, String>>,
-    reruns: &[RerunSpread],
-    theme: &Theme,
-    f: &mut Frame,
-    area: Rect,
-) {
+/// What the scoreboard shows.
+pub(super) struct Board<'a> {
+    pub all: bool,
+    /// The votes' board; `None` while the history is read.
+    pub rows: Option<&'a Result<Vec<crate::judge::Row>, String>>,
+    pub reruns: &'a [RerunSpread],
+    pub judge: Option<&'a JudgeBoard>,
+    /// The judge's board rather than the votes'.
+    pub by_judge: bool,
+}
+
+pub(super) fn draw(app: &App, board: &Board, theme: &Theme, f: &mut Frame, area: Rect) {
+    let judged = board
+        .judge
+        .filter(|_| board.by_judge)
+        .map(|j| Ok(j.rows.clone()));
+    let rows = match &judged {
+        Some(r) => Some(r),
+        None => board.rows,
+    };
+    let reruns = board.reruns;
     let listed = rows.and_then(|r| r.as_ref().ok()).map_or(0, Vec::len);
-    let want_h = (listed + reruns.len() * 2 + 9) as u16;
+    let want_h = (listed + reruns.len() * 2 + 10) as u16;
     let r = centered(area, 150, want_h.max(12));
     f.render_widget(Clear, r);
-    let title = if all {
-        " scoreboard · all history "
-    } else {
-        " scoreboard · this session "
+    let title = match (board.all, board.by_judge) {
+        (true, _) => " scoreboard · all history ",
+        (false, true) => " scoreboard · this session · as the judge rates them ",
+        (false, false) => " scoreboard · this session ",
     };
     let block = boxed(title, theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let hint = Line::styled(
-        format!(
-            "{}: this session ↔ all history · any other key closes",
-            app.config
-                .keys
-                .label(crate::keymap::Mode::Scoreboard, "all")
-        ),
-        theme.dim,
+    let keys = &app.config.keys;
+    let mut hint = format!(
+        "{}: this session ↔ all history",
+        keys.label(crate::keymap::Mode::Scoreboard, "all")
     );
+    if board.judge.is_some() {
+        hint.push_str(&format!(
+            " · {}: your votes ↔ the judge's",
+            keys.label(crate::keymap::Mode::Scoreboard, "rater")
+        ));
+    }
+    let hint = Line::styled(format!("{hint} · any other key closes"), theme.dim);
     f.render_widget(
         Paragraph::new(hint),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
@@ -164,6 +179,23 @@ pub(super) fn draw(
         Rect::new(body.x, body.y, body.width, table_h),
     );
     let mut notes: Vec<Line> = vec![Line::default()];
+    if let Some(j) = board.judge {
+        let (same, of) = j.agreement;
+        let text = match crate::judge::stats::wilson(same as f64, of as f64, crate::judge::stats::Z95) {
+            Some((lo, hi)) => format!(
+                "You and the judge ({}) agree on {same} of {of} rounds both judged ({:.0}%, 95% {:.0}–{:.0}%)",
+                j.judge,
+                same as f64 * 100.0 / of as f64,
+                lo * 100.0,
+                hi * 100.0
+            ),
+            None => format!(
+                "The judge ({}) has rated rounds you have not voted on: vote on them to see how often you agree",
+                j.judge
+            ),
+        };
+        notes.push(Line::styled(text, theme.stats));
+    }
     let apart = crate::judge::not_told_apart(rows);
     if !apart.is_empty() {
         let pairs: Vec<String> = apart.iter().map(|(a, b)| format!("{a} ≈ {b}")).collect();
