@@ -164,7 +164,7 @@ fn search_finds_prompts_and_answers() {
 #[test]
 fn the_scoreboard_over_all_history_reads_votes_and_answers() {
     let l = recorded();
-    let rows = export::scoreboard(l.conn()).unwrap();
+    let rows = switchboard::session::boards::scoreboard(l.conn()).unwrap();
     let swift = rows.iter().find(|r| r.model == "sim/swift").unwrap();
     let down = rows.iter().find(|r| r.model == "sim/down").unwrap();
     assert_eq!((swift.wins, swift.losses), (1, 0));

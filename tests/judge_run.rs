@@ -93,6 +93,29 @@ fn a_judge_scores_every_answer_and_its_cost_is_booked_apart() {
         count("SELECT COUNT(*) FROM verdicts WHERE mode = 'score' AND score BETWEEN 1 AND 10 AND reasons <> ''"),
         2
     );
+    // All history's scoreboard has the judge as a rater: the better score won the round.
+    let (_, judged) = switchboard::session::boards::boards(&db).unwrap();
+    let board = judged.expect("a judge board");
+    assert_eq!(board.judge, "sim/judge");
+    let scores: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["model"].as_str().unwrap().to_string(),
+                r["judged"]["score"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let top = board.rows.iter().find(|r| r.wins + r.ties > 0).unwrap();
+    if scores[0].1 != scores[1].1 {
+        let best = scores.iter().max_by_key(|(_, s)| *s).unwrap();
+        assert_eq!(
+            (top.model.as_str(), top.wins),
+            (best.0.as_str(), 1),
+            "{scores:?}"
+        );
+    }
+    assert_eq!(board.agreement, (0, 0), "nobody voted");
 }
 
 /// A judge that always prefers whatever it is shown first, and remembers what it was asked.

@@ -65,7 +65,16 @@ pub enum Action {
         read_only: bool,
     },
     /// The scoreboard over all history, read from the database.
-    Scoreboard(Result<Vec<crate::judge::Row>, String>),
+    /// All history's boards: the votes', and the judges' when any judged.
+    Scoreboard(
+        Result<
+            (
+                Vec<crate::judge::Row>,
+                Option<crate::model::boards::JudgeBoard>,
+            ),
+            String,
+        >,
+    ),
     /// Background work failed in a way the user should hear about (a history, ledger or
     /// prompt history write, say).
     BackgroundError(String),

@@ -150,10 +150,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         } => resume(app, *loaded, read_only, &mut fx),
         Action::Scoreboard(result) => {
             if let Some(Overlay::Scoreboard {
-                all: true, rows, ..
+                all: true,
+                rows,
+                judge,
+                ..
             }) = &mut app.overlay
             {
-                *rows = Some(result);
+                let (board, judged) = match result {
+                    Ok((board, judged)) => (Ok(board), judged),
+                    Err(e) => (Err(e), None),
+                };
+                *rows = Some(board);
+                *judge = judged;
             }
         }
         Action::ConfigSaved(result) => {

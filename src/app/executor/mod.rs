@@ -274,8 +274,7 @@ impl Executor {
                 Some(l) => {
                     let tx = self.tx.clone();
                     l.query(move |conn| {
-                        let rows =
-                            crate::session::export::scoreboard(conn).map_err(|e| e.to_string());
+                        let rows = crate::session::boards::boards(conn).map_err(|e| e.to_string());
                         let _ = tx.send(Action::Scoreboard(rows));
                     });
                 }

@@ -64,7 +64,8 @@ pub(super) fn draw(app: &App, board: &Board, theme: &Theme, f: &mut Frame, area:
     let r = centered(area, 150, want_h.max(12));
     f.render_widget(Clear, r);
     let title = match (board.all, board.by_judge) {
-        (true, _) => " scoreboard · all history ",
+        (true, true) => " scoreboard · all history · as the judges rate them ",
+        (true, false) => " scoreboard · all history ",
         (false, true) => " scoreboard · this session · as the judge rates them ",
         (false, false) => " scoreboard · this session ",
     };
