@@ -24,6 +24,7 @@ pub mod sessions_cmd;
 pub mod setup;
 pub mod sim;
 pub mod stream;
+pub mod suite;
 pub mod term;
 pub mod theme;
 pub mod tools;

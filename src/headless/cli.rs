@@ -49,6 +49,13 @@ pub struct RunArgs {
     /// asked twice with the order swapped (a disagreement is a tie).
     #[arg(long, default_value = "score", value_parser = ["score", "pairwise"])]
     pub judge_mode: String,
+    /// A test suite (TOML, or JSON lines): its cases go to every model and are checked against
+    /// their assertions; exit 1 when any case fails.
+    #[arg(long, value_name = "FILE")]
+    pub suite: Option<PathBuf>,
+    /// Write the suite's results as JUnit XML here, for CI systems.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Use the simulator even when a key is set.
     #[arg(long)]
     pub sim: bool,
@@ -73,6 +80,8 @@ impl From<RunArgs> for super::Args {
             judge: a.judge,
             rubric: a.rubric,
             judge_mode: a.judge_mode,
+            suite: a.suite,
+            junit: a.junit,
             force_sim: a.sim,
             config: a.config,
         }

@@ -14,6 +14,8 @@ use crate::stream::StreamEvent;
 
 pub(super) struct Job {
     pub prompt: String,
+    /// The suite's case it sends.
+    pub case: Option<usize>,
 }
 
 /// Reads `--prompts`: one prompt a line, or JSON lines `{"prompt": …, "vars": {…}}`.
@@ -50,7 +52,7 @@ pub(super) fn read_prompts(
         let prompt = crate::vars::fill(&prompt, &own)
             .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
         own.clear();
-        jobs.push(Job { prompt });
+        jobs.push(Job { prompt, case: None });
     }
     if jobs.is_empty() {
         return Err(format!("{} has no prompts", path.display()));
@@ -85,6 +87,12 @@ pub(super) fn refused(p: &Pending, why: String) -> Result_ {
         judged: None,
         request: p.request,
         pane: p.pane,
+        tool_calls: Vec::new(),
+        case_name: None,
+        checks: Vec::new(),
+        pass: None,
+        score: None,
+        case: p.case,
     }
 }
 
@@ -141,6 +149,8 @@ pub(super) struct Pending {
     pub repeat: usize,
     /// Its pane in the recorded round.
     pub pane: usize,
+    /// The suite's case it sends.
+    pub case: Option<usize>,
     pub prompt: String,
     pub model: String,
     pub provider: String,
@@ -210,9 +220,26 @@ impl Live {
                 first();
                 self.answer.estimated_tokens += estimate_tokens(&t);
             }
-            StreamEvent::ToolCall { arguments, .. } => {
+            StreamEvent::ToolCall {
+                index,
+                name,
+                arguments,
+                ..
+            } => {
                 first();
                 self.answer.estimated_tokens += estimate_tokens(&arguments);
+                if r.tool_calls.len() <= index {
+                    r.tool_calls
+                        .resize_with(index + 1, super::summary::ToolCallMade::default);
+                }
+                let call = &mut r.tool_calls[index];
+                if let Some(n) = name {
+                    // Some servers repeat the whole name in every fragment.
+                    if !call.name.ends_with(&n) {
+                        call.name.push_str(&n);
+                    }
+                }
+                call.arguments.push_str(&arguments);
             }
             StreamEvent::Served { model, provider } => {
                 r.served_model = Some(model);

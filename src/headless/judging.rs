@@ -55,6 +55,7 @@ pub(super) fn requests(
             prompt_index: row.prompt_index,
             repeat: row.repeat,
             pane: row.pane,
+            case: row.case,
             prompt: row.prompt.clone(),
             model: j.model.clone(),
             provider: j.provider.clone(),

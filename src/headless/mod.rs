@@ -7,6 +7,7 @@ mod cli;
 mod jobs;
 mod judging;
 mod send;
+mod suite_run;
 mod summary;
 
 use crate::model::RequestId;
@@ -50,6 +51,10 @@ pub struct Args {
     pub rubric: Option<PathBuf>,
     /// `score` or `pairwise`.
     pub judge_mode: String,
+    /// A test suite: its cases instead of prompts, checked against their assertions.
+    pub suite: Option<PathBuf>,
+    /// JUnit XML of the suite's results, written here.
+    pub junit: Option<PathBuf>,
     pub force_sim: bool,
     pub config: Option<PathBuf>,
 }
@@ -72,14 +77,22 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         let (k, val) = crate::vars::parse_var(v)?;
         vars.insert(k, val);
     }
-    let jobs = match (&args.prompt, &args.prompts) {
-        (Some(p), None) => vec![Job {
+    let suite = args.suite.as_deref().map(crate::suite::read).transpose()?;
+    let jobs = match (&args.prompt, &args.prompts, &suite) {
+        (Some(p), None, None) => vec![Job {
             prompt: crate::vars::fill(p, &vars)?,
+            case: None,
         }],
-        (None, Some(path)) => read_prompts(path, &vars)?,
-        (Some(_), Some(_)) => return Err("give -p or --prompts, not both".into()),
-        (None, None) => return Err("nothing to run: give -p PROMPT or --prompts FILE".into()),
+        (None, Some(path), None) => read_prompts(path, &vars)?,
+        (None, None, Some(s)) => suite_run::jobs(s),
+        (None, None, None) => {
+            return Err("nothing to run: give -p PROMPT, --prompts FILE or --suite FILE".into())
+        }
+        _ => return Err("give one of -p, --prompts and --suite".into()),
     };
+    if args.junit.is_some() && suite.is_none() {
+        return Err("--junit needs --suite FILE".into());
+    }
     let (format, note) = crate::run_output::format(args.format.as_deref(), args.out.as_deref())?;
     if args.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
@@ -102,9 +115,38 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     }
     let panes: Vec<Pane> = session.setup.panes.clone();
     let providers = &session.setup.providers;
-    let judge = match &args.judge {
+    let rubrics = suite.as_ref().is_some_and(|s| {
+        s.cases
+            .iter()
+            .any(|c| c.asserts.iter().any(|a| a.rubric().is_some()))
+    });
+    // A suite's rubrics need a judge: --judge, the suite's, the config's, or the simulator's.
+    let judge_spec = args.judge.clone().or_else(|| {
+        rubrics.then(|| {
+            suite
+                .as_ref()
+                .and_then(|s| s.judge.clone())
+                .or_else(|| session.cfg.judge.as_ref().map(|j| j.model.clone()))
+                .or_else(|| session.setup.sim_mode.then(|| "sim/judge".to_string()))
+        })?
+    });
+    if rubrics && judge_spec.is_none() {
+        return Err("the suite's llm-rubric assertions need a judge: --judge MODEL, `judge = …` in the suite, or [judge] in the config".into());
+    }
+    if let Some(e) = suite
+        .as_ref()
+        .and_then(|s| suite_run::unknown_tools(s, &session.cfg.tools))
+    {
+        return Err(e);
+    }
+    let judge = match &judge_spec {
         Some(spec) => {
-            let mut judge = crate::judge::verdict::Judge::new(spec.clone());
+            let mut judge = session
+                .cfg
+                .judge
+                .clone()
+                .filter(|j| &j.model == spec)
+                .unwrap_or_else(|| crate::judge::verdict::Judge::new(spec.clone()));
             judge.mode = crate::judge::verdict::Mode::parse(&args.judge_mode).ok_or_else(|| {
                 format!(
                     "--judge-mode {}: it is `score` or `pairwise`",
@@ -215,6 +257,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                     .messages
                     .insert(0, Message::new(Role::System, s.clone()));
             }
+            if let (Some(s), Some(case)) = (&suite, job.case) {
+                params = suite_run::params(params, s, case, &session.cfg.tools);
+            }
             exec.history(Op::Answer {
                 round: pi as u64 + 1,
                 request,
@@ -231,6 +276,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 prompt_index: pi,
                 repeat: rep + 1,
                 pane: rep * panes.len() + mi,
+                case: job.case,
                 prompt: job.prompt.clone(),
                 model: pane.model.clone(),
                 provider: pane.provider.clone(),
@@ -255,8 +301,27 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         bar: bar.as_ref(),
     };
     let mut results = sender.send(queue, Purpose::Answer).await;
-    let judged = match &judging {
-        Some(j) => {
+    let mut rubric_cost = None;
+    let judged = match (&judging, &suite) {
+        (judging, Some(s)) => {
+            let (queue, asks) = match judging {
+                Some(j) => suite_run::rubric_requests(j, s, &results, &mut request),
+                None => Default::default(),
+            };
+            if let Some(b) = &bar {
+                b.inc_length(queue.len() as u64);
+            }
+            let answers = sender.send(queue, Purpose::Judge).await;
+            rubric_cost = Some(suite_run::grade(
+                s,
+                judging.as_ref(),
+                &mut results,
+                &asks,
+                answers,
+            ));
+            None
+        }
+        (Some(j), None) => {
             let (queue, asks) = judging::requests(j, &results, &mut request);
             if let Some(b) = &bar {
                 b.inc_length(queue.len() as u64);
@@ -266,7 +331,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 exec.history(op)
             }))
         }
-        None => None,
+        (None, None) => None,
     };
     // Every write asked for is done, or told as not done.
     if !exec.flush(Duration::from_secs(10)).await {
@@ -284,7 +349,15 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     results.sort_by(|a, b| {
         (a.prompt_index, &a.model, a.repeat).cmp(&(b.prompt_index, &b.model, b.repeat))
     });
-    let summary = summary_table(&results);
+    if let Some(s) = &suite {
+        for r in &mut results {
+            r.case_name = r.case.and_then(|c| s.cases.get(c)).map(|c| c.name.clone());
+        }
+    }
+    let mut summary = summary_table(&results);
+    if let Some(s) = &suite {
+        summary = format!("{}\n{summary}", suite_run::matrix(s, &results));
+    }
     let body = match format.as_str() {
         "table" => summary.clone(),
         "json" => serde_json::to_string_pretty(&results).map_err(|e| e.to_string())? + "\n",
@@ -304,6 +377,17 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if format != "table" || dest.is_some() {
         eprint!("{summary}");
     }
+    if let (Some(s), Some(path)) = (&suite, &args.junit) {
+        std::fs::write(path, suite_run::junit(s, &results)?)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let (Some(j), Some(cost)) = (&judging, rubric_cost) {
+        eprintln!(
+            "judge {} scored the rubrics: {} (booked as the judge's, apart from the answers)",
+            j.model,
+            crate::cost::money(cost)
+        );
+    }
     if let (Some(j), Some(t)) = (&judging, &judged) {
         eprintln!(
             "judge {} ({}): {} verdicts, {} failed or off-schema, {} (booked as the judge's, apart from the answers)",
@@ -318,7 +402,7 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if record.failed.is_some() {
         return Ok(Outcome::NotRecorded);
     }
-    Ok(if results.iter().all(|r| r.ok) {
+    Ok(if results.iter().all(|r| r.ok && r.pass != Some(false)) {
         Outcome::AllAnswered
     } else {
         Outcome::SomeFailed

@@ -40,11 +40,32 @@ pub struct Result_ {
     /// What the judge made of it, with `--judge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judged: Option<Judged>,
+    /// The tool calls it made.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCallMade>,
+    /// With `--suite`: the case's name, each assertion's check, whether the case passed and
+    /// its weighted score.
+    #[serde(rename = "case", skip_serializing_if = "Option::is_none")]
+    pub case_name: Option<String>,
+    #[serde(rename = "assertions", skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::suite::Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(skip)]
+    pub case: Option<usize>,
     #[serde(skip)]
     pub request: crate::model::RequestId,
     /// Its pane in the run's recorded rounds.
     #[serde(skip)]
     pub pane: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ToolCallMade {
+    pub name: String,
+    pub arguments: String,
 }
 
 /// A judge's verdicts on one answer: its score, or its record against the other models'
@@ -82,6 +103,8 @@ impl Result_ {
     pub fn sample(&self) -> crate::judge::Sample {
         crate::judge::Sample {
             ok: self.ok,
+            // In a suite, passing is what counts.
+            passed: self.ok && self.pass.unwrap_or(true),
             ttft_ms: self.ttft_ms.map(|v| v as f64),
             tokens_per_s: self.tokens_per_s,
             cost: self.cost,
@@ -151,8 +174,8 @@ pub fn summary_table(results: &[Result_]) -> String {
         reasons.dedup();
         rows.push(vec![
             m.to_string(),
-            figures.ok.to_string(),
-            (figures.n - figures.ok).to_string(),
+            mine.iter().filter(|r| r.ok).count().to_string(),
+            mine.iter().filter(|r| !r.ok).count().to_string(),
             figures.ttft_ms.as_ref().map_or_else(dash, spread::ms),
             ms(percentile(&ttfts, 0.5)),
             ms(percentile(&ttfts, 0.95)),

@@ -235,6 +235,7 @@ mod tests {
             model: model.into(),
             sample: Sample {
                 ok: true,
+                passed: true,
                 ttft_ms,
                 tokens_per_s,
                 cost,

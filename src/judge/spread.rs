@@ -8,8 +8,10 @@ use super::stats::{self, Estimate};
 /// One answer's figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sample {
-    /// It finished (or, in a suite, passed).
+    /// It finished: its figures count.
     pub ok: bool,
+    /// It passed: it finished, and in a suite its case's assertions held.
+    pub passed: bool,
     pub ttft_ms: Option<f64>,
     pub tokens_per_s: Option<f64>,
     pub cost: Option<f64>,
@@ -18,6 +20,7 @@ pub struct Sample {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Spread {
     pub n: usize,
+    /// How many passed.
     pub ok: usize,
     pub ttft_ms: Option<Estimate>,
     pub tokens_per_s: Option<Estimate>,
@@ -39,7 +42,7 @@ impl Spread {
         };
         Spread {
             n: samples.len(),
-            ok: samples.iter().filter(|s| s.ok).count(),
+            ok: samples.iter().filter(|s| s.passed).count(),
             ttft_ms: figures(|s| s.ttft_ms),
             tokens_per_s: figures(|s| s.tokens_per_s),
             cost: figures(|s| s.cost),
@@ -111,6 +114,7 @@ mod tests {
     fn sample(ok: bool, ttft: f64, tps: Option<f64>) -> Sample {
         Sample {
             ok,
+            passed: ok,
             ttft_ms: Some(ttft),
             tokens_per_s: tps,
             cost: None,

@@ -228,6 +228,7 @@ impl Answer {
     pub fn sample(&self, now: Instant) -> crate::judge::Sample {
         crate::judge::Sample {
             ok: self.status == Status::Done,
+            passed: self.status == Status::Done,
             ttft_ms: self.ttft().map(|d| d.as_secs_f64() * 1000.0),
             tokens_per_s: self.rate(now),
             cost: match self.cost() {

@@ -54,6 +54,7 @@ pub fn boards(conn: &Connection) -> rusqlite::Result<(Vec<crate::judge::Row>, Op
                 model,
                 sample: crate::judge::Sample {
                     ok: true,
+                    passed: true,
                     ttft_ms: ttft.map(|t| t as f64),
                     tokens_per_s: match (tokens, gen_ms) {
                         (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
