@@ -52,6 +52,10 @@ struct Cli {
     /// An image to send with the first prompt (repeatable): png, jpeg, gif or webp.
     #[arg(long = "image", value_name = "PATH")]
     images: Vec<PathBuf>,
+    /// A test suite to step through (Alt+N next case, Alt+B back), each pane's answer
+    /// checked against the case's assertions.
+    #[arg(long, value_name = "FILE")]
+    suite: Option<PathBuf>,
     /// Carry on a recorded session: its panes and conversations (`last`, or an id from
     /// `switchboard sessions list`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["models", "workspace"])]
@@ -258,6 +262,11 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|p| switchboard::attach::load(p))
                     .collect::<Result<Vec<_>, _>>()?;
+                let suite = cli
+                    .suite
+                    .as_deref()
+                    .map(switchboard::suite::read)
+                    .transpose()?;
                 playground(Start {
                     models: cli.models,
                     force_sim: cli.sim,
@@ -268,6 +277,7 @@ fn main() -> ExitCode {
                     vars,
                     blind: cli.blind,
                     images,
+                    suite,
                     replay: None,
                 })
                 .await
@@ -317,6 +327,7 @@ struct Start {
     vars: std::collections::BTreeMap<String, String>,
     blind: bool,
     images: Vec<switchboard::attach::Attachment>,
+    suite: Option<switchboard::suite::Suite>,
     replay: Option<(String, f64)>,
 }
 
@@ -335,6 +346,7 @@ async fn playground(start: Start) -> Result<u8, String> {
         vars,
         blind,
         images,
+        suite,
         replay,
     } = start;
     // Everything that can fail on bad input fails here, before the terminal is touched.
@@ -381,6 +393,17 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.session.attachments = images;
     app.config.tools = session.cfg.tools.clone();
     app.view.blind = blind;
+    if let Some(suite) = suite {
+        let n = suite.cases.len();
+        app.session.suite = Some(switchboard::model::suite_run::SuiteRun::new(suite));
+        app.view.notice = Some(Notice {
+            text: format!(
+                "suite loaded: {n} cases · {} sends the first",
+                app.config.keys.main("next_case")
+            ),
+            error: false,
+        });
+    }
     if let Some(dir) = session.config_path.parent() {
         app.config.library = switchboard::library::load(&dir.join("prompts"));
     }

@@ -106,7 +106,13 @@ impl App {
 
     /// The judge's board and its agreement with this session's votes.
     pub fn judge_board(&self) -> Option<JudgeBoard> {
-        let judge = self.session.judge_jobs.first()?.judge.clone();
+        let judge = self
+            .session
+            .judge_jobs
+            .iter()
+            .find(|j| j.rubric.is_none())?
+            .judge
+            .clone();
         let (votes, per_round) = self.judge_votes();
         let rows = crate::judge::scoreboard(&votes, &self.answer_stats());
         let mut pairs = Vec::new();

@@ -4,7 +4,7 @@ use tui_textarea::TextArea;
 
 use super::action::Effect;
 use super::notice::{key, key_in, notice, notice_error, plural};
-use super::panes::{close_pane, copy, next_workspace, undo};
+use super::panes::{clear, close_pane, copy, next_workspace, undo};
 use super::picker::{PickMode, Picker};
 use super::picker_keys::ask_endpoints;
 use super::pointer::scroll;
@@ -252,6 +252,8 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Scoreboard => app.overlay = Some(app.session_scoreboard(false)),
         Command::Judge => super::judging::judge_round(app, fx),
+        Command::NextCase => super::suite_steps::step(app, 1, fx),
+        Command::PrevCase => super::suite_steps::step(app, -1, fx),
         Command::CopyAnswer => copy(app, None, fx),
         Command::CopyPrefix => {
             app.view.copy_pending = true;
@@ -299,23 +301,7 @@ pub(super) fn run_command(app: &mut App, cmd: Command, fx: &mut Vec<Effect>) {
                 notice(app, "cancelled");
             }
         }
-        Command::Clear => {
-            stop_all(app, Status::Cancelled, fx);
-            let mut kept = Vec::new();
-            for pane in &mut app.session.panes {
-                let turns = std::mem::take(&mut pane.turns);
-                let id =
-                    std::mem::replace(&mut pane.session_id, crate::app::state::new_session_id());
-                kept.push((pane.id, turns, id));
-                app.view.transcripts.follow(pane.id);
-            }
-            app.session.undo = Some(super::state::Undo::Cleared(kept));
-            let undo = key(app, "undo");
-            notice(
-                app,
-                format!("conversations cleared — {undo} brings them back"),
-            );
-        }
+        Command::Clear => clear(app, fx),
         Command::Undo => undo(app),
         // Panes are numbered, and walked, in the order they are shown (shuffled while blind).
         Command::NextPane => {

@@ -31,7 +31,12 @@ pub fn judge_of(app: &App) -> Option<Judge> {
 /// Judges the latest round, or shows its verdicts when it has been judged.
 pub(super) fn judge_round(app: &mut App, fx: &mut Vec<Effect>) {
     let round = app.session.rounds;
-    if app.session.judge_jobs.iter().any(|j| j.round == round) {
+    if app
+        .session
+        .judge_jobs
+        .iter()
+        .any(|j| j.round == round && j.rubric.is_none())
+    {
         app.overlay = Some(Overlay::Judge { round });
         return;
     }
@@ -120,6 +125,7 @@ pub(super) fn judge_round(app: &mut App, fx: &mut Vec<Effect>) {
             ask,
             answer,
             read: None,
+            rubric: None,
         });
         fx.push(Effect::Start {
             request,
@@ -128,6 +134,49 @@ pub(super) fn judge_round(app: &mut App, fx: &mut Vec<Effect>) {
         });
     }
     app.overlay = Some(Overlay::Judge { round });
+}
+
+/// Asks the judge to score pane `pane`'s answer in `round` against a suite's rubric.
+pub(super) fn start_rubric(
+    app: &mut App,
+    round: u64,
+    pane: PaneId,
+    (question, text): (&str, &str),
+    rubric: &str,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let mut judge = judge_of(app).ok_or(
+        "the suite's llm-rubric assertions need a judge: add [judge] with a model to the config",
+    )?;
+    judge.rubric = rubric.to_string();
+    judge.mode = Mode::Score;
+    let (provider, model) = app.config.providers.route(&judge.model);
+    let request = app.session.next_request.take();
+    let mut params = ChatParams {
+        model,
+        messages: judge.score_messages(question, text),
+        ..ChatParams::default()
+    };
+    params.settings.response_format = Some(judge.response_format());
+    params.settings.temperature = Some(0.0);
+    let mut answer = Answer::new(request, app.now);
+    answer.price = app.price_of(&provider, &params.model);
+    answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
+    app.session.judge_jobs.push(JudgeJob {
+        round,
+        judge: judge.model.clone(),
+        scale: judge.scale,
+        ask: JudgeAsk::Score(pane),
+        answer,
+        read: None,
+        rubric: Some(rubric.to_string()),
+    });
+    fx.push(Effect::Start {
+        request,
+        provider,
+        params: Box::new(params),
+    });
+    Ok(())
 }
 
 /// Whether `request` is one of the judge's.
@@ -226,12 +275,15 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     }
     app.session.spend.add(cost);
     app.session.judge_spent += cost;
+    if job.rubric.is_some() {
+        return;
+    }
     let round = job.round;
     let done = app
         .session
         .judge_jobs
         .iter()
-        .filter(|j| j.round == round)
+        .filter(|j| j.round == round && j.rubric.is_none())
         .all(|j| j.read.is_some());
     if done {
         record_round(app, round, fx);
@@ -239,7 +291,7 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
             .session
             .judge_jobs
             .iter()
-            .filter(|j| j.round == round && matches!(j.read, Some(Err(_))))
+            .filter(|j| j.round == round && j.rubric.is_none() && matches!(j.read, Some(Err(_))))
             .count();
         let text = match failed {
             0 => format!(
@@ -262,7 +314,7 @@ fn record_round(app: &App, round: u64, fx: &mut Vec<Effect>) {
         .session
         .judge_jobs
         .iter()
-        .filter(|j| j.round == round)
+        .filter(|j| j.round == round && j.rubric.is_none())
         .collect();
     let verdicts = crate::model::judged::verdicts(&app.session.judge_jobs, round);
     for job in &jobs {

@@ -24,6 +24,7 @@ mod sessions;
 pub mod spend;
 pub mod state;
 mod streams;
+mod suite_steps;
 mod tool_steps;
 pub mod transcripts;
 mod turn;

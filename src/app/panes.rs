@@ -191,3 +191,21 @@ pub(super) fn undo(app: &mut App) {
         }
     }
 }
+
+/// Stops every stream and clears every pane's conversation; the undo key brings them back.
+pub(super) fn clear(app: &mut App, fx: &mut Vec<Effect>) {
+    stop_all(app, Status::Cancelled, fx);
+    let mut kept = Vec::new();
+    for pane in &mut app.session.panes {
+        let turns = std::mem::take(&mut pane.turns);
+        let id = std::mem::replace(&mut pane.session_id, crate::app::state::new_session_id());
+        kept.push((pane.id, turns, id));
+        app.view.transcripts.follow(pane.id);
+    }
+    app.session.undo = Some(super::state::Undo::Cleared(kept));
+    let undo = key(app, "undo");
+    notice(
+        app,
+        format!("conversations cleared — {undo} brings them back"),
+    );
+}

@@ -199,6 +199,8 @@ pub struct Session {
     pub judge_jobs: Vec<crate::model::JudgeJob>,
     /// What the judge has cost this session (also in the spend totals).
     pub judge_spent: f64,
+    /// A suite being stepped through.
+    pub suite: Option<crate::model::suite_run::SuiteRun>,
     /// Answer tool calls with their canned results by themselves, up to this many steps.
     pub auto_tools: Option<u32>,
     /// Images waiting to go with the next prompt.
@@ -313,6 +315,7 @@ impl App {
                 reruns: Vec::new(),
                 judge_jobs: Vec::new(),
                 judge_spent: 0.0,
+                suite: None,
                 stashed: BTreeMap::new(),
                 workspace: None,
                 attachments: Vec::new(),

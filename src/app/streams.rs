@@ -66,7 +66,8 @@ pub(super) fn on_stream(
     fx: &mut Vec<Effect>,
 ) {
     if super::judging::is_judges(app, request) {
-        return super::judging::on_event(app, request, event, fx);
+        super::judging::on_event(app, request, event, fx);
+        return super::suite_steps::progress(app, fx);
     }
     let now = app.now;
     // Events of a cancelled or replaced request find no running answer and are dropped.
@@ -181,11 +182,13 @@ pub(super) fn on_stream(
             }
             settle(app, i, fx);
             auto_answer(app, fx);
+            super::suite_steps::progress(app, fx);
         }
         StreamEvent::Error(e) => {
             answer.status = Status::Failed(e);
             answer.finished = Some(now);
             settle(app, i, fx);
+            super::suite_steps::progress(app, fx);
         }
     }
     if costs_more {

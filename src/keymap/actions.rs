@@ -235,6 +235,16 @@ pub const MAIN: &[(&str, Command, &str)] = &[
         "judge the last round with the judge model (again: its verdicts)",
     ),
     (
+        "next_case",
+        Command::NextCase,
+        "suite: send the next case, each answer checked against it",
+    ),
+    (
+        "prev_case",
+        Command::PrevCase,
+        "suite: send the previous case again",
+    ),
+    (
         "rerun",
         Command::Rerun,
         "rerun ×N: the focused pane's last prompt in N new panes (then 2…7)",

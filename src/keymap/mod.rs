@@ -77,6 +77,8 @@ pub enum Command {
     /// Send the focused pane's last prompt N more times, in new panes: then a digit.
     Rerun,
     Judge,
+    NextCase,
+    PrevCase,
     /// Browse and search past sessions, and resume one.
     Sessions,
     /// From a read-only look at a stored session back to the live one.

@@ -39,6 +39,8 @@ pub struct JudgeJob {
     pub answer: Answer,
     /// Set when the answer ends: what it said, or why it says nothing.
     pub read: Option<Result<Reading, String>>,
+    /// A suite's `llm-rubric` score, not a verdict on the round.
+    pub rubric: Option<String>,
 }
 
 /// What the judge made of one pane's answer in a round.
@@ -109,7 +111,10 @@ pub fn pair_pick(jobs: &[JudgeJob], round: u64, x: PaneId, y: PaneId) -> Option<
 pub fn verdicts(jobs: &[JudgeJob], round: u64) -> BTreeMap<PaneId, PaneVerdict> {
     let mut out: BTreeMap<PaneId, PaneVerdict> = BTreeMap::new();
     let mut pairs: BTreeMap<(PaneId, PaneId), [Option<&Read>; 2]> = BTreeMap::new();
-    for job in jobs.iter().filter(|j| j.round == round) {
+    for job in jobs
+        .iter()
+        .filter(|j| j.round == round && j.rubric.is_none())
+    {
         let mut touch = |id: PaneId, pairwise: bool| {
             let v = out.entry(id).or_insert_with(|| PaneVerdict {
                 judge: job.judge.clone(),
@@ -191,6 +196,7 @@ mod tests {
             ask,
             answer: Answer::new(RequestId(1), std::time::Instant::now()),
             read,
+            rubric: None,
         }
     }
 

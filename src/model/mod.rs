@@ -6,6 +6,7 @@ pub mod answer;
 pub mod boards;
 pub mod judged;
 pub mod pane;
+pub mod suite_run;
 
 pub use answer::{Answer, CostView, RequestId, Retrying, Status};
 pub use judged::{JudgeAsk, JudgeJob, PaneVerdict, Reading};

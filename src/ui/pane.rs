@@ -91,7 +91,7 @@ pub fn draw(
         }
     } else if let Some(a) = pane.current() {
         // Only a session that has judged anything looks for verdicts.
-        let judged = pane
+        let verdict = pane
             .turns
             .last()
             .filter(|_| !app.session.judge_jobs.is_empty())
@@ -100,6 +100,20 @@ pub fn draw(
                     .remove(&pane.id)
                     .map(|v| v.label())
             });
+        // A suite's case: passed, or the failing assertion.
+        let badge = pane.turns.last().and_then(|t| {
+            app.session
+                .suite
+                .as_ref()?
+                .badges
+                .get(&(t.round, pane.id))
+                .map(|b| (b.text.clone(), !b.pass))
+        });
+        let judged = match (badge, verdict) {
+            (Some((b, failed)), Some(v)) => Some((format!("{b} · {v}"), failed)),
+            (Some(b), None) => Some(b),
+            (None, v) => v.map(|v| (v, false)),
+        };
         block = block.title_bottom(Line::from(stats::footer(
             a,
             (&pane.model, &pane.settings.fallbacks),

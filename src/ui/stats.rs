@@ -56,7 +56,7 @@ fn shortened(keep: u8, text: impl Into<String>, short: impl Into<String>, style:
 pub fn footer(
     a: &Answer,
     requested: (&str, &[String]),
-    judged: Option<String>,
+    judged: Option<(String, bool)>,
     now: Instant,
     theme: &Theme,
     width: usize,
@@ -77,8 +77,14 @@ pub fn footer(
         ));
         return join(parts, theme, width);
     }
-    if let Some(verdict) = judged {
-        parts.push(part(1, verdict, theme.header_accent));
+    // A verdict or a suite's badge; a failure stands out.
+    if let Some((verdict, failed)) = judged {
+        let style = if failed {
+            theme.error
+        } else {
+            theme.header_accent
+        };
+        parts.push(part(1, verdict, style));
     }
     if a.is_fallback(requested.0, requested.1) {
         parts.push(shortened(2, "↪ fallback", "↪", theme.notice));

@@ -16,7 +16,7 @@ pub(super) fn draw(app: &App, round: u64, theme: &Theme, f: &mut Frame, area: Re
         .session
         .judge_jobs
         .iter()
-        .filter(|j| j.round == round)
+        .filter(|j| j.round == round && j.rubric.is_none())
         .collect();
     let r = centered(area, 110, (jobs.len() as u16 * 2 + 10).max(12));
     f.render_widget(Clear, r);
