@@ -16,6 +16,7 @@ pub mod model;
 pub mod models_cmd;
 pub mod provider;
 pub mod render;
+pub mod report;
 pub mod route;
 pub mod run_output;
 pub mod sanitize;

@@ -103,6 +103,14 @@ enum Command {
     },
     /// Evaluate without the TUI: every prompt to every model; exit 1 if any failed.
     Run(Box<switchboard::headless::RunArgs>),
+    /// One self-contained HTML page of a session (an id or `last`) or of a run's results
+    /// (a `run --out results.json` file): answers side by side, figures, charts.
+    Report {
+        /// A session id, `last`, or a run's results file (.json).
+        source: String,
+        #[arg(long, value_name = "FILE", default_value = "report.html")]
+        out: PathBuf,
+    },
     /// Browse the history of past sessions.
     Sessions {
         #[command(subcommand)]
@@ -210,6 +218,9 @@ fn main() -> ExitCode {
                 serve_sim(&host, port, opts).await.map(|()| SUCCESS)
             }
             Some(Command::Run(_)) => Ok(SUCCESS),
+            Some(Command::Report { source, out }) => {
+                switchboard::report::run(&source, &out).map(|()| SUCCESS)
+            }
             Some(Command::Replay { id, speed, config }) => {
                 if !(speed.is_finite() && speed > 0.0) {
                     return Err(format!("--speed {speed} must be a positive number"));

@@ -39,6 +39,15 @@ use crate::theme::syntax::themes;
 
 pub use crate::theme::syntax::theme_names;
 
+/// A code block as HTML with inline colours (the page's own, no stylesheet), or `None` for
+/// a language the syntax set does not know.
+pub fn html(code: &str, lang: &str) -> Option<String> {
+    let set = syntaxes();
+    let syntax = set.find_syntax_by_token(alias(lang))?;
+    let theme = themes().themes.get("base16-ocean.dark")?;
+    syntect::html::highlighted_html_for_string(code, set, syntax, theme).ok()
+}
+
 /// Names people write after a fence, mapped to what the default syntax set knows.
 fn alias(lang: &str) -> &str {
     match lang {
