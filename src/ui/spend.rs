@@ -164,7 +164,11 @@ fn breakdown_lines(b: &Breakdown, width: usize, theme: &Theme) -> Vec<Line<'stat
         ]));
     }
     lines.push(Line::default());
-    lines.push(Line::styled("By day", theme.header));
+    lines.push(Line::from(vec![
+        Span::styled("By day  ", theme.header),
+        Span::styled(sparkline(&b.by_day, 30), theme.gauge_warn),
+        Span::styled("  the last 30 days", theme.dim),
+    ]));
     let max = b.by_day.iter().map(|(_, c)| *c).fold(0.0, f64::max);
     for (day, cost) in b.by_day.iter().rev().take(14).rev() {
         lines.push(Line::from(vec![
@@ -178,10 +182,48 @@ fn breakdown_lines(b: &Breakdown, width: usize, theme: &Theme) -> Vec<Line<'stat
     lines
 }
 
+/// One block a day for the `days` up to the last day with spend, its height the day's share
+/// of the most spent in a day; a day with nothing is a blank.
+fn sparkline(by_day: &[(chrono::NaiveDate, f64)], days: u64) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let Some((last, _)) = by_day.last() else {
+        return String::new();
+    };
+    let max = by_day.iter().map(|(_, c)| *c).fold(0.0, f64::max);
+    (0..days)
+        .rev()
+        .map(|back| {
+            let day = last
+                .checked_sub_days(chrono::Days::new(back))
+                .unwrap_or(*last);
+            match by_day.iter().find(|(d, _)| *d == day) {
+                Some((_, c)) if *c > 0.0 && max > 0.0 => {
+                    let i = ((c / max) * (BLOCKS.len() - 1) as f64).round() as usize;
+                    BLOCKS[i.min(BLOCKS.len() - 1)]
+                }
+                _ => ' ',
+            }
+        })
+        .collect()
+}
+
 fn bar(v: f64, max: f64, width: usize) -> String {
     if max <= 0.0 {
         return String::new();
     }
     let n = ((v / max) * width as f64).round().clamp(0.0, width as f64) as usize;
     "█".repeat(n.max(usize::from(v > 0.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sparkline_has_a_block_a_day_scaled_to_the_dearest() {
+        let d = |n| chrono::NaiveDate::from_ymd_opt(2026, 11, n).unwrap();
+        let line = sparkline(&[(d(25), 1.0), (d(27), 0.5), (d(29), 0.0)], 5);
+        assert_eq!(line, "█ ▅  ");
+        assert_eq!(sparkline(&[], 30), "");
+    }
 }
