@@ -289,3 +289,30 @@ fn without_a_judge_or_before_the_answers_it_says_what_to_do() {
         .text
         .contains("still streaming"));
 }
+
+#[test]
+fn blind_the_judge_overlay_uses_the_blind_names_and_the_verdicts_wait_for_the_vote() {
+    let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
+    a.view.blind = true;
+    answered_round(&mut a, "Explain raft", &["one", "two"]);
+    let asked = judge_starts(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
+    for (id, _) in &asked {
+        stream(
+            &mut a,
+            *id,
+            verdict(r#"{"score": 6, "reasons": "fine"}"#, 0.0),
+        );
+    }
+    let notice = a.view.notice.as_ref().unwrap().text.clone();
+    assert!(notice.contains("hidden until you vote"), "{notice}");
+    let overlay = footers(&mut a);
+    assert!(
+        overlay.contains("Model A") && !overlay.contains("sim/swift"),
+        "{overlay}"
+    );
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(
+        !footers(&mut a).contains("judge 6/10"),
+        "no verdict before the vote"
+    );
+}

@@ -293,9 +293,15 @@ fn settle(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
             .iter()
             .filter(|j| j.round == round && j.rubric.is_none() && matches!(j.read, Some(Err(_))))
             .count();
+        // Blind: the footers keep the figures hidden until the vote, verdicts too.
+        let place = if app.hidden() {
+            "verdicts kept hidden until you vote"
+        } else {
+            "verdicts in the footers"
+        };
         let text = match failed {
             0 => format!(
-                "judged round {round}: verdicts in the footers · {} shows them",
+                "judged round {round}: {place} · {} shows them",
                 key(app, "judge")
             ),
             n => format!(
