@@ -301,3 +301,31 @@ fn a_judge_that_fails_or_answers_off_schema_says_so_and_the_answers_stay() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_configs_judge_gives_its_mode_and_rubric_unless_the_command_line_says() {
+    let h = home(
+        "[judge]\nmodel = \"sim/judge\"\nmode = \"pairwise\"\nrubric = \"Prefer the shorter.\"\n",
+    );
+    let args = [
+        "-m",
+        "sim/swift",
+        "-m",
+        "sim/steady",
+        "-p",
+        "Explain raft",
+        "--judge",
+        "sim/judge",
+    ];
+    let (out, rows) = run_json(h.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        rows.iter().all(|r| r["judged"]["mode"] == "pairwise"),
+        "{rows:?}"
+    );
+    let (_, rows) = run_json(h.path(), &[&args[..], &["--judge-mode", "score"]].concat());
+    assert!(
+        rows.iter().all(|r| r["judged"]["mode"] == "score"),
+        "{rows:?}"
+    );
+}

@@ -45,10 +45,11 @@ pub struct RunArgs {
     /// The judge's rubric, a text or Markdown file.
     #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,
-    /// `score`: each answer on a 1–10 scale; `pairwise`: each two answers to a prompt,
-    /// asked twice with the order swapped (a disagreement is a tie).
-    #[arg(long, default_value = "score", value_parser = ["score", "pairwise"])]
-    pub judge_mode: String,
+    /// `score`: each answer on the judge's scale (1–10 unless the config's [judge] says);
+    /// `pairwise`: each two answers to a prompt, asked twice with the order swapped (a
+    /// disagreement is a tie). Default: the config's [judge] mode for that model, else score.
+    #[arg(long, value_parser = ["score", "pairwise"])]
+    pub judge_mode: Option<String>,
     /// A test suite (TOML, or JSON lines): its cases go to every model and are checked against
     /// their assertions; exit 1 when any case fails.
     #[arg(long, value_name = "FILE")]

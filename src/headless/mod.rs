@@ -49,8 +49,8 @@ pub struct Args {
     pub judge: Option<String>,
     /// The judge's rubric (a text or Markdown file); a general one without it.
     pub rubric: Option<PathBuf>,
-    /// `score` or `pairwise`.
-    pub judge_mode: String,
+    /// `score` or `pairwise`; without it, the config's judge's mode, else `score`.
+    pub judge_mode: Option<String>,
     /// A test suite: its cases instead of prompts, checked against their assertions.
     pub suite: Option<PathBuf>,
     /// JUnit XML of the suite's results, written here.
@@ -147,12 +147,10 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
                 .clone()
                 .filter(|j| &j.model == spec)
                 .unwrap_or_else(|| crate::judge::verdict::Judge::new(spec.clone()));
-            judge.mode = crate::judge::verdict::Mode::parse(&args.judge_mode).ok_or_else(|| {
-                format!(
-                    "--judge-mode {}: it is `score` or `pairwise`",
-                    args.judge_mode
-                )
-            })?;
+            if let Some(m) = &args.judge_mode {
+                judge.mode = crate::judge::verdict::Mode::parse(m)
+                    .ok_or_else(|| format!("--judge-mode {m}: it is `score` or `pairwise`"))?;
+            }
             if let Some(path) = &args.rubric {
                 judge.rubric = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read the rubric {}: {e}", path.display()))?;
