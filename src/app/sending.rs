@@ -10,6 +10,7 @@ use super::turn::{
 use crate::cost::price::estimate_prompt_tokens;
 use crate::keymap::Mode;
 use crate::provider::ApiError;
+use crate::session::store::Op;
 
 /// Sends the prompt to every pane (`only == None`) or to one, unless the round could cross a
 /// budget limit and the user has not said to go anyway.
@@ -98,6 +99,12 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
         .map(|&i| (i + 1).to_string())
         .collect();
     let round = new_round(app, &text, fx);
+    if !images.is_empty() {
+        fx.push(super::turn::history(Op::Images {
+            round,
+            images: images.clone(),
+        }));
+    }
     renew_tool_steps(app);
     if !skipped.is_empty() {
         let answer = key(app, "answer_tools");

@@ -115,6 +115,10 @@ CREATE TABLE verdicts (
 );
 CREATE INDEX verdicts_round ON verdicts(round_id);
 ",
+    r"
+-- The images sent with a round's prompt, as data URLs (a JSON array).
+ALTER TABLE rounds ADD COLUMN images TEXT;
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]

@@ -234,6 +234,12 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
             prompt: j.prompt.clone(),
             at: now(),
         });
+        if !images.is_empty() {
+            exec.history(Op::Images {
+                round: i as u64 + 1,
+                images: images.clone(),
+            });
+        }
     }
 
     let mut queue = VecDeque::new();

@@ -20,6 +20,19 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Whether `src` is an image carried in the page: a base64 PNG, JPEG, GIF or WebP data URL and
+/// nothing else.
+pub fn image_data(src: &str) -> bool {
+    ["png", "jpeg", "gif", "webp"].iter().any(|kind| {
+        src.strip_prefix(&format!("data:image/{kind};base64,"))
+            .is_some_and(|b| {
+                !b.is_empty()
+                    && b.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c))
+            })
+    })
+}
+
 /// Only links that go somewhere by themselves: http(s), mailto and fragments.
 fn safe_url(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
@@ -118,4 +131,35 @@ article.answer h3 { margin: 0 0 4px; font-size: 15px; } .won h3::after { content
 table.figures { border-collapse: collapse; margin: 12px 0; } table.figures th, table.figures td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; } table.figures th:first-child, table.figures td:first-child { text-align: left; }
 figure.chart { margin: 16px 0; } svg .title { font-weight: 600; fill: var(--fg); } svg .label, svg .value { fill: var(--fg); font-size: 12px; } svg .bar { fill: var(--accent); opacity: .75; } svg .whisker { stroke: var(--fg); stroke-width: 1.5; } svg .dot { fill: var(--accent); } svg .cellv { fill: #fff; font-size: 12px; }
 details summary { cursor: pointer; color: var(--muted); }
+.images img { max-width: 320px; max-height: 240px; margin: 8px 8px 0 0; border: 1px solid var(--line); border-radius: 6px; }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_image_data_is_carried_and_answers_make_no_markup() {
+        assert!(image_data("data:image/png;base64,iVBORw0K+/=="));
+        assert!(
+            !image_data("data:image/svg+xml;base64,PHN2Zz4="),
+            "SVG can hold script"
+        );
+        assert!(!image_data("data:image/png;base64,AAA\" onerror=\"x"));
+        assert!(!image_data("http://example.org/x.png"));
+        let html = markdown("<b>bold</b> [x](javascript:alert(1)) ![i](http://h/x.png)\n\n```rust\nfn main() {}\n```");
+        assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"), "{html}");
+        assert!(
+            html.contains("href=\"#\"") && !html.contains("javascript"),
+            "{html}"
+        );
+        assert!(
+            html.contains("[image: http://h/x.png]") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(
+            html.contains("class=\"code\"") && html.contains("<pre"),
+            "{html}"
+        );
+    }
+}

@@ -51,6 +51,7 @@ pub(super) fn from_results(path: &Path) -> Result<Report, String> {
                 prompt: r["prompt"].as_str().unwrap_or_default().to_string(),
                 answers: Vec::new(),
                 case,
+                images: Vec::new(),
             }
         });
         let mut notes = Vec::new();
@@ -217,6 +218,7 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
             prompt: r.prompt,
             answers,
             case: None,
+            images: r.images,
         });
     }
     let when = chrono::DateTime::from_timestamp(summary.started_at, 0)

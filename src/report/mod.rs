@@ -32,6 +32,8 @@ pub struct Round {
     pub answers: Vec<Entry>,
     /// The case it sent, by index into `cases`.
     pub case: Option<usize>,
+    /// Images sent with the prompt, as data URLs.
+    pub images: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -206,10 +208,28 @@ fn figures_table(spreads: &[(String, Spread)]) -> String {
 
 fn round_html(round: &Round) -> String {
     let mut out = format!(
-        "<section class=\"round\"><h2>{}</h2><div class=\"prompt\">{}</div><div class=\"answers\">",
+        "<section class=\"round\"><h2>{}</h2><div class=\"prompt\">{}</div>",
         escape(&round.title),
         escape(&round.prompt)
     );
+    let images: Vec<&String> = round
+        .images
+        .iter()
+        .filter(|i| html::image_data(i))
+        .collect();
+    if !images.is_empty() {
+        out.push_str("<div class=\"images\">");
+        for (n, src) in images.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<img alt=\"image {} sent with the prompt\" src=\"{}\">",
+                n + 1,
+                escape(src)
+            );
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("<div class=\"answers\">");
     for e in &round.answers {
         let mut figs = Vec::new();
         if let Some(v) = e.ttft_ms {

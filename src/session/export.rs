@@ -52,6 +52,9 @@ pub struct RoundRec {
     pub created_at: i64,
     pub answers: Vec<AnswerRec>,
     pub votes: Vec<String>,
+    /// The images sent with the prompt, as data URLs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -155,13 +158,17 @@ pub fn load(
     };
     let s = summary(conn, id, at, ws)?;
     let mut rounds_stmt = conn.prepare(
-        "SELECT id, seq, prompt, created_at FROM rounds WHERE session_id = ?1 ORDER BY seq, id",
+        "SELECT id, seq, prompt, created_at, images FROM rounds WHERE session_id = ?1 ORDER BY seq, id",
     )?;
     let rounds = rounds_stmt
         .query_map([id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            let images: Option<String> = r.get(4)?;
+            let images: Vec<String> = images
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default();
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, images))
         })?
-        .collect::<Result<Vec<(i64, i64, String, i64)>, _>>()?;
+        .collect::<Result<Vec<(i64, i64, String, i64, Vec<String>)>, _>>()?;
     let mut out = Vec::new();
     let mut answers_stmt = conn.prepare(
         "SELECT pane, model, provider, served_model, served_provider, text, reasoning, status, error,
@@ -171,7 +178,7 @@ pub fn load(
     )?;
     let mut votes_stmt =
         conn.prepare("SELECT verdict, winner_pane FROM votes WHERE round_id = ?1 ORDER BY id")?;
-    for (rid, seq, prompt, created_at) in rounds {
+    for (rid, seq, prompt, created_at, images) in rounds {
         let answers = answers_stmt
             .query_map(params![rid], |r| {
                 Ok(AnswerRec {
@@ -215,6 +222,7 @@ pub fn load(
             created_at,
             answers,
             votes,
+            images,
         });
     }
     Ok(Some((s, out)))

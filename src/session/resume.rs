@@ -81,7 +81,7 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
                     .as_deref()
                     .and_then(|t| serde_json::from_str(t).ok())
                     .unwrap_or_default(),
-                images: Vec::new(),
+                images: r.images.clone(),
                 answer,
             };
             // A regenerated answer replaces the one before it in the same round.

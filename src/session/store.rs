@@ -65,6 +65,11 @@ pub enum Op {
     },
     /// A judge's verdict on the round's answers.
     Verdict(Box<JudgeVerdict>),
+    /// The images sent with a round's prompt, as data URLs.
+    Images {
+        round: u64,
+        images: Vec<String>,
+    },
 }
 
 /// A judge's verdict as the history keeps it.
@@ -302,6 +307,14 @@ impl Writer {
                     conn.execute(
                         "INSERT INTO votes (round_id, verdict, winner_pane, at) VALUES (?1, ?2, ?3, ?4)",
                         params![round_id, verdict, winner_pane.map(|p| p as i64), at],
+                    )?;
+                }
+            }
+            Op::Images { round, images } => {
+                if let Some(&round_id) = self.rounds.get(&round) {
+                    conn.execute(
+                        "UPDATE rounds SET images = ?1 WHERE id = ?2",
+                        params![serde_json::to_string(&images).unwrap_or_default(), round_id],
                     )?;
                 }
             }
