@@ -10,7 +10,6 @@ use super::turn::history;
 use crate::cost::price::estimate_prompt_tokens;
 use crate::judge::verdict::{Judge, Mode};
 use crate::model::{Answer, JudgeAsk, JudgeJob, PaneId, Reading, RequestId};
-use crate::provider::ChatParams;
 use crate::session::store::{JudgeVerdict, Op};
 use crate::stream::StreamEvent;
 
@@ -108,13 +107,7 @@ pub(super) fn judge_round(app: &mut App, fx: &mut Vec<Effect>) {
     let price = app.price_of(&provider, &model);
     for (ask, messages) in asks {
         let request = app.session.next_request.take();
-        let mut params = ChatParams {
-            model: model.clone(),
-            messages,
-            ..ChatParams::default()
-        };
-        params.settings.response_format = Some(judge.response_format());
-        params.settings.temperature = Some(0.0);
+        let params = judge.params(&model, messages);
         let mut answer = Answer::new(request, app.now);
         answer.price = price;
         answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
@@ -152,13 +145,7 @@ pub(super) fn start_rubric(
     judge.mode = Mode::Score;
     let (provider, model) = app.config.providers.route(&judge.model);
     let request = app.session.next_request.take();
-    let mut params = ChatParams {
-        model,
-        messages: judge.score_messages(question, text),
-        ..ChatParams::default()
-    };
-    params.settings.response_format = Some(judge.response_format());
-    params.settings.temperature = Some(0.0);
+    let params = judge.params(&model, judge.score_messages(question, text));
     let mut answer = Answer::new(request, app.now);
     answer.price = app.price_of(&provider, &params.model);
     answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
@@ -359,14 +346,7 @@ fn record_round(app: &App, round: u64, fx: &mut Vec<Effect>) {
                 let pick = match error {
                     Some(_) => None,
                     None => crate::model::judged::pair_pick(&app.session.judge_jobs, round, x, y)
-                        .map(|p| {
-                            match p {
-                                crate::judge::verdict::Pick::First => "first",
-                                crate::judge::verdict::Pick::Second => "second",
-                                crate::judge::verdict::Pick::Tie => "tie",
-                            }
-                            .to_string()
-                        }),
+                        .map(|p| p.name().to_string()),
                 };
                 JudgeVerdict {
                     mode: "pairwise".into(),

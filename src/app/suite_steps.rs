@@ -63,6 +63,16 @@ pub(super) fn progress(app: &mut App, fx: &mut Vec<Effect>) {
         .map(|(r, c)| (*r, *c))
         .collect();
     for (round, case) in waiting {
+        // Looked at in place: most stream ends leave a round still running.
+        let running = app
+            .session
+            .panes
+            .iter()
+            .filter_map(|p| p.turns.iter().find(|t| t.round == round))
+            .any(|t| t.answer.status.is_active());
+        if running {
+            continue;
+        }
         let answers: Vec<(PaneId, String, crate::model::Answer)> = app
             .session
             .panes
@@ -72,9 +82,6 @@ pub(super) fn progress(app: &mut App, fx: &mut Vec<Effect>) {
                 Some((p.id, t.prompt.clone(), t.answer.clone()))
             })
             .collect();
-        if answers.iter().any(|(_, _, a)| a.status.is_active()) {
-            continue;
-        }
         let Some(case) = app
             .session
             .suite

@@ -9,7 +9,6 @@ use super::jobs::Pending;
 use super::summary::{Judged, Result_};
 use crate::judge::verdict::{combine, Judge, Mode, Pick};
 use crate::model::RequestId;
-use crate::provider::ChatParams;
 use crate::session::store::{JudgeVerdict, Op};
 
 /// The judge and where it is sent.
@@ -42,13 +41,7 @@ pub(super) fn requests(
     let mut asks = HashMap::new();
     let mut push = |ask: Ask, messages: Vec<crate::provider::Message>, row: &Result_| {
         next.0 += 1;
-        let mut params = ChatParams {
-            model: j.model.clone(),
-            messages,
-            ..ChatParams::default()
-        };
-        params.settings.response_format = Some(j.judge.response_format());
-        params.settings.temperature = Some(0.0);
+        let params = j.judge.params(&j.model, messages);
         asks.insert(*next, ask);
         queue.push_back(Pending {
             request: *next,
@@ -213,14 +206,7 @@ pub(super) fn apply(
             mode: "pairwise".into(),
             pane: results[x].pane,
             other_pane: Some(results[y].pane),
-            pick: pick.map(|p| {
-                match p {
-                    Pick::First => "first",
-                    Pick::Second => "second",
-                    Pick::Tie => "tie",
-                }
-                .to_string()
-            }),
+            pick: pick.map(|p| p.name().to_string()),
             reasons: (!reasons.is_empty()).then_some(reasons),
             error,
             at: chrono::Utc::now().timestamp(),

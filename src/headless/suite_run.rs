@@ -90,13 +90,7 @@ pub(super) fn rubric_requests(
                 ..j.judge.clone()
             };
             next.0 += 1;
-            let mut params = ChatParams {
-                model: j.model.clone(),
-                messages: judge.score_messages(&case.question(), &r.text),
-                ..ChatParams::default()
-            };
-            params.settings.response_format = Some(judge.response_format());
-            params.settings.temperature = Some(0.0);
+            let params = judge.params(&j.model, judge.score_messages(&case.question(), &r.text));
             asks.insert(*next, (row, rubric.to_string()));
             queue.push_back(Pending {
                 request: *next,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::{Verdict, Vote};
 use crate::provider::settings::ResponseFormat;
-use crate::provider::{Message, Role};
+use crate::provider::{ChatParams, Message, Role};
 
 /// How a judge rates a round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,11 +136,24 @@ impl Judge {
         }
     }
 
-    pub fn response_format(&self) -> ResponseFormat {
+    fn response_format(&self) -> ResponseFormat {
         ResponseFormat::JsonSchema {
             schema: self.schema(),
             strict: true,
         }
+    }
+
+    /// A request to the judge: its answer asked for in the schema, as steadily as the model
+    /// allows. `model` is as the provider names it.
+    pub fn params(&self, model: &str, messages: Vec<Message>) -> ChatParams {
+        let mut params = ChatParams {
+            model: model.to_string(),
+            messages,
+            ..ChatParams::default()
+        };
+        params.settings.response_format = Some(self.response_format());
+        params.settings.temperature = Some(0.0);
+        params
     }
 
     /// A score answer read and checked: the score and the reasons, or why it is off-schema.
@@ -166,15 +179,7 @@ impl Judge {
     }
 
     fn checked(&self, text: &str) -> Result<Value, String> {
-        crate::tools::check_json(text, Some(&self.schema()))
-            .map_err(|e| format!("off-schema: {e}"))?;
-        let trimmed = text.trim();
-        let body = trimmed
-            .strip_prefix("```json")
-            .or_else(|| trimmed.strip_prefix("```"))
-            .and_then(|s| s.strip_suffix("```"))
-            .unwrap_or(trimmed);
-        serde_json::from_str(body.trim()).map_err(|e| format!("off-schema: {e}"))
+        crate::tools::read_json(text, Some(&self.schema())).map_err(|e| format!("off-schema: {e}"))
     }
 }
 
@@ -196,6 +201,23 @@ pub enum Pick {
     First,
     Second,
     Tie,
+}
+
+impl Pick {
+    /// As the history keeps it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pick::First => "first",
+            Pick::Second => "second",
+            Pick::Tie => "tie",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Pick::First, Pick::Second, Pick::Tie]
+            .into_iter()
+            .find(|p| p.name() == name)
+    }
 }
 
 /// Two answers compared twice, `x` first and then `y` first: the second asking's pick is read

@@ -180,10 +180,6 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let gen_ms = match (a.elapsed_ms, a.ttft_ms) {
-                    (Some(e), Some(t)) if e > t => Some((e - t) as f64),
-                    _ => None,
-                };
                 let mut notes: Vec<(String, bool)> = Vec::new();
                 if won == Some(i) {
                     notes.push(("your vote: best of the round".into(), false));
@@ -202,10 +198,11 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
                     ttft_ms: a.ttft_ms.map(|v| v as f64),
                     elapsed_ms: a.elapsed_ms.map(|v| v as f64),
                     tokens: a.completion_tokens.and_then(|v| u64::try_from(v).ok()),
-                    tokens_per_s: match (a.completion_tokens, gen_ms) {
-                        (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
-                        _ => None,
-                    },
+                    tokens_per_s: crate::session::export::tokens_per_s(
+                        a.completion_tokens,
+                        a.elapsed_ms,
+                        a.ttft_ms,
+                    ),
                     cost: a.cost,
                     notes,
                     pass: None,

@@ -46,20 +46,13 @@ pub fn boards(conn: &Connection) -> rusqlite::Result<(Vec<crate::judge::Row>, Op
             .or_default()
             .push((pane, model.clone()));
         if status == "done" {
-            let gen_ms = match (elapsed, ttft) {
-                (Some(e), Some(t)) if e > t => Some((e - t) as f64),
-                _ => None,
-            };
             answers.push(AnswerStat {
                 model,
                 sample: crate::judge::Sample {
                     ok: true,
                     passed: true,
                     ttft_ms: ttft.map(|t| t as f64),
-                    tokens_per_s: match (tokens, gen_ms) {
-                        (Some(n), Some(ms)) if ms > 0.0 => Some(n as f64 * 1000.0 / ms),
-                        _ => None,
-                    },
+                    tokens_per_s: crate::session::export::tokens_per_s(tokens, elapsed, ttft),
                     cost,
                 },
             });
@@ -148,11 +141,7 @@ fn judge_board(
         let (Some(b), Some(pick)) = (other.and_then(|o| model_of(round, o)), pick) else {
             continue;
         };
-        let pick = match pick.as_str() {
-            "first" => Pick::First,
-            "second" => Pick::Second,
-            _ => Pick::Tie,
-        };
+        let pick = Pick::parse(&pick).unwrap_or(Pick::Tie);
         let points = match pick {
             Pick::First => (2, 0),
             Pick::Second => (0, 2),

@@ -126,6 +126,18 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SessionSummary>> {
 /// `last` or a number. `last` is the session used last: the one whose latest round was
 /// recorded last, so a session resumed and carried on comes before a newer one left alone
 /// (a session's number says when it started, not when it was last used).
+/// A recorded answer's tokens per second, from its first token to its end.
+pub fn tokens_per_s(
+    tokens: Option<i64>,
+    elapsed_ms: Option<i64>,
+    ttft_ms: Option<i64>,
+) -> Option<f64> {
+    match (tokens, elapsed_ms, ttft_ms) {
+        (Some(n), Some(e), Some(t)) if e > t => Some(n as f64 * 1000.0 / (e - t) as f64),
+        _ => None,
+    }
+}
+
 pub fn resolve(conn: &Connection, id: &str) -> Result<i64, String> {
     if id == "last" {
         return conn

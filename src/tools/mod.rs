@@ -130,6 +130,11 @@ pub fn check(call: &ToolCall, tools: &[ToolDef]) -> Result<Value, String> {
 
 /// Checks a structured answer against a schema (or only that it is JSON).
 pub fn check_json(text: &str, schema: Option<&Value>) -> Result<(), String> {
+    read_json(text, schema).map(|_| ())
+}
+
+/// A structured answer read as JSON and checked against a schema (or only read).
+pub fn read_json(text: &str, schema: Option<&Value>) -> Result<Value, String> {
     let trimmed = text.trim();
     // Models often wrap JSON in a fence; the content is what counts.
     let body = trimmed
@@ -150,7 +155,7 @@ pub fn check_json(text: &str, schema: Option<&Value>) -> Result<(), String> {
             return Err(errors.join("; "));
         }
     }
-    Ok(())
+    Ok(value)
 }
 
 #[cfg(test)]
