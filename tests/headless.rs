@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::run_home as home;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,16 +19,6 @@ use serde_json::Value;
 
 fn run(home: &Path, args: &[&str]) -> Output {
     common::run_cli(home, args)
-}
-
-fn home(config: &str) -> tempfile::TempDir {
-    let h = tempfile::tempdir().unwrap();
-    std::fs::write(
-        h.path().join("config.toml"),
-        format!("[sim]\nspeed = 50\n{config}"),
-    )
-    .unwrap();
-    h
 }
 
 #[test]

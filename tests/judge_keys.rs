@@ -45,17 +45,6 @@ fn answered_round(a: &mut App, prompt: &str, texts: &[&str]) {
     key(a, KeyCode::Esc, KeyModifiers::NONE);
 }
 
-fn judge_starts(fx: &[Effect]) -> Vec<(RequestId, ChatParams)> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Start {
-                request, params, ..
-            } => Some((*request, (**params).clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn verdict(json: &str, cost: f64) -> Vec<StreamEvent> {
     vec![
         StreamEvent::Delta(json.to_string()),
@@ -83,7 +72,7 @@ fn the_judge_scores_each_answer_without_names_and_is_booked_apart() {
         &["Raft elects a leader.", "Raft uses terms and votes."],
     );
     let fx = key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT);
-    let asked = judge_starts(&fx);
+    let asked = common::drive::started_with(&fx);
     assert_eq!(asked.len(), 2, "one score per answer");
     for (_, p) in &asked {
         assert_eq!(p.model, "sim/judge", "the simulator's judge by default");
@@ -162,7 +151,7 @@ fn the_judge_scores_each_answer_without_names_and_is_booked_apart() {
     );
     // Again: the verdicts, not another judging.
     let fx = key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT);
-    assert!(judge_starts(&fx).is_empty());
+    assert!(common::drive::started_with(&fx).is_empty());
     assert!(matches!(a.overlay, Some(Overlay::Judge { round: 1 })));
     let overlay = footers(&mut a);
     assert!(
@@ -175,7 +164,7 @@ fn the_judge_scores_each_answer_without_names_and_is_booked_apart() {
 fn a_verdict_that_fails_or_is_off_schema_says_so_and_the_answers_stay() {
     let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
     answered_round(&mut a, "Explain raft", &["first answer", "second answer"]);
-    let asked = judge_starts(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
+    let asked = common::drive::started_with(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
     stream(
         &mut a,
         asked[0].0,
@@ -214,7 +203,7 @@ fn pairwise_both_ways_round_cancels_a_position_bias_and_the_judge_is_a_rater() {
     answered_round(&mut a, "one", &["alpha", "beta"]);
     key(&mut a, KeyCode::Char('v'), KeyModifiers::NONE);
     key(&mut a, KeyCode::Char('='), KeyModifiers::NONE);
-    let asked = judge_starts(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
+    let asked = common::drive::started_with(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
     assert_eq!(asked.len(), 2, "the one pair, both ways round");
     let shown =
         |p: &ChatParams| p.messages[1].content.find("alpha") < p.messages[1].content.find("beta");
@@ -236,7 +225,7 @@ fn pairwise_both_ways_round_cancels_a_position_bias_and_the_judge_is_a_rater() {
     answered_round(&mut a, "two", &["gamma", "delta"]);
     key(&mut a, KeyCode::Char('v'), KeyModifiers::NONE);
     key(&mut a, KeyCode::Char('2'), KeyModifiers::NONE);
-    let asked = judge_starts(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
+    let asked = common::drive::started_with(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
     for (id, p) in &asked {
         let delta_first = p.messages[1].content.find("delta") < p.messages[1].content.find("gamma");
         let pick = if delta_first { "A" } else { "B" };
@@ -295,7 +284,7 @@ fn blind_the_judge_overlay_uses_the_blind_names_and_the_verdicts_wait_for_the_vo
     let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
     a.view.blind = true;
     answered_round(&mut a, "Explain raft", &["one", "two"]);
-    let asked = judge_starts(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
+    let asked = common::drive::started_with(&key(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT));
     for (id, _) in &asked {
         stream(
             &mut a,

@@ -4,37 +4,14 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Output;
+use common::{run_cli_json as run_json, run_home as home, stderr};
+
 use std::sync::{Arc, Mutex};
 
 use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Json;
 use serde_json::Value;
-
-fn home(config: &str) -> tempfile::TempDir {
-    let h = tempfile::tempdir().unwrap();
-    std::fs::write(
-        h.path().join("config.toml"),
-        format!("[sim]\nspeed = 50\n{config}"),
-    )
-    .unwrap();
-    h
-}
-
-fn run_json(home: &Path, args: &[&str]) -> (Output, Vec<Value>) {
-    let out = common::run_cli(home, &[args, &["--out", "r.json"]].concat());
-    let rows = std::fs::read(home.join("r.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    (out, rows)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
 
 #[test]
 fn a_judge_scores_every_answer_and_its_cost_is_booked_apart() {

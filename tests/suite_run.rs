@@ -4,33 +4,11 @@
 
 mod common;
 
+use common::{run_cli_json as run, run_home as home, stderr};
+
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
-
-fn home(config: &str) -> tempfile::TempDir {
-    let h = tempfile::tempdir().unwrap();
-    std::fs::write(
-        h.path().join("config.toml"),
-        format!("[sim]\nspeed = 50\n{config}"),
-    )
-    .unwrap();
-    h
-}
-
-fn run(home: &Path, args: &[&str]) -> (Output, Vec<Value>) {
-    let out = common::run_cli(home, &[args, &["--out", "r.json"]].concat());
-    let rows = std::fs::read(home.join("r.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    (out, rows)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
 
 #[test]
 fn a_suite_is_checked_on_every_model_with_a_matrix_junit_and_exit_1() {

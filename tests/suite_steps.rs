@@ -8,7 +8,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use switchboard::app::{update, Action, App, Effect};
 use switchboard::model::suite_run::SuiteRun;
 use switchboard::model::RequestId;
-use switchboard::provider::ChatParams;
 use switchboard::stream::StreamEvent;
 
 fn alt(a: &mut App, c: char) -> Vec<Effect> {
@@ -16,17 +15,6 @@ fn alt(a: &mut App, c: char) -> Vec<Effect> {
         a,
         Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT)),
     )
-}
-
-fn starts(fx: &[Effect]) -> Vec<(RequestId, ChatParams)> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Start {
-                request, params, ..
-            } => Some((*request, (**params).clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn answer(a: &mut App, id: RequestId, text: &str) -> Vec<Effect> {
@@ -73,7 +61,7 @@ value = "sorry"
     let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
     a.session.suite = Some(SuiteRun::new(switchboard::suite::read(&path).unwrap()));
 
-    let sent = starts(&alt(&mut a, 'n'));
+    let sent = common::drive::started_with(&alt(&mut a, 'n'));
     assert_eq!(sent.len(), 2);
     assert!(sent
         .iter()
@@ -89,7 +77,7 @@ value = "sorry"
     // The first answer alone: nothing graded, no judge yet.
     assert!(a.session.judge_jobs.is_empty());
     let fx = answer(&mut a, sent[1].0, "Nodes vote.");
-    let asked = starts(&fx);
+    let asked = common::drive::started_with(&fx);
     assert_eq!(asked.len(), 2, "one rubric score per answer");
     for (_, p) in &asked {
         assert_eq!(p.model, "sim/judge");
@@ -121,7 +109,7 @@ value = "sorry"
     assert_eq!(run.badges.values().filter(|b| b.pass).count(), 1);
 
     // The next case: a fresh conversation (the last one can be brought back).
-    let sent = starts(&alt(&mut a, 'n'));
+    let sent = common::drive::started_with(&alt(&mut a, 'n'));
     assert!(sent.iter().all(|(_, p)| p.messages.len() == 1), "{sent:?}");
     assert!(a.session.undo.is_some());
     answer(&mut a, sent[0].0, "hi");

@@ -76,6 +76,23 @@ pub fn started(fx: &[Effect]) -> Vec<switchboard::model::RequestId> {
         .collect()
 }
 
+/// The requests `fx` starts, with what each asks.
+pub fn started_with(
+    fx: &[Effect],
+) -> Vec<(
+    switchboard::model::RequestId,
+    switchboard::provider::ChatParams,
+)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Start {
+                request, params, ..
+            } => Some((*request, (**params).clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn starts(fx: &[Effect]) -> Vec<switchboard::provider::ChatParams> {
     fx.iter()
         .filter_map(|e| match e {

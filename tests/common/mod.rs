@@ -133,6 +133,39 @@ pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// A home folder for `switchboard run` whose config runs the simulator fast, with `config`
+/// added to it.
+#[allow(dead_code)]
+pub fn run_home(config: &str) -> tempfile::TempDir {
+    let h = tempfile::tempdir().unwrap();
+    std::fs::write(
+        h.path().join("config.toml"),
+        format!("[sim]\nspeed = 50\n{config}"),
+    )
+    .unwrap();
+    h
+}
+
+/// `switchboard run ARGS --out r.json` in `home`, and the rows it wrote (none when it wrote
+/// nothing).
+#[allow(dead_code)]
+pub fn run_cli_json(
+    home: &std::path::Path,
+    args: &[&str],
+) -> (std::process::Output, Vec<serde_json::Value>) {
+    let out = run_cli(home, &[args, &["--out", "r.json"]].concat());
+    let rows = std::fs::read(home.join("r.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    (out, rows)
+}
+
+#[allow(dead_code)]
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Draws the app at its size on a test terminal and keeps what was drawn, as the loop does
 /// after every frame: scrolling, clicks and jumps go by it. Returns the screen's rows.
 #[allow(dead_code)]
