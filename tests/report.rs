@@ -250,3 +250,83 @@ fn a_session_report_has_its_votes_judge_verdicts_and_a_suites_heat_map() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no session 42"));
 }
+
+#[test]
+fn a_sessions_votes_mark_the_answer_voted_for_and_draw_the_ratings() {
+    use switchboard::model::RequestId;
+    use switchboard::session::store::{Finished, Op, Writer};
+    let h = tempfile::tempdir().unwrap();
+    {
+        let ledger = switchboard::cost::ledger::Ledger::open(&h.path().join("history.db")).unwrap();
+        let mut w = Writer::default();
+        let mut apply = |op| w.apply(ledger.conn(), op).unwrap();
+        apply(Op::Session {
+            started_at: 1_795_000_000,
+            workspace: None,
+        });
+        let mut request = 0;
+        for round in 1..=3u64 {
+            apply(Op::Round {
+                round,
+                prompt: format!("question {round}"),
+                at: 1_795_000_010,
+            });
+            for (pane, model) in [(0, "sim/swift"), (1, "sim/steady")] {
+                request += 1;
+                apply(Op::Answer {
+                    round,
+                    request: RequestId(request),
+                    pane,
+                    model: model.into(),
+                    provider: "sim".into(),
+                    settings: serde_json::json!({}),
+                    tool_results: None,
+                    at: 1_795_000_010,
+                });
+                apply(Op::Finish {
+                    request: RequestId(request),
+                    record: Box::new(Finished {
+                        text_tail: format!("{model} answers {round}"),
+                        status: "done".into(),
+                        ttft_ms: Some(100),
+                        elapsed_ms: Some(600),
+                        completion_tokens: Some(50),
+                        at: 1_795_000_011,
+                        ..Finished::default()
+                    }),
+                });
+            }
+            // steady wins every round.
+            apply(Op::Vote {
+                round,
+                verdict: "winner".into(),
+                winner_pane: Some(1),
+                at: 1_795_000_012,
+            });
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["report", "last", "--out", "v.html"])
+        .current_dir(h.path())
+        .env("SWITCHBOARD_HOME", h.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(h.path().join("v.html")).unwrap();
+    assert_eq!(
+        html.matches("<article class=\"answer won\"><h3>sim/steady")
+            .count(),
+        3,
+        "{html}"
+    );
+    assert_eq!(html.matches("your vote: best of the round").count(), 3);
+    let ratings = html
+        .split("<svg")
+        .find(|s| s.contains("Ratings from the votes"))
+        .expect("the ratings chart");
+    assert_eq!(ratings.matches("class=\"dot\"").count(), 2, "{ratings}");
+}

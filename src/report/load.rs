@@ -147,23 +147,18 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no session {id}"))?;
     let verdicts = verdicts(conn, id).map_err(|e| e.to_string())?;
+    let votes_of = votes(conn, id).map_err(|e| e.to_string())?;
     let mut votes = Vec::new();
     let mut out = Vec::new();
     for r in rounds {
         let models: Vec<String> = r.answers.iter().map(|a| a.model.clone()).collect();
         let mut won = None;
-        for v in &r.votes {
-            let verdict = match v
-                .strip_prefix("winner: pane ")
-                .and_then(|p| p.parse::<i64>().ok())
-            {
-                Some(pane) => r.answers.iter().position(|a| a.pane == pane - 1).map(|i| {
+        for (verdict, pane) in votes_of.get(&r.seq).into_iter().flatten() {
+            let at = pane.and_then(|p| r.answers.iter().position(|a| a.pane == p));
+            if let Some(verdict) = Verdict::parse(verdict, at) {
+                if let Verdict::Winner(i) = verdict {
                     won = Some(i);
-                    Verdict::Winner(i)
-                }),
-                None => Verdict::parse(v, None),
-            };
-            if let Some(verdict) = verdict {
+                }
                 votes.push(Vote {
                     models: models.clone(),
                     verdict,
@@ -299,6 +294,29 @@ impl Recorded {
             false,
         ))
     }
+}
+
+/// A vote as recorded: the verdict, and the pane voted for.
+type RecordedVote = (String, Option<i64>);
+
+/// The session's votes by round.
+fn votes(
+    conn: &rusqlite::Connection,
+    session: i64,
+) -> rusqlite::Result<BTreeMap<i64, Vec<RecordedVote>>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.seq, v.verdict, v.winner_pane FROM votes v JOIN rounds r ON r.id = v.round_id
+         WHERE r.session_id = ?1 ORDER BY v.id",
+    )?;
+    let rows = stmt.query_map([session], |r| {
+        Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
+    })?;
+    let mut out: BTreeMap<i64, Vec<RecordedVote>> = BTreeMap::new();
+    for row in rows {
+        let (seq, vote) = row?;
+        out.entry(seq).or_default().push(vote);
+    }
+    Ok(out)
 }
 
 fn verdicts(
