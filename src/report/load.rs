@@ -145,7 +145,9 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
     let id = crate::session::export::resolve(conn, id)?;
     let (summary, rounds) = crate::session::export::load(conn, id)
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no session {id}"))?;
+        .ok_or_else(|| {
+            format!("no session {id}: `switchboard sessions list` shows the recorded ones")
+        })?;
     let verdicts = verdicts(conn, id).map_err(|e| e.to_string())?;
     let votes_of = votes(conn, id).map_err(|e| e.to_string())?;
     let mut votes = Vec::new();
