@@ -26,6 +26,7 @@ pub mod setup;
 pub mod sim;
 pub mod stream;
 pub mod suite;
+pub mod telemetry;
 pub mod term;
 pub mod theme;
 pub mod tools;

@@ -532,6 +532,11 @@ async fn playground(start: Start) -> Result<u8, String> {
             catalog_dir: Some(catalog_dir),
             config_path: Some(session.config_path.clone()),
             ledger: ledger.filter(|_| replaying.is_none()),
+            // A replay sends nothing: nothing to trace.
+            telemetry: switchboard::telemetry::settings::resolve(&session.cfg.telemetry, |k| {
+                std::env::var(k).ok()
+            })
+            .filter(|_| replaying.is_none()),
         },
     };
     let result = run(&mut app, rt, &mut terminal).await;

@@ -129,6 +129,7 @@ pub async fn run(app: &mut App, rt: Runtime, terminal: &mut Term) -> std::io::Re
         warnings.push("the last answers' spend may not have been recorded".to_string());
     }
     warnings.extend(exec.failed_write());
+    warnings.extend(exec.finish_traces(Duration::from_secs(3)).await);
     Ok(warnings)
 }
 

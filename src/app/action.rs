@@ -78,6 +78,9 @@ pub enum Action {
     /// Background work failed in a way the user should hear about (a history, ledger or
     /// prompt history write, say).
     BackgroundError(String),
+    /// A word about the traces' export (a collector that cannot be reached): said, but the
+    /// session's own record is not at stake.
+    TraceNotice(String),
     /// Text went to the clipboard (what was copied, and where), or why not.
     Copied(Result<String, String>),
     /// A write to the config file finished: a message, and for a saved pane which pane and

@@ -83,7 +83,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 );
             }
         },
-        Action::BackgroundError(e) => notice_error(app, e),
+        Action::BackgroundError(e) | Action::TraceNotice(e) => notice_error(app, e),
         Action::Copied(Ok(what)) => notice(app, what),
         Action::Copied(Err(e)) => notice_error(app, e),
         Action::PromptSaved(Ok(saved)) => {

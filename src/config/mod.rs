@@ -65,6 +65,9 @@ pub struct Config {
     pub app_url: Option<String>,
     pub app_title: Option<String>,
     pub user: Option<String>,
+    /// Where traces go; nothing is exported unless an endpoint is set here or in the
+    /// environment.
+    pub telemetry: crate::telemetry::TelemetryConfig,
 }
 
 impl Default for Config {
@@ -101,6 +104,7 @@ impl Default for Config {
             app_title: None,
             user: None,
             tools: Vec::new(),
+            telemetry: Default::default(),
         }
     }
 }
@@ -415,6 +419,28 @@ impl Config {
                 daily_usd: b.daily_usd.map(|u| u.0),
                 monthly_usd: b.monthly_usd.map(|u| u.0),
                 warn: b.warn.map_or(cfg.budget.warn, |w| w.0),
+            };
+        }
+        if let Some(t) = file.telemetry {
+            let span = t.span();
+            let t = t.into_inner();
+            if let Some(url) = &t.otlp_endpoint {
+                crate::telemetry::settings::check_url(url)
+                    .map_err(|m| at(Some(span.clone()), format!("telemetry.otlp_endpoint: {m}")))?;
+            }
+            if let Some(bad) = t.headers.iter().find(|(k, v)| {
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err()
+                    || reqwest::header::HeaderValue::from_str(v).is_err()
+            }) {
+                return Err(at(
+                    Some(span),
+                    format!("telemetry.headers: `{}` is not a valid HTTP header", bad.0),
+                ));
+            }
+            cfg.telemetry = crate::telemetry::TelemetryConfig {
+                otlp_endpoint: t.otlp_endpoint,
+                headers: t.headers,
+                content: t.content.unwrap_or(false),
             };
         }
         if let Some(sim) = file.sim {

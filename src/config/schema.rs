@@ -37,6 +37,18 @@ pub(super) struct FileConfig {
     pub user: Option<String>,
     /// The judge model the playground's judge key asks.
     pub judge: Option<Spanned<FileJudge>>,
+    /// Where traces go.
+    pub telemetry: Option<Spanned<FileTelemetry>>,
+}
+
+/// `[telemetry]`: an OTLP/HTTP collector, its headers, and whether spans carry content.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileTelemetry {
+    pub otlp_endpoint: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub content: Option<bool>,
 }
 
 /// A judge: a model and its rubric (inline or in a file), how it rates, and on what scale.

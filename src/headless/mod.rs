@@ -222,6 +222,9 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         catalog_dir: None,
         config_path: None,
         ledger: db,
+        telemetry: crate::telemetry::settings::resolve(&session.cfg.telemetry, |k| {
+            std::env::var(k).ok()
+        }),
     });
     let now = || chrono::Utc::now().timestamp();
     exec.history(Op::Session {
@@ -303,6 +306,10 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
         spent: 0.0,
         record: &mut record,
         bar: bar.as_ref(),
+        cases: suite
+            .iter()
+            .flat_map(|s| s.cases.iter().map(|c| c.name.clone()))
+            .collect(),
     };
     let mut results = sender.send(queue, Purpose::Answer).await;
     let mut rubric_cost = None;
@@ -341,10 +348,16 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if !exec.flush(Duration::from_secs(10)).await {
         record.tell("the history was not written in time".into());
     }
+    let traced = exec.finish_traces(Duration::from_secs(5)).await;
     while let Ok(action) = inboxes.actions.try_recv() {
-        if let Action::BackgroundError(e) = action {
-            record.tell(e);
+        match action {
+            Action::BackgroundError(e) => record.tell(e),
+            Action::TraceNotice(e) => eprintln!("warning: {e}"),
+            _ => {}
         }
+    }
+    if let Some(word) = traced {
+        eprintln!("warning: {word}");
     }
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -26,6 +26,8 @@ pub(super) struct Sender<'a> {
     pub spent: f64,
     pub record: &'a mut Record,
     pub bar: Option<&'a indicatif::ProgressBar>,
+    /// The suite's case names, for the spans.
+    pub cases: Vec<String>,
 }
 
 impl Sender<'_> {
@@ -53,10 +55,21 @@ impl Sender<'_> {
                     continue;
                 }
                 let answer = Live::new(&p);
-                match self
-                    .exec
-                    .start(self.providers, p.request, &p.provider, p.params.clone())
-                {
+                let label = crate::telemetry::Label {
+                    purpose: purpose.name(),
+                    pane: Some(p.pane + 1),
+                    round: Some(p.prompt_index as u64 + 1),
+                    repeat: Some(p.repeat),
+                    case: p.case.and_then(|c| self.cases.get(c).cloned()),
+                    price: p.price,
+                };
+                match self.exec.start(
+                    self.providers,
+                    p.request,
+                    &p.provider,
+                    p.params.clone(),
+                    label,
+                ) {
                     Ok(()) => {
                         live.insert(p.request, answer);
                     }
@@ -81,6 +94,7 @@ impl Sender<'_> {
                 },
                 Some(action) = self.inboxes.actions.recv() => match action {
                     Action::BackgroundError(e) => self.record.tell(e),
+                    Action::TraceNotice(e) => eprintln!("warning: {e}"),
                     // Booked as billed; one that does not come in time leaves the stream's
                     // figure, labelled as such.
                     Action::Generation { request, result } => {

@@ -35,9 +35,20 @@ fn executor() -> (Executor, Inboxes) {
 pub async fn drive_react(
     app: &mut App,
     first: Vec<Effect>,
-    mut react: impl FnMut(&mut App) -> Vec<Effect>,
+    react: impl FnMut(&mut App) -> Vec<Effect>,
 ) -> Vec<Effect> {
     let (mut exec, mut inboxes) = executor();
+    drive_on(&mut exec, &mut inboxes, app, first, react).await
+}
+
+/// As [`drive_react`], through a given executor (one set up to trace, say).
+pub async fn drive_on(
+    exec: &mut Executor,
+    inboxes: &mut Inboxes,
+    app: &mut App,
+    first: Vec<Effect>,
+    mut react: impl FnMut(&mut App) -> Vec<Effect>,
+) -> Vec<Effect> {
     let mut seen = Vec::new();
     let mut queue = first;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -49,7 +60,12 @@ pub async fn drive_react(
             }
             seen.push(effect);
         }
-        if !app.any_active() {
+        let judging = app
+            .session
+            .judge_jobs
+            .iter()
+            .any(|j| j.answer.status.is_active());
+        if !app.any_active() && !judging {
             return seen;
         }
         assert!(Instant::now() < deadline, "streams did not finish");

@@ -3,6 +3,7 @@
 pub mod drive;
 pub mod faulty;
 pub mod keys;
+pub mod otlp;
 pub mod tmux;
 
 use std::collections::BTreeMap;
@@ -128,6 +129,8 @@ pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
         .current_dir(home)
         .env_remove("OPENROUTER_API_KEY")
         .env_remove("SWITCHBOARD_CONFIG")
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         .env("SWITCHBOARD_HOME", home)
         .output()
         .unwrap()

@@ -5,6 +5,7 @@
 //! failures included, so `update` can say what went wrong.
 
 mod files;
+mod label;
 mod probe;
 
 use crate::model::RequestId;
@@ -23,6 +24,7 @@ use crate::provider::{ApiError, ChatParams};
 use crate::session::recorder::Recorder;
 use crate::session::store::Op;
 use crate::stream::StreamEvent;
+use crate::telemetry::{Label, Telemetry};
 
 pub use files::load_history;
 
@@ -41,6 +43,8 @@ pub struct Setup {
     pub config_path: Option<PathBuf>,
     /// The spend ledger and history; written on a thread of its own.
     pub ledger: Option<Ledger>,
+    /// Where every request's span is exported, when traces are asked for.
+    pub telemetry: Option<crate::telemetry::Export>,
 }
 
 impl Setup {
@@ -53,6 +57,7 @@ impl Setup {
             catalog_dir: None,
             config_path: None,
             ledger: None,
+            telemetry: None,
         }
     }
 }
@@ -107,6 +112,8 @@ pub struct Executor {
     ready: UnboundedSender<RequestId>,
     /// The first write to the history or the ledger that failed, for a word on the way out.
     failed_write: Arc<Mutex<Option<String>>>,
+    /// Spans out, when asked for.
+    telemetry: Option<Telemetry>,
 }
 
 impl Executor {
@@ -125,6 +132,20 @@ impl Executor {
                 let _ = tx.send(Action::BackgroundError(what));
             })
         });
+        let telemetry = setup.telemetry.and_then(|export| {
+            if let Some(w) = &export.warning {
+                let _ = tx.send(Action::TraceNotice(w.clone()));
+            }
+            let told = tx.clone();
+            let tell = move |text: String| {
+                let _ = told.send(Action::TraceNotice(text));
+            };
+            Telemetry::start(&export, tell)
+                .map_err(|e| {
+                    let _ = tx.send(Action::TraceNotice(e));
+                })
+                .ok()
+        });
         let exec = Self {
             client: setup.client,
             policy: setup.policy,
@@ -137,6 +158,7 @@ impl Executor {
             tx,
             ready,
             failed_write,
+            telemetry,
         };
         (
             exec,
@@ -183,7 +205,10 @@ impl Executor {
                 provider,
                 params,
             } => {
-                if let Err(e) = self.start(&app.config.providers, request, &provider, *params) {
+                let label = label::of(app, request);
+                if let Err(e) =
+                    self.start(&app.config.providers, request, &provider, *params, label)
+                {
                     // Told as the request's own end, as a failure on the way would be.
                     self.fail(request, ApiError::Connect(e));
                 }
@@ -321,13 +346,21 @@ impl Executor {
         request: RequestId,
         provider: &str,
         params: ChatParams,
+        label: Label,
     ) -> Result<(), String> {
         let hops = crate::route::plan(providers, provider, &params)?;
         let inbox = Inbox::default();
         let (ready, events) = (self.ready.clone(), inbox.clone());
         let (client, policy) = (self.client.clone(), self.policy.clone());
+        let mut trace = match (&self.telemetry, hops.first()) {
+            (Some(t), Some(first)) => Some(t.begin(label, &first.endpoint, &params)),
+            _ => None,
+        };
         let handle = tokio::spawn(async move {
             crate::route::run(&client, hops, &policy, |event| {
+                if let Some(t) = &mut trace {
+                    t.on(&event);
+                }
                 if deliver(&events, event) {
                     let _ = ready.send(request);
                 }
@@ -406,6 +439,17 @@ impl Executor {
         true
     }
 
+    /// Sends the spans still waiting and stops exporting, waiting at most `within`; a word for
+    /// the user when some did not get out.
+    pub async fn finish_traces(&mut self, within: Duration) -> Option<String> {
+        let t = self.telemetry.take()?;
+        let stop = tokio::task::spawn_blocking(move || t.shutdown(within));
+        match tokio::time::timeout(within + Duration::from_secs(1), stop).await {
+            Ok(Ok(word)) => word,
+            _ => Some("traces: the last ones may not have been sent".into()),
+        }
+    }
+
     fn tell(&self, action: Action) {
         let _ = self.tx.send(action);
     }
@@ -423,6 +467,10 @@ impl Executor {
 
 impl Drop for Executor {
     fn drop(&mut self) {
+        // Stopping the exporter waits on its thread: never on an async one.
+        if let Some(t) = self.telemetry.take() {
+            std::thread::spawn(move || t.shutdown(Duration::from_secs(2)));
+        }
         for (h, _) in self.running.values() {
             if let Some(h) = h {
                 h.abort();
