@@ -45,11 +45,12 @@ impl<E: SpanExporter> SpanExporter for Watched<E> {
             Err(e) => {
                 self.health.dropped.fetch_add(n, Ordering::Relaxed);
                 if !self.health.failing.swap(true, Ordering::Relaxed) {
+                    // The reason first: the notice line may be 80 columns.
                     (self.tell)(format!(
-                        "traces cannot reach {}: {}; spans are dropped until it answers, \
-                         and this is said only once",
-                        self.url,
-                        reason(&e.to_string())
+                        "traces not sent: {} at {}; spans are dropped until it answers \
+                         (said once)",
+                        reason(&e.to_string()),
+                        self.url
                     ));
                 }
             }
