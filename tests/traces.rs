@@ -223,6 +223,10 @@ async fn prompts_and_answers_go_only_when_asked_for() {
             &[
                 ("LOCAL_KEY", KEY),
                 ("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true"),
+                (
+                    "OTEL_RESOURCE_ATTRIBUTES",
+                    "service.name=model-bench,deployment.environment=ci",
+                ),
             ],
         )
     })
@@ -233,6 +237,11 @@ async fn prompts_and_answers_go_only_when_asked_for() {
         .await
         .unwrap();
     let s = &spans[0];
+    assert_eq!(
+        s.resource["service.name"], "model-bench",
+        "the environment names it"
+    );
+    assert_eq!(s.resource["deployment.environment"], "ci");
     let input: Value =
         serde_json::from_str(s.attr("gen_ai.input.messages").as_str().unwrap()).unwrap();
     assert_eq!(input[0]["role"], "user");

@@ -94,7 +94,12 @@ impl Telemetry {
             env!("CARGO_PKG_VERSION"),
         ));
         // The environment may name the service; otherwise it is this program.
-        if std::env::var_os("OTEL_SERVICE_NAME").is_none() {
+        let named = std::env::var_os("OTEL_SERVICE_NAME").is_some()
+            || std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|a| {
+                a.split(',')
+                    .any(|kv| kv.trim().starts_with("service.name="))
+            });
+        if !named {
             resource = resource.with_service_name("switchboard");
         }
         let provider = SdkTracerProvider::builder()
