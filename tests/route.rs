@@ -369,6 +369,8 @@ fn every_setting() -> Settings {
         response_format: None,
         cache: None,
         cache_system: false,
+        web_search: None,
+        web_search_results: None,
     }
 }
 

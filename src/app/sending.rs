@@ -3,7 +3,7 @@
 
 use super::action::Effect;
 use super::notice::{key, key_in, notice, notice_error, plural};
-use super::state::{Answer, App, Input as TurnInput, Status, Turn};
+use super::state::{App, Input as TurnInput};
 use super::turn::{
     begin, begin_with, failure, new_round, pending_calls, renew_tool_steps, shuffle, start_turn,
 };
@@ -134,22 +134,11 @@ pub(super) fn send(app: &mut App, only: Option<usize>, anyway: bool, fx: &mut Ve
 
 /// A turn that was never sent: the model takes no images, and the answer says so.
 pub(super) fn refuse_images(app: &mut App, i: usize, round: u64, prompt: &str) {
-    let request = app.session.next_request.take();
-    let mut answer = Answer::new(request, app.now);
-    answer.finished = Some(app.now);
-    answer.status = Status::Failed(crate::provider::ApiError::NotSent(format!(
+    let why = format!(
         "{} takes no images (its catalog entry has no image input)",
         app.session.panes[i].model
-    )));
-    let pane = &mut app.session.panes[i];
-    pane.turns.push(Turn {
-        round,
-        prompt: prompt.to_string(),
-        tool_results: Vec::new(),
-        images: Vec::new(),
-        answer,
-    });
-    app.view.transcripts.follow(pane.id);
+    );
+    super::turn::refuse(app, i, round, prompt, why);
 }
 
 /// The most a turn could cost: the prompt, plus the longest answer the model may give. With no

@@ -90,9 +90,22 @@ pub(super) fn on_stream(
             ),
         );
     }
+    // A search's price, for the footer, from the catalog as it is now (it may have come in
+    // after the request went).
+    let search_price = match &event {
+        StreamEvent::Usage(u) if u.web_searches() > 0 => {
+            let p = &app.session.panes[i];
+            app.model_info(&p.provider, &p.model)
+                .and_then(|m| m.web_search)
+        }
+        _ => None,
+    };
     let Some(answer) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
         return;
     };
+    if answer.search_price.is_none() {
+        answer.search_price = search_price;
+    }
     let mut costs_more = false;
     // Model output is untrusted: nothing it sends may drive the terminal.
     match event.cleaned() {
@@ -163,6 +176,7 @@ pub(super) fn on_stream(
         StreamEvent::TokenField(field) => answer.token_field = Some(field),
         StreamEvent::RouterMetadata(meta) => answer.router = Some(meta),
         StreamEvent::UpstreamBody(body) => answer.upstream_body = Some(body),
+        StreamEvent::Citations(c) => crate::provider::citation::merge(&mut answer.citations, c),
         StreamEvent::Usage(usage) => {
             answer.usage = Some(usage);
             costs_more = true;

@@ -42,6 +42,24 @@ pub(super) fn begin_with(
     fx: &mut Vec<Effect>,
 ) {
     stop_pane(app, i, Status::Cancelled, fx);
+    if let Some(why) = cannot_search(app, i) {
+        if regenerate {
+            let request = app.session.next_request.take();
+            let mut answer = Answer::new(request, app.now);
+            answer.finished = Some(app.now);
+            answer.status = Status::Failed(crate::provider::ApiError::NotSent(why));
+            if let Some(t) = app.session.panes[i].turns.last_mut() {
+                t.answer = answer;
+            }
+        } else {
+            let prompt = match &input {
+                TurnInput::Prompt(p, _) => p.clone(),
+                TurnInput::ToolResults(_) => String::new(),
+            };
+            refuse(app, i, round, &prompt, why);
+        }
+        return;
+    }
     let request = app.session.next_request.take();
     let now = app.now;
     let upto = if regenerate {
@@ -50,6 +68,9 @@ pub(super) fn begin_with(
         app.session.panes[i].turns.len()
     };
     let price = app.price_of(&app.session.panes[i].provider, &app.session.panes[i].model);
+    let search_price = app
+        .model_info(&app.session.panes[i].provider, &app.session.panes[i].model)
+        .and_then(|m| m.web_search);
     let offered: Vec<serde_json::Value> = app
         .config
         .tools
@@ -62,6 +83,7 @@ pub(super) fn begin_with(
     params.tools = offered;
     let mut answer = Answer::new(request, now);
     answer.price = price;
+    answer.search_price = search_price;
     answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
     answer.budget_exempt = exempt;
     let mut settings = serde_json::Map::new();
@@ -375,4 +397,34 @@ pub(super) fn shuffle(app: &mut App) {
         );
         app.view.order.shuffle(&mut rng);
     }
+}
+
+/// Why pane `i` cannot search the web as it asks to: only OpenRouter runs web search.
+pub(super) fn cannot_search(app: &App, i: usize) -> Option<String> {
+    let p = &app.session.panes[i];
+    p.settings.web_search.as_ref()?;
+    let kind = app.config.providers.endpoints.get(&p.provider)?.kind;
+    (kind != crate::provider::ProviderKind::Openrouter).then(|| {
+        format!(
+            "web search is OpenRouter's: {} is an OpenAI-compatible server (turn web search off for this pane)",
+            p.provider
+        )
+    })
+}
+
+/// A turn that was never sent, and why: the answer says so, the other panes go ahead.
+pub(super) fn refuse(app: &mut App, i: usize, round: u64, prompt: &str, why: String) {
+    let request = app.session.next_request.take();
+    let mut answer = Answer::new(request, app.now);
+    answer.finished = Some(app.now);
+    answer.status = Status::Failed(crate::provider::ApiError::NotSent(why));
+    let pane = &mut app.session.panes[i];
+    pane.turns.push(Turn {
+        round,
+        prompt: prompt.to_string(),
+        tool_results: Vec::new(),
+        images: Vec::new(),
+        answer,
+    });
+    app.view.transcripts.follow(pane.id);
 }

@@ -23,6 +23,9 @@ pub struct ModelInfo {
     /// When the model was published (unix seconds), to find a family's newest.
     #[serde(default)]
     pub created: Option<i64>,
+    /// USD per web search made for it (`pricing.web_search`).
+    #[serde(default)]
+    pub web_search: Option<f64>,
 }
 
 impl ModelInfo {
@@ -37,6 +40,7 @@ impl ModelInfo {
             reasoning: false,
             vision: false,
             created: None,
+            web_search: None,
         }
     }
 
@@ -131,6 +135,11 @@ fn model_info(m: &Value) -> Option<ModelInfo> {
             || m.get("reasoning").is_some_and(Value::is_object),
         vision: inputs.contains(&"image"),
         created: m.get("created").and_then(Value::as_i64),
+        web_search: pricing
+            .and_then(|p| p.get("web_search"))
+            .and_then(Value::as_str)
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|p| p.is_finite() && *p >= 0.0),
         id,
     })
 }

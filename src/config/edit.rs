@@ -89,6 +89,8 @@ fn write_pane(t: &mut Table, pane: &PaneConfig) {
     }
     set(t, "cache", s.cache.as_deref());
     set(t, "cache_system", s.cache_system.then_some(true));
+    set(t, "web_search", s.web_search.as_deref());
+    set(t, "web_search_results", s.web_search_results.map(i64::from));
     let r = &s.routing;
     if r.is_empty() {
         t.remove("routing");

@@ -203,6 +203,29 @@ pub(super) struct FilePane {
     pub cache: Option<Checked<CacheRule>>,
     /// Cache the system prompt only, not the whole conversation.
     pub cache_system: Option<bool>,
+    /// OpenRouter's web search with this engine (`auto`, `native`, `exa`, …).
+    pub web_search: Option<Checked<WebEngineRule>>,
+    /// Results per search, 1 to 25.
+    pub web_search_results: Option<SearchResults>,
+}
+
+#[derive(Debug)]
+pub(super) struct WebEngineRule;
+impl Rule for WebEngineRule {
+    fn check(s: &str) -> Result<String, String> {
+        settings::check_web_engine(s)
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct SearchResults(pub u32);
+impl<'de> Deserialize<'de> for SearchResults {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = whole(d, "web_search_results")?;
+        settings::check_web_results(n)
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug)]
@@ -314,6 +337,8 @@ impl From<FilePane> for PaneConfig {
                     .map(|_| crate::provider::settings::ResponseFormat::JsonObject),
                 cache: p.cache.map(|c| c.0),
                 cache_system: p.cache_system.unwrap_or(false),
+                web_search: p.web_search.map(|c| c.0),
+                web_search_results: p.web_search_results.map(|n| n.0),
             },
         }
     }

@@ -57,6 +57,15 @@ pub struct RunArgs {
     /// Write the suite's results as JUnit XML here, for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Every model searches the web (OpenRouter's web search) with this engine: auto (the
+    /// model's own search, else Exa), native, exa, parallel, perplexity or firecrawl.
+    #[arg(long, value_name = "ENGINE", value_parser = crate::provider::settings::check_web_engine)]
+    pub web_search: Option<String>,
+    /// Results per web search, 1 to 25.
+    #[arg(long, value_name = "N", requires = "web_search",
+        value_parser = |s: &str| s.parse::<i64>().map_err(|_| format!("`{s}` is not a whole number"))
+            .and_then(crate::provider::settings::check_web_results))]
+    pub web_search_results: Option<u32>,
     /// Use the simulator even when a key is set.
     #[arg(long)]
     pub sim: bool,
@@ -84,6 +93,8 @@ impl From<RunArgs> for super::Args {
             suite: a.suite,
             junit: a.junit,
             force_sim: a.sim,
+            web_search: a.web_search,
+            web_search_results: a.web_search_results,
             config: a.config,
         }
     }

@@ -88,6 +88,8 @@ pub(super) fn refused(p: &Pending, why: String) -> Result_ {
         request: p.request,
         pane: p.pane,
         tool_calls: Vec::new(),
+        web_searches: None,
+        citations: Vec::new(),
         case_name: None,
         checks: Vec::new(),
         pass: None,
@@ -251,7 +253,11 @@ impl Live {
             StreamEvent::Generation(id) => {
                 r.generation_id.get_or_insert(id);
             }
-            StreamEvent::Usage(u) => self.usage = Some(u),
+            StreamEvent::Usage(u) => {
+                r.web_searches = Some(u.web_searches()).filter(|n| *n > 0);
+                self.usage = Some(u);
+            }
+            StreamEvent::Citations(c) => crate::provider::citation::merge(&mut r.citations, c),
             StreamEvent::Hop(_) => r.attempts += 1,
             StreamEvent::Done => self.ok = true,
             StreamEvent::Error(e) => {

@@ -57,6 +57,9 @@ pub struct Args {
     pub junit: Option<PathBuf>,
     pub force_sim: bool,
     pub config: Option<PathBuf>,
+    /// Every model searches the web with this engine, this many results a search.
+    pub web_search: Option<String>,
+    pub web_search_results: Option<u32>,
 }
 
 /// How a run ended: every answer, some failed, or the arguments were wrong.
@@ -113,7 +116,13 @@ pub async fn run(args: Args) -> Result<Outcome, String> {
     if let Some(n) = note {
         eprintln!("{n}");
     }
-    let panes: Vec<Pane> = session.setup.panes.clone();
+    let mut panes: Vec<Pane> = session.setup.panes.clone();
+    if let Some(engine) = &args.web_search {
+        for p in &mut panes {
+            p.settings.web_search = Some(engine.clone());
+            p.settings.web_search_results = args.web_search_results;
+        }
+    }
     let providers = &session.setup.providers;
     let rubrics = suite.as_ref().is_some_and(|s| {
         s.cases

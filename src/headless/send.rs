@@ -54,6 +54,17 @@ impl Sender<'_> {
                     done.push((p.request, refused(&p, b.refusal())));
                     continue;
                 }
+                let kind = self.providers.endpoints.get(&p.provider).map(|e| e.kind);
+                if p.params.settings.web_search.is_some()
+                    && kind.is_some_and(|k| k != crate::provider::ProviderKind::Openrouter)
+                {
+                    let why = format!(
+                        "web search is OpenRouter's: {} is an OpenAI-compatible server",
+                        p.provider
+                    );
+                    done.push((p.request, refused(&p, why)));
+                    continue;
+                }
                 let answer = Live::new(&p);
                 let label = crate::telemetry::Label {
                     purpose: purpose.name(),

@@ -43,6 +43,11 @@ pub struct Result_ {
     /// The tool calls it made.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<ToolCallMade>,
+    /// Web searches the server made for it, and the pages the answer cites.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_searches: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<crate::provider::citation::Citation>,
     /// With `--suite`: the case's name, each assertion's check, whether the case passed and
     /// its weighted score.
     #[serde(rename = "case", skip_serializing_if = "Option::is_none")]

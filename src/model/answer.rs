@@ -146,6 +146,10 @@ pub struct Answer {
     pub tool_calls: Vec<crate::tools::ToolCall>,
     /// When structured output was asked for: whether the answer is valid JSON for it.
     pub structured: Option<Result<(), String>>,
+    /// Pages a web search found and the answer cites.
+    pub citations: Vec<crate::provider::citation::Citation>,
+    /// What one web search costs on this model, from the catalog, when known.
+    pub search_price: Option<f64>,
 }
 
 impl Answer {
@@ -184,7 +188,30 @@ impl Answer {
             timeline: String::new(),
             tool_calls: Vec::new(),
             structured: None,
+            citations: Vec::new(),
+            search_price: None,
         }
+    }
+
+    /// The text as shown: with each cited passage marked `[n]` once the answer is whole.
+    pub fn shown_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.citations.is_empty() || self.status.is_active() {
+            std::borrow::Cow::Borrowed(&self.text)
+        } else {
+            std::borrow::Cow::Owned(crate::provider::citation::marked(
+                &self.text,
+                &self.citations,
+            ))
+        }
+    }
+
+    /// Web searches made for it, and what they cost when the price is known.
+    pub fn searches(&self) -> Option<(u64, Option<f64>)> {
+        let n = self
+            .usage
+            .as_ref()
+            .map_or(0, crate::provider::Usage::web_searches);
+        (n > 0).then(|| (n, self.search_price.map(|p| p * n as f64)))
     }
 
     /// Completion tokens, and whether the figure is the server's own.

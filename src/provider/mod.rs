@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod advice;
+pub mod citation;
 pub mod error;
 pub mod finish;
 pub mod generation;

@@ -128,8 +128,16 @@ pub fn chat_body(kind: ProviderKind, params: &ChatParams) -> Value {
     let mut body = Map::new();
     body.insert("model".into(), json!(params.model));
     params.settings.apply(kind, &mut body);
+    let search = params
+        .settings
+        .web_search_tool()
+        .filter(|_| kind == ProviderKind::Openrouter);
+    if !params.tools.is_empty() || search.is_some() {
+        let mut tools = params.tools.clone();
+        tools.extend(search);
+        body.insert("tools".into(), Value::Array(tools));
+    }
     if !params.tools.is_empty() {
-        body.insert("tools".into(), Value::Array(params.tools.clone()));
         if let Some(choice) = &params.settings.tool_choice {
             let choice = match choice.as_str() {
                 "auto" | "none" | "required" => json!(choice),

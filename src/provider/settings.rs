@@ -187,9 +187,64 @@ pub struct Settings {
     /// Cache only the system prompt (a `cache_control` on its text part) instead of the
     /// conversation (the top-level one that moves forward with it).
     pub cache_system: bool,
+    /// OpenRouter's web search (the `openrouter:web_search` server tool) with this engine:
+    /// one of [`WEB_ENGINES`]; off when `None`.
+    pub web_search: Option<String>,
+    /// How many results each search brings (1–25; the engine's default when unset).
+    pub web_search_results: Option<u32>,
+}
+
+/// The search engines OpenRouter's web search takes: `auto` is the model's own search where
+/// its provider has one, else Exa; `native` insists on the provider's.
+pub const WEB_ENGINES: [&str; 6] = [
+    "auto",
+    "native",
+    "exa",
+    "parallel",
+    "perplexity",
+    "firecrawl",
+];
+
+pub fn check_web_engine(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if WEB_ENGINES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "web search engine `{s}` is not one of {}",
+            WEB_ENGINES.join(", ")
+        ))
+    }
+}
+
+pub fn check_web_results(n: i64) -> Result<u32, String> {
+    match u32::try_from(n) {
+        Ok(v) if (1..=25).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "web_search_results {n} is out of range (expected 1 to 25)"
+        )),
+    }
 }
 
 impl Settings {
+    /// The web search server tool as the `tools` array takes it, when search is on.
+    pub fn web_search_tool(&self) -> Option<Value> {
+        let engine = self.web_search.as_deref()?;
+        let mut parameters = Map::new();
+        // `auto` is the server's default: sent bare, as the reference's minimal form.
+        if engine != "auto" {
+            parameters.insert("engine".into(), json!(engine));
+        }
+        if let Some(n) = self.web_search_results {
+            parameters.insert("max_results".into(), json!(n));
+        }
+        let mut tool = json!({"type": "openrouter:web_search"});
+        if !parameters.is_empty() {
+            tool["parameters"] = Value::Object(parameters);
+        }
+        Some(tool)
+    }
+
     /// The `cache_control` object for the pane's TTL.
     pub fn cache_control(&self) -> Option<Value> {
         self.cache.as_ref().map(|ttl| {
@@ -429,6 +484,8 @@ mod tests {
             response_format: Some(ResponseFormat::JsonObject),
             cache: Some("1h".into()),
             cache_system: false,
+            web_search: Some("exa".into()),
+            web_search_results: Some(3),
         }
     }
 

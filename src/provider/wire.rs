@@ -97,9 +97,25 @@ pub struct Usage {
     pub cost: Option<f64>,
     pub prompt_tokens_details: Option<PromptTokensDetails>,
     pub completion_tokens_details: Option<CompletionTokensDetails>,
+    /// What server-side tools (web search) did for the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_tool_use: Option<ServerToolUse>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct ServerToolUse {
+    pub web_search_requests: Option<u64>,
 }
 
 impl Usage {
+    /// How many web searches the server made for the answer.
+    pub fn web_searches(&self) -> u64 {
+        self.server_tool_use
+            .as_ref()
+            .and_then(|s| s.web_search_requests)
+            .unwrap_or(0)
+    }
+
     pub fn reasoning_tokens(&self) -> Option<u64> {
         self.completion_tokens_details
             .as_ref()
@@ -120,6 +136,9 @@ pub struct Delta {
     /// `reasoning.encrypted`, …), kept as JSON so they can be sent back unchanged.
     #[serde(default)]
     pub reasoning_details: Option<Vec<Value>>,
+    /// Citations of a web search (`url_citation`), and parsed files.
+    #[serde(default)]
+    pub annotations: Option<Vec<Value>>,
 }
 
 /// A fragment of a streamed tool call: the first has the id and name, later ones only

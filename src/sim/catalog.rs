@@ -46,7 +46,7 @@ fn model_json(m: &SimModel) -> Value {
             "completion": m.completion_price,
             "request": "0",
             "image": "0",
-            "web_search": "0",
+            "web_search": "0.007",
             "internal_reasoning": "0",
             "input_cache_read": "0",
             "input_cache_write": "0",

@@ -103,6 +103,7 @@ fn build_plan(
 ) -> Plan {
     use rand::Rng;
     let prompt = req.last_user_text.as_str();
+    let mut citations = Vec::new();
     let all_reasoning = if model.reasons() && req.reasoning_enabled {
         text::tokenize(&text::reasoning(model.id, prompt))
     } else {
@@ -120,12 +121,21 @@ fn build_plan(
             text::long_answer(model.id, prompt, n.min(cap))
         }
         None => {
-            let answer = text::answer(model.id, prompt, model.style, model.answer_tokens);
+            let mut answer = text::answer(model.id, prompt, model.style, model.answer_tokens);
             if model.sees() {
-                text::tokenize(&format!("{}\n\n{answer}", describe_images(&req.images)))
-            } else {
-                text::tokenize(&answer)
+                answer = format!("{}\n\n{answer}", describe_images(&req.images));
             }
+            if let Some(s) = &req.web_search {
+                let topic = text::topic_words(prompt)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| "the question".into());
+                let (cited, notes) =
+                    super::search::cite(&topic, s.results(), answer.chars().count());
+                answer.push_str(&cited);
+                citations = notes;
+            }
+            text::tokenize(&answer)
         }
     };
 
@@ -183,6 +193,8 @@ fn build_plan(
         started,
         metadata: None,
         echo: None,
+        searches: req.web_search.as_ref().map_or((0, 0.0), |s| (1, s.price())),
+        citations,
     }
 }
 
@@ -465,6 +477,7 @@ async fn respond_whole(state: Arc<SimState>, plan: Plan) -> Response {
                 refusal: None,
                 reasoning,
                 reasoning_details,
+                annotations: plan.citations_sent(),
             },
         }],
         usage,

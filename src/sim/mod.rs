@@ -13,6 +13,7 @@ mod models;
 mod plan;
 mod request;
 mod routing;
+mod search;
 mod state;
 mod stream;
 mod strict;

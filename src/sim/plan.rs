@@ -59,6 +59,10 @@ pub(crate) struct Plan {
     pub metadata: Option<Value>,
     /// `debug.echo_upstream_body`: the body as the provider received it, when asked for.
     pub echo: Option<Value>,
+    /// Web searches made for the answer, and what each cost.
+    pub searches: (u64, f64),
+    /// `url_citation` annotations of the answer's text.
+    pub citations: Vec<Value>,
 }
 
 impl Plan {
@@ -77,11 +81,12 @@ impl Plan {
             self.model.prompt_price_usd(),
             self.model.completion_price_usd(),
         );
-        if self.model.byok() {
+        let usage = if self.model.byok() {
             usage.byok()
         } else {
             usage
-        }
+        };
+        usage.searched(self.searches.0, self.searches.1)
     }
 
     /// Every token the plan generates, reasoning included.
@@ -90,6 +95,22 @@ impl Plan {
             self.reasoning.len() + self.content.len(),
             self.reasoning.len(),
         )
+    }
+
+    /// The citations of the text actually sent (a capped answer may stop before some).
+    pub fn citations_sent(&self) -> Option<Vec<Value>> {
+        let sent: usize = self.content.iter().map(|p| p.chars().count()).sum();
+        let kept: Vec<Value> = self
+            .citations
+            .iter()
+            .filter(|c| {
+                c.pointer("/url_citation/end_index")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|e| e as usize <= sent)
+            })
+            .cloned()
+            .collect();
+        (!kept.is_empty()).then_some(kept)
     }
 
     pub fn reasoning_id(&self) -> String {

@@ -26,6 +26,8 @@ pub(super) struct ChatRequest {
     pub provider: Option<Value>,
     /// The last user message's images: media type and decoded size in bytes.
     pub images: Vec<(String, usize)>,
+    /// The web search the `tools` ask for.
+    pub web_search: Option<super::search::Search>,
 }
 
 /// Each image's media type and size, from `image_url` parts holding data URLs.
@@ -78,6 +80,7 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         None => return Err(ApiError::bad_request("messages is required")),
     };
     super::strict::check_tool_turns(messages)?;
+    let web_search = super::search::read(&value)?;
 
     let mut candidates = Vec::new();
     match value.get("model") {
@@ -167,5 +170,6 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, ApiError> {
         sent_max_tokens,
         provider: value.get("provider").cloned(),
         images,
+        web_search,
     })
 }

@@ -219,6 +219,7 @@ async fn run(
                 content: Some(String::new()),
                 reasoning: Some(text),
                 reasoning_details: Some(vec![detail]),
+                annotations: None,
             };
             emit(sink, plan.chunk(delta)).await?;
             progress.role_sent = true;
@@ -280,6 +281,7 @@ async fn run(
                     delta: Delta {
                         role: (!progress.role_sent).then_some("assistant"),
                         content: Some(String::new()),
+                        annotations: plan.citations_sent(),
                         ..Delta::default()
                     },
                     finish_reason: Some(reason),

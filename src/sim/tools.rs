@@ -122,10 +122,16 @@ pub(crate) fn reply(
     if !model.calls_tools() {
         return None;
     }
-    let tools = body
+    // Server tools (web search) run on the server's side; only functions are called back.
+    let tools: Vec<&Value> = body
         .get("tools")
-        .and_then(Value::as_array)
-        .filter(|t| !t.is_empty())?;
+        .and_then(Value::as_array)?
+        .iter()
+        .filter(|t| t.get("type").and_then(Value::as_str) == Some("function"))
+        .collect();
+    if tools.is_empty() {
+        return None;
+    }
     let messages = body.get("messages").and_then(Value::as_array)?;
     if messages
         .last()

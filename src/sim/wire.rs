@@ -19,6 +19,13 @@ pub(crate) struct Usage {
     pub cost: f64,
     pub is_byok: bool,
     pub cost_details: CostDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_tool_use: Option<ServerToolUse>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub(crate) struct ServerToolUse {
+    pub web_search_requests: u64,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -94,7 +101,19 @@ impl Usage {
                 upstream_inference_prompt_cost: prompt_cost,
                 upstream_inference_completions_cost: completion_cost,
             },
+            server_tool_use: None,
         }
+    }
+
+    /// The usage with `searches` web searches at `price` each added to what it costs.
+    pub fn searched(mut self, searches: u64, price: f64) -> Self {
+        if searches > 0 {
+            self.cost = round_usd(self.cost + searches as f64 * price);
+            self.server_tool_use = Some(ServerToolUse {
+                web_search_requests: searches,
+            });
+        }
+        self
     }
 }
 
@@ -141,6 +160,9 @@ pub(crate) struct Delta {
     pub reasoning: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_details: Option<Vec<ReasoningDetail>>,
+    /// Citations of the pages a web search found, on the finishing chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<Value>>,
 }
 
 #[derive(Serialize, Debug)]
@@ -185,6 +207,8 @@ pub(crate) struct Message {
     pub reasoning: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_details: Option<Vec<ReasoningDetail>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<Value>>,
 }
 
 #[derive(Serialize, Debug)]

@@ -156,6 +156,11 @@ impl ChunkDecoder {
                         out.push(StreamEvent::Delta(c));
                     }
                 }
+                let cites =
+                    crate::provider::citation::read(delta.annotations.as_deref().unwrap_or(&[]));
+                if !cites.is_empty() {
+                    out.push(StreamEvent::Citations(cites));
+                }
                 for (n, call) in delta.tool_calls.into_iter().flatten().enumerate() {
                     let f = call.function.unwrap_or_default();
                     out.push(StreamEvent::ToolCall {
@@ -307,6 +312,9 @@ struct PlainDelta<'a> {
     refusal: Option<IgnoredAny>,
     tool_calls: Option<IgnoredAny>,
     reasoning_details: Option<IgnoredAny>,
+    annotations: Option<IgnoredAny>,
+    images: Option<IgnoredAny>,
+    audio: Option<IgnoredAny>,
 }
 
 impl ChunkDecoder {
@@ -342,6 +350,9 @@ impl ChunkDecoder {
                     || d.refusal.is_some()
                     || d.tool_calls.is_some()
                     || d.reasoning_details.is_some()
+                    || d.annotations.is_some()
+                    || d.images.is_some()
+                    || d.audio.is_some()
                 {
                     return false;
                 }
@@ -377,6 +388,34 @@ impl ChunkDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_chunk_that_cites_pages_is_read_in_full() {
+        let chunk = |extra: &str| {
+            format!(
+                r#"{{"id":"g","model":"m","choices":[{{"index":0,"delta":{{"content":"hi"{extra}}},"finish_reason":null}}]}}"#
+            )
+        };
+        let mut d = ChunkDecoder::new();
+        let mut ev = d.decode(&chunk(""));
+        ev.extend(d.decode(&chunk("")));
+        ev.extend(d.decode(&chunk("")));
+        ev.extend(d.decode(&chunk(
+            r#","annotations":[{"type":"url_citation","url_citation":{"url":"https://a.example","title":"A","start_index":0,"end_index":2}}]"#,
+        )));
+        assert!(
+            ev.iter().any(
+                |e| matches!(e, StreamEvent::Citations(c) if c.len() == 1 && c[0].end == Some(2))
+            ),
+            "{ev:?}"
+        );
+        assert_eq!(
+            ev.iter()
+                .filter(|e| matches!(e, StreamEvent::Delta(t) if t == "hi"))
+                .count(),
+            4
+        );
+    }
 
     #[test]
     fn usage_chunk_with_empty_choices() {

@@ -63,6 +63,8 @@ pub enum StreamEvent {
     /// The server refused `max_tokens`; the request was sent again with this field, which the
     /// provider should use from now on.
     TokenField(crate::provider::request::TokenField),
+    /// Pages a web search found, cited in the answer.
+    Citations(Vec<crate::provider::citation::Citation>),
     /// OpenRouter's account of its routing: attempts, endpoints, a summary.
     RouterMetadata(serde_json::Value),
     /// The request body as the upstream provider received it (`debug.echo_upstream_body`).
@@ -119,6 +121,9 @@ impl StreamEvent {
                 of,
             },
             StreamEvent::Error(e) => StreamEvent::Error(e.cleaned()),
+            StreamEvent::Citations(c) => {
+                StreamEvent::Citations(c.into_iter().map(|c| c.cleaned()).collect())
+            }
             other => other,
         }
     }

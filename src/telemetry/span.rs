@@ -223,7 +223,8 @@ impl RequestTrace {
             | StreamEvent::Retrying { .. }
             | StreamEvent::TokenField(_)
             | StreamEvent::RouterMetadata(_)
-            | StreamEvent::UpstreamBody(_) => {}
+            | StreamEvent::UpstreamBody(_)
+            | StreamEvent::Citations(_) => {}
         }
     }
 

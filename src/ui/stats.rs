@@ -178,6 +178,13 @@ pub fn footer(
             }
         }
     }
+    if let Some((n, cost)) = a.searches() {
+        let long = match cost {
+            Some(c) => format!("web {n}× {}", money(c)),
+            None => format!("web {n}×"),
+        };
+        parts.push(shortened(3, long, format!("web {n}×"), theme.stats));
+    }
     if let Some(field) = a.token_field {
         // The server refused max_tokens; the cap went as this field instead.
         parts.push(part(6, format!("sent {}", field.name()), theme.notice));

@@ -47,6 +47,8 @@ pub enum Field {
     JsonObject,
     Cache,
     CacheSystem,
+    WebSearch,
+    WebSearchResults,
 }
 
 /// How a field is edited.
@@ -130,6 +132,8 @@ pub const SECTIONS: &[(&str, &[Field])] = &[
             Field::JsonObject,
             Field::Cache,
             Field::CacheSystem,
+            Field::WebSearch,
+            Field::WebSearchResults,
         ],
     ),
 ];
@@ -187,6 +191,8 @@ impl Field {
             Field::JsonObject => "response format",
             Field::Cache => "prompt caching",
             Field::CacheSystem => "cache system prompt only",
+            Field::WebSearch => "web search",
+            Field::WebSearchResults => "results per search",
         }
     }
 
@@ -269,6 +275,10 @@ impl Field {
             }
             Field::Cache => "cache_control TTL: 5m or 1h",
             Field::CacheSystem => "mark the system prompt, not the whole conversation",
+            Field::WebSearch => {
+                "auto: the model's own search, else Exa · native · exa · parallel · perplexity · firecrawl"
+            }
+            Field::WebSearchResults => "1 to 25 (the engine's default when unset)",
         }
     }
 
@@ -290,7 +300,8 @@ impl Field {
             | Field::ParallelToolCalls
             | Field::JsonObject
             | Field::Cache
-            | Field::CacheSystem => Kind::Choice,
+            | Field::CacheSystem
+            | Field::WebSearch => Kind::Choice,
             Field::Fallbacks => Kind::List,
             Field::System => Kind::Lines,
             _ => Kind::Text,
@@ -324,6 +335,8 @@ impl Field {
                 | Field::ReasoningMaxTokens
                 | Field::Cache
                 | Field::CacheSystem
+                | Field::WebSearch
+                | Field::WebSearchResults
         )
     }
 
@@ -340,6 +353,15 @@ impl Field {
             Field::ReasoningExclude | Field::CacheSystem | Field::DebugEcho => v(&["", "on"]),
             Field::JsonObject => v(&["", "json_object", "json_schema"]),
             Field::Cache => v(&["", "5m", "1h"]),
+            Field::WebSearch => {
+                let mut c = vec![String::new()];
+                c.extend(
+                    crate::provider::settings::WEB_ENGINES
+                        .iter()
+                        .map(|e| e.to_string()),
+                );
+                c
+            }
             Field::DataCollection => v(&["", "allow", "deny"]),
             Field::Sort => v(&["", "price", "throughput", "latency"]),
             Field::SortPartition => v(&["", "model", "none"]),

@@ -71,6 +71,8 @@ impl Field {
             },
             Field::Cache => s.cache.clone().unwrap_or_default(),
             Field::CacheSystem => flag(s.cache_system.then_some(true)),
+            Field::WebSearch => s.web_search.clone().unwrap_or_default(),
+            Field::WebSearchResults => int(s.web_search_results),
         }
     }
 
@@ -205,6 +207,22 @@ impl Field {
                 }
             }
             Field::CacheSystem => next.cache_system = parse_flag(t)?.unwrap_or(false),
+            Field::WebSearch => {
+                next.web_search = match t {
+                    "" => None,
+                    other => Some(settings::check_web_engine(other)?),
+                }
+            }
+            Field::WebSearchResults => {
+                next.web_search_results = match t {
+                    "" => None,
+                    other => Some(settings::check_web_results(
+                        other
+                            .parse()
+                            .map_err(|_| format!("`{other}` is not a whole number"))?,
+                    )?),
+                }
+            }
             Field::Fallbacks => {
                 next.fallbacks = list(t);
                 if let Some(bad) = next

@@ -66,6 +66,14 @@ struct TurnCache {
     len: usize,
     /// Wrapped at an earlier width: to be redone before it is shown.
     stale: bool,
+    /// The answer's text with its citations marked, once it is whole and cites pages: what
+    /// is shown instead of the text.
+    shown: Option<String>,
+}
+
+/// Whether an answer is shown with its citations marked (a whole answer that cites pages).
+fn cited(a: &crate::model::Answer) -> bool {
+    !a.citations.is_empty() && !a.status.is_active()
 }
 
 /// Lines of one pane at one width and theme.
@@ -278,6 +286,9 @@ impl TranscriptCache {
             if self.turns.len() == i {
                 self.turns.push(TurnCache::default());
                 self.rebuild(pane, i, theme, expand_thinking);
+            } else if self.turns[i].shown.is_some() != cited(&turn.answer) {
+                // Marks go inside the text: made again from the top, once.
+                self.rebuild(pane, i, theme, expand_thinking);
             } else if !self.turns[i].stale {
                 sync(
                     &mut self.turns[i],
@@ -344,6 +355,7 @@ impl TranscriptCache {
             } else {
                 MdStream::new()
             },
+            shown: cited(&turn.answer).then(|| turn.answer.shown_text().into_owned()),
             ..TurnCache::default()
         };
         sync(
@@ -400,7 +412,8 @@ fn sync(
     c.reasoning.advance(&turn.answer.reasoning, theme.reasoning);
     c.reasoning_w
         .sync(c.reasoning.take_sealed(), width, theme.marker);
-    c.answer.advance(&turn.answer.text, theme);
+    c.answer
+        .advance(c.shown.as_deref().unwrap_or(&turn.answer.text), theme);
     let mut sealed = c.answer.take();
     let rows = c
         .answer_w

@@ -55,12 +55,13 @@ pub(super) fn frame(
             }
         }
     }
-    let open = c.answer.open_parts(&a.text, theme);
+    let text = c.shown.as_deref().unwrap_or(&a.text);
+    let open = c.answer.open_parts(text, theme);
     c.open_w.sync(&open, width, theme.marker);
     f.table = open.table.is_some();
     f.fresh = c.open_w.fresh(open, width, theme.marker);
     // The code line still arriving, highlighted with its block's state so far.
-    if let Some((block, text)) = c.answer.open_code(&a.text) {
+    if let Some((block, text)) = c.answer.open_code(c.shown.as_deref().unwrap_or(&a.text)) {
         let mut hl = c.code.state_of(block, &mut c.answer_w.lines, width, theme);
         f.fresh = wrap(&code_line(text, hl.as_mut(), theme), width, theme.marker);
     }
@@ -79,6 +80,9 @@ pub(super) fn frame(
         _ => {}
     }
     f.trailer = trailer_lines(&a.status, !a.text.is_empty(), width, theme, steps);
+    if c.shown.is_some() {
+        f.trailer.extend(source_lines(&a.citations, width, theme));
+    }
     if let Some(Err(why)) = &a.structured {
         let mut l = RLine::styled(format!("✗ not the JSON asked for: {why}"), theme.error);
         l.indent = 2;
@@ -274,6 +278,28 @@ pub(super) fn trailer_lines(
             out.push(Line::from(Span::styled("— stopped: budget", theme.error)));
         }
         _ => {}
+    }
+    out
+}
+
+/// The pages an answer cites, numbered as its marks are: `[n] title — address`.
+pub(super) fn source_lines(
+    cites: &[crate::provider::citation::Citation],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    use crate::provider::citation::{pages, short_address};
+    let mut out = vec![Line::default(), Line::styled("Sources", theme.heading)];
+    for (n, c) in pages(cites).into_iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("[{}] ", n + 1), theme.list_marker)];
+        if !c.title.is_empty() {
+            spans.push(Span::styled(c.title.clone(), theme.link));
+            spans.push(Span::styled(" — ", theme.dim));
+        }
+        spans.push(Span::styled(short_address(&c.url, 60), theme.url));
+        let mut l = RLine::prose(spans);
+        l.indent = 4;
+        out.extend(wrap(&l, width, theme.marker));
     }
     out
 }

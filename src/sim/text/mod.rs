@@ -17,8 +17,7 @@ mod topic;
 pub(crate) use tokenize::tokenize;
 
 use phrases::*;
-#[cfg(test)]
-use topic::topic_words;
+pub(crate) use topic::topic_words;
 use topic::Topic;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
