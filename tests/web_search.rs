@@ -294,3 +294,146 @@ fn run_web_search_gives_each_row_its_citations_and_searches() {
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("is not one of auto, native, exa"));
 }
+
+#[test]
+fn citations_are_kept_exported_resumed_and_reported() {
+    let home = common::run_home("");
+    let (out, rows) = common::run_cli_json(
+        home.path(),
+        &[
+            "-m",
+            "sim/swift",
+            "-p",
+            "Explain consistent hashing",
+            "--web-search",
+            "exa",
+            "--web-search-results",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let db = switchboard::cost::ledger::Ledger::open(&home.path().join("history.db")).unwrap();
+    let (summary, rounds) = switchboard::session::export::load(db.conn(), 1)
+        .unwrap()
+        .unwrap();
+    let a = &rounds[0].answers[0];
+    assert_eq!(a.web_searches, Some(1));
+    let kept: Vec<Citation> = serde_json::from_value(rows[0]["citations"].clone()).unwrap();
+    assert_eq!(a.citations, kept, "the history keeps what the run read");
+    // Exported: the JSON carries them, the Markdown marks the passages and lists the pages.
+    let json: Value =
+        serde_json::from_str(&switchboard::session::export::json(&summary, &rounds).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["rounds"][0]["answers"][0]["citations"][1]["url"],
+        kept[1].url.as_str()
+    );
+    let md = switchboard::session::export::markdown(&summary, &rounds);
+    assert!(md.contains("first principles.[1]"), "{md}");
+    assert!(
+        md.contains(&format!("1. [{}](<{}>)", kept[0].title, kept[0].url)),
+        "{md}"
+    );
+    assert!(md.contains("web 1×"), "{md}");
+    // Resumed: the pane has them back, marks and all.
+    let providers = switchboard::app::Providers::default();
+    let (panes, _) =
+        switchboard::session::resume::panes(&providers, &rounds, std::time::Instant::now());
+    let answer = &panes[0].turns[0].answer;
+    assert_eq!(answer.citations, kept);
+    assert_eq!(answer.searches().map(|s| s.0), Some(1));
+    assert!(answer.shown_text().contains("first principles.[1]"));
+    // Reported: the page lists the sources as links, with the passages marked.
+    let page = home.path().join("report.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["report", "last", "--out"])
+        .arg(&page)
+        .env("SWITCHBOARD_HOME", home.path())
+        .env_remove("SWITCHBOARD_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!(
+            "<li><a href=\"{}\" rel=\"noreferrer noopener\">{}</a>",
+            kept[0].url, kept[0].title
+        )),
+        "{html}"
+    );
+    assert!(html.contains("first principles.[1]"));
+}
+
+/// A server whose answer cites pages with hostile titles and addresses.
+async fn hostile_citer() -> String {
+    use axum::response::IntoResponse;
+    let handler = || async {
+        let chunk = |delta: Value, finish: Value| {
+            format!(
+                "data: {}\n\n",
+                json!({"id": "gen-h", "object": "chat.completion.chunk", "model": "h/m",
+                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            )
+        };
+        let text = "Alpha is cited. Beta too.";
+        let body = [
+            chunk(json!({"role": "assistant", "content": text}), Value::Null),
+            chunk(
+                json!({"content": "", "annotations": [
+                    {"type": "url_citation", "url_citation": {"url": "https://ok.example/a", "title": "Good \u{1b}]52;c;aGk=\u{7}page <script>", "start_index": 0, "end_index": 15}},
+                    {"type": "url_citation", "url_citation": {"url": "javascript:alert(1)", "title": "Evil", "start_index": 16, "end_index": 25}},
+                    {"type": "url_citation", "url_citation": {"url": "https://ok.example/a", "title": "Good", "start_index": 0, "end_index": 15}}
+                ]}),
+                json!("stop"),
+            ),
+            "data: [DONE]\n\n".to_string(),
+        ]
+        .concat();
+        ([("content-type", "text/event-stream")], body).into_response()
+    };
+    common::serve_loopback(
+        axum::Router::new().route("/v1/chat/completions", axum::routing::post(handler)),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_citations_are_cleaned_and_only_web_pages_listed() {
+    let base = hostile_citer().await;
+    let mut a = common::sim_app(&["h/m"]);
+    let ep = a.config.providers.endpoints.get_mut("sim").unwrap();
+    ep.base_url = base;
+    a.session.panes[0].settings.web_search = Some("auto".into());
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let press = |a: &mut switchboard::app::App, code| {
+        switchboard::app::update(
+            a,
+            switchboard::app::Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        )
+    };
+    if a.view.zone == switchboard::app::Zone::Panes {
+        press(&mut a, KeyCode::Char('i'));
+    }
+    common::keys::type_text(&mut a, "hi");
+    let fx = press(&mut a, KeyCode::Enter);
+    common::drive::drive(&mut a, fx).await;
+    let answer = &a.session.panes[0].turns[0].answer;
+    assert_eq!(
+        answer.citations.len(),
+        1,
+        "the javascript: one is dropped, the repeat merged: {:?}",
+        answer.citations
+    );
+    assert_eq!(answer.citations[0].title, "Good page <script>");
+    a.view.size = (100, 30);
+    let screen = common::draw(&mut a).join("\n");
+    assert!(screen.contains("Alpha is cited.[1] Beta too."), "{screen}");
+    assert!(
+        screen.contains("[1] Good page <script> — ok.example/a"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Evil") && !screen.contains('\u{1b}'),
+        "{screen}"
+    );
+}

@@ -329,6 +329,8 @@ pub(super) fn finish_op(a: &Answer, unix: i64) -> Op {
                 )
             }),
             generation_id: a.generation_id.clone(),
+            web_searches: a.searches().map(|(n, _)| n),
+            citations: a.citations.clone(),
             structured: a.structured.as_ref().map(|r| match r {
                 Ok(()) => "valid".to_string(),
                 Err(e) => format!("invalid: {e}"),

@@ -119,6 +119,12 @@ CREATE INDEX verdicts_round ON verdicts(round_id);
 -- The images sent with a round's prompt, as data URLs (a JSON array).
 ALTER TABLE rounds ADD COLUMN images TEXT;
 ",
+    r"
+-- Web search: how many searches the server made, and the pages the answer cites (a JSON
+-- array of {url, title, content, start, end}).
+ALTER TABLE answers ADD COLUMN web_searches INTEGER;
+ALTER TABLE answers ADD COLUMN citations TEXT;
+",
 ];
 
 #[derive(Clone, Debug, PartialEq)]

@@ -177,6 +177,8 @@ impl Sender<'_> {
                     reported: r.cost_source == Some("reported"),
                     hops: serde_json::json!([]),
                     at: now,
+                    web_searches: r.web_searches,
+                    citations: r.citations.clone(),
                     ..Finished::default()
                 }),
             });

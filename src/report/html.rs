@@ -126,6 +126,7 @@ section.round { margin: 32px 0; } .prompt { background: var(--card); border-left
 article.answer { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; overflow-x: auto; }
 article.answer h3 { margin: 0 0 4px; font-size: 15px; } .won h3::after { content: " ★ voted best"; color: var(--good); font-weight: normal; }
 .figs { color: var(--muted); font-size: 13px; margin-bottom: 8px; } .err { color: var(--bad); }
+.sources { font-size: 13px; padding-left: 22px; } .sources .url { color: var(--muted); }
 .notes { font-size: 13px; padding-left: 18px; } .notes .fail { color: var(--bad); } .notes .pass { color: var(--good); }
 .code { position: relative; } .code pre { padding: 10px; border-radius: 6px; overflow-x: auto; font-size: 13px; } .lang { position: absolute; right: 8px; top: 4px; font-size: 11px; color: #aab; }
 table.figures { border-collapse: collapse; margin: 12px 0; } table.figures th, table.figures td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; } table.figures th:first-child, table.figures td:first-child { text-align: left; }

@@ -116,6 +116,7 @@ pub(super) fn from_results(path: &Path) -> Result<Report, String> {
             notes,
             pass: r["pass"].as_bool(),
             won: false,
+            citations: serde_json::from_value(r["citations"].clone()).unwrap_or_default(),
         });
     }
     Ok(Report {
@@ -204,6 +205,7 @@ pub(super) fn from_history(id: &str) -> Result<Report, String> {
                     notes,
                     pass: None,
                     won: won == Some(i),
+                    citations: a.citations.clone(),
                 }
             })
             .collect();

@@ -53,6 +53,8 @@ pub struct Entry {
     pub pass: Option<bool>,
     /// The vote went to it.
     pub won: bool,
+    /// The pages a web search found and it cites.
+    pub citations: Vec<crate::provider::citation::Citation>,
 }
 
 /// Writes the report of `source` (a session id, `last`, or a run's `.json` results) to `out`.
@@ -264,8 +266,22 @@ fn round_html(round: &Round) -> String {
             }
             None => out.push_str(&format!(
                 "<div class=\"md\">{}</div>",
-                html::markdown(&e.text)
+                html::markdown(&crate::provider::citation::marked(&e.text, &e.citations))
             )),
+        }
+        if !e.citations.is_empty() {
+            out.push_str("<ol class=\"sources\">");
+            for c in crate::provider::citation::pages(&e.citations) {
+                let title = if c.title.is_empty() { &c.url } else { &c.title };
+                let _ = write!(
+                    out,
+                    "<li><a href=\"{}\" rel=\"noreferrer noopener\">{}</a> <span class=\"url\">{}</span></li>",
+                    escape(&c.url),
+                    escape(title),
+                    escape(&crate::provider::citation::short_address(&c.url, 80))
+                );
+            }
+            out.push_str("</ol>");
         }
         if !e.notes.is_empty() {
             out.push_str("<ul class=\"notes\">");

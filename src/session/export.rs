@@ -43,6 +43,11 @@ pub struct AnswerRec {
     pub tool_calls: Option<String>,
     #[serde(skip)]
     pub tool_results: Option<String>,
+    /// Web searches made for it, and the pages it cites.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_searches: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<crate::provider::citation::Citation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -185,7 +190,8 @@ pub fn load(
     let mut answers_stmt = conn.prepare(
         "SELECT pane, model, provider, served_model, served_provider, text, reasoning, status, error,
                 finish_reason, ttft_ms, elapsed_ms, prompt_tokens, completion_tokens, cost, reported,
-                timeline, native_finish_reason, reasoning_details, tool_calls, tool_results
+                timeline, native_finish_reason, reasoning_details, tool_calls, tool_results,
+                web_searches, citations
          FROM answers WHERE round_id = ?1 ORDER BY pane, id",
     )?;
     let mut votes_stmt =
@@ -215,6 +221,11 @@ pub fn load(
                     reasoning_details: r.get(18)?,
                     tool_calls: r.get(19)?,
                     tool_results: r.get(20)?,
+                    web_searches: r.get(21)?,
+                    citations: r
+                        .get::<_, Option<String>>(22)?
+                        .and_then(|t| serde_json::from_str(&t).ok())
+                        .unwrap_or_default(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -324,11 +335,26 @@ pub fn markdown(s: &SessionSummary, rounds: &[RoundRec]) -> String {
             ) {
                 stats.push(f);
             }
+            if let Some(n) = a.web_searches.filter(|n| *n > 0) {
+                stats.push(format!("web {n}×"));
+            }
             stats.push(money(a.cost, a.cost_reported));
             out.push_str(&format!("*{}*\n\n", stats.join(" · ")));
             if !a.text.is_empty() {
-                out.push_str(super::outline::nest_headings(&a.text, 4).trim_end());
+                let text = crate::provider::citation::marked(&a.text, &a.citations);
+                out.push_str(super::outline::nest_headings(&text, 4).trim_end());
                 out.push('\n');
+            }
+            if !a.citations.is_empty() {
+                out.push_str("\nSources:\n\n");
+                for (n, c) in crate::provider::citation::pages(&a.citations)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let title = if c.title.is_empty() { &c.url } else { &c.title };
+                    let title = title.replace('[', "\\[").replace(']', "\\]");
+                    out.push_str(&format!("{}. [{title}](<{}>)\n", n + 1, c.url));
+                }
             }
             if let Some(e) = &a.error {
                 let gap = if a.text.is_empty() { "" } else { "\n" };

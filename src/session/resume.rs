@@ -62,8 +62,14 @@ pub fn panes(providers: &Providers, rounds: &[RoundRec], now: Instant) -> (Vec<P
                 prompt_tokens: a.prompt_tokens.and_then(|n| u64::try_from(n).ok()),
                 completion_tokens: a.completion_tokens.and_then(|n| u64::try_from(n).ok()),
                 cost: a.cost.filter(|_| a.cost_reported),
+                server_tool_use: a.web_searches.and_then(|n| u64::try_from(n).ok()).map(|n| {
+                    crate::provider::wire::ServerToolUse {
+                        web_search_requests: Some(n),
+                    }
+                }),
                 ..Usage::default()
             });
+            answer.citations.clone_from(&a.citations);
             answer.status = match a.status.as_str() {
                 "done" => Status::Done,
                 "failed" => Status::Failed(ApiError::Recorded(

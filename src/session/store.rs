@@ -119,6 +119,9 @@ pub struct Finished {
     /// The route's attempts; none recorded when null.
     pub hops: serde_json::Value,
     pub at: i64,
+    /// Web searches the server made for the answer, and the pages it cites.
+    pub web_searches: Option<u64>,
+    pub citations: Vec<crate::provider::citation::Citation>,
 }
 
 /// A value as the row keeps it: JSON text, or nothing for null (as rows written before
@@ -246,7 +249,7 @@ impl Writer {
                        completion_tokens = ?11, cost = ?12, reported = ?13, hops = ?14,
                        updated_at = ?15, timeline = timeline || ?17, structured = ?18,
                        native_finish_reason = ?19, reasoning_details = ?20, tool_calls = ?21,
-                       generation_id = ?22
+                       generation_id = ?22, web_searches = ?23, citations = ?24
                      WHERE id = ?16",
                     params![
                         r.text_tail,
@@ -270,7 +273,10 @@ impl Writer {
                         r.native_finish_reason,
                         r.reasoning_details.as_ref().map(json_text),
                         r.tool_calls.as_ref().map(json_text),
-                        r.generation_id
+                        r.generation_id,
+                        int(r.web_searches),
+                        (!r.citations.is_empty())
+                            .then(|| serde_json::to_string(&r.citations).unwrap_or_default())
                     ],
                 )?;
                 conn.execute(
