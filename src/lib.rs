@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod cost;
 pub mod headless;
+pub mod hyperlink;
 pub mod judge;
 pub mod keymap;
 pub mod library;

@@ -399,6 +399,10 @@ async fn playground(start: Start) -> Result<u8, String> {
     app.view.theme = paint(chosen);
     app.config.themes = themes.into_values().map(paint).collect();
     app.view.expand_thinking = session.cfg.expand_thinking;
+    app.config.hyperlinks = session
+        .cfg
+        .hyperlinks
+        .unwrap_or_else(|| switchboard::hyperlink::supported(|k| std::env::var(k).ok()));
     app.config.keys = session.cfg.keys.clone();
     app.config.vars = vars;
     app.session.attachments = images;

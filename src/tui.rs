@@ -65,6 +65,8 @@ pub async fn run(app: &mut App, rt: Runtime, terminal: &mut Term) -> std::io::Re
             app.now = Instant::now();
             let mut drawn = app.view.drawn.clone();
             terminal.draw(|f| drawn = crate::ui::frame(app, &app.view.theme, f))?;
+            // Over what was just drawn: the sequences are the terminal's, not the buffer's.
+            crate::hyperlink::write(terminal.backend_mut(), &drawn.links)?;
             app.view.drawn = drawn;
             last_draw = Instant::now();
             // A resize re-wraps what is off screen over the frames that follow.

@@ -255,6 +255,28 @@ async fn the_playground_marks_the_cited_passages_and_lists_the_sources() {
         "the search and its price in the footer: {screen}"
     );
     assert!(screen.contains("web search is OpenRouter's"), "{screen}");
+    assert!(
+        a.view.drawn.links.is_empty(),
+        "no links unless the terminal takes them"
+    );
+    // Where the terminal shows hyperlinks, each source's address links to its page, at the
+    // very cells that show it.
+    a.config.hyperlinks = true;
+    let rows = common::draw(&mut a);
+    let link = a
+        .view
+        .drawn
+        .links
+        .iter()
+        .find(|l| l.url == "https://docs.sim.example/consistent")
+        .unwrap_or_else(|| panic!("{:?}", a.view.drawn.links));
+    assert_eq!(link.text, "docs.sim.example/consistent");
+    let row: Vec<char> = rows[usize::from(link.y)].chars().collect();
+    let shown: String = row[usize::from(link.x)..usize::from(link.x) + link.text.chars().count()]
+        .iter()
+        .collect();
+    assert_eq!(shown, link.text);
+    assert_eq!(a.view.drawn.links.len(), 2, "{:?}", a.view.drawn.links);
 }
 
 #[test]

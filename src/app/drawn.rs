@@ -31,6 +31,8 @@ pub struct Drawn {
     /// A pane is still re-wrapping what it does not show after a change of width: another
     /// frame should follow.
     pub rewrapping: bool,
+    /// Addresses shown that link to a page, for the terminal's hyperlinks.
+    pub links: Vec<crate::hyperlink::Link>,
 }
 
 impl Drawn {

@@ -244,6 +244,8 @@ pub struct View {
 
 /// What the configuration says: providers, budgets, prices, workspaces, tools, themes.
 pub struct AppConfig {
+    /// Addresses on screen are terminal hyperlinks (OSC 8).
+    pub hyperlinks: bool,
     /// Every mode's keys: the defaults with the config's `[keys]` over them.
     pub keys: crate::keymap::Keymap,
     pub providers: Providers,
@@ -344,6 +346,7 @@ impl App {
                 history: PromptHistory::default(),
             },
             config: AppConfig {
+                hyperlinks: false,
                 keys: crate::keymap::Keymap::default(),
                 providers,
                 budget: Budget::default(),

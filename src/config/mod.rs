@@ -68,6 +68,8 @@ pub struct Config {
     /// Where traces go; nothing is exported unless an endpoint is set here or in the
     /// environment.
     pub telemetry: crate::telemetry::TelemetryConfig,
+    /// Addresses on screen as terminal hyperlinks (OSC 8); `None` asks the environment.
+    pub hyperlinks: Option<bool>,
 }
 
 impl Default for Config {
@@ -105,6 +107,7 @@ impl Default for Config {
             user: None,
             tools: Vec::new(),
             telemetry: Default::default(),
+            hyperlinks: None,
         }
     }
 }
@@ -410,6 +413,7 @@ impl Config {
             cfg.theme = Some((t.into_inner(), line, column));
         }
         cfg.expand_thinking = file.expand_thinking.unwrap_or(false);
+        cfg.hyperlinks = file.hyperlinks;
         cfg.app_url = file.app_url.filter(|s| !s.trim().is_empty());
         cfg.app_title = file.app_title.filter(|s| !s.trim().is_empty());
         cfg.user = file.user.filter(|s| !s.trim().is_empty());

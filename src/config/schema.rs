@@ -39,6 +39,8 @@ pub(super) struct FileConfig {
     pub judge: Option<Spanned<FileJudge>>,
     /// Where traces go.
     pub telemetry: Option<Spanned<FileTelemetry>>,
+    /// Addresses on screen as terminal hyperlinks; unset, as the terminal's environment says.
+    pub hyperlinks: Option<bool>,
 }
 
 /// `[telemetry]`: an OTLP/HTTP collector, its headers, and whether spans carry content.

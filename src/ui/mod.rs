@@ -48,8 +48,9 @@ pub fn frame(app: &App, theme: &Theme, f: &mut Frame) -> Drawn {
     let steps = app.config.keys.steps();
     for (i, rect) in &lay.panes {
         if let Some(p) = app.session.panes.get(*i) {
-            let (total, page, settled) = pane::draw(app, p, *i, theme, &steps, f, *rect);
+            let (total, page, settled, links) = pane::draw(app, p, *i, theme, &steps, f, *rect);
             drawn.rewrapping |= !settled;
+            drawn.links.extend(links);
             drawn.panes.push(DrawnPane {
                 index: *i,
                 id: p.id,

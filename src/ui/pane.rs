@@ -14,8 +14,9 @@ use crate::theme::Theme;
 
 use super::{layout, stats};
 
-/// Draws a pane; returns its transcript's lines in all and how many its page shows, and
-/// whether all of it is wrapped at this width yet.
+/// Draws a pane; returns its transcript's lines in all and how many its page shows, whether
+/// all of it is wrapped at this width yet, and the links it shows (when the terminal takes
+/// them).
 pub fn draw(
     app: &App,
     pane: &Pane,
@@ -24,7 +25,7 @@ pub fn draw(
     steps: &crate::provider::steps::StepKeys,
     f: &mut Frame,
     area: Rect,
-) -> (usize, usize, bool) {
+) -> (usize, usize, bool, Vec<crate::hyperlink::Link>) {
     let focused = index == app.view.focus;
     let simulated = app.config.providers.is_simulated(&pane.provider);
     // The header already says so when every pane is simulated.
@@ -161,8 +162,70 @@ pub fn draw(
             None => rows,
         }
     };
+    let links = if app.config.hyperlinks {
+        links(pane, &visible, inner, theme)
+    } else {
+        Vec::new()
+    };
     f.render_widget(Paragraph::new(visible).block(block), area);
-    (total, height.max(1), cache.settled())
+    (total, height.max(1), cache.settled(), links)
+}
+
+/// Addresses shown in `rows` (drawn from the top of `inner`) that link to a page: a cited
+/// page's address as the sources list shows it, or an address shown whole.
+fn links(
+    pane: &Pane,
+    rows: &[Line<'static>],
+    inner: Rect,
+    theme: &Theme,
+) -> Vec<crate::hyperlink::Link> {
+    use crate::provider::citation::{short_address, web_address};
+    let cited: Vec<&str> = pane
+        .turns
+        .iter()
+        .flat_map(|t| t.answer.citations.iter().map(|c| c.url.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for (r, line) in rows.iter().enumerate().take(usize::from(inner.height)) {
+        // Runs of address-styled text: wrapping may have cut an address into several spans.
+        let mut runs: Vec<(usize, String)> = Vec::new();
+        let mut col = 0usize;
+        let mut open = false;
+        for span in &line.spans {
+            let text = span.content.as_ref();
+            if span.style == theme.url {
+                match runs.last_mut() {
+                    Some((_, run)) if open => run.push_str(text),
+                    _ => runs.push((col, text.to_string())),
+                }
+                open = true;
+            } else {
+                open = false;
+            }
+            col += text.width();
+        }
+        for (col, text) in runs {
+            let text = text.trim_end().to_string();
+            if col + text.width() > usize::from(inner.width) {
+                continue;
+            }
+            let url = cited
+                .iter()
+                .find(|u| short_address(u, 60) == text)
+                .map(|u| u.to_string())
+                .or_else(|| web_address(&text).then(|| text.clone()));
+            if let Some(url) = url {
+                out.push(crate::hyperlink::Link {
+                    x: inner.x + col as u16,
+                    y: inner.y + r as u16,
+                    text,
+                    url,
+                    style: theme.url,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A row with the search's matches marked; the current match's row more strongly.

@@ -294,7 +294,8 @@ pub(super) fn source_lines(
         let mut spans = vec![Span::styled(format!("[{}] ", n + 1), theme.list_marker)];
         if !c.title.is_empty() {
             spans.push(Span::styled(c.title.clone(), theme.link));
-            spans.push(Span::styled(" — ", theme.dim));
+            // Unstyled, so the address stays a span of its own however the theme colours it.
+            spans.push(Span::raw(" — "));
         }
         spans.push(Span::styled(short_address(&c.url, 60), theme.url));
         let mut l = RLine::prose(spans);
