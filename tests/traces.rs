@@ -56,7 +56,16 @@ fn run_sends_each_request_as_a_span_in_the_genai_shape() {
     let prompt = "Explain leader election in raft";
     let (out, rows) = run(
         home.path(),
-        &["-m", "sim/swift", "-m", "sim/steady", "-p", prompt],
+        &[
+            "-m",
+            "sim/swift",
+            "-m",
+            "sim/steady",
+            "-p",
+            prompt,
+            "--web-search",
+            "exa",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
@@ -89,6 +98,8 @@ fn run_sends_each_request_as_a_span_in_the_genai_shape() {
         assert_eq!(s.attr("switchboard.cost_source"), "reported");
         assert_eq!(s.attr("switchboard.round"), 1);
         assert_eq!(s.attr("switchboard.purpose"), "answer");
+        assert_eq!(s.attr("switchboard.web_search"), "exa");
+        assert_eq!(s.attr("switchboard.web_searches"), &row["web_searches"]);
         assert_eq!(s.attr("server.address"), "127.0.0.1");
         assert_eq!(s.status, 0, "no error");
         // TTFT as an event at the first token, and the same figure on the span.

@@ -109,6 +109,9 @@ impl RequestTrace {
                 strings(s.fallbacks.iter().cloned()),
             ));
         }
+        if let Some(engine) = &s.web_search {
+            attrs.push(KeyValue::new("switchboard.web_search", engine.clone()));
+        }
         if let Some(id) = &params.session_id {
             attrs.push(KeyValue::new("gen_ai.conversation.id", id.clone()));
         }
@@ -314,6 +317,14 @@ impl RequestTrace {
         }
         if let Some(n) = output {
             span.set_attribute(KeyValue::new("gen_ai.usage.output_tokens", n as i64));
+        }
+        if let Some(n) = self
+            .usage
+            .as_ref()
+            .map(Usage::web_searches)
+            .filter(|n| *n > 0)
+        {
+            span.set_attribute(KeyValue::new("switchboard.web_searches", n as i64));
         }
         if let Some(n) = self.usage.as_ref().and_then(Usage::reasoning_tokens) {
             span.set_attribute(KeyValue::new(
