@@ -459,3 +459,32 @@ async fn hostile_citations_are_cleaned_and_only_web_pages_listed() {
         "{screen}"
     );
 }
+
+#[test]
+fn run_refuses_web_search_on_a_server_that_has_none_and_goes_on() {
+    let home = common::run_home(
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9\"\n\
+         [[panes]]\nmodel = \"llama3\"\nprovider = \"local\"\nweb_search = \"exa\"\n\
+         [[panes]]\nmodel = \"sim/swift\"\nweb_search = \"exa\"\n",
+    );
+    let (out, rows) = common::run_cli_json(home.path(), &["-p", "Explain consistent hashing"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one row failed: {}",
+        common::stderr(&out)
+    );
+    let local = rows.iter().find(|r| r["model"] == "llama3").unwrap();
+    assert_eq!(local["ok"], false);
+    assert!(
+        local["error"]
+            .as_str()
+            .unwrap()
+            .contains("web search is OpenRouter's: local is an OpenAI-compatible server"),
+        "{local}"
+    );
+    assert_eq!(local["attempts"], 0, "never sent");
+    let sim = rows.iter().find(|r| r["model"] == "sim/swift").unwrap();
+    assert_eq!(sim["ok"], true);
+    assert_eq!(sim["web_searches"], 1);
+}

@@ -404,14 +404,8 @@ pub(super) fn shuffle(app: &mut App) {
 /// Why pane `i` cannot search the web as it asks to: only OpenRouter runs web search.
 pub(super) fn cannot_search(app: &App, i: usize) -> Option<String> {
     let p = &app.session.panes[i];
-    p.settings.web_search.as_ref()?;
     let kind = app.config.providers.endpoints.get(&p.provider)?.kind;
-    (kind != crate::provider::ProviderKind::Openrouter).then(|| {
-        format!(
-            "web search is OpenRouter's: {} is an OpenAI-compatible server (turn web search off for this pane)",
-            p.provider
-        )
-    })
+    p.settings.search_refused(kind, &p.provider)
 }
 
 /// A turn that was never sent, and why: the answer says so, the other panes go ahead.

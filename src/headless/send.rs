@@ -55,13 +55,9 @@ impl Sender<'_> {
                     continue;
                 }
                 let kind = self.providers.endpoints.get(&p.provider).map(|e| e.kind);
-                if p.params.settings.web_search.is_some()
-                    && kind.is_some_and(|k| k != crate::provider::ProviderKind::Openrouter)
+                if let Some(why) =
+                    kind.and_then(|k| p.params.settings.search_refused(k, &p.provider))
                 {
-                    let why = format!(
-                        "web search is OpenRouter's: {} is an OpenAI-compatible server",
-                        p.provider
-                    );
                     done.push((p.request, refused(&p, why)));
                     continue;
                 }

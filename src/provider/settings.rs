@@ -245,6 +245,16 @@ impl Settings {
         Some(tool)
     }
 
+    /// Why these settings cannot go to `provider`, a server of `kind`: web search is
+    /// OpenRouter's alone.
+    pub fn search_refused(&self, kind: ProviderKind, provider: &str) -> Option<String> {
+        (self.web_search.is_some() && kind != ProviderKind::Openrouter).then(|| {
+            format!(
+                "web search is OpenRouter's: {provider} is an OpenAI-compatible server (turn web search off for this pane)"
+            )
+        })
+    }
+
     /// The `cache_control` object for the pane's TTL.
     pub fn cache_control(&self) -> Option<Value> {
         self.cache.as_ref().map(|ttl| {
