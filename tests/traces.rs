@@ -291,39 +291,33 @@ async fn prompts_and_answers_go_only_when_asked_for() {
     assert!(!contains(&raw, KEY));
 }
 
-/// Each span its own export, so a collector that fails is asked many times.
-const ONE_A_BATCH: (&str, &str) = ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1");
-
-#[test]
-fn an_unreachable_collector_is_one_notice_and_the_run_goes_on() {
-    // Nothing listens on a port just let go of.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+/// Three models, two prompts, each span its own export (so a collector that fails is asked
+/// many times), exported to `endpoint`: the run, its stderr, and the check that all six
+/// answers came and the collector was told of exactly once.
+fn six_answers_to(endpoint: &str) -> String {
     let home = common::run_home("");
     std::fs::write(home.path().join("p.txt"), "one\ntwo\n").unwrap();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let models = ["-m", "sim/swift", "-m", "sim/steady", "-m", "sim/coder"];
     let (out, rows) = run(
         home.path(),
+        &[&models[..], &["--prompts", "p.txt"]].concat(),
         &[
-            "-m",
-            "sim/swift",
-            "-m",
-            "sim/steady",
-            "-m",
-            "sim/coder",
-            "--prompts",
-            "p.txt",
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+            ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1"),
         ],
-        &[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ONE_A_BATCH],
     );
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r["ok"] == true));
     assert_eq!(err.matches("traces not sent").count(), 1, "{err}");
+    err
+}
+
+#[test]
+fn an_unreachable_collector_is_one_notice_and_the_run_goes_on() {
+    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    let err = six_answers_to(&endpoint);
     assert!(
         err.contains(&format!("connection refused at {endpoint}/v1/traces")),
         "{err}"
@@ -334,27 +328,8 @@ fn an_unreachable_collector_is_one_notice_and_the_run_goes_on() {
 #[test]
 fn a_failing_collector_is_one_notice_however_often_it_fails() {
     let rx = Receiver::start(Mode::Fail(503));
-    let home = common::run_home("");
-    std::fs::write(home.path().join("p.txt"), "one\ntwo\n").unwrap();
-    let (out, rows) = run(
-        home.path(),
-        &[
-            "-m",
-            "sim/swift",
-            "-m",
-            "sim/steady",
-            "-m",
-            "sim/coder",
-            "--prompts",
-            "p.txt",
-        ],
-        &[("OTEL_EXPORTER_OTLP_ENDPOINT", &rx.url), ONE_A_BATCH],
-    );
-    let err = common::stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    assert_eq!(rows.len(), 6);
+    let err = six_answers_to(&rx.url);
     assert!(rx.posts() >= 2, "exports were tried again: {}", rx.posts());
-    assert_eq!(err.matches("traces not sent").count(), 1, "{err}");
     assert!(err.contains("the collector answered 503"), "{err}");
 }
 
@@ -386,53 +361,47 @@ fn a_bad_endpoint_in_the_config_is_placed() {
     assert!(err.contains("http://"), "{err}");
 }
 
-fn press(
-    a: &mut switchboard::app::App,
-    code: crossterm::event::KeyCode,
-    shift: bool,
-) -> Vec<switchboard::app::Effect> {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    let mods = if shift {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    switchboard::app::update(a, switchboard::app::Action::Key(KeyEvent::new(code, mods)))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_playground_traces_each_pane_round_and_judge() {
-    use crossterm::event::KeyCode;
-    use switchboard::app::executor::{Executor, Setup};
-
-    let rx = Receiver::start(Mode::Accept);
-    let sim = common::sim_at(50.0).await;
-    let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
-    a.config
-        .providers
-        .endpoints
-        .get_mut("sim")
-        .unwrap()
-        .base_url = sim.base_url();
-    let mut setup = Setup::in_memory(reqwest::Client::new());
+/// An executor that exports every request's span to `url`.
+fn traced(
+    url: String,
+) -> (
+    switchboard::app::executor::Executor,
+    switchboard::app::executor::Inboxes,
+) {
+    let mut setup = switchboard::app::executor::Setup::in_memory(reqwest::Client::new());
     setup.telemetry = Some(switchboard::telemetry::Export {
-        url: format!("{}/v1/traces", rx.url),
+        url,
         headers: Default::default(),
         content: false,
         warning: None,
     });
-    let (mut exec, mut inboxes) = Executor::new(setup);
+    switchboard::app::executor::Executor::new(setup)
+}
+
+/// A loopback port nothing listens on: one just let go of.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_playground_traces_each_pane_round_and_judge() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    let rx = Receiver::start(Mode::Accept);
+    let sim = common::sim_at(50.0).await;
+    let mut a = common::sim_app_at(&["sim/swift", "sim/steady"], sim.base_url());
+    let (mut exec, mut inboxes) = traced(format!("{}/v1/traces", rx.url));
     for prompt in ["Explain raft", "And paxos?"] {
-        if a.view.zone == switchboard::app::Zone::Panes {
-            press(&mut a, KeyCode::Char('i'), false);
-        }
-        common::keys::type_text(&mut a, prompt);
-        let fx = press(&mut a, KeyCode::Enter, false);
+        let fx = common::keys::send(&mut a, prompt);
         assert_eq!(common::drive::started(&fx).len(), 2);
         common::drive::drive_on(&mut exec, &mut inboxes, &mut a, fx, |_| Vec::new()).await;
-        press(&mut a, KeyCode::Esc, false);
+        common::keys::press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     }
-    let fx = press(&mut a, KeyCode::Char('J'), true);
+    let fx = common::keys::press(&mut a, KeyCode::Char('J'), KeyModifiers::SHIFT);
     assert_eq!(
         common::drive::started(&fx).len(),
         2,
@@ -535,35 +504,13 @@ fn the_playground_binary_exports_and_flushes_at_quit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_playground_says_an_unreachable_collector_on_its_notice_line() {
-    use crossterm::event::KeyCode;
-    use switchboard::app::executor::{Executor, Setup};
     use switchboard::app::Action;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let sim = common::sim_at(50.0).await;
-    let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
-    a.config
-        .providers
-        .endpoints
-        .get_mut("sim")
-        .unwrap()
-        .base_url = sim.base_url();
-    let url = format!("http://127.0.0.1:{port}/v1/traces");
-    let mut setup = Setup::in_memory(reqwest::Client::new());
-    setup.telemetry = Some(switchboard::telemetry::Export {
-        url: url.clone(),
-        headers: Default::default(),
-        content: false,
-        warning: None,
-    });
-    let (mut exec, mut inboxes) = Executor::new(setup);
-    press(&mut a, KeyCode::Char('i'), false);
-    common::keys::type_text(&mut a, "Explain raft");
-    let fx = press(&mut a, KeyCode::Enter, false);
+    let mut a = common::sim_app_at(&["sim/swift", "sim/steady"], sim.base_url());
+    let url = format!("http://127.0.0.1:{}/v1/traces", closed_port());
+    let (mut exec, mut inboxes) = traced(url.clone());
+    let fx = common::keys::send(&mut a, "Explain raft");
     common::drive::drive_on(&mut exec, &mut inboxes, &mut a, fx, |_| Vec::new()).await;
     let last = exec.finish_traces(std::time::Duration::from_secs(10)).await;
     assert_eq!(

@@ -174,17 +174,10 @@ async fn the_simulator_refuses_parameters_the_reference_does_not_take() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_playground_marks_the_cited_passages_and_lists_the_sources() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use switchboard::app::{update, Action};
 
     let server = common::sim_at(50.0).await;
-    let mut a = common::sim_app(&["sim/swift", "sim/steady"]);
-    a.config
-        .providers
-        .endpoints
-        .get_mut("sim")
-        .unwrap()
-        .base_url = server.base_url();
+    let mut a = common::sim_app_at(&["sim/swift", "sim/steady"], server.base_url());
     // A second provider that is a plain OpenAI-compatible server: it cannot search.
     let mut local = a.config.providers.endpoints["sim"].clone();
     local.provider = "local".into();
@@ -196,9 +189,6 @@ async fn the_playground_marks_the_cited_passages_and_lists_the_sources() {
         .panes
         .push(switchboard::app::Pane::new("sim/coder", "local"));
     a.session.panes[2].settings.web_search = Some("exa".into());
-    let press = |a: &mut switchboard::app::App, code| {
-        update(a, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    };
     // The catalog gives a search's price, as OpenRouter's does (`pricing.web_search`).
     let ep = a.config.providers.endpoints["sim"].clone();
     let models = switchboard::catalog::fetch(&reqwest::Client::new(), &ep, Duration::from_secs(10))
@@ -215,11 +205,7 @@ async fn the_playground_marks_the_cited_passages_and_lists_the_sources() {
             }),
         },
     );
-    if a.view.zone == switchboard::app::Zone::Panes {
-        press(&mut a, KeyCode::Char('i'));
-    }
-    common::keys::type_text(&mut a, "Explain consistent hashing");
-    let fx = press(&mut a, KeyCode::Enter);
+    let fx = common::keys::send(&mut a, "Explain consistent hashing");
     assert_eq!(
         common::drive::started(&fx).len(),
         2,
@@ -279,8 +265,8 @@ async fn the_playground_marks_the_cited_passages_and_lists_the_sources() {
     assert_eq!(a.view.drawn.links.len(), 2, "{:?}", a.view.drawn.links);
 }
 
-#[test]
-fn run_web_search_gives_each_row_its_citations_and_searches() {
+/// `run` of sim/swift searching with exa for two results: its home and rows.
+fn searched_run() -> (tempfile::TempDir, Vec<Value>) {
     let home = common::run_home("");
     let (out, rows) = common::run_cli_json(
         home.path(),
@@ -296,6 +282,12 @@ fn run_web_search_gives_each_row_its_citations_and_searches() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    (home, rows)
+}
+
+#[test]
+fn run_web_search_gives_each_row_its_citations_and_searches() {
+    let (home, rows) = searched_run();
     let row = &rows[0];
     assert_eq!(row["web_searches"], 1);
     let cites = row["citations"].as_array().unwrap();
@@ -319,21 +311,7 @@ fn run_web_search_gives_each_row_its_citations_and_searches() {
 
 #[test]
 fn citations_are_kept_exported_resumed_and_reported() {
-    let home = common::run_home("");
-    let (out, rows) = common::run_cli_json(
-        home.path(),
-        &[
-            "-m",
-            "sim/swift",
-            "-p",
-            "Explain consistent hashing",
-            "--web-search",
-            "exa",
-            "--web-search-results",
-            "2",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let (home, rows) = searched_run();
     let db = switchboard::cost::ledger::Ledger::open(&home.path().join("history.db")).unwrap();
     let (summary, rounds) = switchboard::session::export::load(db.conn(), 1)
         .unwrap()
@@ -422,22 +400,9 @@ async fn hostile_citer() -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_citations_are_cleaned_and_only_web_pages_listed() {
     let base = hostile_citer().await;
-    let mut a = common::sim_app(&["h/m"]);
-    let ep = a.config.providers.endpoints.get_mut("sim").unwrap();
-    ep.base_url = base;
+    let mut a = common::sim_app_at(&["h/m"], base);
     a.session.panes[0].settings.web_search = Some("auto".into());
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let press = |a: &mut switchboard::app::App, code| {
-        switchboard::app::update(
-            a,
-            switchboard::app::Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        )
-    };
-    if a.view.zone == switchboard::app::Zone::Panes {
-        press(&mut a, KeyCode::Char('i'));
-    }
-    common::keys::type_text(&mut a, "hi");
-    let fx = press(&mut a, KeyCode::Enter);
+    let fx = common::keys::send(&mut a, "hi");
     common::drive::drive(&mut a, fx).await;
     let answer = &a.session.panes[0].turns[0].answer;
     assert_eq!(

@@ -13,3 +13,13 @@ pub fn type_text(app: &mut App, text: &str) {
         press(app, KeyCode::Char(c), KeyModifiers::NONE);
     }
 }
+
+/// Sends `prompt` to every pane as a user would: into the prompt (from the panes, if there),
+/// typed, Enter. The effects of the Enter.
+pub fn send(app: &mut App, prompt: &str) -> Vec<Effect> {
+    if app.view.zone == switchboard::app::Zone::Panes {
+        press(app, KeyCode::Char('i'), KeyModifiers::NONE);
+    }
+    type_text(app, prompt);
+    press(app, KeyCode::Enter, KeyModifiers::NONE)
+}

@@ -31,6 +31,16 @@ pub fn sim_app(models: &[&str]) -> App {
     App::new(panes, providers, Instant::now())
 }
 
+/// [`sim_app`] whose simulator is the one at `base_url`.
+#[allow(dead_code)]
+pub fn sim_app_at(models: &[&str], base_url: String) -> App {
+    let mut app = sim_app(models);
+    if let Some(ep) = app.config.providers.endpoints.get_mut("sim") {
+        ep.base_url = base_url;
+    }
+    app
+}
+
 /// What the simulator at `base` answers to `prompt`, asked once without streaming: the text a
 /// streamed answer must match. sim/flaky refuses every other request, so a refusal is asked
 /// again once.
