@@ -90,8 +90,8 @@ pub(super) fn on_stream(
             ),
         );
     }
-    // A search's price, for the footer, from the catalog as it is now (it may have come in
-    // after the request went).
+    // A search's price, for the footer, from the catalog when the searches are counted (it
+    // may have come in after the request went).
     let search_price = match &event {
         StreamEvent::Usage(u) if u.web_searches() > 0 => {
             let p = &app.session.panes[i];
@@ -103,7 +103,7 @@ pub(super) fn on_stream(
     let Some(answer) = app.session.panes[i].turns.last_mut().map(|t| &mut t.answer) else {
         return;
     };
-    if answer.search_price.is_none() {
+    if search_price.is_some() {
         answer.search_price = search_price;
     }
     let mut costs_more = false;

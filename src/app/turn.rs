@@ -68,9 +68,6 @@ pub(super) fn begin_with(
         app.session.panes[i].turns.len()
     };
     let price = app.price_of(&app.session.panes[i].provider, &app.session.panes[i].model);
-    let search_price = app
-        .model_info(&app.session.panes[i].provider, &app.session.panes[i].model)
-        .and_then(|m| m.web_search);
     let offered: Vec<serde_json::Value> = app
         .config
         .tools
@@ -83,7 +80,6 @@ pub(super) fn begin_with(
     params.tools = offered;
     let mut answer = Answer::new(request, now);
     answer.price = price;
-    answer.search_price = search_price;
     answer.prompt_tokens_estimate = estimate_prompt_tokens(&params.messages);
     answer.budget_exempt = exempt;
     let mut settings = serde_json::Map::new();

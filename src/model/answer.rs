@@ -148,7 +148,8 @@ pub struct Answer {
     pub structured: Option<Result<(), String>>,
     /// Pages a web search found and the answer cites.
     pub citations: Vec<crate::provider::citation::Citation>,
-    /// What one web search costs on this model, from the catalog, when known.
+    /// What one web search costs on this model, from the catalog when the searches were
+    /// counted, when known.
     pub search_price: Option<f64>,
 }
 

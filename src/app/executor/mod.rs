@@ -205,7 +205,11 @@ impl Executor {
                 provider,
                 params,
             } => {
-                let label = label::of(app, request);
+                // Where the request stands in the session, only when it goes on a span.
+                let label = match &self.telemetry {
+                    Some(_) => label::of(app, request),
+                    None => Label::default(),
+                };
                 if let Err(e) =
                     self.start(&app.config.providers, request, &provider, *params, label)
                 {
